@@ -1,0 +1,29 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "api.hpp"
+
+namespace fkcli {
+
+struct GlobalOptions {
+  std::string server;
+  std::string token_file;
+  bool json = false;
+};
+
+// Parsing picks one command; its callback stores what to run here, and main runs it once the server and
+// token are known. Options a command needs live in a shared_ptr captured by its callbacks.
+struct Cli {
+  GlobalOptions options;
+  std::function<int(Api&)> action;
+};
+
+void addDeviceCommands(CLI::App& app, Cli& cli);    // device_commands.cpp
+void addTransferCommands(CLI::App& app, Cli& cli);  // transfer_commands.cpp: import, export
+void addReportCommands(CLI::App& app, Cli& cli);    // report_commands.cpp: summary, models
+
+}  // namespace fkcli

@@ -1,0 +1,313 @@
+#include <algorithm>
+#include <array>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "commands.hpp"
+#include "format.hpp"
+#include "table.hpp"
+
+namespace fkcli {
+namespace {
+
+using nlohmann::json;
+
+// Device fields in the order `device show` prints them; anything else the server adds follows.
+constexpr const char* kShowOrder[] = {
+    "id",           "asset_tag",  "serial",      "kind",           "manufacturer", "model",    "status",
+    "location",     "org_unit",   "macs",        "loaner",         "holder",       "purchase_date",
+    "purchase_price", "vendor",   "po_number",   "funding_source", "warranty_end", "aue_date", "repair_cost",
+    "notes",        "version",    "created_at",  "updated_at"};
+
+std::string holderText(const json& holder) {
+  if (holder.is_object()) {
+    for (const char* key : {"name", "external_id", "location", "id"})
+      if (holder.contains(key) && !holder[key].is_null()) return displayValue(holder[key]);
+    return holder.dump();
+  }
+  return displayValue(holder);
+}
+
+void printDevice(const json& device) {
+  std::vector<std::pair<std::string, std::string>> lines;
+  for (const char* key : kShowOrder) {
+    if (!device.contains(key)) continue;
+    lines.emplace_back(key, std::string(key) == "holder" ? holderText(device[key]) : displayValue(device[key]));
+  }
+  for (const auto& [key, value] : device.items()) {
+    if (key == "seen" || std::find(std::begin(kShowOrder), std::end(kShowOrder), key) != std::end(kShowOrder))
+      continue;
+    lines.emplace_back(key, value.is_object() ? value.dump() : displayValue(value));
+  }
+  if (auto seen = device.find("seen"); seen != device.end() && seen->is_object()) {
+    for (const auto& [source, info] : seen->items())
+      lines.emplace_back("seen by " + source, "last " + displayValue(info.value("last_seen", json())) +
+                                                  ", first " + displayValue(info.value("first_seen", json())));
+  }
+  printKeyValues(std::cout, lines);
+}
+
+struct ListOptions {
+  std::string status, kind, model, location, code, q;
+  int limit = 0;
+  bool all = false;
+};
+
+int deviceList(Api& api, const GlobalOptions& global, const ListOptions& o) {
+  std::string query;
+  auto param = [&](const char* key, const std::string& value) {
+    if (value.empty()) return;
+    query += (query.empty() ? "?" : "&") + std::string(key) + "=" + encodeComponent(value);
+  };
+  param("status", o.status);
+  param("kind", o.kind);
+  param("model", o.model);
+  param("location", o.location);
+  param("code", o.code);
+  param("q", o.q);
+  if (o.limit > 0) param("limit", std::to_string(o.limit));
+
+  json items = json::array();
+  json cursor = nullptr;
+  do {
+    std::string target = "/api/v1/devices" + query;
+    if (cursor.is_string())
+      target += (query.empty() ? "?" : "&") + std::string("cursor=") + encodeComponent(cursor.get<std::string>());
+    auto page = api.get(target);
+    if (!page) return page.error();
+    for (auto& item : (*page)["items"]) items.push_back(std::move(item));
+    cursor = page->value("next_cursor", json());
+  } while (o.all && cursor.is_string() && !cursor.get<std::string>().empty());
+
+  if (global.json) {
+    printJson(std::cout, json{{"items", items}, {"next_cursor", cursor}});
+    return kExitOk;
+  }
+  Table table({"ID", "ASSET TAG", "SERIAL", "KIND", "MODEL", "STATUS", "LOCATION"});
+  for (const auto& d : items)
+    table.add({displayValue(d.value("id", json())), displayValue(d.value("asset_tag", json())),
+               displayValue(d.value("serial", json())), displayValue(d.value("kind", json())),
+               displayValue(d.value("model", json())), displayValue(d.value("status", json())),
+               displayValue(d.value("location", json()))});
+  table.print(std::cout);
+  if (cursor.is_string()) std::cerr << "(more devices: pass --all to list every page)\n";
+  return kExitOk;
+}
+
+int deviceShow(Api& api, const GlobalOptions& global, const std::string& ref) {
+  auto device = api.get(devicePath(ref));
+  if (!device) return device.error();
+  if (global.json) printJson(std::cout, *device);
+  else printDevice(*device);
+  return kExitOk;
+}
+
+struct AddOptions {
+  std::string tag, serial, kind, model, manufacturer, location, org_unit, purchase_date, price, aue, vendor, po,
+      funding, warranty_end, notes, status;
+  std::vector<std::string> macs;
+  bool loaner = false;
+};
+
+int deviceAdd(Api& api, const GlobalOptions& global, const AddOptions& o) {
+  json body = json::object();
+  auto field = [&](const char* key, const std::string& value) {
+    if (!value.empty()) body[key] = value;
+  };
+  field("asset_tag", o.tag);
+  field("serial", o.serial);
+  field("kind", o.kind);
+  field("model", o.model);
+  field("manufacturer", o.manufacturer);
+  field("location", o.location);
+  field("org_unit", o.org_unit);
+  field("purchase_date", o.purchase_date);
+  field("purchase_price", o.price);
+  field("aue_date", o.aue);
+  field("vendor", o.vendor);
+  field("po_number", o.po);
+  field("funding_source", o.funding);
+  field("warranty_end", o.warranty_end);
+  field("notes", o.notes);
+  field("status", o.status);
+  if (!o.macs.empty()) body["macs"] = o.macs;
+  if (o.loaner) body["loaner"] = true;
+
+  auto device = api.post("/api/v1/devices", body);
+  if (!device) return device.error();
+  if (global.json) printJson(std::cout, *device);
+  else printDevice(*device);
+  return kExitOk;
+}
+
+int deviceTransition(Api& api, const GlobalOptions& global, const std::string& ref, const std::string& to,
+                     const std::string& reason) {
+  json body{{"to", to}};
+  if (!reason.empty()) body["reason"] = reason;
+  auto device = api.post(devicePath(ref) + "/transitions", body);
+  if (!device) return device.error();
+  if (global.json) {
+    printJson(std::cout, *device);
+  } else {
+    std::cout << "device " << displayValue(device->value("id", json())) << " ("
+              << displayValue(device->value("asset_tag", json())) << ") is now "
+              << displayValue(device->value("status", json())) << '\n';
+  }
+  return kExitOk;
+}
+
+std::string changesText(const json& changes) {
+  std::string out;
+  if (!changes.is_array()) return out;
+  for (const auto& c : changes) {
+    if (!out.empty()) out += "; ";
+    out += displayValue(c.value("field", json())) + ": " + displayValue(c.value("old", json())) + " → " +
+           displayValue(c.value("new", json()));
+  }
+  return out;
+}
+
+int deviceHistory(Api& api, const GlobalOptions& global, const std::string& ref) {
+  auto events = api.get(devicePath(ref) + "/events");
+  if (!events) return events.error();
+  if (global.json) {
+    printJson(std::cout, *events);
+    return kExitOk;
+  }
+  const json& items = (*events)["items"];
+  // Changes can be long (a create lists every field), so they go last; reasons appear only when some event has one.
+  const bool any_reason = std::any_of(items.begin(), items.end(), [](const json& e) {
+    return e.contains("reason") && e["reason"].is_string() && !e["reason"].get<std::string>().empty();
+  });
+  Table table(any_reason ? std::vector<std::string>{"AT", "ACTOR", "ACTION", "REASON", "CHANGES"}
+                         : std::vector<std::string>{"AT", "ACTOR", "ACTION", "CHANGES"});
+  for (const auto& e : items) {
+    std::vector<std::string> row{displayValue(e.value("at", json())), displayValue(e.value("actor", json())),
+                                 displayValue(e.value("action", json()))};
+    if (any_reason) row.push_back(displayValue(e.value("reason", json())));
+    row.push_back(changesText(e.value("changes", json())));
+    table.add(std::move(row));
+  }
+  table.print(std::cout);
+  return kExitOk;
+}
+
+// "field=value" to a PATCH member: empty clears, macs is a comma list, loaner a boolean.
+json parseAssignments(const std::vector<std::string>& assignments) {
+  json patch = json::object();
+  for (const auto& a : assignments) {
+    const auto eq = a.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw CLI::ValidationError("device set", "expected field=value, got \"" + a + "\"");
+    std::string field = a.substr(0, eq);
+    std::replace(field.begin(), field.end(), '-', '_');
+    const std::string value = a.substr(eq + 1);
+    if (field == "version" || field == "id")
+      throw CLI::ValidationError("device set", "\"" + field + "\" is managed by the server");
+    if (value.empty()) {
+      patch[field] = nullptr;
+    } else if (field == "macs") {
+      json list = json::array();
+      std::stringstream in(value);
+      for (std::string mac; std::getline(in, mac, ',');)
+        if (!mac.empty()) list.push_back(mac);
+      patch[field] = list;
+    } else if (field == "loaner") {
+      if (value == "true" || value == "yes" || value == "1") patch[field] = true;
+      else if (value == "false" || value == "no" || value == "0") patch[field] = false;
+      else throw CLI::ValidationError("device set", "loaner must be true or false, got \"" + value + "\"");
+    } else {
+      patch[field] = value;
+    }
+  }
+  return patch;
+}
+
+int deviceSet(Api& api, const GlobalOptions& global, const std::string& ref, json patch) {
+  auto current = api.get(devicePath(ref));
+  if (!current) return current.error();
+  patch["version"] = current->value("version", json());
+  auto device = api.patch(devicePath(displayValue(current->value("id", json(ref)))), patch);
+  if (!device) return device.error();
+  if (global.json) printJson(std::cout, *device);
+  else printDevice(*device);
+  return kExitOk;
+}
+
+}  // namespace
+
+void addDeviceCommands(CLI::App& app, Cli& cli) {
+  auto* device = app.add_subcommand("device", "list, show, add and change devices");
+  device->require_subcommand(1);
+  const std::string ref_help = "device: id, tag:ASSET_TAG or serial:SERIAL";
+
+  auto* list = device->add_subcommand("list", "list devices (one page unless --all)");
+  auto lo = std::make_shared<ListOptions>();
+  list->add_option("--status", lo->status, "only this status (deployed, in_stock, ...)");
+  list->add_option("--kind", lo->kind, "only this kind (chromebook, laptop, ...)");
+  list->add_option("--model", lo->model, "only this model");
+  list->add_option("--location", lo->location, "only this location");
+  list->add_option("--code", lo->code, "asset tag or serial, exact (barcode)");
+  list->add_option("--q", lo->q, "free-text search");
+  list->add_option("--limit", lo->limit, "devices per page")->check(CLI::PositiveNumber);
+  list->add_flag("--all", lo->all, "follow the cursor through every page");
+  list->callback([&cli, lo] { cli.action = [&cli, lo](Api& api) { return deviceList(api, cli.options, *lo); }; });
+
+  auto* show = device->add_subcommand("show", "show one device");
+  auto show_ref = std::make_shared<std::string>();
+  show->add_option("REF", *show_ref, ref_help)->required();
+  show->callback([&cli, show_ref] {
+    cli.action = [&cli, show_ref](Api& api) { return deviceShow(api, cli.options, *show_ref); };
+  });
+
+  auto* add = device->add_subcommand("add", "register a device");
+  auto ao = std::make_shared<AddOptions>();
+  add->add_option("--tag", ao->tag, "asset tag");
+  add->add_option("--serial", ao->serial, "serial number");
+  add->add_option("--kind", ao->kind, "chromebook, laptop, tablet, desktop or other");
+  add->add_option("--model", ao->model, "model name");
+  add->add_option("--manufacturer", ao->manufacturer, "manufacturer");
+  add->add_option("--location", ao->location, "school / room / cart");
+  add->add_option("--org-unit", ao->org_unit, "org unit");
+  add->add_option("--purchase-date", ao->purchase_date, "YYYY-MM-DD");
+  add->add_option("--price", ao->price, "purchase price, e.g. 289.00");
+  add->add_option("--aue", ao->aue, "auto-update expiration, YYYY-MM-DD");
+  add->add_option("--vendor", ao->vendor, "vendor");
+  add->add_option("--po", ao->po, "purchase order number");
+  add->add_option("--funding", ao->funding, "funding source");
+  add->add_option("--warranty-end", ao->warranty_end, "YYYY-MM-DD");
+  add->add_option("--mac", ao->macs, "MAC address (repeat for several)");
+  add->add_flag("--loaner", ao->loaner, "part of the loaner pool");
+  add->add_option("--status", ao->status, "initial status (default in_stock)");
+  add->add_option("--notes", ao->notes, "notes");
+  add->callback([&cli, ao] { cli.action = [&cli, ao](Api& api) { return deviceAdd(api, cli.options, *ao); }; });
+
+  auto* transition = device->add_subcommand("transition", "move a device to another status");
+  auto tr = std::make_shared<std::array<std::string, 3>>();  // ref, to, reason
+  transition->add_option("REF", (*tr)[0], ref_help)->required();
+  transition->add_option("TO", (*tr)[1], "new status")->required();
+  transition->add_option("--reason", (*tr)[2], "why, for the history");
+  transition->callback([&cli, tr] {
+    cli.action = [&cli, tr](Api& api) { return deviceTransition(api, cli.options, (*tr)[0], (*tr)[1], (*tr)[2]); };
+  });
+
+  auto* history = device->add_subcommand("history", "the change history of a device, oldest first");
+  auto hist_ref = std::make_shared<std::string>();
+  history->add_option("REF", *hist_ref, ref_help)->required();
+  history->callback([&cli, hist_ref] {
+    cli.action = [&cli, hist_ref](Api& api) { return deviceHistory(api, cli.options, *hist_ref); };
+  });
+
+  auto* set = device->add_subcommand("set", "change fields: device set REF location=\"Room 12\" notes=");
+  auto set_ref = std::make_shared<std::string>();
+  auto assignments = std::make_shared<std::vector<std::string>>();
+  set->add_option("REF", *set_ref, ref_help)->required();
+  set->add_option("ASSIGNMENTS", *assignments, "field=value (empty value clears)")->required();
+  set->callback([&cli, set_ref, assignments] {
+    json patch = parseAssignments(*assignments);
+    cli.action = [&cli, set_ref, patch](Api& api) { return deviceSet(api, cli.options, *set_ref, patch); };
+  });
+}
+
+}  // namespace fkcli

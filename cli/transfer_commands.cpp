@@ -1,0 +1,77 @@
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "format.hpp"
+
+namespace fkcli {
+namespace {
+
+using nlohmann::json;
+
+int importCsv(Api& api, const GlobalOptions& global, const std::string& file) {
+  auto result = api.postFile("/api/v1/devices:import", file, "text/csv");
+  if (!result) return result.error();
+  if (global.json) {
+    printJson(std::cout, *result);
+    return kExitOk;
+  }
+  std::cout << "created " << displayValue(result->value("created", json(0))) << ", updated "
+            << displayValue(result->value("updated", json(0))) << ", unchanged "
+            << displayValue(result->value("unchanged", json(0))) << '\n';
+  return kExitOk;
+}
+
+// Writes beside the destination and renames at the end, so a failed export never leaves half a file.
+int exportCsv(Api& api, const std::string& file) {
+  if (file.empty() || file == "-") {
+    const int rc = api.download("/api/v1/devices:export", stdout);
+    std::fflush(stdout);
+    return rc;
+  }
+  const std::filesystem::path dest(file);
+  const std::filesystem::path partial = dest.string() + ".partial";
+  std::FILE* out = std::fopen(partial.c_str(), "wb");
+  if (out == nullptr) {
+    std::cerr << "error: cannot write " << partial.string() << '\n';
+    return kExitRefused;
+  }
+  int rc = api.download("/api/v1/devices:export", out);
+  if (std::fclose(out) != 0 && rc == kExitOk) {
+    std::cerr << "error: cannot write " << partial.string() << '\n';
+    rc = kExitRefused;
+  }
+  std::error_code ec;
+  if (rc == kExitOk) {
+    std::filesystem::rename(partial, dest, ec);
+    if (ec) {
+      std::cerr << "error: cannot rename " << partial.string() << " to " << dest.string() << ": " << ec.message()
+                << '\n';
+      rc = kExitRefused;
+    }
+  }
+  if (rc != kExitOk) std::filesystem::remove(partial, ec);
+  return rc;
+}
+
+}  // namespace
+
+void addTransferCommands(CLI::App& app, Cli& cli) {
+  auto* import = app.add_subcommand("import", "import an inventory CSV (own columns or a Snipe-IT export)");
+  auto import_file = std::make_shared<std::string>();
+  import->add_option("FILE", *import_file, "CSV file")->required()->check(CLI::ExistingFile);
+  import->callback([&cli, import_file] {
+    cli.action = [&cli, import_file](Api& api) { return importCsv(api, cli.options, *import_file); };
+  });
+
+  auto* exp = app.add_subcommand("export", "write the registry as CSV (to FILE, or stdout)");
+  auto export_file = std::make_shared<std::string>();
+  exp->add_option("FILE", *export_file, "destination (default stdout)");
+  exp->callback([&cli, export_file] {
+    cli.action = [export_file](Api& api) { return exportCsv(api, *export_file); };
+  });
+}
+
+}  // namespace fkcli

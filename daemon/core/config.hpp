@@ -1,0 +1,70 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/catalog.hpp"
+#include "core/error.hpp"
+
+namespace fk {
+
+// A problem in a config file, reported as FILE:LINE:COL: message (line and column 1-based).
+struct ConfigProblem {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string message;
+  std::string format() const;
+};
+
+struct SourceConfig {
+  std::string name;
+  std::string plugin;
+  std::chrono::seconds interval{3600};
+  std::optional<std::chrono::seconds> full_sync_interval;  // unset: the plugin's own choice
+  std::string on_unknown = "create";  // create | flag
+  YAML::Node node;                    // the whole entry, for the plugin's own keys
+};
+
+struct Config {
+  std::filesystem::path file;        // absolute path of the config file
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 9470;
+  std::filesystem::path state_dir;   // absolute
+  std::filesystem::path database;    // absolute
+  std::string log_level = "info";
+  int fiscal_year_start_month = 7;
+  int fiscal_year_start_day = 1;
+  struct Planning {
+    std::map<std::string, int> default_life_years{{"chromebook", 5}, {"laptop", 4}, {"tablet", 4}};
+    int aue_warning_days = 180;
+    double repair_cost_share = 0.5;
+    int work_orders_per_year = 3;
+    std::map<std::string, std::string> replacement_model;  // kind -> catalog model
+  } planning;
+  std::vector<CatalogModel> models;
+  struct Limits {
+    std::uint64_t json_body_bytes = 10ull << 20;
+    std::uint64_t import_body_bytes = 256ull << 20;
+  } limits;
+  struct Checkout {
+    int default_loan_days = 180;
+  } checkout;
+  struct Alerts {
+    int stale_sync_days = 30;
+  } alerts;
+  std::filesystem::path seed_inventory;  // CSV imported on start when the registry is empty; "" = none
+  std::vector<SourceConfig> sources;
+};
+
+// Loads and validates. On failure returns every problem found, not just the first.
+std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesystem::path& file);
+
+}  // namespace fk

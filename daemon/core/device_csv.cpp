@@ -1,0 +1,462 @@
+#include "core/device_csv.hpp"
+
+#include <algorithm>
+#include <array>
+#include <unordered_map>
+
+#include "core/csv.hpp"
+#include "core/values.hpp"
+
+namespace fk {
+namespace {
+
+// What a column sets. Two columns with the same target (e.g. "Model" and "Model Name", or
+// "kind" and "Category") would contradict each other, so that is refused as a duplicate.
+enum class Target {
+  asset_tag,
+  serial,
+  kind,
+  category,
+  manufacturer,
+  model,
+  purchase_date,
+  purchase_price,
+  vendor,
+  po_number,
+  funding_source,
+  warranty_end,
+  warranty_months,
+  aue_date,
+  location,
+  org_unit,
+  macs,
+  loaner,
+  status,
+  notes,
+  // Read-only export columns: accepted so an export re-imports, and ignored.
+  id,
+  version,
+  created_at,
+  updated_at,
+};
+
+struct KnownColumn {
+  std::string_view name;  // lower case
+  Target target;
+};
+
+// fleetkeep's own names first, then a Snipe-IT asset export's.
+constexpr std::array kKnownColumns{
+    KnownColumn{"asset_tag", Target::asset_tag},
+    KnownColumn{"serial", Target::serial},
+    KnownColumn{"kind", Target::kind},
+    KnownColumn{"manufacturer", Target::manufacturer},
+    KnownColumn{"model", Target::model},
+    KnownColumn{"purchase_date", Target::purchase_date},
+    KnownColumn{"purchase_price", Target::purchase_price},
+    KnownColumn{"vendor", Target::vendor},
+    KnownColumn{"po_number", Target::po_number},
+    KnownColumn{"funding_source", Target::funding_source},
+    KnownColumn{"warranty_end", Target::warranty_end},
+    KnownColumn{"aue_date", Target::aue_date},
+    KnownColumn{"location", Target::location},
+    KnownColumn{"org_unit", Target::org_unit},
+    KnownColumn{"macs", Target::macs},
+    KnownColumn{"loaner", Target::loaner},
+    KnownColumn{"status", Target::status},
+    KnownColumn{"notes", Target::notes},
+    KnownColumn{"id", Target::id},
+    KnownColumn{"version", Target::version},
+    KnownColumn{"created_at", Target::created_at},
+    KnownColumn{"updated_at", Target::updated_at},
+    KnownColumn{"asset tag", Target::asset_tag},
+    KnownColumn{"model name", Target::model},
+    KnownColumn{"category", Target::category},
+    KnownColumn{"purchase date", Target::purchase_date},
+    KnownColumn{"purchase cost", Target::purchase_price},
+    KnownColumn{"supplier", Target::vendor},
+    KnownColumn{"order number", Target::po_number},
+    KnownColumn{"warranty months", Target::warranty_months},
+};
+
+// Which device field a column's problems are about, for duplicate detection and messages.
+std::string_view fieldOf(Target t) {
+  switch (t) {
+    case Target::category: return "kind";
+    case Target::warranty_months: return "warranty_end";
+    default: break;
+  }
+  for (const auto& c : kKnownColumns) {
+    if (c.target == t) return c.name;
+  }
+  return "";
+}
+
+struct Column {
+  Target target;
+  std::string header;  // as written in the file, trimmed: errors name what the user sees
+};
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t");
+  return s.substr(first, last - first + 1);
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool allDigits(std::string_view s, std::size_t from, std::size_t to) {
+  for (std::size_t i = from; i < to; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+// "YYYY-MM-DD", or Snipe-IT's "YYYY-MM-DD HH:MM:SS" whose date part is kept.
+std::optional<std::string> csvDate(std::string_view s) {
+  if (s.size() == 19) {
+    if (s[10] != ' ' || s[13] != ':' || s[16] != ':' || !allDigits(s, 11, 13) || !allDigits(s, 14, 16) ||
+        !allDigits(s, 17, 19)) {
+      return std::nullopt;
+    }
+    const int hh = (s[11] - '0') * 10 + (s[12] - '0');
+    const int mm = (s[14] - '0') * 10 + (s[15] - '0');
+    const int ss = (s[17] - '0') * 10 + (s[18] - '0');
+    if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+    s = s.substr(0, 10);
+  }
+  if (!isValidDate(s)) return std::nullopt;
+  return std::string(s);
+}
+
+DeviceKind kindFromCategory(std::string_view category) {
+  const auto c = lower(category);
+  const auto has = [&](std::string_view word) { return c.find(word) != std::string::npos; };
+  if (has("chromebook")) return DeviceKind::chromebook;
+  if (has("laptop") || has("notebook")) return DeviceKind::laptop;
+  if (has("tablet") || has("ipad")) return DeviceKind::tablet;
+  if (has("desktop")) return DeviceKind::desktop;
+  return DeviceKind::other;
+}
+
+std::optional<DeviceStatus> statusFromCell(std::string_view cell) {
+  const auto s = lower(cell);
+  if (auto own = parseStatus(s)) return own;
+  static constexpr std::array<std::pair<std::string_view, DeviceStatus>, 6> kSnipeLabels{{
+      {"ready to deploy", DeviceStatus::in_stock},
+      {"pending", DeviceStatus::on_order},
+      {"archived", DeviceStatus::retired},
+      {"broken", DeviceStatus::in_repair},
+      {"out for repair", DeviceStatus::in_repair},
+      {"lost/stolen", DeviceStatus::lost},
+  }};
+  for (const auto& [label, status] : kSnipeLabels) {
+    if (label == s) return status;
+  }
+  return std::nullopt;
+}
+
+std::optional<bool> boolFromCell(std::string_view cell) {
+  const auto s = lower(cell);
+  if (s == "true" || s == "yes" || s == "1") return true;
+  if (s == "false" || s == "no" || s == "0") return false;
+  return std::nullopt;
+}
+
+std::optional<int> monthsFromCell(std::string_view cell) {
+  for (std::string_view suffix : {" months", " month"}) {
+    if (cell.size() > suffix.size() && lower(cell.substr(cell.size() - suffix.size())) == suffix) {
+      cell = trim(cell.substr(0, cell.size() - suffix.size()));
+      break;
+    }
+  }
+  if (cell.empty() || cell.size() > 4 || !allDigits(cell, 0, cell.size())) return std::nullopt;
+  const int months = std::stoi(std::string(cell));
+  if (months > 1200) return std::nullopt;
+  return months;
+}
+
+std::string addMonths(const std::string& date, int months) {
+  const auto start = parseDate(date);
+  auto end = *start + std::chrono::months{months};
+  // 31 January + 1 month is the last day of February, not an invalid date.
+  if (!end.ok()) end = std::chrono::year_month_day_last{end.year(), std::chrono::month_day_last{end.month()}};
+  return formatDate(end);
+}
+
+class RowParser {
+ public:
+  RowParser(const std::vector<Column>& columns, std::vector<FieldError>& errors)
+      : columns_(columns), errors_(errors) {}
+
+  // Fills `d` (a fresh draft already in place in the result, which saves moving ~600 bytes a row).
+  void parse(const std::vector<std::string>& cells, std::size_t line, DeviceDraft& d) {
+    line_ = line;
+    std::optional<int> warranty_months;
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      const Column& col = columns_[i];
+      const std::string_view raw = cells[i];
+      const std::string_view cell = trim(raw);
+      if (cell.empty()) continue;  // an empty cell leaves the field unset
+      switch (col.target) {
+        case Target::asset_tag: d.asset_tag = std::string(cell); break;
+        case Target::serial: d.serial = std::string(cell); break;
+        // Free text is kept as written so that an export re-imports byte for byte.
+        case Target::manufacturer: d.manufacturer = std::string(raw); break;
+        case Target::model: d.model = std::string(raw); break;
+        case Target::vendor: d.vendor = std::string(raw); break;
+        case Target::po_number: d.po_number = std::string(raw); break;
+        case Target::funding_source: d.funding_source = std::string(raw); break;
+        case Target::location: d.location = std::string(raw); break;
+        case Target::org_unit: d.org_unit = std::string(raw); break;
+        case Target::notes: d.notes = std::string(raw); break;
+        case Target::kind:
+          if (auto k = parseKind(lower(cell)))
+            d.kind = k;
+          else
+            fail(col,
+                 "unknown kind \"" + std::string(cell) + "\" (chromebook, laptop, tablet, desktop, other)");
+          break;
+        case Target::category: d.kind = kindFromCategory(cell); break;
+        case Target::purchase_date: d.purchase_date = date(col, cell); break;
+        case Target::warranty_end: d.warranty_end = date(col, cell); break;
+        case Target::aue_date: d.aue_date = date(col, cell); break;
+        case Target::purchase_price:
+          if (auto cents = parseMoney(cell))
+            d.purchase_price_cents = std::optional<std::int64_t>{*cents};
+          else
+            fail(col, "\"" + std::string(cell) + "\" is not an amount (e.g. 289.00)");
+          break;
+        case Target::macs: d.macs = macs(col, cell); break;
+        case Target::loaner:
+          if (auto b = boolFromCell(cell))
+            d.loaner = b;
+          else
+            fail(col, "\"" + std::string(cell) + "\" is not true/false/yes/no/1/0");
+          break;
+        case Target::status:
+          if (auto s = statusFromCell(cell))
+            d.status = s;
+          else
+            fail(col, "unknown status \"" + std::string(cell) + "\"");
+          break;
+        case Target::warranty_months:
+          warranty_months = monthsFromCell(cell);
+          if (!warranty_months) fail(col, "\"" + std::string(cell) + "\" is not a number of months");
+          break;
+        case Target::id:
+        case Target::version:
+        case Target::created_at:
+        case Target::updated_at: break;
+      }
+    }
+    // Months count from the purchase date; without one there is nothing to count from.
+    if (warranty_months && d.purchase_date && !d.purchase_date->empty()) {
+      d.warranty_end = addMonths(*d.purchase_date, *warranty_months);
+    }
+  }
+
+ private:
+  void fail(const Column& col, std::string message) {
+    errors_.push_back({line_, col.header, std::move(message)});
+  }
+
+  std::optional<std::string> date(const Column& col, std::string_view cell) {
+    auto d = csvDate(cell);
+    if (!d) fail(col, "\"" + std::string(cell) + "\" is not a date (YYYY-MM-DD)");
+    return d;
+  }
+
+  std::optional<std::vector<std::string>> macs(const Column& col, std::string_view cell) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos < cell.size()) {
+      const auto end = std::min(cell.find_first_of("; ,\t", pos), cell.size());
+      const auto token = cell.substr(pos, end - pos);
+      pos = end + 1;
+      if (token.empty()) continue;
+      if (auto mac = normaliseMac(token))
+        out.push_back(std::move(*mac));
+      else
+        fail(col, "\"" + std::string(token) + "\" is not a MAC address");
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  const std::vector<Column>& columns_;
+  std::vector<FieldError>& errors_;
+  std::size_t line_ = 0;
+};
+
+// Maps the header row to columns; any problem with it makes the rows meaningless.
+std::vector<Column> readHeader(const std::vector<std::string>& cells, std::size_t line,
+                               std::vector<FieldError>& errors) {
+  std::vector<Column> columns;
+  columns.reserve(cells.size());
+  for (const auto& cell : cells) {
+    const std::string header(trim(cell));
+    const auto name = lower(header);
+    const auto known = std::find_if(kKnownColumns.begin(), kKnownColumns.end(),
+                                    [&](const KnownColumn& c) { return c.name == name; });
+    if (known == kKnownColumns.end()) {
+      errors.push_back({line, header, "unknown column \"" + header + "\""});
+      continue;
+    }
+    const auto field = fieldOf(known->target);
+    const auto same = std::find_if(columns.begin(), columns.end(),
+                                   [&](const Column& c) { return fieldOf(c.target) == field; });
+    if (same != columns.end()) {
+      errors.push_back({line, header, "column \"" + header + "\" repeats \"" + same->header + "\""});
+      continue;
+    }
+    columns.push_back({known->target, header});
+  }
+  const bool has_identity = std::any_of(columns.begin(), columns.end(), [](const Column& c) {
+    return c.target == Target::asset_tag || c.target == Target::serial;
+  });
+  if (errors.empty() && !has_identity) {
+    errors.push_back({line, "serial", "the header needs a serial or an asset tag column"});
+  }
+  return columns;
+}
+
+using HeaderOf = std::unordered_map<std::string_view, std::string_view>;
+
+std::string headerFor(const HeaderOf& header_of, std::string_view field) {
+  const auto it = header_of.find(field);
+  return std::string(it != header_of.end() ? it->second : field);
+}
+
+// Two rows naming one device would make the import's outcome depend on row order. Sorting views
+// of the keys is much cheaper than a hash set of copies at 100k rows.
+void reportRepeats(ParsedImport& result, const HeaderOf& header_of, std::string_view field,
+                   std::optional<std::string> DeviceDraft::*member) {
+  std::vector<std::pair<std::string_view, std::size_t>> keys;
+  keys.reserve(result.rows.size());
+  for (const auto& row : result.rows) {
+    const auto& key = row.draft.*member;
+    if (key && !key->empty()) keys.emplace_back(*key, row.line);
+  }
+  std::sort(keys.begin(), keys.end());
+  for (std::size_t first = 0; first < keys.size();) {
+    std::size_t i = first + 1;
+    for (; i < keys.size() && keys[i].first == keys[first].first; ++i) {
+      result.errors.push_back(
+          {keys[i].second, headerFor(header_of, field),
+           "\"" + std::string(keys[i].first) + "\" repeats line " + std::to_string(keys[first].second)});
+    }
+    first = i;
+  }
+}
+
+bool isBlank(const std::vector<std::string>& cells) {
+  return std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return trim(c).empty(); });
+}
+
+}  // namespace
+
+ParsedImport parseDeviceCsv(std::string_view text) {
+  ParsedImport result;
+  CsvReader reader(text);
+  std::vector<std::string> cells;
+  cells.reserve(32);
+
+  std::vector<Column> columns;
+  while (reader.next(cells)) {
+    if (isBlank(cells)) continue;
+    columns = readHeader(cells, reader.line(), result.errors);
+    break;
+  }
+  if (!reader.error().empty()) {
+    result.errors.push_back({reader.line(), "", reader.error()});
+    return result;
+  }
+  if (columns.empty() && result.errors.empty()) {
+    result.errors.push_back({1, "", "no header row"});
+  }
+  if (!result.errors.empty()) return result;
+
+  // Names validation errors by the file's own header where a column sets that field.
+  HeaderOf header_of;
+  for (const auto& col : columns) header_of.emplace(fieldOf(col.target), col.header);
+
+  // Rows never outnumber line ends; counting them is far cheaper than regrowing the vector.
+  result.rows.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  RowParser parser(columns, result.errors);
+  while (reader.next(cells)) {
+    const std::size_t line = reader.line();
+    if (isBlank(cells)) continue;
+    if (cells.size() != columns.size()) {
+      result.errors.push_back(
+          {line, "",
+           "expected " + std::to_string(columns.size()) + " cells, found " + std::to_string(cells.size())});
+      continue;
+    }
+    ImportRow& row = result.rows.emplace_back();
+    row.line = line;
+    parser.parse(cells, line, row.draft);
+    for (auto& e : validateNewDevice(row.draft)) {
+      result.errors.push_back({line, headerFor(header_of, e.field), e.message});
+    }
+  }
+  if (!reader.error().empty()) {
+    result.errors.push_back({reader.line(), "", reader.error()});
+    return result;
+  }
+  reportRepeats(result, header_of, "asset_tag", &DeviceDraft::asset_tag);
+  reportRepeats(result, header_of, "serial", &DeviceDraft::serial);
+  // Repeats were found after the fact; keep the report in file order, each line's errors in column order.
+  std::stable_sort(result.errors.begin(), result.errors.end(),
+                   [](const FieldError& a, const FieldError& b) { return a.line < b.line; });
+  return result;
+}
+
+std::vector<std::string> exportHeader() {
+  return {"id",           "asset_tag", "serial",         "kind",
+          "manufacturer", "model",     "purchase_date",  "purchase_price",
+          "vendor",       "po_number", "funding_source", "warranty_end",
+          "aue_date",     "location",  "org_unit",       "macs",
+          "loaner",       "status",    "notes",          "version",
+          "created_at",   "updated_at"};
+}
+
+std::vector<std::string> exportRow(const Device& d) {
+  std::string macs;
+  for (const auto& mac : d.macs) {
+    if (!macs.empty()) macs += ';';
+    macs += mac;
+  }
+  return {std::to_string(d.id),
+          d.asset_tag,
+          d.serial,
+          std::string(toString(d.kind)),
+          d.manufacturer,
+          d.model,
+          d.purchase_date,
+          d.purchase_price_cents ? formatMoney(*d.purchase_price_cents) : std::string(),
+          d.vendor,
+          d.po_number,
+          d.funding_source,
+          d.warranty_end,
+          d.aue_date,
+          d.location,
+          d.org_unit,
+          std::move(macs),
+          d.loaner ? "true" : "false",
+          std::string(toString(d.status)),
+          d.notes,
+          std::to_string(d.version),
+          d.created_at,
+          d.updated_at};
+}
+
+}  // namespace fk

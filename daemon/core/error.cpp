@@ -1,0 +1,49 @@
+#include "core/error.hpp"
+
+namespace fk {
+
+Error Error::invalid(std::string field, std::string message) {
+  Error e{Errc::invalid, std::move(message), nlohmann::json::object()};
+  e.details["field"] = std::move(field);
+  return e;
+}
+
+Error Error::notFound(std::string message) { return {Errc::not_found, std::move(message), nlohmann::json::object()}; }
+
+Error Error::conflict(std::string message, nlohmann::json details) {
+  return {Errc::conflict, std::move(message), std::move(details)};
+}
+
+Error Error::internal(std::string message) { return {Errc::internal, std::move(message), nlohmann::json::object()}; }
+
+std::string_view codeName(Errc code) {
+  switch (code) {
+    case Errc::invalid: return "invalid";
+    case Errc::unauthorized: return "unauthorized";
+    case Errc::forbidden: return "forbidden";
+    case Errc::not_found: return "not_found";
+    case Errc::conflict: return "conflict";
+    case Errc::payload_too_large: return "payload_too_large";
+    case Errc::unsupported_media: return "unsupported_media_type";
+    case Errc::too_many_requests: return "too_many_requests";
+    case Errc::internal: return "internal";
+  }
+  return "internal";
+}
+
+int httpStatus(Errc code) {
+  switch (code) {
+    case Errc::invalid: return 400;
+    case Errc::unauthorized: return 401;
+    case Errc::forbidden: return 403;
+    case Errc::not_found: return 404;
+    case Errc::conflict: return 409;
+    case Errc::payload_too_large: return 413;
+    case Errc::unsupported_media: return 415;
+    case Errc::too_many_requests: return 429;
+    case Errc::internal: return 500;
+  }
+  return 500;
+}
+
+}  // namespace fk

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "core/config.hpp"
+#include "http/router.hpp"
+#include "store/database.hpp"
+
+namespace fk {
+
+class FleetMetrics;
+
+// What the API handlers need; owned by the daemon, outliving the server.
+struct ApiContext {
+  Database& db;
+  // The config in force; replaced on SIGHUP, so handlers read it per request.
+  std::function<std::shared_ptr<const Config>()> config;
+  // Renders the Prometheus text exposition for /metrics.
+  std::function<std::string()> render_metrics;
+  // True once the database is open and migrated (for /readyz).
+  std::function<bool()> ready;
+};
+
+// Registers /healthz, /readyz, /metrics and every /api/v1 route into `router`.
+void registerRoutes(Router& router, ApiContext& ctx);
+
+}  // namespace fk

@@ -1,0 +1,246 @@
+// Device routes: list, create, read, patch, transitions, history, CSV import and export.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include "core/csv.hpp"
+#include "core/device_csv.hpp"
+#include "http/api_routes.hpp"
+#include "http/json_mapping.hpp"
+#include "store/device_store.hpp"
+
+namespace fk {
+
+using nlohmann::json;
+
+namespace {
+
+// A broken million-row file would otherwise answer with a million errors.
+constexpr std::size_t kMaxReportedImportErrors = 1000;
+
+constexpr std::array<std::string_view, 8> kListParams = {"status", "kind", "model", "location",
+                                                         "code",   "q",    "limit", "cursor"};
+
+Result<DeviceRef> refOf(const Request& req) {
+  auto it = req.params.find("ref");
+  auto ref = parseDeviceRef(it == req.params.end() ? std::string_view() : std::string_view(it->second));
+  if (!ref) {
+    Error e = ref.error();
+    if (e.code == Errc::invalid && !e.details.contains("field")) e.details["field"] = "ref";
+    return std::unexpected(std::move(e));
+  }
+  return ref;
+}
+
+// The device as a single-resource response, with its per-source sightings. A failed sightings read
+// must not turn a write that already committed into an error, so it falls back to "seen": {}.
+Response deviceResponse(int status, const Device& device, DeviceStore& store) {
+  auto sightings = store.sightings(device.id);
+  if (!sightings)
+    spdlog::warn("device {}: reading sightings failed: {}", device.id, sightings.error().message);
+  return jsonResponse(status, deviceToJson(device, sightings ? &*sightings : nullptr));
+}
+
+Result<DeviceFilter> filterFrom(const Request& req) {
+  for (const auto& [key, value] : req.query) {
+    if (std::find(kListParams.begin(), kListParams.end(), key) == kListParams.end()) {
+      return std::unexpected(Error::invalid(key, "unknown query parameter \"" + key + "\""));
+    }
+    if (req.query.count(key) > 1)
+      return std::unexpected(Error::invalid(key, key + " is given more than once"));
+  }
+  // An empty value means "no filter", so clients can build URLs from blank form fields.
+  auto value = [&req](std::string_view key) -> std::optional<std::string> {
+    auto v = req.queryValue(key);
+    if (v && v->empty()) return std::nullopt;
+    return v;
+  };
+  DeviceFilter filter;
+  if (auto s = value("status")) {
+    filter.status = parseStatus(*s);
+    if (!filter.status) return std::unexpected(Error::invalid("status", "unknown status \"" + *s + "\""));
+  }
+  if (auto k = value("kind")) {
+    filter.kind = parseKind(*k);
+    if (!filter.kind) return std::unexpected(Error::invalid("kind", "unknown kind \"" + *k + "\""));
+  }
+  filter.model = value("model");
+  filter.location = value("location");
+  filter.code = value("code");
+  filter.q = value("q");
+  if (auto l = value("limit")) {
+    int limit = 0;
+    auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
+    if (ec != std::errc() || end != l->data() + l->size() || limit < 1 || limit > 1000) {
+      return std::unexpected(Error::invalid("limit", "limit must be an integer from 1 to 1000"));
+    }
+    filter.limit = limit;
+  }
+  if (auto c = value("cursor")) {
+    auto after = decodeCursor(*c);
+    if (!after) return std::unexpected(Error::invalid("cursor", "cursor is not one this server handed out"));
+    filter.after_id = *after;
+  }
+  return filter;
+}
+
+Response listDevices(ApiContext& ctx, Request& req) {
+  auto filter = filterFrom(req);
+  if (!filter) return errorResponse(filter.error());
+  DeviceStore store(ctx.db);
+  auto page = store.list(*filter);
+  if (!page) return errorResponse(page.error());
+  json items = json::array();
+  for (const auto& d : page->items) {
+    json item = deviceToJson(d);
+    // Sightings cost a query per device; the list leaves them to GET /devices/{ref}.
+    item.erase("seen");
+    items.push_back(std::move(item));
+  }
+  json next = page->next_after_id ? json(encodeCursor(*page->next_after_id)) : json(nullptr);
+  return jsonResponse(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+}
+
+Response createDevice(ApiContext& ctx, Request& req) {
+  auto body = parseJsonObject(req.body);
+  if (!body) return errorResponse(body.error());
+  auto parsed = deviceDraftFromJson(*body, DraftMode::create);
+  if (!parsed) return errorResponse(parsed.error());
+  // The store validates the whole draft (serial or tag required, ...) and names every bad field.
+  DeviceStore store(ctx.db);
+  auto device = store.create(parsed->draft, req.actor());
+  if (!device) return errorResponse(device.error());
+  Response r = deviceResponse(201, *device, store);
+  r.headers.emplace_back("Location", "/api/v1/devices/" + std::to_string(device->id));
+  return r;
+}
+
+Response getDevice(ApiContext& ctx, Request& req) {
+  auto ref = refOf(req);
+  if (!ref) return errorResponse(ref.error());
+  DeviceStore store(ctx.db);
+  auto device = store.get(*ref);
+  if (!device) return errorResponse(device.error());
+  return deviceResponse(200, *device, store);
+}
+
+Response patchDevice(ApiContext& ctx, Request& req) {
+  auto ref = refOf(req);
+  if (!ref) return errorResponse(ref.error());
+  auto body = parseJsonObject(req.body);
+  if (!body) return errorResponse(body.error());
+  auto parsed = deviceDraftFromJson(*body, DraftMode::patch);
+  if (!parsed) return errorResponse(parsed.error());
+  DeviceStore store(ctx.db);
+  auto device = store.update(*ref, parsed->draft, parsed->version, req.actor());
+  if (!device) return errorResponse(device.error());
+  return deviceResponse(200, *device, store);
+}
+
+Response transitionDevice(ApiContext& ctx, Request& req) {
+  auto ref = refOf(req);
+  if (!ref) return errorResponse(ref.error());
+  auto body = parseJsonObject(req.body);
+  if (!body) return errorResponse(body.error());
+  std::optional<DeviceStatus> to;
+  std::string reason;
+  for (const auto& [name, v] : body->items()) {
+    if (name == "to") {
+      to = v.is_string() ? parseStatus(v.get_ref<const std::string&>()) : std::nullopt;
+      if (!to) {
+        std::string names;
+        for (auto s : allStatuses()) names += (names.empty() ? "" : ", ") + std::string(toString(s));
+        return errorResponse(Error::invalid("to", "to must be one of " + names));
+      }
+    } else if (name == "reason") {
+      if (v.is_null()) continue;
+      if (!v.is_string()) return errorResponse(Error::invalid("reason", "reason must be a string"));
+      reason = v.get<std::string>();
+      if (reason.size() > 4096)
+        return errorResponse(Error::invalid("reason", "reason is longer than 4096 bytes"));
+    } else {
+      return errorResponse(Error::invalid(name, "unknown field \"" + name + "\""));
+    }
+  }
+  if (!to) return errorResponse(Error::invalid("to", "to is required: the status to move to"));
+  DeviceStore store(ctx.db);
+  auto device = store.transition(*ref, *to, reason, req.actor());
+  if (!device) return errorResponse(device.error());
+  return deviceResponse(200, *device, store);
+}
+
+Response deviceEvents(ApiContext& ctx, Request& req) {
+  auto ref = refOf(req);
+  if (!ref) return errorResponse(ref.error());
+  DeviceStore store(ctx.db);
+  auto events = store.events(*ref);
+  if (!events) return errorResponse(events.error());
+  json items = json::array();
+  for (const auto& e : *events) items.push_back(deviceEventToJson(e));
+  return jsonResponse(200, {{"items", std::move(items)}});
+}
+
+Response importDevices(ApiContext& ctx, Request& req) {
+  // Parsed in place: an import body can be hundreds of MiB, and the parser only needs a view.
+  ParsedImport parsed = parseDeviceCsv(std::string_view(req.body));
+  if (!parsed.errors.empty()) {
+    const std::size_t n = parsed.errors.size();
+    Error e{Errc::invalid, std::to_string(n) + (n == 1 ? " error" : " errors") + "; nothing was imported",
+            json::object()};
+    json errors = json::array();
+    for (std::size_t i = 0; i < n && i < kMaxReportedImportErrors; ++i) {
+      const auto& fe = parsed.errors[i];
+      errors.push_back({{"line", fe.line}, {"field", fe.field}, {"message", fe.message}});
+    }
+    e.details["errors"] = std::move(errors);
+    e.details["error_count"] = n;
+    if (n > kMaxReportedImportErrors) e.details["truncated"] = true;
+    return errorResponse(e);
+  }
+  DeviceStore store(ctx.db);
+  auto summary = store.import(parsed.rows, req.actor());
+  if (!summary) return errorResponse(summary.error());
+  return jsonResponse(
+      200, {{"created", summary->created}, {"updated", summary->updated}, {"unchanged", summary->unchanged}});
+}
+
+Response exportDevices(ApiContext& ctx, Request&) {
+  std::string out;
+  // Rows run ~150 bytes; start big enough for a small district and let growth double from there.
+  out.reserve(1 << 20);
+  appendCsvRow(out, exportHeader());
+  DeviceStore store(ctx.db);
+  if (auto st = store.forEach([&out](const Device& d) { appendCsvRow(out, exportRow(d)); }); !st) {
+    return errorResponse(st.error());
+  }
+  Response r;
+  r.status = 200;
+  r.content_type = "text/csv; charset=utf-8";
+  r.body = std::move(out);
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"devices.csv\"");
+  return r;
+}
+
+}  // namespace
+
+void registerDeviceRoutes(Router& router, ApiContext& ctx) {
+  using Body = RouteOptions::Body;
+  const RouteOptions read{.min_role = Role::viewer, .body = Body::none};
+  const RouteOptions write{.min_role = Role::technician, .body = Body::json};
+  auto bind = [&ctx](Response (*fn)(ApiContext&, Request&)) {
+    return [&ctx, fn](Request& req) { return fn(ctx, req); };
+  };
+  router.add("GET", "/api/v1/devices", read, bind(listDevices));
+  router.add("POST", "/api/v1/devices", write, bind(createDevice));
+  router.add("POST", "/api/v1/devices:import", {.min_role = Role::technician, .body = Body::csv},
+             bind(importDevices));
+  router.add("GET", "/api/v1/devices:export", read, bind(exportDevices));
+  router.add("GET", "/api/v1/devices/{ref}", read, bind(getDevice));
+  router.add("PATCH", "/api/v1/devices/{ref}", write, bind(patchDevice));
+  router.add("POST", "/api/v1/devices/{ref}/transitions", write, bind(transitionDevice));
+  router.add("GET", "/api/v1/devices/{ref}/events", read, bind(deviceEvents));
+}
+
+}  // namespace fk

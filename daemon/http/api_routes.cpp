@@ -1,0 +1,28 @@
+#include "http/api.hpp"
+#include "http/api_routes.hpp"
+
+namespace fk {
+
+void registerRoutes(Router& router, ApiContext& ctx) {
+  const RouteOptions open{.min_role = std::nullopt};
+
+  router.add("GET", "/healthz", open, [](Request&) { return jsonResponse(200, {{"status", "ok"}}); });
+
+  router.add("GET", "/readyz", open, [&ctx](Request&) {
+    if (ctx.ready && ctx.ready()) return jsonResponse(200, {{"status", "ok"}});
+    return jsonResponse(503, {{"status", "unavailable"}});
+  });
+
+  router.add("GET", "/metrics", open, [&ctx](Request&) {
+    Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = ctx.render_metrics ? ctx.render_metrics() : std::string();
+    return r;
+  });
+
+  registerDeviceRoutes(router, ctx);
+  registerModelRoutes(router, ctx);
+  registerReportRoutes(router, ctx);
+}
+
+}  // namespace fk

@@ -1,0 +1,14 @@
+#pragma once
+
+#include "http/api.hpp"
+#include "http/router.hpp"
+
+namespace fk {
+
+// Each API area registers its own routes; registerRoutes() (api_routes.cpp) calls all of them after the
+// unauthenticated /healthz, /readyz and /metrics.
+void registerDeviceRoutes(Router& router, ApiContext& ctx);  // api_devices.cpp
+void registerModelRoutes(Router& router, ApiContext& ctx);   // api_models.cpp
+void registerReportRoutes(Router& router, ApiContext& ctx);  // api_reports.cpp
+
+}  // namespace fk

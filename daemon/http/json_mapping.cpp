@@ -1,0 +1,448 @@
+#include "http/json_mapping.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include "core/values.hpp"
+
+namespace fk {
+
+using nlohmann::json;
+
+namespace {
+
+// Caps keep one request from storing megabytes in a single column; notes get more room.
+constexpr std::size_t kMaxTextBytes = 4096;
+constexpr std::size_t kMaxNotesBytes = 65536;
+
+constexpr std::array<std::string_view, 10> kTextFields = {
+    "asset_tag", "serial",         "manufacturer", "model",    "vendor",
+    "po_number", "funding_source", "location",     "org_unit", "notes"};
+constexpr std::array<std::string_view, 3> kDateFields = {"purchase_date", "warranty_end", "aue_date"};
+constexpr std::array<std::string_view, 6> kReadOnlyFields = {"id",          "created_at", "updated_at",
+                                                             "repair_cost", "holder",     "seen"};
+
+template <std::size_t N>
+bool contains(const std::array<std::string_view, N>& list, std::string_view name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+json textOrNull(const std::string& s) {
+  return s.empty() ? json(nullptr) : json(s);
+}
+
+std::string_view typeName(const json& v) {
+  if (v.is_null()) return "null";
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_number()) return "a number";
+  if (v.is_string()) return "a string";
+  if (v.is_array()) return "an array";
+  return "an object";
+}
+
+Error wrongType(const std::string& field, std::string_view expected, const json& got) {
+  return Error::invalid(field,
+                        field + " must be " + std::string(expected) + ", not " + std::string(typeName(got)));
+}
+
+// A text field: string, or null to clear.
+Result<std::string> textFromJson(const json& v, const std::string& field) {
+  if (v.is_null()) return std::string();
+  if (!v.is_string()) return std::unexpected(wrongType(field, "a string or null", v));
+  const auto& s = v.get_ref<const std::string&>();
+  const std::size_t cap = field == "notes" ? kMaxNotesBytes : kMaxTextBytes;
+  if (s.size() > cap) {
+    return std::unexpected(
+        Error::invalid(field, field + " is longer than " + std::to_string(cap) + " bytes"));
+  }
+  return s;
+}
+
+// A date field: "YYYY-MM-DD", or null / "" to clear.
+Result<std::string> dateFromJson(const json& v, const std::string& field) {
+  auto text = textFromJson(v, field);
+  if (!text) return text;
+  if (!text->empty() && !isValidDate(*text)) {
+    return std::unexpected(
+        Error::invalid(field, field + " must be a date YYYY-MM-DD, got \"" + *text + "\""));
+  }
+  return text;
+}
+
+Result<std::vector<std::string>> macsFromJson(const json& v) {
+  if (v.is_null()) return std::vector<std::string>{};
+  if (!v.is_array()) return std::unexpected(wrongType("macs", "an array of strings", v));
+  std::vector<std::string> macs;
+  macs.reserve(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::string field = "macs[" + std::to_string(i) + "]";
+    if (!v[i].is_string()) return std::unexpected(wrongType(field, "a string", v[i]));
+    auto mac = normaliseMac(v[i].get_ref<const std::string&>());
+    if (!mac) {
+      return std::unexpected(Error::invalid(
+          field, field + " is not a MAC address: \"" + v[i].get_ref<const std::string&>() + "\""));
+    }
+    macs.push_back(std::move(*mac));
+  }
+  // Device::macs is sorted and unique; two spellings of one address collapse here.
+  std::sort(macs.begin(), macs.end());
+  macs.erase(std::unique(macs.begin(), macs.end()), macs.end());
+  return macs;
+}
+
+Result<std::int64_t> versionFromJson(const json& v) {
+  if (!v.is_number_integer()) return std::unexpected(wrongType("version", "an integer", v));
+  if (v.is_number_unsigned() &&
+      v.get<std::uint64_t>() > std::uint64_t(std::numeric_limits<std::int64_t>::max())) {
+    return std::unexpected(Error::invalid("version", "version is out of range"));
+  }
+  std::int64_t version = v.get<std::int64_t>();
+  if (version < 1) return std::unexpected(Error::invalid("version", "version must be at least 1"));
+  return version;
+}
+
+Status applyDeviceField(ParsedDraft& out, const std::string& name, const json& v, DraftMode mode) {
+  DeviceDraft& d = out.draft;
+  if (contains(kTextFields, name)) {
+    auto text = textFromJson(v, name);
+    if (!text) return std::unexpected(text.error());
+    std::optional<std::string>* slot = name == "asset_tag"        ? &d.asset_tag
+                                       : name == "serial"         ? &d.serial
+                                       : name == "manufacturer"   ? &d.manufacturer
+                                       : name == "model"          ? &d.model
+                                       : name == "vendor"         ? &d.vendor
+                                       : name == "po_number"      ? &d.po_number
+                                       : name == "funding_source" ? &d.funding_source
+                                       : name == "location"       ? &d.location
+                                       : name == "org_unit"       ? &d.org_unit
+                                                                  : &d.notes;
+    *slot = std::move(*text);
+    return {};
+  }
+  if (contains(kDateFields, name)) {
+    auto date = dateFromJson(v, name);
+    if (!date) return std::unexpected(date.error());
+    std::optional<std::string>* slot = name == "purchase_date"  ? &d.purchase_date
+                                       : name == "warranty_end" ? &d.warranty_end
+                                                                : &d.aue_date;
+    *slot = std::move(*date);
+    return {};
+  }
+  if (name == "kind") {
+    auto kind = v.is_string() ? parseKind(v.get_ref<const std::string&>()) : std::nullopt;
+    if (!kind)
+      return std::unexpected(
+          Error::invalid("kind", "kind must be one of chromebook, laptop, tablet, desktop, other"));
+    d.kind = *kind;
+    return {};
+  }
+  if (name == "status") {
+    if (mode == DraftMode::patch) {
+      return std::unexpected(Error::invalid(
+          "status", "status cannot be changed by PATCH; use POST /api/v1/devices/{ref}/transitions"));
+    }
+    auto status = v.is_string() ? parseStatus(v.get_ref<const std::string&>()) : std::nullopt;
+    if (!status) {
+      std::string names;
+      for (auto s : allStatuses()) names += (names.empty() ? "" : ", ") + std::string(toString(s));
+      return std::unexpected(Error::invalid("status", "status must be one of " + names));
+    }
+    d.status = *status;
+    return {};
+  }
+  if (name == "loaner") {
+    if (!v.is_boolean()) return std::unexpected(wrongType("loaner", "true or false", v));
+    d.loaner = v.get<bool>();
+    return {};
+  }
+  if (name == "macs") {
+    auto macs = macsFromJson(v);
+    if (!macs) return std::unexpected(macs.error());
+    d.macs = std::move(*macs);
+    return {};
+  }
+  if (name == "purchase_price") {
+    auto cents = moneyFromJson(v, name);
+    if (!cents) return std::unexpected(cents.error());
+    d.purchase_price_cents = *cents;
+    return {};
+  }
+  if (name == "version") {
+    if (mode == DraftMode::create) return std::unexpected(Error::invalid("version", "version is read-only"));
+    auto version = versionFromJson(v);
+    if (!version) return std::unexpected(version.error());
+    out.version = *version;
+    return {};
+  }
+  return std::unexpected(Error::invalid(name, "unknown field \"" + name + "\""));
+}
+
+// base64url without padding: cursors travel in query strings untouched.
+constexpr std::string_view kBase64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string base64UrlEncode(std::string_view in) {
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char c : in) {
+    acc = (acc << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += kBase64Url[(acc >> bits) & 0x3f];
+    }
+  }
+  if (bits > 0) out += kBase64Url[(acc << (6 - bits)) & 0x3f];
+  return out;
+}
+
+std::optional<std::string> base64UrlDecode(std::string_view in) {
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    auto pos = kBase64Url.find(c);
+    if (pos == std::string_view::npos) return std::nullopt;
+    acc = (acc << 6) | static_cast<std::uint32_t>(pos);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+// Agrees with the parser on every prefix it accepts (strings and escapes are skipped the same way), so
+// whatever the parser builds before it stops is no deeper than what this counted.
+bool nestingExceeds(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<json> parseJsonObject(std::string_view body) {
+  // Measured before parsing: a parsed value nested deeper would recurse when destroyed or dumped, and
+  // scanning is far cheaper than building a 10 MiB tower of arrays only to throw it away.
+  if (nestingExceeds(body, kMaxJsonDepth)) {
+    return std::unexpected(
+        Error::invalid("body", "body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels"));
+  }
+  json value;
+  try {
+    value = json::parse(body.begin(), body.end());
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    // Drop nlohmann's "[json.exception.parse_error.101] " prefix; the rest says where and why.
+    if (auto bracket = what.find("] "); bracket != std::string::npos) what.erase(0, bracket + 2);
+    Error err = Error::invalid("body", "body is not valid JSON: " + what);
+    err.details["position"] = e.byte;
+    return std::unexpected(std::move(err));
+  }
+  if (!value.is_object()) {
+    return std::unexpected(
+        Error::invalid("body", "body must be a JSON object, not " + std::string(typeName(value))));
+  }
+  return value;
+}
+
+json deviceToJson(const Device& d, const std::vector<DeviceSighting>* sightings) {
+  json seen = json::object();
+  if (sightings) {
+    for (const auto& s : *sightings) {
+      seen[s.source] = {{"first_seen", textOrNull(s.first_seen)},
+                        {"last_seen", textOrNull(s.last_seen)},
+                        {"source_id", textOrNull(s.source_id)},
+                        {"fields", s.fields.is_null() ? json::object() : s.fields}};
+    }
+  }
+  json out = json::object();
+  out["id"] = d.id;
+  out["asset_tag"] = textOrNull(d.asset_tag);
+  out["serial"] = textOrNull(d.serial);
+  out["kind"] = toString(d.kind);
+  out["manufacturer"] = textOrNull(d.manufacturer);
+  out["model"] = textOrNull(d.model);
+  out["purchase_date"] = textOrNull(d.purchase_date);
+  out["purchase_price"] = d.purchase_price_cents ? json(formatMoney(*d.purchase_price_cents)) : json(nullptr);
+  out["vendor"] = textOrNull(d.vendor);
+  out["po_number"] = textOrNull(d.po_number);
+  out["funding_source"] = textOrNull(d.funding_source);
+  out["warranty_end"] = textOrNull(d.warranty_end);
+  out["aue_date"] = textOrNull(d.aue_date);
+  out["location"] = textOrNull(d.location);
+  out["org_unit"] = textOrNull(d.org_unit);
+  out["macs"] = d.macs;
+  out["loaner"] = d.loaner;
+  out["status"] = toString(d.status);
+  out["holder"] = nullptr;      // no checkouts yet
+  out["repair_cost"] = "0.00";  // no work orders yet
+  out["notes"] = textOrNull(d.notes);
+  out["version"] = d.version;
+  out["created_at"] = d.created_at;
+  out["updated_at"] = d.updated_at;
+  out["seen"] = std::move(seen);
+  return out;
+}
+
+Result<ParsedDraft> deviceDraftFromJson(const json& body, DraftMode mode) {
+  if (!body.is_object()) return std::unexpected(wrongType("body", "a JSON object", body));
+  // Name every field we refuse outright before complaining about any value.
+  std::vector<std::string> unknown;
+  for (const auto& [name, value] : body.items()) {
+    if (contains(kReadOnlyFields, name)) return std::unexpected(Error::invalid(name, name + " is read-only"));
+    if (!contains(kTextFields, name) && !contains(kDateFields, name) && name != "kind" && name != "status" &&
+        name != "loaner" && name != "macs" && name != "purchase_price" && name != "version") {
+      unknown.push_back(name);
+    }
+  }
+  if (!unknown.empty()) {
+    std::string list;
+    for (const auto& n : unknown) list += (list.empty() ? "\"" : ", \"") + n + "\"";
+    Error err = Error::invalid(unknown.front(),
+                               "unknown field" + std::string(unknown.size() > 1 ? "s " : " ") + list);
+    err.details["fields"] = unknown;
+    return std::unexpected(std::move(err));
+  }
+  ParsedDraft out;
+  for (const auto& [name, value] : body.items()) {
+    if (auto st = applyDeviceField(out, name, value, mode); !st) return std::unexpected(st.error());
+  }
+  if (mode == DraftMode::patch && !body.contains("version")) {
+    return std::unexpected(Error::invalid("version", "version is required: send the version you last read"));
+  }
+  return out;
+}
+
+json deviceEventToJson(const DeviceEvent& e) {
+  json changes = json::array();
+  for (const auto& c : e.changes)
+    changes.push_back({{"field", c.field}, {"old", c.old_value}, {"new", c.new_value}});
+  return {{"id", e.id},         {"at", e.at},         {"actor", e.actor},
+          {"action", e.action}, {"changes", changes}, {"reason", textOrNull(e.reason)}};
+}
+
+json catalogModelToJson(const CatalogModel& m) {
+  return {{"model", m.model},
+          {"kind", toString(m.kind)},
+          {"unit_cost", m.unit_cost_cents ? json(formatMoney(*m.unit_cost_cents)) : json(nullptr)},
+          {"life_years", m.life_years ? json(*m.life_years) : json(nullptr)},
+          {"aue_date", textOrNull(m.aue_date)},
+          {"updated_at", textOrNull(m.updated_at)}};
+}
+
+Result<CatalogModel> catalogModelFromJson(const json& body, const std::string& model_name) {
+  if (!body.is_object()) return std::unexpected(wrongType("body", "a JSON object", body));
+  CatalogModel m;
+  m.model = model_name;
+  bool has_kind = false;
+  for (const auto& [name, v] : body.items()) {
+    if (name == "model") {
+      if (!v.is_string() || v.get_ref<const std::string&>() != model_name) {
+        return std::unexpected(
+            Error::invalid("model", "model in the body must match the path: \"" + model_name + "\""));
+      }
+    } else if (name == "kind") {
+      auto kind = v.is_string() ? parseKind(v.get_ref<const std::string&>()) : std::nullopt;
+      if (!kind)
+        return std::unexpected(
+            Error::invalid("kind", "kind must be one of chromebook, laptop, tablet, desktop, other"));
+      m.kind = *kind;
+      has_kind = true;
+    } else if (name == "unit_cost") {
+      auto cents = moneyFromJson(v, name);
+      if (!cents) return std::unexpected(cents.error());
+      m.unit_cost_cents = *cents;
+    } else if (name == "life_years") {
+      if (v.is_null()) continue;
+      if (!v.is_number_integer()) return std::unexpected(wrongType("life_years", "an integer or null", v));
+      // Parsed non-negative literals are unsigned, constructed ones signed; compare in a wide signed type.
+      const std::int64_t years =
+          v.is_number_unsigned() && v.get<std::uint64_t>() > 1000 ? 0 : v.get<std::int64_t>();
+      if (years < 1 || years > 50) {
+        return std::unexpected(Error::invalid("life_years", "life_years must be between 1 and 50"));
+      }
+      m.life_years = static_cast<int>(years);
+    } else if (name == "aue_date") {
+      auto date = dateFromJson(v, name);
+      if (!date) return std::unexpected(date.error());
+      m.aue_date = std::move(*date);
+    } else if (name == "updated_at") {
+      return std::unexpected(Error::invalid(name, name + " is read-only"));
+    } else {
+      return std::unexpected(Error::invalid(name, "unknown field \"" + name + "\""));
+    }
+  }
+  if (!has_kind) return std::unexpected(Error::invalid("kind", "kind is required"));
+  return m;
+}
+
+Result<std::optional<std::int64_t>> moneyFromJson(const json& v, const std::string& field) {
+  // Beyond this, cents stop being exact in a double and sums risk overflow; no device costs a trillion.
+  constexpr double kMaxUnits = 1e12;
+  const std::string must = field + " must be an amount like \"289.00\"";
+  std::int64_t cents = 0;
+  if (v.is_null()) return std::optional<std::int64_t>{};
+  if (v.is_string()) {
+    const auto& text = v.get_ref<const std::string&>();
+    if (text.empty()) return std::optional<std::int64_t>{};
+    auto parsed = parseMoney(text);
+    if (!parsed) return std::unexpected(Error::invalid(field, must + ", got \"" + text + "\""));
+    cents = *parsed;
+  } else if (v.is_number()) {
+    double units = v.get<double>();
+    if (!std::isfinite(units) || std::fabs(units) >= kMaxUnits) {
+      return std::unexpected(Error::invalid(field, field + " is out of range"));
+    }
+    double scaled = units * 100.0;
+    double rounded = std::round(scaled);
+    // 289.5 * 100 is not exactly 28950 in binary; allow that noise but not a third decimal.
+    if (std::fabs(scaled - rounded) > 1e-6) {
+      return std::unexpected(
+          Error::invalid(field, field + " has more than two decimals; send a string like \"289.00\""));
+    }
+    cents = static_cast<std::int64_t>(rounded);
+  } else {
+    return std::unexpected(wrongType(field, "a decimal string like \"289.00\" or null", v));
+  }
+  if (cents < 0) return std::unexpected(Error::invalid(field, field + " must not be negative"));
+  return std::optional<std::int64_t>{cents};
+}
+
+std::string encodeCursor(std::int64_t after_id) {
+  return base64UrlEncode("v1:" + std::to_string(after_id));
+}
+
+std::optional<std::int64_t> decodeCursor(std::string_view cursor) {
+  if (cursor.empty() || cursor.size() > 64) return std::nullopt;
+  auto raw = base64UrlDecode(cursor);
+  if (!raw || !raw->starts_with("v1:")) return std::nullopt;
+  std::string_view digits = std::string_view(*raw).substr(3);
+  if (digits.empty() || digits.front() < '0' || digits.front() > '9') return std::nullopt;
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+  if (ec != std::errc() || end != digits.data() + digits.size() || id < 1) return std::nullopt;
+  return id;
+}
+
+}  // namespace fk

@@ -1,0 +1,32 @@
+#include "http/request.hpp"
+
+namespace fk {
+
+std::optional<std::string> Request::queryValue(std::string_view key) const {
+  auto it = query.find(std::string(key));
+  if (it == query.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string Request::header(std::string_view lower_name) const {
+  auto it = headers.find(std::string(lower_name));
+  return it == headers.end() ? std::string() : it->second;
+}
+
+Response jsonResponse(int status, const nlohmann::json& body) {
+  Response r;
+  r.status = status;
+  r.content_type = "application/json";
+  // Replace rather than throw on invalid UTF-8 that slipped into stored text: a response must always render.
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body += '\n';
+  return r;
+}
+
+Response errorResponse(const Error& e) {
+  nlohmann::json error = {{"code", codeName(e.code)}, {"message", e.message}};
+  error["details"] = e.details.is_null() ? nlohmann::json::object() : e.details;
+  return jsonResponse(httpStatus(e.code), {{"error", std::move(error)}});
+}
+
+}  // namespace fk

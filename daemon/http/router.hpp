@@ -1,0 +1,57 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/request.hpp"
+#include "store/token_store.hpp"
+
+namespace fk {
+
+using Handler = std::function<Response(Request&)>;
+
+// Which requests a route takes: the minimum role for /api/ routes (nullopt = no token needed) and the
+// body it accepts, so the server can pick the body limit and the content type before reading the body.
+struct RouteOptions {
+  std::optional<Role> min_role = Role::viewer;
+  enum class Body { none, json, csv } body = Body::none;
+};
+
+// `path` given to match() is the raw, still percent-encoded request path: it is split on '/' first and
+// each segment decoded after, so a model name containing "%2F" stays one segment. Params come out decoded.
+// Templates use {name} for one path segment: "/api/v1/devices/{ref}/events". A literal suffix after a
+// parameter such as "/api/v1/devices:import" is a literal segment (colon actions are part of the text).
+// Decodes %XX escapes (and '+' as space when `plus_as_space`, for query strings); nullopt when an
+// escape is malformed.
+std::optional<std::string> percentDecode(std::string_view text, bool plus_as_space = false);
+
+class Router {
+ public:
+  void add(std::string method, std::string path_template, RouteOptions options, Handler handler);
+
+  struct Match {
+    const Handler* handler = nullptr;
+    RouteOptions options;
+    std::string route;  // the template, for metrics labels
+    std::map<std::string, std::string> params;
+    bool path_known = false;  // path matched some route but not this method (405)
+    std::vector<std::string> allowed;  // methods the path takes, for the Allow header of a 405
+  };
+  Match match(const std::string& method, const std::string& path) const;
+
+ private:
+  struct Entry {
+    std::string method;
+    std::string path_template;
+    std::vector<std::string> segments;
+    RouteOptions options;
+    Handler handler;
+  };
+  std::vector<Entry> entries_;
+};
+
+}  // namespace fk

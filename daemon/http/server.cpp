@@ -1,0 +1,455 @@
+#include "http/server.hpp"
+
+#include <algorithm>
+#include <array>
+#include <condition_variable>
+#include <limits>
+#include <mutex>
+#include <unordered_map>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include "metrics/http_metrics.hpp"
+#include "store/token_store.hpp"
+
+namespace fk {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+constexpr std::uint32_t kHeaderLimit = 16 * 1024;
+constexpr std::uint64_t kNoBodyLimit = 64 * 1024;
+constexpr std::size_t kWorkerThreads = 4;
+// After refusing a request whose body we never read, keep reading (and discarding) for a while before
+// closing: closing with unread input makes the kernel send RST, and the client may lose our response.
+constexpr std::chrono::seconds kLingerTime{5};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// "Application/JSON; charset=utf-8" -> "application/json"
+std::string mediaType(std::string_view content_type) {
+  return lower(trim(content_type.substr(0, content_type.find(';'))));
+}
+
+std::multimap<std::string, std::string> parseQuery(std::string_view query) {
+  std::multimap<std::string, std::string> out;
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    std::string_view key = pair.substr(0, eq);
+    std::string_view value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    out.emplace(percentDecode(key, true).value_or(std::string(key)),
+                percentDecode(value, true).value_or(std::string(value)));
+  }
+  return out;
+}
+
+Response refusal(Errc code, std::string message) { return errorResponse(Error{code, std::move(message), {}}); }
+
+// For statuses outside fk::Errc (431, 400 from the parser): same body shape.
+Response refusal(int status, std::string_view code, std::string message) {
+  return jsonResponse(status,
+                      {{"error", {{"code", code}, {"message", message}, {"details", nlohmann::json::object()}}}});
+}
+
+// Exception text from a JSON parse may quote the request body, which must not reach the log.
+std::string describe(const std::exception& e) {
+  if (auto* je = dynamic_cast<const nlohmann::json::exception*>(&e)) return "json exception " + std::to_string(je->id);
+  return e.what();
+}
+
+class Session;
+
+// Everything the sessions share. HttpServer::Impl derives from it so sessions can hold it without
+// naming HttpServer's private type.
+struct ServerCore : std::enable_shared_from_this<ServerCore> {
+  ServerCore(net::io_context& io, ServerOptions opts, const Router& r, TokenStore& t, HttpMetrics* m)
+      : io(io), options(std::move(opts)), router(r), tokens(t), metrics(m), acceptor(net::make_strand(io)) {}
+
+  void accept();
+  void onAccept(beast::error_code ec, tcp::socket socket);
+  void forget(Session* s) {
+    std::lock_guard lock(mutex);
+    sessions.erase(s);
+    if (sessions.empty()) sessions_done.notify_all();
+  }
+
+  net::io_context& io;
+  ServerOptions options;
+  const Router& router;
+  TokenStore& tokens;
+  HttpMetrics* metrics;
+  tcp::acceptor acceptor;
+  net::thread_pool workers{kWorkerThreads};
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> stopped{false};
+  std::atomic<std::uint16_t> port{0};
+  std::mutex mutex;
+  std::condition_variable sessions_done;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<ServerCore> server)
+      : stream_(std::move(socket)), server_(std::move(server)) {}
+  ~Session() { server_->forget(this); }
+
+  void start() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::readHeader, shared_from_this()));
+  }
+  // Called on stop(): a connection waiting for its next request goes now, a busy one after its response.
+  void closeIfIdle() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_ && self->buffer_.size() == 0) self->close();
+    });
+  }
+  void forceClose() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
+  }
+
+ private:
+  const ServerOptions& options() const { return server_->options; }
+
+  void readHeader() {
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    // The parser checks Content-Length against the body limit while parsing the header; the real
+    // limit depends on the route, so it is set once the header is in (checkBody). Not boost::none:
+    // Beast 1.74 compares `length > none`, which is always true.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    request_ = Request{};
+    match_ = Router::Match{};
+    idle_ = true;
+    if (server_->stopping && buffer_.size() == 0) return close();
+    stream_.expires_after(options().idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::onHeader, shared_from_this()));
+  }
+
+  void onHeader(beast::error_code ec, std::size_t) {
+    idle_ = false;
+    started_ = std::chrono::steady_clock::now();
+    if (ec == http::error::header_limit)
+      return send(refusal(431, "payload_too_large", "request header larger than 16 KiB"), false);
+    if (ec && ec.category() == beast::http::make_error_code(http::error::bad_target).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message)
+      return send(refusal(400, "invalid", "malformed HTTP request"), false);
+    if (ec) return close();
+
+    auto& req = parser_->get();
+    request_.method = std::string(req.method_string());
+    std::string_view target(req.target().data(), req.target().size());
+    auto question = target.find('?');
+    std::string_view raw_path = target.substr(0, question);
+    if (question != std::string_view::npos) request_.query = parseQuery(target.substr(question + 1));
+    request_.path = percentDecode(raw_path).value_or(std::string(raw_path));
+    for (const auto& field : req) {
+      auto& slot = request_.headers[lower(std::string_view(field.name_string().data(), field.name_string().size()))];
+      std::string_view value(field.value().data(), field.value().size());
+      slot = slot.empty() ? std::string(value) : slot + ", " + std::string(value);
+    }
+
+    match_ = server_->router.match(request_.method, std::string(raw_path));
+    if (!match_.handler) {
+      if (!match_.path_known) return send(refusal(Errc::not_found, "no such path"), canKeepAlive());
+      std::string allow;
+      for (const auto& m : match_.allowed) allow += (allow.empty() ? "" : ", ") + m;
+      // fk::Errc has no 405; "invalid" keeps the error codes to the documented set.
+      Response r = jsonResponse(405, {{"error",
+                                       {{"code", "invalid"},
+                                        {"message", request_.method + " is not allowed here; allowed: " + allow},
+                                        {"details", {{"allowed", match_.allowed}}}}}});
+      r.headers.emplace_back("Allow", allow);
+      return send(std::move(r), canKeepAlive());
+    }
+    request_.route = match_.route;
+    request_.params = match_.params;
+    if (match_.options.min_role) return authenticate();
+    checkBody();
+  }
+
+  void authenticate() {
+    const std::string header = request_.header("authorization");
+    std::string_view auth = trim(header);
+    std::string token;
+    if (auth.size() > 7 && lower(auth.substr(0, 7)) == "bearer ") token = std::string(trim(auth.substr(7)));
+    if (token.empty()) return unauthorized();
+    // The lookup touches SQLite, so it runs on the worker pool like the handlers.
+    net::post(server_->workers, [self = shared_from_this(), token = std::move(token)] {
+      std::optional<TokenInfo> info;
+      try {
+        info = self->server_->tokens.authenticate(token);
+      } catch (const std::exception& e) {
+        spdlog::error("token check failed: {}", describe(e));
+      }
+      net::post(self->stream_.get_executor(), [self, info = std::move(info)]() mutable {
+        self->afterAuth(std::move(info));
+      });
+    });
+  }
+
+  void unauthorized() {
+    Response r = refusal(Errc::unauthorized, "missing or invalid bearer token");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    send(std::move(r), canKeepAlive());
+  }
+
+  void afterAuth(std::optional<TokenInfo> info) {
+    if (!info) return unauthorized();
+    Role needed = *match_.options.min_role;
+    if (static_cast<int>(info->role) < static_cast<int>(needed))
+      return send(refusal(Errc::forbidden, "this call needs the " + std::string(toString(needed)) + " role"),
+                  canKeepAlive());
+    request_.token = std::move(info);
+    checkBody();
+  }
+
+  void checkBody() {
+    using Body = RouteOptions::Body;
+    const Body kind = match_.options.body;
+    const std::uint64_t limit = kind == Body::json  ? options().json_body_bytes
+                                : kind == Body::csv ? options().import_body_bytes
+                                                    : kNoBodyLimit;
+    auto length = parser_->content_length();
+    const bool has_body = parser_->chunked() || (length && *length > 0);
+    const std::string media = mediaType(request_.header("content-type"));
+    if (kind == Body::json && has_body && media != "application/json")
+      return send(refusal(Errc::unsupported_media, "request body must be application/json"), canKeepAlive());
+    if (kind == Body::csv && media != "text/csv" && media != "application/csv")
+      return send(refusal(Errc::unsupported_media, "request body must be text/csv"), canKeepAlive());
+    if (length && *length > limit)
+      return send(tooLarge(limit), false);
+
+    body_limit_ = limit;
+    parser_->body_limit(limit);
+    if (parser_->is_done()) return dispatch();
+    if (lower(request_.header("expect")) == "100-continue") {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      keep_alive_ = cont;
+      stream_.expires_after(options().request_timeout);
+      return http::async_write(stream_, *cont, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        self->keep_alive_.reset();
+        if (ec) return self->close();
+        self->readBody();
+      });
+    }
+    readBody();
+  }
+
+  static Response tooLarge(std::uint64_t limit) {
+    return refusal(Errc::payload_too_large, "request body larger than " + std::to_string(limit) + " bytes");
+  }
+
+  void readBody() {
+    stream_.expires_after(options().request_timeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::onBody, shared_from_this()));
+  }
+
+  void onBody(beast::error_code ec, std::size_t) {
+    if (ec == http::error::body_limit) return send(tooLarge(body_limit_), false);
+    if (ec) return close();
+    request_.body = std::move(parser_->get().body());
+    dispatch();
+  }
+
+  void dispatch() {
+    net::post(server_->workers, [self = shared_from_this()] {
+      Response r;
+      try {
+        r = (*self->match_.handler)(self->request_);
+      } catch (const std::exception& e) {
+        spdlog::error("{} {}: handler failed: {}", self->request_.method, self->match_.route, describe(e));
+        r = refusal(Errc::internal, "internal error");
+      } catch (...) {
+        spdlog::error("{} {}: handler failed", self->request_.method, self->match_.route);
+        r = refusal(Errc::internal, "internal error");
+      }
+      net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {
+        self->send(std::move(r), self->parser_->get().keep_alive());
+      });
+    });
+  }
+
+  // Keep-alive after an early refusal only works if no unread body is left on the wire.
+  bool canKeepAlive() { return parser_->is_done() && parser_->get().keep_alive(); }
+
+  void send(Response r, bool keep_alive) {
+    if (server_->stopping) keep_alive = false;
+    const auto& req = parser_->get();
+    unsigned version = req.version() == 10 ? 10 : 11;
+    auto res = std::make_shared<http::response<http::string_body>>();
+    res->version(version);
+    res->result(static_cast<unsigned>(r.status));
+    if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
+    for (auto& [name, value] : r.headers) res->set(name, value);
+    res->keep_alive(keep_alive);
+    res->body() = std::move(r.body);
+    res->prepare_payload();
+
+    const std::string route = match_.route.empty() ? "unmatched" : match_.route;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    if (server_->metrics) server_->metrics->observe(route, r.status, seconds);
+    spdlog::debug("{} {} {} {:.1f}ms", request_.method.empty() ? "-" : request_.method, route, r.status,
+                  seconds * 1000);
+
+    const bool unread_body = !parser_->is_done();
+    keep_alive_ = res;
+    stream_.expires_after(options().request_timeout);
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), keep_alive, unread_body](beast::error_code ec, std::size_t) {
+                        self->keep_alive_.reset();
+                        if (ec) return self->close();
+                        if (!keep_alive) return unread_body ? self->linger() : self->close();
+                        self->readHeader();
+                      });
+  }
+
+  void linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTime);
+    drain_ = std::make_unique<std::array<char, 16384>>();
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(net::buffer(*drain_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      self->drain();
+    });
+  }
+
+  void close() {
+    if (!stream_.socket().is_open()) return;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<ServerCore> server_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Router::Match match_;
+  Request request_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  bool idle_ = false;
+  std::uint64_t body_limit_ = kNoBodyLimit;
+  std::shared_ptr<void> keep_alive_;  // the message being written
+  std::unique_ptr<std::array<char, 16384>> drain_;
+};
+
+void ServerCore::accept() {
+  acceptor.async_accept(net::make_strand(io), beast::bind_front_handler(&ServerCore::onAccept, shared_from_this()));
+}
+
+void ServerCore::onAccept(beast::error_code ec, tcp::socket socket) {
+  if (stopping || ec == net::error::operation_aborted) return;
+  if (ec) {
+    spdlog::warn("accept failed: {}", ec.message());
+  } else {
+    auto session = std::make_shared<Session>(std::move(socket), shared_from_this());
+    {
+      std::lock_guard lock(mutex);
+      sessions.emplace(session.get(), session);
+    }
+    session->start();
+  }
+  accept();
+}
+
+}  // namespace
+
+struct HttpServer::Impl : ServerCore {
+  using ServerCore::ServerCore;
+};
+
+HttpServer::HttpServer(boost::asio::io_context& io, ServerOptions options, const Router& router, TokenStore& tokens,
+                       HttpMetrics* metrics)
+    : impl_(std::make_shared<Impl>(io, std::move(options), router, tokens, metrics)) {}
+
+HttpServer::~HttpServer() {
+  if (!impl_->stopped) stop(std::chrono::milliseconds(0));
+}
+
+Result<std::uint16_t> HttpServer::start() {
+  std::string host = impl_->options.host;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string where = host + ":" + std::to_string(impl_->options.port);
+  beast::error_code ec;
+  auto address = net::ip::make_address(host, ec);
+  if (ec) return std::unexpected(Error::invalid("listen", "listen address is not an IP literal: " + host));
+  tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acceptor = impl_->acceptor;
+  auto fail = [&](const char* what) {
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    return std::unexpected(Error::internal(std::string("cannot listen on ") + where + ": " + what + ": " + ec.message()));
+  };
+  if (acceptor.open(endpoint.protocol(), ec); ec) return fail("open");
+  if (acceptor.set_option(net::socket_base::reuse_address(true), ec); ec) return fail("reuse_address");
+  if (acceptor.bind(endpoint, ec); ec) return fail("bind");
+  if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec) return fail("listen");
+  impl_->port = acceptor.local_endpoint(ec).port();
+  net::dispatch(acceptor.get_executor(), [core = impl_] { core->accept(); });
+  return impl_->port.load();
+}
+
+void HttpServer::stop(std::chrono::milliseconds grace) {
+  auto& core = *impl_;
+  if (core.stopped.exchange(true)) return;
+  core.stopping = true;
+  net::post(core.acceptor.get_executor(), [impl = impl_] {
+    beast::error_code ignored;
+    impl->acceptor.close(ignored);
+  });
+
+  auto each = [&core](auto&& fn) {
+    std::vector<std::shared_ptr<Session>> live;
+    {
+      std::lock_guard lock(core.mutex);
+      for (auto& [ptr, weak] : core.sessions)
+        if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+    for (auto& s : live) fn(*s);
+  };
+  each([](Session& s) { s.closeIfIdle(); });
+
+  std::unique_lock lock(core.mutex);
+  if (!core.sessions_done.wait_for(lock, grace, [&] { return core.sessions.empty(); })) {
+    spdlog::warn("{} connection(s) still busy after the shutdown grace period; closing them", core.sessions.size());
+    lock.unlock();
+    each([](Session& s) { s.forceClose(); });
+    lock.lock();
+    core.sessions_done.wait_for(lock, std::chrono::seconds(1), [&] { return core.sessions.empty(); });
+  }
+  lock.unlock();
+  core.workers.join();
+}
+
+std::uint16_t HttpServer::port() const { return impl_->port; }
+
+}  // namespace fk

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "http/router.hpp"
+
+namespace fk {
+
+class TokenStore;
+class HttpMetrics;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 9470;  // 0 = any free port
+  std::uint64_t json_body_bytes = 10ull << 20;
+  std::uint64_t import_body_bytes = 256ull << 20;
+  std::chrono::seconds idle_timeout{30};     // keep-alive connection idle
+  std::chrono::seconds request_timeout{300}; // whole request read (large imports)
+};
+
+// HTTP/1.1 over Boost.Beast on the given io_context: keep-alive, per-connection timeouts, body limits
+// chosen per route (413 over them), bearer-token auth and role checks for /api/, JSON errors, and
+// request metrics by route template. Handlers run on a worker pool so a slow import never blocks I/O.
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& io, ServerOptions options, const Router& router, TokenStore& tokens,
+             HttpMetrics* metrics);
+  ~HttpServer();
+
+  // Binds and starts accepting. Returns the bound port.
+  Result<std::uint16_t> start();
+  // Stops accepting, lets in-flight requests finish (up to `grace`), then closes connections.
+  void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+  std::uint16_t port() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace fk

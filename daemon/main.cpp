@@ -1,0 +1,50 @@
+#include <csignal>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "admin_commands.hpp"
+#include "daemon.hpp"
+#include "fleetkeep/version.hpp"
+
+int main(int argc, char** argv) {
+  // A client hanging up mid-response must not kill the daemon.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{"fleetkeepd: device inventory daemon for school fleets"};
+  app.set_version_flag("--version", std::string("fleetkeepd ") + fk::kVersion);
+  app.fallthrough();  // `token list --config FILE` works as well as `--config FILE token list`
+
+  std::string config = "/etc/fleetkeep/fleetkeepd.yaml";
+  bool check_config = false;
+  app.add_option("-c,--config", config, "config file")->capture_default_str();
+  app.add_flag("--check-config", check_config, "validate the config and exit");
+
+  std::string name, role, dest;
+  auto* token = app.add_subcommand("token", "manage API tokens")->require_subcommand(1);
+  auto* create = token->add_subcommand("create", "create a token and print it once");
+  create->add_option("--name", name, "token name")->required();
+  create->add_option("--role", role, "viewer, technician or admin")
+      ->required()
+      ->check(CLI::IsMember({"viewer", "technician", "admin"}));
+  auto* list = token->add_subcommand("list", "list tokens");
+  auto* revoke = token->add_subcommand("revoke", "revoke a token by name");
+  revoke->add_option("name", name, "token name")->required();
+  auto* backup = app.add_subcommand("backup", "consistent online copy of the database");
+  backup->add_option("dest", dest, "destination file")->required();
+  app.require_subcommand(0, 1);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  if (check_config) return fk::checkConfigCommand(config);
+  if (*create) return fk::tokenCreateCommand(config, name, role);
+  if (*list) return fk::tokenListCommand(config);
+  if (*revoke) return fk::tokenRevokeCommand(config, name);
+  if (*backup) return fk::backupCommand(config, dest);
+  return fk::runDaemon(config);
+}

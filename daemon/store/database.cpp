@@ -1,0 +1,104 @@
+#include "store/database.hpp"
+
+#include <sqlite3.h>
+
+#include <SQLiteCpp/Backup.h>
+
+namespace fk {
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+std::unique_ptr<SQLite::Database> openConnection(const std::filesystem::path& file) {
+  auto db = std::make_unique<SQLite::Database>(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                               kBusyTimeoutMs);
+  // journal_mode is persistent in the file; the rest are per connection and must be set on each.
+  db->exec("PRAGMA foreign_keys = ON");
+  db->exec("PRAGMA synchronous = NORMAL");
+  db->exec("PRAGMA cache_size = -65536");
+  return db;
+}
+
+}  // namespace
+
+Database::Database(std::filesystem::path file) : file_(std::move(file)) {}
+
+Database::~Database() = default;
+
+Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file, int pool_size) {
+  if (pool_size < 1) pool_size = 1;
+  std::unique_ptr<Database> self(new Database(file));
+  try {
+    auto first = openConnection(file);
+    // Migrate first: a file from a newer fleetkeepd is refused before anything in it changes.
+    if (auto migrated = migrate(*first); !migrated) {
+      Error e = migrated.error();
+      e.message = "database " + file.string() + ": " + e.message;
+      return std::unexpected(std::move(e));
+    }
+    // WAL lets API readers run while a writer commits; it needs a file system with shared memory.
+    if (first->execAndGet("PRAGMA journal_mode = WAL").getString() != "wal") {
+      return std::unexpected(Error::internal("database " + file.string() + ": cannot enable WAL journal mode"));
+    }
+    self->all_.push_back(std::move(first));
+    for (int i = 1; i < pool_size; ++i) self->all_.push_back(openConnection(file));
+  } catch (const std::exception& e) {
+    return std::unexpected(Error::internal("database " + file.string() + ": " + e.what()));
+  }
+  for (auto& c : self->all_) self->free_.push_back(c.get());
+  return self;
+}
+
+SQLite::Database* Database::acquire() {
+  std::unique_lock lock(mutex_);
+  available_.wait(lock, [&] { return !free_.empty(); });
+  SQLite::Database* db = free_.back();
+  free_.pop_back();
+  return db;
+}
+
+void Database::release(SQLite::Database* db) {
+  {
+    std::lock_guard lock(mutex_);
+    free_.push_back(db);
+  }
+  available_.notify_one();
+}
+
+int Database::schemaVersion() {
+  return with([](SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); });
+}
+
+int Database::latestSchemaVersion() { return static_cast<int>(migrations().size()); }
+
+Status Database::backup(const std::filesystem::path& dest) {
+  std::error_code ec;
+  if (std::filesystem::exists(dest, ec)) {
+    return std::unexpected(Error::conflict("backup destination " + dest.string() + " already exists",
+                                           {{"path", dest.string()}}));
+  }
+  Status result = with([&](SQLite::Database& src) -> Status {
+    try {
+      SQLite::Database out(dest, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      SQLite::Backup copy(out, src);
+      // One step copies every page under a single read transaction, so the copy is one snapshot
+      // even while other connections keep writing.
+      int rc = copy.executeStep(-1);
+      if (rc != SQLITE_DONE) {
+        return std::unexpected(Error::internal("backup to " + dest.string() + " did not complete"));
+      }
+      return {};
+    } catch (const std::exception& e) {
+      return std::unexpected(Error::internal("backup to " + dest.string() + ": " + e.what()));
+    }
+  });
+  if (!result) {
+    std::filesystem::remove(dest, ec);
+    std::filesystem::remove(dest.string() + "-wal", ec);
+    std::filesystem::remove(dest.string() + "-shm", ec);
+  }
+  return result;
+}
+
+}  // namespace fk

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "core/error.hpp"
+
+namespace fk {
+
+// The SQLite file: WAL mode, foreign keys on, schema migrated on open. Hands out connections from
+// a small pool so API threads read concurrently; writers serialise on SQLite's own lock
+// (BEGIN IMMEDIATE with a busy timeout).
+class Database {
+ public:
+  // Opens (creating if missing) and migrates to the latest schema version.
+  static Result<std::unique_ptr<Database>> open(const std::filesystem::path& file, int pool_size = 4);
+  ~Database();
+
+  // Runs `fn` with a pooled connection. Exceptions from SQLiteCpp become Errc::internal errors,
+  // except constraint failures, which the repositories map themselves before they escape.
+  template <class Fn>
+  auto with(Fn&& fn) -> decltype(fn(std::declval<SQLite::Database&>()));
+
+  int schemaVersion();
+  static int latestSchemaVersion();
+
+  // Consistent online copy (SQLite backup API) to `dest`.
+  Status backup(const std::filesystem::path& dest);
+
+  // Bumped after every committed write; metrics use it to know when aggregates are stale.
+  std::uint64_t generation() const { return generation_.load(); }
+  void noteWrite() { generation_.fetch_add(1); }
+
+  const std::filesystem::path& file() const { return file_; }
+
+ private:
+  explicit Database(std::filesystem::path file);
+  SQLite::Database* acquire();
+  void release(SQLite::Database* db);
+
+  std::filesystem::path file_;
+  std::vector<std::unique_ptr<SQLite::Database>> all_;
+  std::vector<SQLite::Database*> free_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::atomic<std::uint64_t> generation_{0};
+};
+
+namespace detail {
+template <class T>
+inline constexpr bool kIsResult = false;
+template <class T>
+inline constexpr bool kIsResult<std::expected<T, Error>> = true;
+}  // namespace detail
+
+template <class Fn>
+auto Database::with(Fn&& fn) -> decltype(fn(std::declval<SQLite::Database&>())) {
+  using R = decltype(fn(std::declval<SQLite::Database&>()));
+  SQLite::Database* db = acquire();
+  struct Return {
+    Database* self;
+    SQLite::Database* db;
+    ~Return() { self->release(db); }
+  } guard{this, db};
+  if constexpr (detail::kIsResult<R>) {
+    // Errors as values across the module line: an exception that reaches here is a fault (disk,
+    // corruption, a bug), never bad input, so it becomes an internal error.
+    try {
+      return fn(*db);
+    } catch (const std::exception& e) {
+      return std::unexpected(Error::internal(std::string("database: ") + e.what()));
+    }
+  } else {
+    return fn(*db);
+  }
+}
+
+// Schema migrations, applied in order inside one transaction each; exposed for the migration tests.
+// Migration i (0-based) takes the schema from version i to i+1.
+const std::vector<std::string>& migrations();
+Status migrate(SQLite::Database& db, int target_version = -1);  // -1 = latest
+
+}  // namespace fk

@@ -1,0 +1,134 @@
+#include "store/database.hpp"
+
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "store/device_store.hpp"
+#include "store/test_support.hpp"
+
+namespace fk {
+namespace {
+
+using test::StoreTest;
+
+class DatabaseTest : public StoreTest {};
+
+TEST_F(DatabaseTest, OpensAFreshFileAtTheLatestSchemaInWalMode) {
+  EXPECT_EQ(db().schemaVersion(), Database::latestSchemaVersion());
+  EXPECT_GE(Database::latestSchemaVersion(), 2);
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "fleet.db"));
+  EXPECT_EQ(db().with([](SQLite::Database& c) { return c.execAndGet("PRAGMA journal_mode").getString(); }), "wal");
+}
+
+TEST_F(DatabaseTest, EveryPooledConnectionEnforcesForeignKeys) {
+  // Hold all four connections at once so each one is checked, not the same one four times.
+  std::vector<std::future<int>> checks;
+  std::promise<void> go;
+  std::shared_future<void> start = go.get_future().share();
+  std::atomic<int> inside{0};
+  for (int i = 0; i < 4; ++i) {
+    checks.push_back(std::async(std::launch::async, [&] {
+      return db().with([&](SQLite::Database& c) {
+        ++inside;
+        start.wait();
+        return c.execAndGet("PRAGMA foreign_keys").getInt();
+      });
+    }));
+  }
+  while (inside.load() < 4) std::this_thread::yield();
+  go.set_value();
+  for (auto& c : checks) EXPECT_EQ(c.get(), 1);
+}
+
+TEST_F(DatabaseTest, ABusyPoolMakesCallersWaitRatherThanShareAConnection) {
+  auto opened = Database::open(dir_ / "small.db", 1);
+  ASSERT_TRUE(opened.has_value());
+  Database& small = **opened;
+  std::promise<void> release;
+  std::promise<void> holding;
+  std::thread holder([&] {
+    small.with([&](SQLite::Database&) {
+      holding.set_value();
+      release.get_future().wait();
+    });
+  });
+  holding.get_future().wait();
+  auto waiter = std::async(std::launch::async, [&] { return small.schemaVersion(); });
+  EXPECT_EQ(waiter.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
+  release.set_value();
+  EXPECT_EQ(waiter.get(), Database::latestSchemaVersion());
+  holder.join();
+}
+
+TEST_F(DatabaseTest, ExceptionsInsideWithBecomeInternalErrors) {
+  Result<int> r = db().with([](SQLite::Database& c) -> Result<int> {
+    c.exec("SELECT * FROM no_such_table");
+    return 1;
+  });
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, Errc::internal);
+  EXPECT_NE(r.error().message.find("no_such_table"), std::string::npos);
+}
+
+TEST_F(DatabaseTest, OpenReportsAnUnusablePath) {
+  auto r = Database::open(dir_ / "missing-folder" / "x.db");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, Errc::internal);
+  EXPECT_NE(r.error().message.find("missing-folder"), std::string::npos);
+}
+
+TEST_F(DatabaseTest, BackupProducesAReadableConsistentCopy) {
+  DeviceStore devices(db());
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(devices.create(test::draft("SN" + std::to_string(i)), "system"));
+  ASSERT_TRUE(db().backup(dir_ / "copy.db"));
+
+  auto copy = Database::open(dir_ / "copy.db");
+  ASSERT_TRUE(copy.has_value()) << copy.error().message;
+  EXPECT_EQ((*copy)->schemaVersion(), Database::latestSchemaVersion());
+  DeviceStore copied(**copy);
+  auto page = copied.list({.limit = 1000});
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(page->items.size(), 50u);
+  auto one = copied.get({DeviceRef::By::serial, 0, "SN7"});
+  ASSERT_TRUE(one.has_value());
+  EXPECT_EQ(one->serial, "SN7");
+  // The copy is independent: writing to the original does not show up in it.
+  ASSERT_TRUE(devices.create(test::draft("SN-after"), "system"));
+  EXPECT_FALSE(copied.get({DeviceRef::By::serial, 0, "SN-after"}).has_value());
+}
+
+TEST_F(DatabaseTest, BackupRefusesToOverwriteAnExistingFile) {
+  {
+    std::ofstream(dir_ / "taken.db") << "keep me";
+  }
+  Status r = db().backup(dir_ / "taken.db");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, Errc::conflict);
+  std::ifstream in(dir_ / "taken.db");
+  std::string content;
+  std::getline(in, content);
+  EXPECT_EQ(content, "keep me");
+}
+
+TEST_F(DatabaseTest, BackupIntoAMissingFolderFailsWithoutLeavingFiles) {
+  Status r = db().backup(dir_ / "nope" / "copy.db");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, Errc::internal);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "nope" / "copy.db"));
+}
+
+TEST_F(DatabaseTest, CommittedWritesAdvanceTheGeneration) {
+  DeviceStore devices(db());
+  std::uint64_t before = db().generation();
+  ASSERT_TRUE(devices.create(test::draft("G1"), "system"));
+  EXPECT_EQ(db().generation(), before + 1);
+  // A refused write changes nothing, so aggregates need no refresh.
+  ASSERT_FALSE(devices.create(test::draft("G1"), "system"));
+  EXPECT_EQ(db().generation(), before + 1);
+}
+
+}  // namespace
+}  // namespace fk

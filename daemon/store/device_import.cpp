@@ -1,0 +1,317 @@
+// DeviceStore::import: a whole inventory CSV in one transaction, all rows or none.
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <cstdio>
+#include <unordered_map>
+
+#include <sqlite3.h>
+
+#include "core/lifecycle.hpp"
+#include "core/values.hpp"
+#include "store/device_rows.hpp"
+#include "store/device_store.hpp"
+
+namespace fk {
+
+namespace {
+
+// Finds existing devices by serial or asset tag. A large import against a small table loads both
+// maps in one scan; a small import against a large table asks the unique indexes row by row.
+class KeyIndex {
+ public:
+  KeyIndex(SQLite::Database& db, std::size_t import_rows)
+      : by_serial_stmt_(db, "SELECT id FROM devices WHERE serial = ?1"),
+        by_tag_stmt_(db, "SELECT id FROM devices WHERE asset_tag = ?1") {
+    std::int64_t rows = db.execAndGet("SELECT count(*) FROM devices").getInt64();
+    preloaded_ = static_cast<std::int64_t>(import_rows) * 4 >= rows;
+    if (!preloaded_) return;
+    by_serial_.reserve(static_cast<std::size_t>(rows));
+    by_tag_.reserve(static_cast<std::size_t>(rows));
+    SQLite::Statement all(db, "SELECT id, serial, asset_tag FROM devices");
+    while (all.executeStep()) {
+      std::int64_t id = all.getColumn(0).getInt64();
+      if (!all.getColumn(1).isNull()) by_serial_.emplace(all.getColumn(1).getString(), id);
+      if (!all.getColumn(2).isNull()) by_tag_.emplace(all.getColumn(2).getString(), id);
+    }
+  }
+
+  std::optional<std::int64_t> serial(const std::string& v) { return find(v, by_serial_, by_serial_stmt_); }
+  std::optional<std::int64_t> tag(const std::string& v) { return find(v, by_tag_, by_tag_stmt_); }
+
+ private:
+  std::optional<std::int64_t> find(const std::string& v, const std::unordered_map<std::string, std::int64_t>& map,
+                                   SQLite::Statement& st) {
+    if (v.empty()) return std::nullopt;
+    if (preloaded_) {
+      auto it = map.find(v);
+      if (it == map.end()) return std::nullopt;
+      return it->second;
+    }
+    st.reset();
+    st.bind(1, v);
+    if (!st.executeStep()) return std::nullopt;
+    return st.getColumn(0).getInt64();
+  }
+
+  bool preloaded_ = false;
+  std::unordered_map<std::string, std::int64_t> by_serial_, by_tag_;
+  SQLite::Statement by_serial_stmt_, by_tag_stmt_;
+};
+
+// What phase one decided for a row; phase two only writes.
+struct Planned {
+  Device after;
+  std::int64_t read_version = 0;  // 0 = create
+  std::vector<FieldChange> changes;
+  std::optional<FieldChange> status_change;
+  bool macs_changed = false;
+};
+
+std::string keyText(const std::string& field) { return field == "serial" ? "serial" : "asset tag"; }
+
+class Importer {
+ public:
+  Importer(SQLite::Database& db, const std::vector<ImportRow>& rows)
+      : db_(db),
+        rows_(rows),
+        keys_(db, rows.size()),
+        load_device_(db, std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id = ?1"),
+        load_macs_(db, "SELECT mac FROM device_macs WHERE device_id = ?1 ORDER BY mac") {}
+
+  std::vector<FieldError> plan() {
+    planned_.reserve(rows_.size());
+    serials_.reserve(rows_.size());
+    tags_.reserve(rows_.size());
+    for (const ImportRow& row : rows_) planRow(row);
+    return std::move(errors_);
+  }
+
+  ImportSummary write(const std::string& actor) {
+    const std::string now = nowInstant();
+    SQLite::Statement insert(db_, rows::kInsertDevice);
+    SQLite::Statement update(db_, rows::kUpdateDevice);
+    SQLite::Statement event(db_, rows::kInsertEvent);
+    SQLite::Statement mac(db_, rows::kInsertMac);
+    SQLite::Statement drop_macs(db_, "DELETE FROM device_macs WHERE device_id = ?1");
+    std::string changes;
+    auto addEvent = [&](std::int64_t id, const char* action, const char* reason) {
+      event.reset();
+      event.bind(1, static_cast<std::int64_t>(id));
+      event.bindNoCopy(2, now);
+      event.bindNoCopy(3, actor);
+      event.bindNoCopy(4, action);
+      event.bindNoCopy(5, changes);
+      if (reason) {
+        event.bindNoCopy(6, reason);
+      } else {
+        event.bind(6);
+      }
+      event.exec();
+    };
+    auto addMacs = [&](const Device& d) {
+      for (const std::string& m : d.macs) {
+        mac.reset();
+        mac.bind(1, static_cast<std::int64_t>(d.id));
+        mac.bindNoCopy(2, m);
+        mac.exec();
+      }
+    };
+
+    ImportSummary summary;
+    for (Planned& p : planned_) {
+      if (p.read_version == 0) {
+        insert.reset();
+        rows::bindFields(insert, p.after);
+        insert.bindNoCopy(18, now);
+        insert.exec();
+        p.after.id = db_.getLastInsertRowid();
+        addMacs(p.after);
+        rows::creationChangesJson(p.after, changes);
+        addEvent(p.after.id, "imported", nullptr);
+        ++summary.created;
+        continue;
+      }
+      if (p.changes.empty() && !p.status_change) {
+        ++summary.unchanged;
+        continue;
+      }
+      update.reset();
+      rows::bindFields(update, p.after);
+      update.bind(18, now);
+      update.bind(19, static_cast<std::int64_t>(p.after.id));
+      update.bind(20, static_cast<std::int64_t>(p.read_version));
+      update.exec();
+      if (p.macs_changed) {
+        drop_macs.reset();
+        drop_macs.bind(1, static_cast<std::int64_t>(p.after.id));
+        drop_macs.exec();
+        addMacs(p.after);
+      }
+      if (!p.changes.empty()) {
+        changes = rows::changesJson(p.changes);
+        addEvent(p.after.id, "updated", nullptr);
+      }
+      if (p.status_change) {
+        changes = rows::changesJson({*p.status_change});
+        addEvent(p.after.id, "transition", "import");
+      }
+      ++summary.updated;
+    }
+    return summary;
+  }
+
+ private:
+  void fail(const ImportRow& row, std::string field, std::string message) {
+    errors_.push_back({row.line, std::move(field), std::move(message)});
+  }
+
+  // Same serial or asset tag on two lines of the file.
+  bool duplicateInFile(const ImportRow& row, const std::string& field, const std::string& value,
+                       std::unordered_map<std::string_view, std::size_t>& seen) {
+    if (value.empty()) return false;
+    auto [it, fresh] = seen.emplace(value, row.line);
+    if (fresh) return false;
+    fail(row, field, keyText(field) + " " + value + " also on line " + std::to_string(it->second));
+    return true;
+  }
+
+  void planRow(const ImportRow& row) {
+    const DeviceDraft& draft = row.draft;
+    static const std::string kNone;
+    const std::string& serial = draft.serial ? *draft.serial : kNone;
+    const std::string& tag = draft.asset_tag ? *draft.asset_tag : kNone;
+    bool dup = duplicateInFile(row, "serial", serial, serials_);
+    dup = duplicateInFile(row, "asset_tag", tag, tags_) || dup;
+    if (dup) return;
+
+    auto by_serial = keys_.serial(serial);
+    auto by_tag = keys_.tag(tag);
+    if (by_serial && by_tag && *by_serial != *by_tag) {
+      fail(row, "asset_tag",
+           "serial " + serial + " is device " + std::to_string(*by_serial) + " but asset tag " + tag +
+               " is device " + std::to_string(*by_tag));
+      return;
+    }
+    std::optional<std::int64_t> target = by_serial ? by_serial : by_tag;
+    if (!target) return planCreate(row);
+
+    auto [claim, fresh] = claimed_.emplace(*target, row.line);
+    if (!fresh) {
+      fail(row, serial.empty() ? "asset_tag" : "serial",
+           "matches the same device as line " + std::to_string(claim->second));
+      return;
+    }
+    planUpdate(row, *target);
+  }
+
+  void planCreate(const ImportRow& row) {
+    std::vector<FieldError> errors = validateNewDevice(row.draft);
+    if (!errors.empty()) {
+      for (FieldError& e : errors) fail(row, std::move(e.field), std::move(e.message));
+      return;
+    }
+    Planned& p = planned_.emplace_back();
+    applyDraft(p.after, row.draft);
+    p.after.status = row.draft.status.value_or(DeviceStatus::in_stock);
+  }
+
+  void planUpdate(const ImportRow& row, std::int64_t id) {
+    std::optional<Device> before = load(id);
+    if (!before) return fail(row, "serial", "device " + std::to_string(id) + " vanished during the import");
+    Planned p;
+    p.after = *before;
+    p.read_version = before->version;
+    p.changes = applyDraft(p.after, row.draft);
+    p.macs_changed = p.after.macs != before->macs;
+    if (row.draft.status && *row.draft.status != before->status) {
+      if (auto allowed = checkTransition(before->status, *row.draft.status); !allowed) {
+        return fail(row, "status", allowed.error().message);
+      }
+      p.after.status = *row.draft.status;
+      p.status_change = FieldChange{"status", std::string(toString(before->status)),
+                                    std::string(toString(p.after.status))};
+    }
+    if (!p.changes.empty()) {
+      std::vector<FieldError> errors = validateNewDevice(rows::draftFromDevice(p.after));
+      if (!errors.empty()) {
+        for (FieldError& e : errors) fail(row, std::move(e.field), std::move(e.message));
+        return;
+      }
+    }
+    planned_.push_back(std::move(p));
+  }
+
+  // Prepared once per import: a re-import reads every matched device.
+  std::optional<Device> load(std::int64_t id) {
+    load_device_.reset();
+    load_device_.bind(1, static_cast<std::int64_t>(id));
+    if (!load_device_.executeStep()) return std::nullopt;
+    Device d = rows::readDevice(load_device_);
+    load_macs_.reset();
+    load_macs_.bind(1, static_cast<std::int64_t>(id));
+    while (load_macs_.executeStep()) d.macs.push_back(load_macs_.getColumn(0).getString());
+    return d;
+  }
+
+  SQLite::Database& db_;
+  const std::vector<ImportRow>& rows_;
+  KeyIndex keys_;
+  SQLite::Statement load_device_, load_macs_;
+  // Views into rows_, which outlive the importer.
+  std::unordered_map<std::string_view, std::size_t> serials_, tags_;
+  std::unordered_map<std::int64_t, std::size_t> claimed_;
+  std::vector<Planned> planned_;
+  std::vector<FieldError> errors_;
+};
+
+}  // namespace
+
+Result<ImportSummary> DeviceStore::import(const std::vector<ImportRow>& rows, const std::string& actor) {
+  if (rows.empty()) return ImportSummary{};
+  return db_.with([&](SQLite::Database& db) -> Result<ImportSummary> {
+    // Without spilling, SQLite keeps the whole import's dirty pages in memory instead of writing
+    // them to the WAL, reading them back and writing them again as later rows touch them.
+    db.exec("PRAGMA cache_spill = OFF");
+    struct RestoreSpill {
+      SQLite::Database& db;
+      ~RestoreSpill() {
+        try {
+          db.exec("PRAGMA cache_spill = ON");
+          db.exec("PRAGMA shrink_memory");
+        } catch (const SQLite::Exception&) {
+        }
+      }
+    } restore{db};
+    // The write lock is taken before validation so what was checked is what gets written.
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto T0 = std::chrono::steady_clock::now(); auto C0 = std::clock();
+    Importer importer(db, rows);
+    auto errors0 = importer.plan();
+    fprintf(stderr, "TIMING plan %ld ms cpu\n", (long)((std::clock()-C0)*1000/CLOCKS_PER_SEC)); C0 = std::clock();
+    if (auto errors = std::move(errors0); !errors.empty()) {
+      std::size_t count = errors.size();
+      return std::unexpected(rows::invalidFields(
+          std::move(errors), "import refused, nothing was written: " + std::to_string(count) + " problem(s)"));
+    }
+    ImportSummary summary;
+    try {
+      summary = importer.write(actor);
+    } catch (const SQLite::Exception& e) {
+      // Phase one checked every key under the write lock; a constraint failing here is a bug, but
+      // it must still read as a refusal of the file, not as a half-written import.
+      if (e.getErrorCode() == SQLITE_CONSTRAINT) {
+        return std::unexpected(Error::conflict(std::string("import refused: ") + e.what()));
+      }
+      throw;
+    }
+    fprintf(stderr, "TIMING write %ld ms cpu\n", (long)((std::clock()-C0)*1000/CLOCKS_PER_SEC)); C0 = std::clock();
+    tx.commit();
+    fprintf(stderr, "TIMING commit %ld ms cpu, total wall %ld\n", (long)((std::clock()-C0)*1000/CLOCKS_PER_SEC), (long)std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now()-T0).count());
+    if (summary.created + summary.updated > 0) db_.noteWrite();
+    return summary;
+  });
+}
+
+}  // namespace fk

@@ -1,0 +1,238 @@
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include <gtest/gtest.h>
+
+#include "store/device_store.hpp"
+#include "store/test_support.hpp"
+
+namespace fk {
+namespace {
+
+using test::draft;
+
+ImportRow row(std::size_t line, DeviceDraft d) { return {line, std::move(d)}; }
+
+DeviceDraft located(const std::string& serial, const std::string& tag, const std::string& location) {
+  DeviceDraft d = draft(serial, tag);
+  d.location = location;
+  d.kind = DeviceKind::chromebook;
+  return d;
+}
+
+std::string mac(std::size_t i) {
+  char buf[18];
+  std::snprintf(buf, sizeof buf, "02:00:%02zx:%02zx:%02zx:%02zx", (i >> 24) & 0xff, (i >> 16) & 0xff, (i >> 8) & 0xff,
+                i & 0xff);
+  return buf;
+}
+
+class DeviceImportTest : public test::StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    store_ = std::make_unique<DeviceStore>(db());
+  }
+  DeviceStore& store() { return *store_; }
+  std::unique_ptr<DeviceStore> store_;
+};
+
+TEST_F(DeviceImportTest, NewRowsAreCreatedWithAnImportedEvent) {
+  DeviceDraft on_order = located("SN2", "TAG2", "Lincoln");
+  on_order.status = DeviceStatus::on_order;
+  auto r = store().import({row(2, located("SN1", "TAG1", "Lincoln")), row(3, on_order)}, "token:admin");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->created, 2u);
+  EXPECT_EQ(r->updated, 0u);
+  auto second = store().get({DeviceRef::By::serial, 0, "SN2"});
+  EXPECT_EQ(second->status, DeviceStatus::on_order);
+  EXPECT_EQ(store().get({DeviceRef::By::serial, 0, "SN1"})->status, DeviceStatus::in_stock);
+  auto history = store().events({DeviceRef::By::serial, 0, "SN1"});
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ(history->front().action, "imported");
+  EXPECT_EQ(history->front().actor, "token:admin");
+}
+
+TEST_F(DeviceImportTest, ReimportUpdatesInsteadOfDuplicating) {
+  std::vector<ImportRow> rows{row(2, located("SN1", "TAG1", "Lincoln")), row(3, located("SN2", "TAG2", "Lincoln"))};
+  ASSERT_TRUE(store().import(rows, "system"));
+  std::uint64_t generation = db().generation();
+  auto same = store().import(rows, "system");
+  ASSERT_TRUE(same.has_value());
+  EXPECT_EQ(same->unchanged, 2u);
+  EXPECT_EQ(same->created + same->updated, 0u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM events"), 2);
+  EXPECT_EQ(db().generation(), generation);
+
+  rows[1].draft.location = "Roosevelt";
+  auto moved = store().import(rows, "system");
+  ASSERT_TRUE(moved.has_value());
+  EXPECT_EQ(moved->updated, 1u);
+  EXPECT_EQ(moved->unchanged, 1u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 2);
+  Device d = store().get({DeviceRef::By::serial, 0, "SN2"}).value();
+  EXPECT_EQ(d.location, "Roosevelt");
+  EXPECT_EQ(d.version, 2);
+  auto history = store().events({DeviceRef::By::id, d.id, ""});
+  EXPECT_EQ(history->back().action, "updated");
+  ASSERT_EQ(history->back().changes.size(), 1u);
+  EXPECT_EQ(history->back().changes[0].field, "location");
+}
+
+TEST_F(DeviceImportTest, OneBadRowMeansNothingIsWritten) {
+  ASSERT_TRUE(store().import({row(2, located("SN0", "TAG0", "Old"))}, "system"));
+  DeviceDraft nameless;
+  nameless.model = "No serial, no tag";
+  std::vector<ImportRow> rows{row(2, located("SN0", "TAG0", "New")), row(3, located("SN1", "TAG1", "x")),
+                              row(4, nameless), row(5, located("SN5", "TAG5", "x"))};
+  auto r = store().import(rows, "system");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, Errc::invalid);
+  const auto& errors = r.error().details["errors"];
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0]["line"], 4);
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 1);
+  EXPECT_EQ(store().get({DeviceRef::By::serial, 0, "SN0"})->location, "Old");
+  EXPECT_EQ(scalar("SELECT count(*) FROM events"), 1);
+}
+
+TEST_F(DeviceImportTest, DuplicatesWithinTheFileNameBothLines) {
+  auto r = store().import({row(2, located("SN1", "TAG1", "")), row(3, located("SN2", "TAG2", "")),
+                           row(7, located("SN1", "TAG3", "")), row(9, located("SN4", "TAG2", ""))},
+                          "system");
+  ASSERT_FALSE(r.has_value());
+  const auto& errors = r.error().details["errors"];
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0]["line"], 7);
+  EXPECT_EQ(errors[0]["field"], "serial");
+  EXPECT_NE(errors[0]["message"].get<std::string>().find("line 2"), std::string::npos);
+  EXPECT_EQ(errors[1]["line"], 9);
+  EXPECT_EQ(errors[1]["field"], "asset_tag");
+  EXPECT_NE(errors[1]["message"].get<std::string>().find("line 3"), std::string::npos);
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 0);
+}
+
+TEST_F(DeviceImportTest, ARowPointingAtTwoDevicesIsRefused) {
+  ASSERT_TRUE(store().import({row(2, draft("SN-A", "TAG-A")), row(3, draft("SN-B", "TAG-B"))}, "system"));
+  auto r = store().import({row(2, draft("SN-A", "TAG-B"))}, "system");
+  ASSERT_FALSE(r.has_value());
+  const auto& errors = r.error().details["errors"];
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0]["line"], 2);
+  EXPECT_EQ(store().get({DeviceRef::By::serial, 0, "SN-A"})->asset_tag, "TAG-A");
+}
+
+TEST_F(DeviceImportTest, TwoRowsForTheSameDeviceAreRefused) {
+  ASSERT_TRUE(store().import({row(2, draft("SN-A", "TAG-A"))}, "system"));
+  auto r = store().import({row(2, draft("SN-A")), row(3, draft("", "TAG-A"))}, "system");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().details["errors"][0]["line"], 3);
+}
+
+TEST_F(DeviceImportTest, StatusOfAnExistingDeviceMovesOnlyAlongTheLifecycle) {
+  ASSERT_TRUE(store().import({row(2, draft("SN1")), row(3, draft("SN2"))}, "system"));
+  DeviceDraft deploy = draft("SN1");
+  deploy.status = DeviceStatus::deployed;
+  auto ok = store().import({row(2, deploy)}, "system");
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_EQ(ok->updated, 1u);
+  Device d = store().get({DeviceRef::By::serial, 0, "SN1"}).value();
+  EXPECT_EQ(d.status, DeviceStatus::deployed);
+  auto history = store().events({DeviceRef::By::id, d.id, ""});
+  EXPECT_EQ(history->back().action, "transition");
+  EXPECT_EQ(history->back().changes[0].new_value, "deployed");
+
+  DeviceDraft dispose = draft("SN2");
+  dispose.status = DeviceStatus::disposed;  // in_stock -> disposed skips retired
+  auto refused = store().import({row(5, dispose)}, "system");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().details["errors"][0]["field"], "status");
+  EXPECT_EQ(refused.error().details["errors"][0]["line"], 5);
+  EXPECT_EQ(store().get({DeviceRef::By::serial, 0, "SN2"})->status, DeviceStatus::in_stock);
+}
+
+TEST_F(DeviceImportTest, ASmallImportIntoALargeRegistryMatchesByIndex) {
+  // More than four existing devices per imported row switches to per-row index lookups.
+  std::vector<ImportRow> base;
+  for (int i = 0; i < 40; ++i) base.push_back(row(i + 2, located("SN" + std::to_string(i), "", "A")));
+  ASSERT_TRUE(store().import(base, "system"));
+  auto r = store().import({row(2, located("SN7", "TAG7", "A")), row(3, located("NEW", "", "A"))}, "system");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->updated, 1u);
+  EXPECT_EQ(r->created, 1u);
+  EXPECT_EQ(store().get({DeviceRef::By::asset_tag, 0, "TAG7"})->serial, "SN7");
+  auto conflict = store().import({row(2, draft("SN8", "TAG7"))}, "system");
+  ASSERT_FALSE(conflict.has_value());
+}
+
+TEST_F(DeviceImportTest, MacsAreReplacedWhenTheRowChangesThem) {
+  DeviceDraft d = draft("SN1");
+  d.macs = std::vector<std::string>{mac(1), mac(2)};
+  ASSERT_TRUE(store().import({row(2, d)}, "system"));
+  d.macs = std::vector<std::string>{mac(3)};
+  ASSERT_TRUE(store().import({row(2, d)}, "system"));
+  EXPECT_EQ(store().get({DeviceRef::By::serial, 0, "SN1"})->macs, std::vector<std::string>{mac(3)});
+  EXPECT_EQ(scalar("SELECT count(*) FROM device_macs"), 1);
+}
+
+TEST_F(DeviceImportTest, ForEachStreamsEveryDeviceInIdOrder) {
+  std::vector<ImportRow> rows;
+  for (std::size_t i = 0; i < 2500; ++i) {
+    DeviceDraft d = draft("F" + std::to_string(i));
+    d.macs = std::vector<std::string>{mac(i)};
+    rows.push_back(row(i + 2, d));
+  }
+  ASSERT_TRUE(store().import(rows, "system"));
+  std::int64_t last = 0;
+  std::size_t count = 0;
+  bool macs_ok = true;
+  ASSERT_TRUE(store().forEach([&](const Device& d) {
+    EXPECT_GT(d.id, last);
+    last = d.id;
+    macs_ok = macs_ok && d.macs == std::vector<std::string>{mac(count)};
+    ++count;
+  }));
+  EXPECT_EQ(count, 2500u);
+  EXPECT_TRUE(macs_ok);
+}
+
+// Not a timed test: run by hand with --gtest_also_run_disabled_tests to measure a district-size import.
+TEST_F(DeviceImportTest, DISABLED_Import100kDevicesBenchmark) {
+  constexpr std::size_t kRows = 100000;
+  std::vector<ImportRow> rows;
+  rows.reserve(kRows);
+  for (std::size_t i = 0; i < kRows; ++i) {
+    DeviceDraft d = draft("5CD" + std::to_string(1000000 + i * 7919 % kRows), "CB-" + std::to_string(100000 + i));
+    d.kind = DeviceKind::chromebook;
+    d.manufacturer = "HP";
+    d.model = "HP Chromebook 11 G9 EE";
+    d.location = "School " + std::to_string(i % 40);
+    d.purchase_date = "2024-07-15";
+    d.purchase_price_cents = std::optional<std::int64_t>(28900);
+    d.macs = std::vector<std::string>{mac(i)};
+    rows.push_back(row(i + 2, std::move(d)));
+  }
+  // CPU time next to wall time: on a shared build machine the wall clock mostly measures the others.
+  auto timed = [&](const char* what, auto&& fn) {
+    auto wall = std::chrono::steady_clock::now();
+    std::clock_t cpu = std::clock();
+    fn();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wall).count();
+    std::printf("%s of %zu devices: %lld ms wall, %lld ms cpu\n", what, kRows, static_cast<long long>(ms),
+                static_cast<long long>((std::clock() - cpu) * 1000 / CLOCKS_PER_SEC));
+  };
+  timed("import", [&] {
+    auto r = store().import(rows, "system");
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    EXPECT_EQ(r->created, kRows);
+  });
+  timed("unchanged re-import", [&] {
+    auto again = store().import(rows, "system");
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(again->unchanged, kRows);
+  });
+}
+
+}  // namespace
+}  // namespace fk

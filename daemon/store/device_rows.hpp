@@ -1,0 +1,48 @@
+#pragma once
+
+// Mapping between Device values and rows of the devices/device_macs/events tables, shared by the
+// device store and its CSV import. Internal to daemon/store.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "core/device.hpp"
+#include "core/error.hpp"
+
+namespace fk::rows {
+
+// "id, asset_tag, ..., created_at, updated_at": the column list readDevice() expects, in order.
+extern const char* const kDeviceColumns;
+// INSERT binding ?1..?17 (writable fields, see bindFields) and ?18 (created_at = updated_at).
+extern const char* const kInsertDevice;
+// UPDATE binding ?1..?17, ?18 updated_at, ?19 id, ?20 expected version.
+extern const char* const kUpdateDevice;
+extern const char* const kInsertEvent;  // ?1 device_id, ?2 at, ?3 actor, ?4 action, ?5 changes, ?6 reason
+extern const char* const kInsertMac;    // ?1 device_id, ?2 mac
+
+Device readDevice(SQLite::Statement& st);  // current row; macs left empty
+// Binds without copying: `d` must outlive the statement's next exec().
+void bindFields(SQLite::Statement& st, const Device& d);
+// Fills `macs` of every device (sorted by id) with one query.
+void hydrateMacs(SQLite::Database& db, std::vector<Device>& devices);
+std::optional<Device> loadById(SQLite::Database& db, std::int64_t id);
+std::optional<std::int64_t> findIdBy(SQLite::Database& db, const char* column, const std::string& value);
+
+std::string changesJson(const std::vector<FieldChange>& changes);
+std::vector<FieldChange> parseChanges(const std::string& json);
+// A new device's history entry (the JSON of its changes): every field that has a value, from null.
+void creationChangesJson(const Device& d, std::string& out);
+// A draft that sets every field of `d`, to re-validate a device after a partial change.
+DeviceDraft draftFromDevice(const Device& d);
+
+// The conflict error a duplicate serial or asset tag produces, or nullopt for other failures.
+std::optional<Error> uniqueViolation(const SQLite::Exception& e, const Device& d);
+Error duplicateError(const std::string& field, const std::string& value);
+// Turns validation findings into one invalid error naming the first field and listing them all.
+Error invalidFields(std::vector<FieldError> errors, const std::string& message);
+
+}  // namespace fk::rows

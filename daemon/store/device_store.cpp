@@ -1,0 +1,307 @@
+#include "store/device_store.hpp"
+
+#include <algorithm>
+
+#include "core/lifecycle.hpp"
+#include "core/values.hpp"
+#include "store/device_rows.hpp"
+
+namespace fk {
+
+namespace {
+
+constexpr int kMaxPage = 1000;
+constexpr int kForEachBatch = 1000;
+
+Error notFound(const DeviceRef& ref) { return Error::notFound("device " + toString(ref) + " not found"); }
+
+std::optional<std::int64_t> resolveId(SQLite::Database& db, const DeviceRef& ref) {
+  switch (ref.by) {
+    case DeviceRef::By::id: {
+      SQLite::Statement st(db, "SELECT id FROM devices WHERE id = ?1");
+      st.bind(1, static_cast<std::int64_t>(ref.id));
+      if (!st.executeStep()) return std::nullopt;
+      return ref.id;
+    }
+    case DeviceRef::By::asset_tag: return rows::findIdBy(db, "asset_tag", ref.value);
+    case DeviceRef::By::serial: return rows::findIdBy(db, "serial", ref.value);
+  }
+  return std::nullopt;
+}
+
+std::optional<Device> loadByRef(SQLite::Database& db, const DeviceRef& ref) {
+  if (ref.by == DeviceRef::By::id) return rows::loadById(db, ref.id);
+  auto id = resolveId(db, ref);
+  if (!id) return std::nullopt;
+  return rows::loadById(db, *id);
+}
+
+// A serial or asset tag `d` would take from another device, as the conflict to report.
+std::optional<Error> takenKey(SQLite::Database& db, const Device& d, const Device* before) {
+  if (!d.serial.empty() && (!before || before->serial != d.serial)) {
+    auto other = rows::findIdBy(db, "serial", d.serial);
+    if (other && *other != d.id) return rows::duplicateError("serial", d.serial);
+  }
+  if (!d.asset_tag.empty() && (!before || before->asset_tag != d.asset_tag)) {
+    auto other = rows::findIdBy(db, "asset_tag", d.asset_tag);
+    if (other && *other != d.id) return rows::duplicateError("asset_tag", d.asset_tag);
+  }
+  return std::nullopt;
+}
+
+void insertEvent(SQLite::Database& db, std::int64_t device_id, const std::string& at, const std::string& actor,
+                 const char* action, const std::string& changes_json, const std::string& reason) {
+  SQLite::Statement st(db, rows::kInsertEvent);
+  st.bind(1, static_cast<std::int64_t>(device_id));
+  st.bind(2, at);
+  st.bind(3, actor);
+  st.bind(4, action);
+  st.bind(5, changes_json);
+  if (reason.empty()) {
+    st.bind(6);
+  } else {
+    st.bind(6, reason);
+  }
+  st.exec();
+}
+
+void replaceMacs(SQLite::Database& db, const Device& d) {
+  SQLite::Statement del(db, "DELETE FROM device_macs WHERE device_id = ?1");
+  del.bind(1, static_cast<std::int64_t>(d.id));
+  del.exec();
+  SQLite::Statement ins(db, rows::kInsertMac);
+  for (const std::string& mac : d.macs) {
+    ins.bind(1, static_cast<std::int64_t>(d.id));
+    ins.bind(2, mac);
+    ins.exec();
+    ins.reset();
+  }
+}
+
+// Writes `after` over the stored row, guarded by the version it was read at.
+bool writeDevice(SQLite::Database& db, const Device& after, std::int64_t read_version, const std::string& now) {
+  SQLite::Statement st(db, rows::kUpdateDevice);
+  rows::bindFields(st, after);
+  st.bind(18, now);
+  st.bind(19, static_cast<std::int64_t>(after.id));
+  st.bind(20, static_cast<std::int64_t>(read_version));
+  return st.exec() == 1;
+}
+
+std::string likePattern(const std::string& q) {
+  std::string out = "%";
+  for (char c : q) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '%';
+  return out;
+}
+
+}  // namespace
+
+Result<Device> DeviceStore::create(const DeviceDraft& draft, const std::string& actor) {
+  if (auto errors = validateNewDevice(draft); !errors.empty()) {
+    return std::unexpected(rows::invalidFields(std::move(errors), "invalid device"));
+  }
+  Device d;
+  applyDraft(d, draft);  // also sorts and de-duplicates the MACs
+  d.status = draft.status.value_or(DeviceStatus::in_stock);
+  return db_.with([&](SQLite::Database& db) -> Result<Device> {
+    try {
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      if (auto taken = takenKey(db, d, nullptr)) return std::unexpected(*taken);
+      const std::string now = nowInstant();
+      SQLite::Statement ins(db, rows::kInsertDevice);
+      rows::bindFields(ins, d);
+      ins.bind(18, now);
+      ins.exec();
+      d.id = db.getLastInsertRowid();
+      replaceMacs(db, d);
+      std::string changes;
+      rows::creationChangesJson(d, changes);
+      insertEvent(db, d.id, now, actor, "created", changes, "");
+      tx.commit();
+      db_.noteWrite();
+      return *rows::loadById(db, d.id);
+    } catch (const SQLite::Exception& e) {
+      // The check above runs under the write lock, so this only fires if a constraint changes.
+      if (auto dup = rows::uniqueViolation(e, d)) return std::unexpected(*dup);
+      throw;
+    }
+  });
+}
+
+Result<Device> DeviceStore::get(const DeviceRef& ref) {
+  return db_.with([&](SQLite::Database& db) -> Result<Device> {
+    auto d = loadByRef(db, ref);
+    if (!d) return std::unexpected(notFound(ref));
+    return *d;
+  });
+}
+
+Result<DevicePage> DeviceStore::list(const DeviceFilter& filter) {
+  if (filter.limit < 1 || filter.limit > kMaxPage) {
+    return std::unexpected(Error::invalid("limit", "limit must be between 1 and " + std::to_string(kMaxPage)));
+  }
+  // ?1 = after_id, ?2 = limit + 1 (one extra row tells whether another page follows), ?3.. = texts.
+  std::string sql = std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id > ?1";
+  std::vector<std::string> texts;
+  auto param = [&](std::string value) {
+    texts.push_back(std::move(value));
+    return "?" + std::to_string(texts.size() + 2);
+  };
+  if (filter.status) sql += " AND status = " + param(std::string(toString(*filter.status)));
+  if (filter.kind) sql += " AND kind = " + param(std::string(toString(*filter.kind)));
+  if (filter.model) sql += " AND model = " + param(*filter.model);
+  if (filter.location) sql += " AND location = " + param(*filter.location);
+  if (filter.code) {
+    std::string p = param(*filter.code);
+    sql += " AND (asset_tag = " + p + " OR serial = " + p + ")";
+  }
+  if (filter.q && !filter.q->empty()) {
+    std::string p = param(likePattern(*filter.q));
+    sql += " AND (";
+    const char* columns[] = {"asset_tag", "serial", "model", "location", "notes", "manufacturer"};
+    for (std::size_t i = 0; i < std::size(columns); ++i) {
+      if (i > 0) sql += " OR ";
+      sql += std::string(columns[i]) + " LIKE " + p + " ESCAPE '\\'";
+    }
+    sql += ")";
+  }
+  sql += " ORDER BY id LIMIT ?2";
+  return db_.with([&](SQLite::Database& db) -> Result<DevicePage> {
+    SQLite::Statement st(db, sql);
+    st.bind(1, static_cast<std::int64_t>(filter.after_id));
+    st.bind(2, filter.limit + 1);
+    for (std::size_t i = 0; i < texts.size(); ++i) st.bind(static_cast<int>(i) + 3, texts[i]);
+    DevicePage page;
+    while (st.executeStep()) page.items.push_back(rows::readDevice(st));
+    if (page.items.size() > static_cast<std::size_t>(filter.limit)) {
+      page.items.pop_back();
+      page.next_after_id = page.items.back().id;
+    }
+    rows::hydrateMacs(db, page.items);
+    return page;
+  });
+}
+
+Result<Device> DeviceStore::update(const DeviceRef& ref, const DeviceDraft& draft, std::int64_t expected_version,
+                                   const std::string& actor) {
+  return db_.with([&](SQLite::Database& db) -> Result<Device> {
+    Device after;
+    try {
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      auto before = loadByRef(db, ref);
+      if (!before) return std::unexpected(notFound(ref));
+      if (before->version != expected_version) {
+        return std::unexpected(Error::conflict(
+            "device " + toString(ref) + " has changed since version " + std::to_string(expected_version) +
+                " (now " + std::to_string(before->version) + ")",
+            {{"current_version", before->version}}));
+      }
+      if (draft.status && *draft.status != before->status) {
+        return std::unexpected(Error::invalid("status", "status changes go through a transition"));
+      }
+      after = *before;
+      std::vector<FieldChange> changes = applyDraft(after, draft);
+      if (changes.empty()) return *before;
+      if (auto errors = validateNewDevice(rows::draftFromDevice(after)); !errors.empty()) {
+        return std::unexpected(rows::invalidFields(std::move(errors), "invalid device"));
+      }
+      if (auto taken = takenKey(db, after, &*before)) return std::unexpected(*taken);
+      const std::string now = nowInstant();
+      if (!writeDevice(db, after, before->version, now)) {
+        return std::unexpected(Error::internal("device " + std::to_string(after.id) + " vanished during update"));
+      }
+      if (after.macs != before->macs) replaceMacs(db, after);
+      insertEvent(db, after.id, now, actor, "updated", rows::changesJson(changes), "");
+      tx.commit();
+      db_.noteWrite();
+      return *rows::loadById(db, after.id);
+    } catch (const SQLite::Exception& e) {
+      if (auto dup = rows::uniqueViolation(e, after)) return std::unexpected(*dup);
+      throw;
+    }
+  });
+}
+
+Result<Device> DeviceStore::transition(const DeviceRef& ref, DeviceStatus to, const std::string& reason,
+                                       const std::string& actor) {
+  return db_.with([&](SQLite::Database& db) -> Result<Device> {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto before = loadByRef(db, ref);
+    if (!before) return std::unexpected(notFound(ref));
+    if (auto allowed = checkTransition(before->status, to); !allowed) return std::unexpected(allowed.error());
+    Device after = *before;
+    after.status = to;
+    const std::string now = nowInstant();
+    writeDevice(db, after, before->version, now);
+    std::vector<FieldChange> change{{"status", std::string(toString(before->status)), std::string(toString(to))}};
+    insertEvent(db, after.id, now, actor, "transition", rows::changesJson(change), reason);
+    tx.commit();
+    db_.noteWrite();
+    return *rows::loadById(db, after.id);
+  });
+}
+
+Result<std::vector<DeviceEvent>> DeviceStore::events(const DeviceRef& ref) {
+  return db_.with([&](SQLite::Database& db) -> Result<std::vector<DeviceEvent>> {
+    // One read transaction so the device cannot vanish between the lookup and the history read.
+    SQLite::Transaction tx(db);
+    auto id = resolveId(db, ref);
+    if (!id) return std::unexpected(notFound(ref));
+    SQLite::Statement st(db,
+                         "SELECT id, device_id, at, actor, action, changes, coalesce(reason, '') "
+                         "FROM events WHERE device_id = ?1 ORDER BY id");
+    st.bind(1, static_cast<std::int64_t>(*id));
+    std::vector<DeviceEvent> out;
+    while (st.executeStep()) {
+      out.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getInt64(), st.getColumn(2).getString(),
+                     st.getColumn(3).getString(), st.getColumn(4).getString(),
+                     rows::parseChanges(st.getColumn(5).getString()), st.getColumn(6).getString()});
+    }
+    return out;
+  });
+}
+
+Result<std::vector<DeviceSighting>> DeviceStore::sightings(std::int64_t device_id) {
+  return db_.with([&](SQLite::Database& db) -> Result<std::vector<DeviceSighting>> {
+    SQLite::Statement st(db,
+                         "SELECT source, first_seen, last_seen, coalesce(source_id, ''), fields "
+                         "FROM device_seen WHERE device_id = ?1 ORDER BY source");
+    st.bind(1, static_cast<std::int64_t>(device_id));
+    std::vector<DeviceSighting> out;
+    while (st.executeStep()) {
+      nlohmann::json fields = nlohmann::json::parse(st.getColumn(4).getString(), nullptr, false);
+      if (!fields.is_object()) fields = nlohmann::json::object();
+      out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(),
+                     st.getColumn(3).getString(), std::move(fields)});
+    }
+    return out;
+  });
+}
+
+Status DeviceStore::forEach(const std::function<void(const Device&)>& fn) {
+  std::int64_t after_id = 0;
+  const std::string sql =
+      std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id > ?1 ORDER BY id LIMIT ?2";
+  for (;;) {
+    // The connection goes back to the pool between batches, so `fn` may be slow or use the store.
+    auto batch = db_.with([&](SQLite::Database& db) -> Result<std::vector<Device>> {
+      SQLite::Statement st(db, sql);
+      st.bind(1, static_cast<std::int64_t>(after_id));
+      st.bind(2, kForEachBatch);
+      std::vector<Device> out;
+      while (st.executeStep()) out.push_back(rows::readDevice(st));
+      rows::hydrateMacs(db, out);
+      return out;
+    });
+    if (!batch) return std::unexpected(batch.error());
+    for (const Device& d : *batch) fn(d);
+    if (batch->size() < static_cast<std::size_t>(kForEachBatch)) return {};
+    after_id = batch->back().id;
+  }
+}
+
+}  // namespace fk

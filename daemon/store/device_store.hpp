@@ -1,0 +1,90 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/device.hpp"
+#include "core/device_csv.hpp"
+#include "core/error.hpp"
+#include "store/database.hpp"
+
+namespace fk {
+
+struct DeviceFilter {
+  std::optional<DeviceStatus> status;
+  std::optional<DeviceKind> kind;
+  std::optional<std::string> model;     // exact
+  std::optional<std::string> location;  // exact
+  std::optional<std::string> code;      // asset tag or serial, exact (barcode scan)
+  std::optional<std::string> q;         // substring of tag, serial, model, location, notes (case-insensitive)
+  int limit = 100;                      // 1..1000
+  std::int64_t after_id = 0;            // keyset cursor: rows with id > after_id, ascending
+};
+
+struct DevicePage {
+  std::vector<Device> items;
+  std::optional<std::int64_t> next_after_id;  // set when more rows may follow
+};
+
+// An append-only history row.
+struct DeviceEvent {
+  std::int64_t id = 0;
+  std::int64_t device_id = 0;
+  std::string at;      // RFC 3339
+  std::string actor;   // "token:NAME", "source:NAME", "system"
+  std::string action;  // created, updated, transition, imported
+  std::vector<FieldChange> changes;
+  std::string reason;  // transitions: the caller's reason
+};
+
+struct ImportSummary {
+  std::size_t created = 0;
+  std::size_t updated = 0;
+  std::size_t unchanged = 0;
+};
+
+// Per-source sighting of a device ("seen" in the API).
+struct DeviceSighting {
+  std::string source;
+  std::string first_seen;
+  std::string last_seen;
+  std::string source_id;
+  nlohmann::json fields = nlohmann::json::object();
+};
+
+class DeviceStore {
+ public:
+  explicit DeviceStore(Database& db) : db_(db) {}
+
+  // 409 on duplicate serial or asset tag (details name the field); 400 for invalid drafts.
+  Result<Device> create(const DeviceDraft& draft, const std::string& actor);
+  Result<Device> get(const DeviceRef& ref);
+  Result<DevicePage> list(const DeviceFilter& filter);
+  // 409 when expected_version differs from the stored one (details carry the current version).
+  Result<Device> update(const DeviceRef& ref, const DeviceDraft& draft, std::int64_t expected_version,
+                        const std::string& actor);
+  // 409 naming the allowed moves when the lifecycle refuses.
+  Result<Device> transition(const DeviceRef& ref, DeviceStatus to, const std::string& reason,
+                            const std::string& actor);
+  Result<std::vector<DeviceEvent>> events(const DeviceRef& ref);
+  Result<std::vector<DeviceSighting>> sightings(std::int64_t device_id);
+
+  // All rows or none, in one transaction. A row matches an existing device by serial, then asset tag;
+  // matches update (only changed fields become events), others create. Conflicts (a row whose serial
+  // and tag point at two different devices, duplicates within the file) fail with Errc::invalid and
+  // details {"errors": [{"line", "field", "message"}...]}.
+  Result<ImportSummary> import(const std::vector<ImportRow>& rows, const std::string& actor);
+
+  // Streams every device in id order.
+  Status forEach(const std::function<void(const Device&)>& fn);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace fk

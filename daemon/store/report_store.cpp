@@ -1,0 +1,54 @@
+#include "store/report_store.hpp"
+
+#include "core/values.hpp"
+
+namespace fk {
+
+namespace {
+
+constexpr const char* kAueHorizons[] = {"90", "180", "365", "730"};
+
+}  // namespace
+
+Result<FleetCounts> readFleetCounts(Database& db, const std::string& today) {
+  if (!isValidDate(today)) return std::unexpected(Error::invalid("today", "today must be a date YYYY-MM-DD"));
+  return db.with([&](SQLite::Database& c) -> Result<FleetCounts> {
+    // One read transaction: every figure comes from the same snapshot, so they add up.
+    SQLite::Transaction tx(c);
+    FleetCounts out;
+    SQLite::Statement by_status(c, "SELECT status, kind, count(*) FROM devices GROUP BY status, kind");
+    while (by_status.executeStep()) {
+      std::int64_t n = by_status.getColumn(2).getInt64();
+      out.by_status_kind[{by_status.getColumn(0).getString(), by_status.getColumn(1).getString()}] = n;
+      out.total += n;
+    }
+    SQLite::Statement by_model(c,
+                               "SELECT coalesce(model, ''), status, count(*) FROM devices GROUP BY model, status");
+    while (by_model.executeStep()) {
+      out.by_model_status[{by_model.getColumn(0).getString(), by_model.getColumn(1).getString()}] =
+          by_model.getColumn(2).getInt64();
+    }
+    SQLite::Statement by_location(c, "SELECT coalesce(location, ''), count(*) FROM devices GROUP BY location");
+    while (by_location.executeStep()) {
+      out.by_location[by_location.getColumn(0).getString()] += by_location.getColumn(1).getInt64();
+    }
+    // A device's own AUE wins; the catalog's model AUE fills in when it has none.
+    SQLite::Statement aue(c,
+                          "SELECT total(aue < ?1), "
+                          "total(aue >= ?1 AND aue < date(?1, '+90 days')), "
+                          "total(aue >= ?1 AND aue < date(?1, '+180 days')), "
+                          "total(aue >= ?1 AND aue < date(?1, '+365 days')), "
+                          "total(aue >= ?1 AND aue < date(?1, '+730 days')) "
+                          "FROM (SELECT coalesce(nullif(d.aue_date, ''), nullif(m.aue_date, '')) AS aue "
+                          "      FROM devices d LEFT JOIN models m ON m.model = d.model "
+                          "      WHERE d.status NOT IN ('retired', 'disposed', 'lost', 'stolen')) "
+                          "WHERE aue IS NOT NULL");
+    aue.bind(1, today);
+    aue.executeStep();
+    out.aue_within_days["0"] = aue.getColumn(0).getInt64();
+    for (int i = 0; i < 4; ++i) out.aue_within_days[kAueHorizons[i]] = aue.getColumn(i + 1).getInt64();
+    return out;
+  });
+}
+
+}  // namespace fk

@@ -1,0 +1,189 @@
+#include "store/token_store.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <sqlite3.h>
+
+#include "core/values.hpp"
+
+namespace fk {
+
+namespace {
+
+constexpr std::size_t kSecretBytes = 32;
+constexpr std::size_t kSecretHex = kSecretBytes * 2;
+// last_used_at is advisory; writing it on every request would turn each read into a write.
+constexpr std::chrono::seconds kLastUsedResolution{60};
+
+std::string toHex(const unsigned char* data, std::size_t size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out += kDigits[data[i] >> 4];
+    out += kDigits[data[i] & 0x0f];
+  }
+  return out;
+}
+
+std::optional<std::string> sha256Hex(std::string_view text) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int size = 0;
+  if (EVP_Digest(text.data(), text.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1) return std::nullopt;
+  return toHex(digest.data(), size);
+}
+
+bool validName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// "fk_<id>_<64 lowercase hex>" -> id; anything else is rejected before touching the database.
+std::optional<std::int64_t> parseTokenId(std::string_view token) {
+  if (!token.starts_with("fk_")) return std::nullopt;
+  token.remove_prefix(3);
+  std::size_t sep = token.find('_');
+  if (sep == 0 || sep == std::string_view::npos || sep > 18) return std::nullopt;
+  std::int64_t id = 0;
+  for (char c : token.substr(0, sep)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    id = id * 10 + (c - '0');
+  }
+  std::string_view secret = token.substr(sep + 1);
+  if (secret.size() != kSecretHex) return std::nullopt;
+  for (char c : secret) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
+  }
+  return id;
+}
+
+}  // namespace
+
+std::string_view toString(Role r) {
+  switch (r) {
+    case Role::viewer: return "viewer";
+    case Role::technician: return "technician";
+    case Role::admin: return "admin";
+  }
+  return "viewer";
+}
+
+std::optional<Role> parseRole(std::string_view s) {
+  if (s == "viewer") return Role::viewer;
+  if (s == "technician") return Role::technician;
+  if (s == "admin") return Role::admin;
+  return std::nullopt;
+}
+
+Result<std::string> TokenStore::create(const std::string& name, Role role) {
+  if (!validName(name)) {
+    return std::unexpected(Error::invalid("name", "token name must be 1-64 characters of A-Z a-z 0-9 . _ -"));
+  }
+  std::array<unsigned char, kSecretBytes> secret{};
+  if (RAND_bytes(secret.data(), static_cast<int>(secret.size())) != 1) {
+    return std::unexpected(Error::internal("no random bytes for a new token"));
+  }
+  const std::string secret_hex = toHex(secret.data(), secret.size());
+  return db_.with([&](SQLite::Database& db) -> Result<std::string> {
+    try {
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement ins(db, "INSERT INTO tokens (name, role, hash, created_at) VALUES (?1, ?2, '', ?3)");
+      ins.bind(1, name);
+      ins.bind(2, std::string(toString(role)));
+      ins.bind(3, nowInstant());
+      ins.exec();
+      // The id is part of the plaintext, so the hash can only be computed once the row exists.
+      const std::string token = "fk_" + std::to_string(db.getLastInsertRowid()) + "_" + secret_hex;
+      auto hash = sha256Hex(token);
+      if (!hash) return std::unexpected(Error::internal("cannot hash a new token"));
+      SQLite::Statement set(db, "UPDATE tokens SET hash = ?1 WHERE id = ?2");
+      set.bind(1, *hash);
+      set.bind(2, static_cast<std::int64_t>(db.getLastInsertRowid()));
+      set.exec();
+      tx.commit();
+      db_.noteWrite();
+      return token;
+    } catch (const SQLite::Exception& e) {
+      if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
+        return std::unexpected(Error::conflict("a token named " + name + " already exists", {{"field", "name"}}));
+      }
+      throw;
+    }
+  });
+}
+
+Result<std::vector<TokenInfo>> TokenStore::list() {
+  return db_.with([&](SQLite::Database& db) -> Result<std::vector<TokenInfo>> {
+    SQLite::Statement st(db, "SELECT name, role, created_at, coalesce(last_used_at, '') FROM tokens ORDER BY name");
+    std::vector<TokenInfo> out;
+    while (st.executeStep()) {
+      out.push_back({st.getColumn(0).getString(), parseRole(st.getColumn(1).getString()).value_or(Role::viewer),
+                     st.getColumn(2).getString(), st.getColumn(3).getString()});
+    }
+    return out;
+  });
+}
+
+Status TokenStore::revoke(const std::string& name) {
+  return db_.with([&](SQLite::Database& db) -> Status {
+    SQLite::Statement del(db, "DELETE FROM tokens WHERE name = ?1");
+    del.bind(1, name);
+    if (del.exec() == 0) return std::unexpected(Error::notFound("no token named " + name));
+    db_.noteWrite();
+    return {};
+  });
+}
+
+std::optional<TokenInfo> TokenStore::authenticate(std::string_view presented) {
+  auto id = parseTokenId(presented);
+  if (!id) return std::nullopt;
+  auto hash = sha256Hex(presented);
+  if (!hash) return std::nullopt;
+  auto found = db_.with([&](SQLite::Database& db) -> Result<std::optional<TokenInfo>> {
+    SQLite::Statement st(db,
+                         "SELECT name, role, created_at, coalesce(last_used_at, ''), hash FROM tokens WHERE id = ?1");
+    st.bind(1, static_cast<std::int64_t>(*id));
+    if (!st.executeStep()) return std::optional<TokenInfo>();
+    const std::string stored = st.getColumn(4).getString();
+    if (stored.size() != hash->size() || CRYPTO_memcmp(stored.data(), hash->data(), hash->size()) != 0) {
+      return std::optional<TokenInfo>();
+    }
+    TokenInfo info{st.getColumn(0).getString(), parseRole(st.getColumn(1).getString()).value_or(Role::viewer),
+                   st.getColumn(2).getString(), st.getColumn(3).getString()};
+    st.reset();
+    auto now = std::chrono::system_clock::now();
+    // RFC 3339 UTC strings of one fixed format order like the instants they name.
+    if (info.last_used_at < formatInstant(now - kLastUsedResolution)) {
+      info.last_used_at = formatInstant(now);
+      SQLite::Statement touch(db, "UPDATE tokens SET last_used_at = ?1 WHERE id = ?2");
+      touch.bind(1, info.last_used_at);
+      touch.bind(2, static_cast<std::int64_t>(*id));
+      try {
+        touch.exec();
+      } catch (const SQLite::Exception&) {
+        // A busy database must not turn a valid token into a refusal; the stamp is advisory.
+      }
+    }
+    return info;
+  });
+  if (!found) return std::nullopt;
+  return *found;
+}
+
+Result<std::size_t> TokenStore::count() {
+  return db_.with([&](SQLite::Database& db) -> Result<std::size_t> {
+    return static_cast<std::size_t>(db.execAndGet("SELECT count(*) FROM tokens").getInt64());
+  });
+}
+
+}  // namespace fk

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "store/database.hpp"
+
+namespace fk {
+
+enum class Role { viewer = 0, technician = 1, admin = 2 };
+std::string_view toString(Role r);
+std::optional<Role> parseRole(std::string_view s);
+
+struct TokenInfo {
+  std::string name;
+  Role role = Role::viewer;
+  std::string created_at;
+  std::string last_used_at;
+};
+
+// API tokens. The plaintext ("fk_<id>_<secret>") is shown once at creation; only its SHA-256 is
+// stored, and checks compare hashes in constant time (CRYPTO_memcmp) after looking the row up by id.
+class TokenStore {
+ public:
+  explicit TokenStore(Database& db) : db_(db) {}
+
+  Result<std::string> create(const std::string& name, Role role);  // 409 if the name exists
+  Result<std::vector<TokenInfo>> list();
+  Status revoke(const std::string& name);  // 404 if unknown
+  std::optional<TokenInfo> authenticate(std::string_view presented);
+  Result<std::size_t> count();
+
+ private:
+  Database& db_;
+};
+
+}  // namespace fk

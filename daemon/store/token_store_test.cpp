@@ -1,0 +1,131 @@
+#include "store/token_store.hpp"
+
+#include <regex>
+
+#include <gtest/gtest.h>
+
+#include "store/test_support.hpp"
+
+namespace fk {
+namespace {
+
+class TokenStoreTest : public test::StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    tokens_ = std::make_unique<TokenStore>(db());
+  }
+  TokenStore& tokens() { return *tokens_; }
+  std::string lastUsed(const std::string& name) {
+    return db().with([&](SQLite::Database& c) {
+      SQLite::Statement st(c, "SELECT coalesce(last_used_at, '') FROM tokens WHERE name = ?1");
+      st.bind(1, name);
+      st.executeStep();
+      return st.getColumn(0).getString();
+    });
+  }
+  std::unique_ptr<TokenStore> tokens_;
+};
+
+TEST_F(TokenStoreTest, ACreatedTokenAuthenticatesWithItsRole) {
+  auto token = tokens().create("help-desk.1", Role::technician);
+  ASSERT_TRUE(token.has_value()) << token.error().message;
+  EXPECT_TRUE(std::regex_match(*token, std::regex("fk_[0-9]+_[0-9a-f]{64}"))) << *token;
+  auto who = tokens().authenticate(*token);
+  ASSERT_TRUE(who.has_value());
+  EXPECT_EQ(who->name, "help-desk.1");
+  EXPECT_EQ(who->role, Role::technician);
+  EXPECT_EQ(tokens().count().value(), 1u);
+}
+
+TEST_F(TokenStoreTest, OnlyAHashIsStored) {
+  std::string token = tokens().create("admin", Role::admin).value();
+  std::string secret = token.substr(token.rfind('_') + 1);
+  db().with([&](SQLite::Database& c) {
+    std::string hash = c.execAndGet("SELECT hash FROM tokens WHERE name = 'admin'").getString();
+    EXPECT_EQ(hash.size(), 64u);
+    EXPECT_EQ(hash.find(secret), std::string::npos);
+    EXPECT_EQ(c.execAndGet("SELECT count(*) FROM tokens WHERE instr(hash || name || role, '" + secret + "') > 0")
+                  .getInt(),
+              0);
+  });
+}
+
+TEST_F(TokenStoreTest, WrongOrMalformedTokensAreRejected) {
+  std::string token = tokens().create("admin", Role::admin).value();
+  std::string wrong = token;
+  wrong.back() = wrong.back() == '0' ? '1' : '0';
+  EXPECT_FALSE(tokens().authenticate(wrong).has_value());
+  std::string other_id = "fk_999" + token.substr(token.find('_', 3));
+  EXPECT_FALSE(tokens().authenticate(other_id).has_value());
+  for (const char* bad : {"", "fk_", "fk_1_", "fk_x_00", "Bearer", "fk_1_ABCDEF", "fk__0000"}) {
+    EXPECT_FALSE(tokens().authenticate(bad).has_value()) << bad;
+  }
+  std::string upper = token;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_FALSE(tokens().authenticate(upper).has_value());
+  EXPECT_FALSE(tokens().authenticate(token + "0").has_value());
+}
+
+TEST_F(TokenStoreTest, RevokedTokensStopWorking) {
+  std::string token = tokens().create("temp", Role::viewer).value();
+  ASSERT_TRUE(tokens().revoke("temp"));
+  EXPECT_FALSE(tokens().authenticate(token).has_value());
+  auto again = tokens().revoke("temp");
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code, Errc::not_found);
+  EXPECT_EQ(tokens().count().value(), 0u);
+}
+
+TEST_F(TokenStoreTest, NamesAreUniqueAndRestricted) {
+  ASSERT_TRUE(tokens().create("ops", Role::viewer));
+  auto dup = tokens().create("ops", Role::admin);
+  ASSERT_FALSE(dup.has_value());
+  EXPECT_EQ(dup.error().code, Errc::conflict);
+  for (const std::string& bad : {std::string(), std::string("has space"), std::string("semi;colon"),
+                                 std::string(65, 'a'), std::string("ünïcode")}) {
+    auto r = tokens().create(bad, Role::viewer);
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_EQ(r.error().code, Errc::invalid);
+    EXPECT_EQ(r.error().details["field"], "name");
+  }
+  EXPECT_TRUE(tokens().create(std::string(64, 'a'), Role::viewer));
+}
+
+TEST_F(TokenStoreTest, ListShowsNamesAndRolesButNoSecrets) {
+  ASSERT_TRUE(tokens().create("b-viewer", Role::viewer));
+  ASSERT_TRUE(tokens().create("a-admin", Role::admin));
+  auto all = tokens().list();
+  ASSERT_TRUE(all.has_value());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].name, "a-admin");
+  EXPECT_EQ((*all)[0].role, Role::admin);
+  EXPECT_EQ((*all)[1].role, Role::viewer);
+  EXPECT_FALSE((*all)[0].created_at.empty());
+  EXPECT_TRUE((*all)[0].last_used_at.empty());
+}
+
+TEST_F(TokenStoreTest, LastUsedIsStampedAtMostOncePerMinute) {
+  std::string token = tokens().create("ci", Role::viewer).value();
+  ASSERT_TRUE(tokens().authenticate(token));
+  std::string first = lastUsed("ci");
+  EXPECT_FALSE(first.empty());
+  // A marker value that is recent but not "now" shows whether the next check wrote again.
+  exec("UPDATE tokens SET last_used_at = last_used_at || ' ' WHERE name = 'ci'");
+  ASSERT_TRUE(tokens().authenticate(token));
+  EXPECT_EQ(lastUsed("ci"), first + " ");
+  exec("UPDATE tokens SET last_used_at = '2020-01-01T00:00:00Z' WHERE name = 'ci'");
+  auto who = tokens().authenticate(token);
+  ASSERT_TRUE(who.has_value());
+  EXPECT_GT(lastUsed("ci"), std::string("2020-01-01T00:00:00Z"));
+  EXPECT_EQ(who->last_used_at, lastUsed("ci"));
+}
+
+TEST(Roles, RoundTripThroughTheirNames) {
+  for (Role r : {Role::viewer, Role::technician, Role::admin}) EXPECT_EQ(parseRole(toString(r)), r);
+  EXPECT_FALSE(parseRole("root").has_value());
+  EXPECT_FALSE(parseRole("Admin").has_value());
+}
+
+}  // namespace
+}  // namespace fk

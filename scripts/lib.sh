@@ -1,0 +1,64 @@
+# shellcheck shell=bash
+# Shared by scripts/run and scripts/test: install what is missing, configure, build.
+# Sourced, not executed; the caller has already set -euo pipefail.
+
+FK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Debian 12 packages the build, the tests and the tools need. systemd provides systemd-analyze
+# (unit checks); prometheus provides promtool (rule tests); sqlite3 is the shell the bench compares with.
+FK_PACKAGES=(
+  cmake g++ make pkg-config
+  libboost-dev libsqlitecpp-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcurl4-openssl-dev
+  prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev
+  libspdlog-dev libssl-dev libsystemd-dev
+  prometheus python3 curl systemd
+)
+
+fk_log() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; }
+
+fk_missing_packages() {
+  local pkg
+  for pkg in "${FK_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+      printf '%s\n' "$pkg"
+    fi
+  done
+}
+
+# Installs only the missing packages; apt-get update runs only when something is missing, so a
+# machine that already has everything needs neither root nor the network.
+fk_install_deps() {
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    fk_log "dpkg-query not found: this script expects Debian 12; install the packages listed in scripts/lib.sh yourself"
+    return 1
+  fi
+  local missing
+  mapfile -t missing < <(fk_missing_packages)
+  if ((${#missing[@]} == 0)); then
+    return 0
+  fi
+  if [[ $(id -u) -ne 0 ]]; then
+    fk_log "missing Debian packages: ${missing[*]}"
+    fk_log "run as root, or: sudo apt-get install ${missing[*]}"
+    return 1
+  fi
+  fk_log "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# fk_build DIR [cmake -D options...]: configure and build DIR. FK_TARGETS (space-separated) limits the
+# build to those targets; unset builds everything, tests included.
+fk_build() {
+  local dir="$1"
+  shift
+  # Explicit returns: callers use fk_build in `if`, where set -e does not apply.
+  cmake -S "$FK_ROOT" -B "$dir" "$@" || return 1
+  local targets=()
+  if [[ -n ${FK_TARGETS:-} ]]; then
+    read -r -a targets <<<"$FK_TARGETS"
+    targets=(--target "${targets[@]}")
+  fi
+  cmake --build "$dir" -j"$(nproc)" "${targets[@]}" || return 1
+}
