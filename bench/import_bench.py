@@ -22,6 +22,8 @@ import time
 import urllib.error
 import urllib.request
 
+# The generator sits beside this script; importing it must not leave __pycache__ in the source tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_fleet  # noqa: E402
 

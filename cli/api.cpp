@@ -45,7 +45,9 @@ void printServerError(const HttpResponse& response) {
   std::cerr << "error: the server answered HTTP " << response.status << '\n';
 }
 
-std::string devicePath(const std::string& ref) { return "/api/v1/devices/" + encodeComponent(ref); }
+std::string devicePath(const std::string& ref) {
+  return "/api/v1/devices/" + encodeComponent(ref);
+}
 
 int Api::failed(const ClientError& why) {
   if (why.kind == ClientError::Kind::local) {
@@ -72,7 +74,9 @@ std::expected<json, int> Api::finish(std::expected<HttpResponse, ClientError> re
   return body;
 }
 
-std::expected<json, int> Api::get(const std::string& target) { return finish(client_.send("GET", target)); }
+std::expected<json, int> Api::get(const std::string& target) {
+  return finish(client_.send("GET", target));
+}
 
 std::expected<json, int> Api::post(const std::string& target, const json& body) {
   return finish(client_.send("POST", target, body.dump(), "application/json"));

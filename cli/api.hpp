@@ -2,9 +2,8 @@
 
 #include <expected>
 #include <filesystem>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "http_client.hpp"
 

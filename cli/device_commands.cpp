@@ -15,10 +15,11 @@ using nlohmann::json;
 
 // Device fields in the order `device show` prints them; anything else the server adds follows.
 constexpr const char* kShowOrder[] = {
-    "id",           "asset_tag",  "serial",      "kind",           "manufacturer", "model",    "status",
-    "location",     "org_unit",   "macs",        "loaner",         "holder",       "purchase_date",
-    "purchase_price", "vendor",   "po_number",   "funding_source", "warranty_end", "aue_date", "repair_cost",
-    "notes",        "version",    "created_at",  "updated_at"};
+    "id",        "asset_tag",      "serial",        "kind",           "manufacturer",
+    "model",     "status",         "location",      "org_unit",       "macs",
+    "loaner",    "holder",         "purchase_date", "purchase_price", "vendor",
+    "po_number", "funding_source", "warranty_end",  "aue_date",       "repair_cost",
+    "notes",     "version",        "created_at",    "updated_at"};
 
 std::string holderText(const json& holder) {
   if (holder.is_object()) {
@@ -33,7 +34,8 @@ void printDevice(const json& device) {
   std::vector<std::pair<std::string, std::string>> lines;
   for (const char* key : kShowOrder) {
     if (!device.contains(key)) continue;
-    lines.emplace_back(key, std::string(key) == "holder" ? holderText(device[key]) : displayValue(device[key]));
+    lines.emplace_back(key,
+                       std::string(key) == "holder" ? holderText(device[key]) : displayValue(device[key]));
   }
   for (const auto& [key, value] : device.items()) {
     if (key == "seen" || std::find(std::begin(kShowOrder), std::end(kShowOrder), key) != std::end(kShowOrder))
@@ -43,7 +45,8 @@ void printDevice(const json& device) {
   if (auto seen = device.find("seen"); seen != device.end() && seen->is_object()) {
     for (const auto& [source, info] : seen->items())
       lines.emplace_back("seen by " + source, "last " + displayValue(info.value("last_seen", json())) +
-                                                  ", first " + displayValue(info.value("first_seen", json())));
+                                                  ", first " +
+                                                  displayValue(info.value("first_seen", json())));
   }
   printKeyValues(std::cout, lines);
 }
@@ -73,7 +76,8 @@ int deviceList(Api& api, const GlobalOptions& global, const ListOptions& o) {
   do {
     std::string target = "/api/v1/devices" + query;
     if (cursor.is_string())
-      target += (query.empty() ? "?" : "&") + std::string("cursor=") + encodeComponent(cursor.get<std::string>());
+      target +=
+          (query.empty() ? "?" : "&") + std::string("cursor=") + encodeComponent(cursor.get<std::string>());
     auto page = api.get(target);
     if (!page) return page.error();
     for (auto& item : (*page)["items"]) items.push_back(std::move(item));
@@ -98,14 +102,16 @@ int deviceList(Api& api, const GlobalOptions& global, const ListOptions& o) {
 int deviceShow(Api& api, const GlobalOptions& global, const std::string& ref) {
   auto device = api.get(devicePath(ref));
   if (!device) return device.error();
-  if (global.json) printJson(std::cout, *device);
-  else printDevice(*device);
+  if (global.json)
+    printJson(std::cout, *device);
+  else
+    printDevice(*device);
   return kExitOk;
 }
 
 struct AddOptions {
-  std::string tag, serial, kind, model, manufacturer, location, org_unit, purchase_date, price, aue, vendor, po,
-      funding, warranty_end, notes, status;
+  std::string tag, serial, kind, model, manufacturer, location, org_unit, purchase_date, price, aue, vendor,
+      po, funding, warranty_end, notes, status;
   std::vector<std::string> macs;
   bool loaner = false;
 };
@@ -136,8 +142,10 @@ int deviceAdd(Api& api, const GlobalOptions& global, const AddOptions& o) {
 
   auto device = api.post("/api/v1/devices", body);
   if (!device) return device.error();
-  if (global.json) printJson(std::cout, *device);
-  else printDevice(*device);
+  if (global.json)
+    printJson(std::cout, *device);
+  else
+    printDevice(*device);
   return kExitOk;
 }
 
@@ -176,7 +184,8 @@ int deviceHistory(Api& api, const GlobalOptions& global, const std::string& ref)
     return kExitOk;
   }
   const json& items = (*events)["items"];
-  // Changes can be long (a create lists every field), so they go last; reasons appear only when some event has one.
+  // Changes can be long (a create lists every field), so they go last; reasons appear only when some event
+  // has one.
   const bool any_reason = std::any_of(items.begin(), items.end(), [](const json& e) {
     return e.contains("reason") && e["reason"].is_string() && !e["reason"].get<std::string>().empty();
   });
@@ -214,9 +223,12 @@ json parseAssignments(const std::vector<std::string>& assignments) {
         if (!mac.empty()) list.push_back(mac);
       patch[field] = list;
     } else if (field == "loaner") {
-      if (value == "true" || value == "yes" || value == "1") patch[field] = true;
-      else if (value == "false" || value == "no" || value == "0") patch[field] = false;
-      else throw CLI::ValidationError("device set", "loaner must be true or false, got \"" + value + "\"");
+      if (value == "true" || value == "yes" || value == "1")
+        patch[field] = true;
+      else if (value == "false" || value == "no" || value == "0")
+        patch[field] = false;
+      else
+        throw CLI::ValidationError("device set", "loaner must be true or false, got \"" + value + "\"");
     } else {
       patch[field] = value;
     }
@@ -230,8 +242,10 @@ int deviceSet(Api& api, const GlobalOptions& global, const std::string& ref, jso
   patch["version"] = current->value("version", json());
   auto device = api.patch(devicePath(displayValue(current->value("id", json(ref)))), patch);
   if (!device) return device.error();
-  if (global.json) printJson(std::cout, *device);
-  else printDevice(*device);
+  if (global.json)
+    printJson(std::cout, *device);
+  else
+    printDevice(*device);
   return kExitOk;
 }
 
@@ -252,7 +266,8 @@ void addDeviceCommands(CLI::App& app, Cli& cli) {
   list->add_option("--q", lo->q, "free-text search");
   list->add_option("--limit", lo->limit, "devices per page")->check(CLI::PositiveNumber);
   list->add_flag("--all", lo->all, "follow the cursor through every page");
-  list->callback([&cli, lo] { cli.action = [&cli, lo](Api& api) { return deviceList(api, cli.options, *lo); }; });
+  list->callback(
+      [&cli, lo] { cli.action = [&cli, lo](Api& api) { return deviceList(api, cli.options, *lo); }; });
 
   auto* show = device->add_subcommand("show", "show one device");
   auto show_ref = std::make_shared<std::string>();
@@ -281,7 +296,8 @@ void addDeviceCommands(CLI::App& app, Cli& cli) {
   add->add_flag("--loaner", ao->loaner, "part of the loaner pool");
   add->add_option("--status", ao->status, "initial status (default in_stock)");
   add->add_option("--notes", ao->notes, "notes");
-  add->callback([&cli, ao] { cli.action = [&cli, ao](Api& api) { return deviceAdd(api, cli.options, *ao); }; });
+  add->callback(
+      [&cli, ao] { cli.action = [&cli, ao](Api& api) { return deviceAdd(api, cli.options, *ao); }; });
 
   auto* transition = device->add_subcommand("transition", "move a device to another status");
   auto tr = std::make_shared<std::array<std::string, 3>>();  // ref, to, reason
@@ -289,7 +305,9 @@ void addDeviceCommands(CLI::App& app, Cli& cli) {
   transition->add_option("TO", (*tr)[1], "new status")->required();
   transition->add_option("--reason", (*tr)[2], "why, for the history");
   transition->callback([&cli, tr] {
-    cli.action = [&cli, tr](Api& api) { return deviceTransition(api, cli.options, (*tr)[0], (*tr)[1], (*tr)[2]); };
+    cli.action = [&cli, tr](Api& api) {
+      return deviceTransition(api, cli.options, (*tr)[0], (*tr)[1], (*tr)[2]);
+    };
   });
 
   auto* history = device->add_subcommand("history", "the change history of a device, oldest first");

@@ -32,6 +32,8 @@ void printKeyValues(std::ostream& out, const std::vector<std::pair<std::string, 
     out << key << ':' << std::string(width - displayWidth(key) + 1, ' ') << value << '\n';
 }
 
-void printJson(std::ostream& out, const nlohmann::json& value) { out << value.dump(2) << '\n'; }
+void printJson(std::ostream& out, const nlohmann::json& value) {
+  out << value.dump(2) << '\n';
+}
 
 }  // namespace fkcli

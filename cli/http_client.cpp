@@ -13,7 +13,9 @@ struct CurlGlobal {
   ~CurlGlobal() { curl_global_cleanup(); }
 };
 
-void ensureGlobalInit() { static CurlGlobal global; }
+void ensureGlobalInit() {
+  static CurlGlobal global;
+}
 
 struct EasyDeleter {
   void operator()(CURL* c) const { curl_easy_cleanup(c); }
@@ -122,7 +124,8 @@ void prepare(Call& call, const std::string& url, const std::string& token, const
 std::expected<HttpResponse, ClientError> perform(Call& call) {
   CURL* c = call.curl.get();
   CURLcode rc = curl_easy_perform(c);
-  if (call.target.sink_failed) return std::unexpected(ClientError{ClientError::Kind::local, "cannot write the output file"});
+  if (call.target.sink_failed)
+    return std::unexpected(ClientError{ClientError::Kind::local, "cannot write the output file"});
   if (rc != CURLE_OK) return std::unexpected(ClientError{ClientError::Kind::network, curl_easy_strerror(rc)});
   HttpResponse response;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
@@ -143,8 +146,8 @@ std::expected<Call, ClientError> newCall() {
 
 }  // namespace
 
-std::expected<HttpResponse, ClientError> HttpClient::send(const std::string& method, const std::string& target,
-                                                          const std::string& body,
+std::expected<HttpResponse, ClientError> HttpClient::send(const std::string& method,
+                                                          const std::string& target, const std::string& body,
                                                           const std::string& content_type) {
   auto call = newCall();
   if (!call) return std::unexpected(call.error());
@@ -156,12 +159,15 @@ std::expected<HttpResponse, ClientError> HttpClient::send(const std::string& met
   return perform(*call);
 }
 
-std::expected<HttpResponse, ClientError> HttpClient::upload(const std::string& method, const std::string& target,
+std::expected<HttpResponse, ClientError> HttpClient::upload(const std::string& method,
+                                                            const std::string& target,
                                                             const std::filesystem::path& file,
                                                             const std::string& content_type) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(file, ec);
-  if (ec) return std::unexpected(ClientError{ClientError::Kind::local, "cannot read " + file.string() + ": " + ec.message()});
+  if (ec)
+    return std::unexpected(
+        ClientError{ClientError::Kind::local, "cannot read " + file.string() + ": " + ec.message()});
   std::unique_ptr<std::FILE, FileCloser> in(std::fopen(file.c_str(), "rb"));
   if (!in) return std::unexpected(ClientError{ClientError::Kind::local, "cannot open " + file.string()});
 

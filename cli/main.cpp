@@ -1,10 +1,9 @@
 // fleetkeep: command-line client for the fleetkeepd API.
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "fleetkeep/version.hpp"
@@ -38,7 +37,8 @@ std::expected<std::string, int> loadToken(const GlobalOptions& options) {
   }
   const char* env = std::getenv("FLEETKEEP_TOKEN");
   std::string token = env != nullptr ? trim(env) : std::string();
-  if (token.empty()) return std::unexpected(usageError("no API token: set FLEETKEEP_TOKEN or pass --token-file"));
+  if (token.empty())
+    return std::unexpected(usageError("no API token: set FLEETKEEP_TOKEN or pass --token-file"));
   return token;
 }
 
@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
   Cli cli;
   cli.options.server = "http://127.0.0.1:9470";
 
-  CLI::App app{"fleetkeep: inventory of a district's laptops and Chromebooks (client of fleetkeepd)", "fleetkeep"};
+  CLI::App app{"fleetkeep: inventory of a district's laptops and Chromebooks (client of fleetkeepd)",
+               "fleetkeep"};
   app.set_version_flag("--version", std::string(fk::kVersion));
   // Global options may follow the command too: `fleetkeep device list --json`.
   app.fallthrough();

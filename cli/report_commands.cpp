@@ -21,9 +21,11 @@ void printCounts(const std::string& title, const json& counts) {
   std::vector<std::pair<std::string, long long>> rows;
   for (const auto& [key, value] : counts.items())
     rows.emplace_back(key, value.is_number() ? value.get<long long>() : 0);
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   Table table({"  NAME", "COUNT"});
-  for (const auto& [key, count] : rows) table.add({"  " + (key.empty() ? std::string("-") : key), std::to_string(count)});
+  for (const auto& [key, count] : rows)
+    table.add({"  " + (key.empty() ? std::string("-") : key), std::to_string(count)});
   table.print(std::cout);
 }
 
@@ -40,12 +42,12 @@ int summary(Api& api, const GlobalOptions& global) {
   const json aue = s->value("aue", json::object());
   std::cout << "\nauto-update expiration (devices in service)\n";
   Table horizon({"  WHEN", "COUNT"});
-  for (const auto& [key, label] : std::vector<std::pair<std::string, std::string>>{
-           {"past", "already past"},
-           {"within_90", "within 90 days"},
-           {"within_180", "within 180 days"},
-           {"within_365", "within 365 days"},
-           {"within_730", "within 730 days"}})
+  for (const auto& [key, label] :
+       std::vector<std::pair<std::string, std::string>>{{"past", "already past"},
+                                                        {"within_90", "within 90 days"},
+                                                        {"within_180", "within 180 days"},
+                                                        {"within_365", "within 365 days"},
+                                                        {"within_730", "within 730 days"}})
     horizon.add({"  " + label, displayValue(aue.value(key, json(0)))});
   horizon.print(std::cout);
   printCounts("by status", s->value("by_status", json::object()));
@@ -87,7 +89,8 @@ int modelsShow(Api& api, const GlobalOptions& global, const std::string& name) {
 }  // namespace
 
 void addReportCommands(CLI::App& app, Cli& cli) {
-  auto* sum = app.add_subcommand("summary", "fleet summary: counts by status, kind, model, location; AUE horizon");
+  auto* sum =
+      app.add_subcommand("summary", "fleet summary: counts by status, kind, model, location; AUE horizon");
   sum->callback([&cli] { cli.action = [&cli](Api& api) { return summary(api, cli.options); }; });
 
   auto* models = app.add_subcommand("models", "the model catalog");
@@ -97,7 +100,8 @@ void addReportCommands(CLI::App& app, Cli& cli) {
   auto* show = models->add_subcommand("show", "show one catalog model");
   auto name = std::make_shared<std::string>();
   show->add_option("MODEL", *name, "model name")->required();
-  show->callback([&cli, name] { cli.action = [&cli, name](Api& api) { return modelsShow(api, cli.options, *name); }; });
+  show->callback(
+      [&cli, name] { cli.action = [&cli, name](Api& api) { return modelsShow(api, cli.options, *name); }; });
 }
 
 }  // namespace fkcli

@@ -6,8 +6,8 @@ namespace fkcli {
 
 std::size_t displayWidth(std::string_view utf8) {
   // Continuation bytes (10xxxxxx) do not start a code point.
-  return static_cast<std::size_t>(
-      std::count_if(utf8.begin(), utf8.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(
+      utf8.begin(), utf8.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 Table::Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}

@@ -1,10 +1,11 @@
-#include <sstream>
+#include "table.hpp"
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "format.hpp"
 #include "http_client.hpp"
-#include "table.hpp"
 
 namespace fkcli {
 namespace {

@@ -47,8 +47,8 @@ int exportCsv(Api& api, const std::string& file) {
   if (rc == kExitOk) {
     std::filesystem::rename(partial, dest, ec);
     if (ec) {
-      std::cerr << "error: cannot rename " << partial.string() << " to " << dest.string() << ": " << ec.message()
-                << '\n';
+      std::cerr << "error: cannot rename " << partial.string() << " to " << dest.string() << ": "
+                << ec.message() << '\n';
       rc = kExitRefused;
     }
   }
@@ -63,15 +63,17 @@ void addTransferCommands(CLI::App& app, Cli& cli) {
   auto import_file = std::make_shared<std::string>();
   import->add_option("FILE", *import_file, "CSV file")->required()->check(CLI::ExistingFile);
   import->callback([&cli, import_file] {
-    cli.action = [&cli, import_file](Api& api) { return importCsv(api, cli.options, *import_file); };
-  });
+    cli.action = [&cli, import_file](Api& api) { return importCsv(api, cli.options, *import_file);
+};
+}  // namespace fkcli
+);
 
-  auto* exp = app.add_subcommand("export", "write the registry as CSV (to FILE, or stdout)");
-  auto export_file = std::make_shared<std::string>();
-  exp->add_option("FILE", *export_file, "destination (default stdout)");
-  exp->callback([&cli, export_file] {
-    cli.action = [export_file](Api& api) { return exportCsv(api, *export_file); };
-  });
+auto* exp = app.add_subcommand("export", "write the registry as CSV (to FILE, or stdout)");
+auto export_file = std::make_shared<std::string>();
+exp->add_option("FILE", *export_file, "destination (default stdout)");
+exp->callback([&cli, export_file] {
+  cli.action = [export_file](Api& api) { return exportCsv(api, *export_file); };
+});
 }
 
 }  // namespace fkcli

@@ -17,9 +17,11 @@ FK_PACKAGES=(
 fk_log() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; }
 
 fk_missing_packages() {
-  local pkg
+  local pkg status
   for pkg in "${FK_PACKAGES[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    # Multi-arch packages print one status per architecture, hence the pattern match.
+    status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)"
+    if [[ $status != *"install ok installed"* ]]; then
       printf '%s\n' "$pkg"
     fi
   done

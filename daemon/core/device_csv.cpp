@@ -38,6 +38,9 @@ enum class Target {
   version,
   created_at,
   updated_at,
+  // Other columns of a Snipe-IT asset export that fleetkeep has no field for (yet): accepted so
+  // an unedited export imports, and ignored. Anything else unknown is still refused.
+  ignored,
 };
 
 struct KnownColumn {
@@ -77,6 +80,32 @@ constexpr std::array kKnownColumns{
     KnownColumn{"supplier", Target::vendor},
     KnownColumn{"order number", Target::po_number},
     KnownColumn{"warranty months", Target::warranty_months},
+    KnownColumn{"warranty", Target::warranty_months},
+    KnownColumn{"asset name", Target::ignored},
+    KnownColumn{"company", Target::ignored},
+    KnownColumn{"model no.", Target::ignored},
+    KnownColumn{"default location", Target::ignored},
+    KnownColumn{"checked out to", Target::ignored},
+    KnownColumn{"checkout date", Target::ignored},
+    KnownColumn{"expected checkin", Target::ignored},
+    KnownColumn{"last checkout", Target::ignored},
+    KnownColumn{"last checkin", Target::ignored},
+    KnownColumn{"last audit", Target::ignored},
+    KnownColumn{"next audit date", Target::ignored},
+    KnownColumn{"warranty expires", Target::ignored},
+    KnownColumn{"eol", Target::ignored},
+    KnownColumn{"asset eol date", Target::ignored},
+    KnownColumn{"current value", Target::ignored},
+    KnownColumn{"depreciation", Target::ignored},
+    KnownColumn{"requestable", Target::ignored},
+    KnownColumn{"byod", Target::ignored},
+    KnownColumn{"created at", Target::ignored},
+    KnownColumn{"updated at", Target::ignored},
+    KnownColumn{"deleted at", Target::ignored},
+    KnownColumn{"username", Target::ignored},
+    KnownColumn{"email", Target::ignored},
+    KnownColumn{"employee no", Target::ignored},
+    KnownColumn{"image", Target::ignored},
 };
 
 // Which device field a column's problems are about, for duplicate detection and messages.
@@ -254,7 +283,8 @@ class RowParser {
         case Target::id:
         case Target::version:
         case Target::created_at:
-        case Target::updated_at: break;
+        case Target::updated_at:
+        case Target::ignored: break;
       }
     }
     // Months count from the purchase date; without one there is nothing to count from.
@@ -309,6 +339,10 @@ std::vector<Column> readHeader(const std::vector<std::string>& cells, std::size_
                                     [&](const KnownColumn& c) { return c.name == name; });
     if (known == kKnownColumns.end()) {
       errors.push_back({line, header, "unknown column \"" + header + "\""});
+      continue;
+    }
+    if (known->target == Target::ignored) {
+      columns.push_back({Target::ignored, header});
       continue;
     }
     const auto field = fieldOf(known->target);

@@ -109,13 +109,27 @@ TEST(DeviceCsv, HeaderMatchingIgnoresCaseAndSpaces) {
 
 TEST(DeviceCsv, UnknownAndDuplicateColumnsAreHeaderErrors) {
   const auto p =
-      parseDeviceCsv("serial,Colour,Model,Model Name,kind,Category,Checked Out To\nS1,red,a,b,c,d,e\n");
+      parseDeviceCsv("serial,Colour,Model,Model Name,kind,Category,Checked Out Too\nS1,red,a,b,c,d,e\n");
   EXPECT_EQ(errorsText(p),
             "1 Colour: unknown column \"Colour\"\n"
             "1 Model Name: column \"Model Name\" repeats \"Model\"\n"
             "1 Category: column \"Category\" repeats \"kind\"\n"
-            "1 Checked Out To: unknown column \"Checked Out To\"\n");
+            "1 Checked Out Too: unknown column \"Checked Out Too\"\n");
   EXPECT_TRUE(p.rows.empty());
+}
+
+// An unedited Snipe-IT export carries columns fleetkeep has no field for; they must not block it.
+TEST(DeviceCsv, SnipeItColumnsWithoutAFieldAreIgnored) {
+  const auto p = parseDeviceCsv(
+      "Company,Asset Name,Asset Tag,Model,Serial,Checked Out To,Warranty,Warranty Expires,Created At\n"
+      "Lincoln USD,Cart 3 #12,CB-12,HP Chromebook 11 G9 EE,5CD12,Jordan Lee,36,2027-01-01,2024-01-01\n");
+  ASSERT_TRUE(p.errors.empty()) << errorsText(p);
+  const auto& d = p.rows.at(0).draft;
+  EXPECT_EQ(d.asset_tag, "CB-12");
+  EXPECT_EQ(d.serial, "5CD12");
+  EXPECT_EQ(d.model, "HP Chromebook 11 G9 EE");
+  EXPECT_FALSE(d.notes);
+  EXPECT_FALSE(d.warranty_end);  // months without a purchase date
 }
 
 TEST(DeviceCsv, HeaderNeedsAnIdentityColumn) {

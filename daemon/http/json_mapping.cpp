@@ -258,6 +258,11 @@ Result<json> parseJsonObject(std::string_view body) {
     Error err = Error::invalid("body", "body is not valid JSON: " + what);
     err.details["position"] = e.byte;
     return std::unexpected(std::move(err));
+  } catch (const json::exception& e) {
+    // Other parser failures (a number beyond double range, 1e400) are still bad input, never a 500.
+    std::string what = e.what();
+    if (auto bracket = what.find("] "); bracket != std::string::npos) what.erase(0, bracket + 2);
+    return std::unexpected(Error::invalid("body", "body is not valid JSON: " + what));
   }
   if (!value.is_object()) {
     return std::unexpected(

@@ -259,6 +259,13 @@ TEST(ParseJsonObject, RefusesInvalidUtf8) {
   EXPECT_EQ(fieldOf(body.error()), "body");
 }
 
+TEST(ParseJsonObject, NumberBeyondDoubleRangeIsBadInput) {
+  auto body = parseJsonObject(R"({"serial": "H-4", "purchase_price": 1e400})");
+  ASSERT_FALSE(body);
+  EXPECT_EQ(body.error().code, Errc::invalid);
+  EXPECT_EQ(fieldOf(body.error()), "body");
+}
+
 TEST(ParseJsonObject, NestingUpToTheLimitIsFine) {
   // The outer object is level 1; kMaxJsonDepth - 1 arrays inside it reach the limit exactly.
   std::string text =

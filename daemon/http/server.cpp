@@ -248,10 +248,10 @@ class Session : public std::enable_shared_from_this<Session> {
     if (parser_->is_done()) return dispatch();
     if (lower(request_.header("expect")) == "100-continue") {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
-      keep_alive_ = cont;
+      outgoing_ = cont;
       stream_.expires_after(options().request_timeout);
       return http::async_write(stream_, *cont, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-        self->keep_alive_.reset();
+        self->outgoing_.reset();
         if (ec) return self->close();
         self->readBody();
       });
@@ -316,11 +316,11 @@ class Session : public std::enable_shared_from_this<Session> {
                   seconds * 1000);
 
     const bool unread_body = !parser_->is_done();
-    keep_alive_ = res;
+    outgoing_ = res;
     stream_.expires_after(options().request_timeout);
     http::async_write(stream_, *res,
                       [self = shared_from_this(), keep_alive, unread_body](beast::error_code ec, std::size_t) {
-                        self->keep_alive_.reset();
+                        self->outgoing_.reset();
                         if (ec) return self->close();
                         if (!keep_alive) return unread_body ? self->linger() : self->close();
                         self->readHeader();
@@ -358,7 +358,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   bool idle_ = false;
   std::uint64_t body_limit_ = kNoBodyLimit;
-  std::shared_ptr<void> keep_alive_;  // the message being written
+  std::shared_ptr<void> outgoing_;  // the message being written
   std::unique_ptr<std::array<char, 16384>> drain_;
 };
 

@@ -8,11 +8,9 @@ namespace fk {
 
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
-
 std::unique_ptr<SQLite::Database> openConnection(const std::filesystem::path& file) {
   auto db = std::make_unique<SQLite::Database>(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                                               kBusyTimeoutMs);
+                                               Database::kBusyTimeoutMs);
   // journal_mode is persistent in the file; the rest are per connection and must be set on each.
   db->exec("PRAGMA foreign_keys = ON");
   db->exec("PRAGMA synchronous = NORMAL");

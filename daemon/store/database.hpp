@@ -22,6 +22,8 @@ class Database {
  public:
   // Opens (creating if missing) and migrates to the latest schema version.
   static Result<std::unique_ptr<Database>> open(const std::filesystem::path& file, int pool_size = 4);
+  // How long a connection waits for another writer before SQLITE_BUSY.
+  static constexpr int kBusyTimeoutMs = 5000;
   ~Database();
 
   // Runs `fn` with a pooled connection. Exceptions from SQLiteCpp become Errc::internal errors,

@@ -1,9 +1,6 @@
 // DeviceStore::import: a whole inventory CSV in one transaction, all rows or none.
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
-#include <cstdio>
 #include <unordered_map>
 
 #include <sqlite3.h>
@@ -60,10 +57,10 @@ class KeyIndex {
   SQLite::Statement by_serial_stmt_, by_tag_stmt_;
 };
 
-// What phase one decided for a row; phase two only writes.
-struct Planned {
+// An existing device a row changes, as phase one worked it out; phase two only writes it.
+struct PlannedUpdate {
   Device after;
-  std::int64_t read_version = 0;  // 0 = create
+  std::int64_t read_version = 0;
   std::vector<FieldChange> changes;
   std::optional<FieldChange> status_change;
   bool macs_changed = false;
@@ -81,7 +78,6 @@ class Importer {
         load_macs_(db, "SELECT mac FROM device_macs WHERE device_id = ?1 ORDER BY mac") {}
 
   std::vector<FieldError> plan() {
-    planned_.reserve(rows_.size());
     serials_.reserve(rows_.size());
     tags_.reserve(rows_.size());
     for (const ImportRow& row : rows_) planRow(row);
@@ -119,27 +115,25 @@ class Importer {
       }
     };
 
-    ImportSummary summary;
-    for (Planned& p : planned_) {
-      if (p.read_version == 0) {
-        insert.reset();
-        rows::bindFields(insert, p.after);
-        insert.bindNoCopy(18, now);
-        insert.exec();
-        p.after.id = db_.getLastInsertRowid();
-        addMacs(p.after);
-        rows::creationChangesJson(p.after, changes);
-        addEvent(p.after.id, "imported", nullptr);
-        ++summary.created;
-        continue;
-      }
-      if (p.changes.empty() && !p.status_change) {
-        ++summary.unchanged;
-        continue;
-      }
+    // New rows keep file order, so ids follow the lines of the file.
+    Device created;
+    for (const ImportRow* row : creates_) {
+      created = Device{};
+      applyDraft(created, row->draft);
+      created.status = row->draft.status.value_or(DeviceStatus::in_stock);
+      insert.reset();
+      rows::bindFields(insert, created);
+      insert.bindNoCopy(18, now);
+      insert.exec();
+      created.id = db_.getLastInsertRowid();
+      addMacs(created);
+      rows::creationChangesJson(created, changes);
+      addEvent(created.id, "imported", nullptr);
+    }
+    for (const PlannedUpdate& p : updates_) {
       update.reset();
       rows::bindFields(update, p.after);
-      update.bind(18, now);
+      update.bindNoCopy(18, now);
       update.bind(19, static_cast<std::int64_t>(p.after.id));
       update.bind(20, static_cast<std::int64_t>(p.read_version));
       update.exec();
@@ -157,9 +151,8 @@ class Importer {
         changes = rows::changesJson({*p.status_change});
         addEvent(p.after.id, "transition", "import");
       }
-      ++summary.updated;
     }
-    return summary;
+    return {creates_.size(), updates_.size(), unchanged_};
   }
 
  private:
@@ -206,21 +199,21 @@ class Importer {
     planUpdate(row, *target);
   }
 
+  // Only validated here: the device is built in phase two, so a 100k-row file never holds 100k
+  // Device copies at once.
   void planCreate(const ImportRow& row) {
     std::vector<FieldError> errors = validateNewDevice(row.draft);
-    if (!errors.empty()) {
-      for (FieldError& e : errors) fail(row, std::move(e.field), std::move(e.message));
+    if (errors.empty()) {
+      creates_.push_back(&row);
       return;
     }
-    Planned& p = planned_.emplace_back();
-    applyDraft(p.after, row.draft);
-    p.after.status = row.draft.status.value_or(DeviceStatus::in_stock);
+    for (FieldError& e : errors) fail(row, std::move(e.field), std::move(e.message));
   }
 
   void planUpdate(const ImportRow& row, std::int64_t id) {
     std::optional<Device> before = load(id);
     if (!before) return fail(row, "serial", "device " + std::to_string(id) + " vanished during the import");
-    Planned p;
+    PlannedUpdate p;
     p.after = *before;
     p.read_version = before->version;
     p.changes = applyDraft(p.after, row.draft);
@@ -233,6 +226,10 @@ class Importer {
       p.status_change = FieldChange{"status", std::string(toString(before->status)),
                                     std::string(toString(p.after.status))};
     }
+    if (p.changes.empty() && !p.status_change) {
+      ++unchanged_;
+      return;
+    }
     if (!p.changes.empty()) {
       std::vector<FieldError> errors = validateNewDevice(rows::draftFromDevice(p.after));
       if (!errors.empty()) {
@@ -240,7 +237,7 @@ class Importer {
         return;
       }
     }
-    planned_.push_back(std::move(p));
+    updates_.push_back(std::move(p));
   }
 
   // Prepared once per import: a re-import reads every matched device.
@@ -262,7 +259,9 @@ class Importer {
   // Views into rows_, which outlive the importer.
   std::unordered_map<std::string_view, std::size_t> serials_, tags_;
   std::unordered_map<std::int64_t, std::size_t> claimed_;
-  std::vector<Planned> planned_;
+  std::vector<const ImportRow*> creates_;
+  std::vector<PlannedUpdate> updates_;
+  std::size_t unchanged_ = 0;
   std::vector<FieldError> errors_;
 };
 
@@ -271,26 +270,10 @@ class Importer {
 Result<ImportSummary> DeviceStore::import(const std::vector<ImportRow>& rows, const std::string& actor) {
   if (rows.empty()) return ImportSummary{};
   return db_.with([&](SQLite::Database& db) -> Result<ImportSummary> {
-    // Without spilling, SQLite keeps the whole import's dirty pages in memory instead of writing
-    // them to the WAL, reading them back and writing them again as later rows touch them.
-    db.exec("PRAGMA cache_spill = OFF");
-    struct RestoreSpill {
-      SQLite::Database& db;
-      ~RestoreSpill() {
-        try {
-          db.exec("PRAGMA cache_spill = ON");
-          db.exec("PRAGMA shrink_memory");
-        } catch (const SQLite::Exception&) {
-        }
-      }
-    } restore{db};
     // The write lock is taken before validation so what was checked is what gets written.
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    auto T0 = std::chrono::steady_clock::now(); auto C0 = std::clock();
     Importer importer(db, rows);
-    auto errors0 = importer.plan();
-    fprintf(stderr, "TIMING plan %ld ms cpu\n", (long)((std::clock()-C0)*1000/CLOCKS_PER_SEC)); C0 = std::clock();
-    if (auto errors = std::move(errors0); !errors.empty()) {
+    if (auto errors = importer.plan(); !errors.empty()) {
       std::size_t count = errors.size();
       return std::unexpected(rows::invalidFields(
           std::move(errors), "import refused, nothing was written: " + std::to_string(count) + " problem(s)"));
@@ -306,9 +289,7 @@ Result<ImportSummary> DeviceStore::import(const std::vector<ImportRow>& rows, co
       }
       throw;
     }
-    fprintf(stderr, "TIMING write %ld ms cpu\n", (long)((std::clock()-C0)*1000/CLOCKS_PER_SEC)); C0 = std::clock();
     tx.commit();
-    fprintf(stderr, "TIMING commit %ld ms cpu, total wall %ld\n", (long)((std::clock()-C0)*1000/CLOCKS_PER_SEC), (long)std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now()-T0).count());
     if (summary.created + summary.updated > 0) db_.noteWrite();
     return summary;
   });

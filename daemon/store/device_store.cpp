@@ -1,6 +1,6 @@
 #include "store/device_store.hpp"
 
-#include <algorithm>
+#include <iterator>
 
 #include "core/lifecycle.hpp"
 #include "core/values.hpp"

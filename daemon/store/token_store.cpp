@@ -164,15 +164,20 @@ std::optional<TokenInfo> TokenStore::authenticate(std::string_view presented) {
     auto now = std::chrono::system_clock::now();
     // RFC 3339 UTC strings of one fixed format order like the instants they name.
     if (info.last_used_at < formatInstant(now - kLastUsedResolution)) {
+      const std::string previous = info.last_used_at;
       info.last_used_at = formatInstant(now);
       SQLite::Statement touch(db, "UPDATE tokens SET last_used_at = ?1 WHERE id = ?2");
       touch.bind(1, info.last_used_at);
       touch.bind(2, static_cast<std::int64_t>(*id));
+      // The stamp is advisory: while an import holds the write lock, skip it rather than make the
+      // request wait for the busy timeout. A later request stamps it.
+      db.setBusyTimeout(0);
       try {
         touch.exec();
       } catch (const SQLite::Exception&) {
-        // A busy database must not turn a valid token into a refusal; the stamp is advisory.
+        info.last_used_at = previous;
       }
+      db.setBusyTimeout(Database::kBusyTimeoutMs);
     }
     return info;
   });

@@ -1,5 +1,6 @@
 #include "store/token_store.hpp"
 
+#include <chrono>
 #include <regex>
 
 #include <gtest/gtest.h>
@@ -119,6 +120,24 @@ TEST_F(TokenStoreTest, LastUsedIsStampedAtMostOncePerMinute) {
   ASSERT_TRUE(who.has_value());
   EXPECT_GT(lastUsed("ci"), std::string("2020-01-01T00:00:00Z"));
   EXPECT_EQ(who->last_used_at, lastUsed("ci"));
+}
+
+TEST_F(TokenStoreTest, AuthenticationDoesNotWaitForABusyWriter) {
+  std::string token = tokens().create("ci", Role::viewer).value();
+  exec("UPDATE tokens SET last_used_at = '2020-01-01T00:00:00Z' WHERE name = 'ci'");
+  // Another process (say, a long import) holds the write lock.
+  SQLite::Database other(dir_ / "fleet.db", SQLite::OPEN_READWRITE);
+  SQLite::Transaction writer(other, SQLite::TransactionBehavior::IMMEDIATE);
+  auto start = std::chrono::steady_clock::now();
+  auto who = tokens().authenticate(token);
+  auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(who.has_value());
+  EXPECT_LT(waited, std::chrono::milliseconds(Database::kBusyTimeoutMs / 2));
+  EXPECT_EQ(who->last_used_at, "2020-01-01T00:00:00Z");
+  writer.commit();
+  // The skipped stamp is written by the next check once the lock is free.
+  ASSERT_TRUE(tokens().authenticate(token));
+  EXPECT_NE(lastUsed("ci"), "2020-01-01T00:00:00Z");
 }
 
 TEST(Roles, RoundTripThroughTheirNames) {

@@ -123,7 +123,13 @@ class Metrics(DaemonTestCase):
         self.d.get("/api/v1/devices/serial:missing")
         r = subprocess.run([promtool, "check", "metrics"], input=self.scrape().body, capture_output=True,
                            timeout=20)
-        self.assertEqual(r.returncode, 0, (r.stdout + r.stderr).decode())
+        out = (r.stdout + r.stderr).decode()
+        # The contract (interfaces.md) names fleetkeep_devices_aue_within_days; promtool's lint reads the
+        # trailing "_days" as a non-base unit. That one lint is accepted; anything else fails the test.
+        known = 'fleetkeep_devices_aue_within_days use base unit "seconds" instead of "days"'
+        problems = [l for l in out.splitlines() if l.strip() and known not in l]
+        self.assertIn(r.returncode, (0, 3), out)
+        self.assertEqual(problems, [], out)
 
 
 if __name__ == "__main__":
