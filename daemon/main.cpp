@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <csignal>
 #include <iostream>
 
@@ -10,6 +12,9 @@
 int main(int argc, char** argv) {
   // A client hanging up mid-response must not kill the daemon.
   std::signal(SIGPIPE, SIG_IGN);
+  // The database, its WAL, backups and admin.token hold student-linked inventory and credentials:
+  // nothing we create should be readable by other users, under systemd (UMask=0077) or not.
+  ::umask(077);
 
   CLI::App app{"fleetkeepd: device inventory daemon for school fleets"};
   app.set_version_flag("--version", std::string("fleetkeepd ") + fk::kVersion);

@@ -1,8 +1,7 @@
 #include "store/database.hpp"
 
-#include <sqlite3.h>
-
 #include <SQLiteCpp/Backup.h>
+#include <sqlite3.h>
 
 namespace fk {
 
@@ -37,7 +36,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
     }
     // WAL lets API readers run while a writer commits; it needs a file system with shared memory.
     if (first->execAndGet("PRAGMA journal_mode = WAL").getString() != "wal") {
-      return std::unexpected(Error::internal("database " + file.string() + ": cannot enable WAL journal mode"));
+      return std::unexpected(
+          Error::internal("database " + file.string() + ": cannot enable WAL journal mode"));
     }
     self->all_.push_back(std::move(first));
     for (int i = 1; i < pool_size; ++i) self->all_.push_back(openConnection(file));
@@ -68,7 +68,9 @@ int Database::schemaVersion() {
   return with([](SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); });
 }
 
-int Database::latestSchemaVersion() { return static_cast<int>(migrations().size()); }
+int Database::latestSchemaVersion() {
+  return static_cast<int>(migrations().size());
+}
 
 Status Database::backup(const std::filesystem::path& dest) {
   std::error_code ec;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
@@ -8,8 +10,6 @@
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <SQLiteCpp/SQLiteCpp.h>
 
 #include "core/error.hpp"
 

@@ -1,10 +1,10 @@
 #include "store/database.hpp"
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <future>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "store/device_store.hpp"
 #include "store/test_support.hpp"
@@ -20,7 +20,8 @@ TEST_F(DatabaseTest, OpensAFreshFileAtTheLatestSchemaInWalMode) {
   EXPECT_EQ(db().schemaVersion(), Database::latestSchemaVersion());
   EXPECT_GE(Database::latestSchemaVersion(), 2);
   EXPECT_TRUE(std::filesystem::exists(dir_ / "fleet.db"));
-  EXPECT_EQ(db().with([](SQLite::Database& c) { return c.execAndGet("PRAGMA journal_mode").getString(); }), "wal");
+  EXPECT_EQ(db().with([](SQLite::Database& c) { return c.execAndGet("PRAGMA journal_mode").getString(); }),
+            "wal");
 }
 
 TEST_F(DatabaseTest, EveryPooledConnectionEnforcesForeignKeys) {
@@ -101,9 +102,7 @@ TEST_F(DatabaseTest, BackupProducesAReadableConsistentCopy) {
 }
 
 TEST_F(DatabaseTest, BackupRefusesToOverwriteAnExistingFile) {
-  {
-    std::ofstream(dir_ / "taken.db") << "keep me";
-  }
+  { std::ofstream(dir_ / "taken.db") << "keep me"; }
   Status r = db().backup(dir_ / "taken.db");
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, Errc::conflict);

@@ -1,9 +1,9 @@
 // DeviceStore::import: a whole inventory CSV in one transaction, all rows or none.
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <unordered_map>
-
-#include <sqlite3.h>
 
 #include "core/lifecycle.hpp"
 #include "core/values.hpp"
@@ -38,7 +38,8 @@ class KeyIndex {
   std::optional<std::int64_t> tag(const std::string& v) { return find(v, by_tag_, by_tag_stmt_); }
 
  private:
-  std::optional<std::int64_t> find(const std::string& v, const std::unordered_map<std::string, std::int64_t>& map,
+  std::optional<std::int64_t> find(const std::string& v,
+                                   const std::unordered_map<std::string, std::int64_t>& map,
                                    SQLite::Statement& st) {
     if (v.empty()) return std::nullopt;
     if (preloaded_) {
@@ -66,7 +67,9 @@ struct PlannedUpdate {
   bool macs_changed = false;
 };
 
-std::string keyText(const std::string& field) { return field == "serial" ? "serial" : "asset tag"; }
+std::string keyText(const std::string& field) {
+  return field == "serial" ? "serial" : "asset tag";
+}
 
 class Importer {
  public:
@@ -223,8 +226,8 @@ class Importer {
         return fail(row, "status", allowed.error().message);
       }
       p.after.status = *row.draft.status;
-      p.status_change = FieldChange{"status", std::string(toString(before->status)),
-                                    std::string(toString(p.after.status))};
+      p.status_change =
+          FieldChange{"status", std::string(toString(before->status)), std::string(toString(p.after.status))};
     }
     if (p.changes.empty() && !p.status_change) {
       ++unchanged_;
@@ -276,7 +279,8 @@ Result<ImportSummary> DeviceStore::import(const std::vector<ImportRow>& rows, co
     if (auto errors = importer.plan(); !errors.empty()) {
       std::size_t count = errors.size();
       return std::unexpected(rows::invalidFields(
-          std::move(errors), "import refused, nothing was written: " + std::to_string(count) + " problem(s)"));
+          std::move(errors),
+          "import refused, nothing was written: " + std::to_string(count) + " problem(s)"));
     }
     ImportSummary summary;
     try {

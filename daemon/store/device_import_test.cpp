@@ -1,8 +1,8 @@
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-
-#include <gtest/gtest.h>
 
 #include "store/device_store.hpp"
 #include "store/test_support.hpp"
@@ -12,7 +12,9 @@ namespace {
 
 using test::draft;
 
-ImportRow row(std::size_t line, DeviceDraft d) { return {line, std::move(d)}; }
+ImportRow row(std::size_t line, DeviceDraft d) {
+  return {line, std::move(d)};
+}
 
 DeviceDraft located(const std::string& serial, const std::string& tag, const std::string& location) {
   DeviceDraft d = draft(serial, tag);
@@ -23,8 +25,8 @@ DeviceDraft located(const std::string& serial, const std::string& tag, const std
 
 std::string mac(std::size_t i) {
   char buf[18];
-  std::snprintf(buf, sizeof buf, "02:00:%02zx:%02zx:%02zx:%02zx", (i >> 24) & 0xff, (i >> 16) & 0xff, (i >> 8) & 0xff,
-                i & 0xff);
+  std::snprintf(buf, sizeof buf, "02:00:%02zx:%02zx:%02zx:%02zx", (i >> 24) & 0xff, (i >> 16) & 0xff,
+                (i >> 8) & 0xff, i & 0xff);
   return buf;
 }
 
@@ -55,7 +57,8 @@ TEST_F(DeviceImportTest, NewRowsAreCreatedWithAnImportedEvent) {
 }
 
 TEST_F(DeviceImportTest, ReimportUpdatesInsteadOfDuplicating) {
-  std::vector<ImportRow> rows{row(2, located("SN1", "TAG1", "Lincoln")), row(3, located("SN2", "TAG2", "Lincoln"))};
+  std::vector<ImportRow> rows{row(2, located("SN1", "TAG1", "Lincoln")),
+                              row(3, located("SN2", "TAG2", "Lincoln"))};
   ASSERT_TRUE(store().import(rows, "system"));
   std::uint64_t generation = db().generation();
   auto same = store().import(rows, "system");
@@ -203,7 +206,8 @@ TEST_F(DeviceImportTest, DISABLED_Import100kDevicesBenchmark) {
   std::vector<ImportRow> rows;
   rows.reserve(kRows);
   for (std::size_t i = 0; i < kRows; ++i) {
-    DeviceDraft d = draft("5CD" + std::to_string(1000000 + i * 7919 % kRows), "CB-" + std::to_string(100000 + i));
+    DeviceDraft d =
+        draft("5CD" + std::to_string(1000000 + i * 7919 % kRows), "CB-" + std::to_string(100000 + i));
     d.kind = DeviceKind::chromebook;
     d.manufacturer = "HP";
     d.model = "HP Chromebook 11 G9 EE";
@@ -218,7 +222,8 @@ TEST_F(DeviceImportTest, DISABLED_Import100kDevicesBenchmark) {
     auto wall = std::chrono::steady_clock::now();
     std::clock_t cpu = std::clock();
     fn();
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wall).count();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wall)
+                  .count();
     std::printf("%s of %zu devices: %lld ms wall, %lld ms cpu\n", what, kRows, static_cast<long long>(ms),
                 static_cast<long long>((std::clock() - cpu) * 1000 / CLOCKS_PER_SEC));
   };

@@ -1,8 +1,8 @@
 #include "store/device_rows.hpp"
 
-#include <algorithm>
-
 #include <sqlite3.h>
+
+#include <algorithm>
 
 #include "core/values.hpp"
 
@@ -135,12 +135,13 @@ std::optional<std::int64_t> findIdBy(SQLite::Database& db, const char* column, c
   return st.getColumn(0).getInt64();
 }
 
+// Stored as [field, old, new] triples rather than {"field","old","new"} objects: the history is the
+// largest table (one row per device on import), and the keys made up a third of it.
 std::string changesJson(const std::vector<FieldChange>& changes) {
   nlohmann::json out = nlohmann::json::array();
-  for (const FieldChange& c : changes) {
-    out.push_back({{"field", c.field}, {"old", c.old_value}, {"new", c.new_value}});
-  }
-  // Replace rather than throw on invalid UTF-8 from a CSV: the history must still be written.
+  for (const FieldChange& c : changes)
+    out.push_back(nlohmann::json::array({c.field, c.old_value, c.new_value}));
+  // Replace rather than throw on invalid UTF-8: the history must still be written.
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -149,8 +150,8 @@ std::vector<FieldChange> parseChanges(const std::string& json) {
   nlohmann::json parsed = nlohmann::json::parse(json, nullptr, false);
   if (!parsed.is_array()) return out;
   for (const auto& c : parsed) {
-    if (!c.is_object()) continue;
-    out.push_back({c.value("field", std::string()), c.value("old", nlohmann::json()), c.value("new", nlohmann::json())});
+    if (!c.is_array() || c.size() != 3 || !c[0].is_string()) continue;
+    out.push_back({c[0].get<std::string>(), c[1], c[2]});
   }
   return out;
 }
@@ -183,15 +184,15 @@ void creationChangesJson(const Device& d, std::string& out) {
   auto open = [&](const char* field) {
     if (!first) out += ',';
     first = false;
-    out += "{\"field\":\"";
+    out += "[\"";
     out += field;
-    out += "\",\"old\":null,\"new\":";
+    out += "\",null,";
   };
   auto text = [&](const char* field, std::string_view value) {
     if (value.empty()) return;
     open(field);
     appendJsonString(out, value);
-    out += '}';
+    out += ']';
   };
   text("asset_tag", d.asset_tag);
   text("serial", d.serial);
@@ -214,11 +215,11 @@ void creationChangesJson(const Device& d, std::string& out) {
       if (i > 0) out += ',';
       appendJsonString(out, d.macs[i]);
     }
-    out += "]}";
+    out += "]]";
   }
   if (d.loaner) {
     open("loaner");
-    out += "true}";
+    out += "true]";
   }
   text("status", toString(d.status));
   text("notes", d.notes);
@@ -261,7 +262,8 @@ std::optional<Error> uniqueViolation(const SQLite::Exception& e, const Device& d
   if (e.getExtendedErrorCode() != SQLITE_CONSTRAINT_UNIQUE) return std::nullopt;
   std::string_view what = e.what();
   if (what.find("devices.serial") != std::string_view::npos) return duplicateError("serial", d.serial);
-  if (what.find("devices.asset_tag") != std::string_view::npos) return duplicateError("asset_tag", d.asset_tag);
+  if (what.find("devices.asset_tag") != std::string_view::npos)
+    return duplicateError("asset_tag", d.asset_tag);
   return std::nullopt;
 }
 

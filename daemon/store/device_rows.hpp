@@ -3,12 +3,12 @@
 // Mapping between Device values and rows of the devices/device_macs/events tables, shared by the
 // device store and its CSV import. Internal to daemon/store.
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <SQLiteCpp/SQLiteCpp.h>
 
 #include "core/device.hpp"
 #include "core/error.hpp"
@@ -32,6 +32,7 @@ void hydrateMacs(SQLite::Database& db, std::vector<Device>& devices);
 std::optional<Device> loadById(SQLite::Database& db, std::int64_t id);
 std::optional<std::int64_t> findIdBy(SQLite::Database& db, const char* column, const std::string& value);
 
+// The events.changes column: a JSON array of [field, old, new] triples.
 std::string changesJson(const std::vector<FieldChange>& changes);
 std::vector<FieldChange> parseChanges(const std::string& json);
 // A new device's history entry (the JSON of its changes): every field that has a value, from null.

@@ -13,7 +13,9 @@ namespace {
 constexpr int kMaxPage = 1000;
 constexpr int kForEachBatch = 1000;
 
-Error notFound(const DeviceRef& ref) { return Error::notFound("device " + toString(ref) + " not found"); }
+Error notFound(const DeviceRef& ref) {
+  return Error::notFound("device " + toString(ref) + " not found");
+}
 
 std::optional<std::int64_t> resolveId(SQLite::Database& db, const DeviceRef& ref) {
   switch (ref.by) {
@@ -49,8 +51,9 @@ std::optional<Error> takenKey(SQLite::Database& db, const Device& d, const Devic
   return std::nullopt;
 }
 
-void insertEvent(SQLite::Database& db, std::int64_t device_id, const std::string& at, const std::string& actor,
-                 const char* action, const std::string& changes_json, const std::string& reason) {
+void insertEvent(SQLite::Database& db, std::int64_t device_id, const std::string& at,
+                 const std::string& actor, const char* action, const std::string& changes_json,
+                 const std::string& reason) {
   SQLite::Statement st(db, rows::kInsertEvent);
   st.bind(1, static_cast<std::int64_t>(device_id));
   st.bind(2, at);
@@ -79,7 +82,8 @@ void replaceMacs(SQLite::Database& db, const Device& d) {
 }
 
 // Writes `after` over the stored row, guarded by the version it was read at.
-bool writeDevice(SQLite::Database& db, const Device& after, std::int64_t read_version, const std::string& now) {
+bool writeDevice(SQLite::Database& db, const Device& after, std::int64_t read_version,
+                 const std::string& now) {
   SQLite::Statement st(db, rows::kUpdateDevice);
   rows::bindFields(st, after);
   st.bind(18, now);
@@ -142,7 +146,8 @@ Result<Device> DeviceStore::get(const DeviceRef& ref) {
 
 Result<DevicePage> DeviceStore::list(const DeviceFilter& filter) {
   if (filter.limit < 1 || filter.limit > kMaxPage) {
-    return std::unexpected(Error::invalid("limit", "limit must be between 1 and " + std::to_string(kMaxPage)));
+    return std::unexpected(
+        Error::invalid("limit", "limit must be between 1 and " + std::to_string(kMaxPage)));
   }
   // ?1 = after_id, ?2 = limit + 1 (one extra row tells whether another page follows), ?3.. = texts.
   std::string sql = std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id > ?1";
@@ -186,8 +191,8 @@ Result<DevicePage> DeviceStore::list(const DeviceFilter& filter) {
   });
 }
 
-Result<Device> DeviceStore::update(const DeviceRef& ref, const DeviceDraft& draft, std::int64_t expected_version,
-                                   const std::string& actor) {
+Result<Device> DeviceStore::update(const DeviceRef& ref, const DeviceDraft& draft,
+                                   std::int64_t expected_version, const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<Device> {
     Device after;
     try {
@@ -195,10 +200,10 @@ Result<Device> DeviceStore::update(const DeviceRef& ref, const DeviceDraft& draf
       auto before = loadByRef(db, ref);
       if (!before) return std::unexpected(notFound(ref));
       if (before->version != expected_version) {
-        return std::unexpected(Error::conflict(
-            "device " + toString(ref) + " has changed since version " + std::to_string(expected_version) +
-                " (now " + std::to_string(before->version) + ")",
-            {{"current_version", before->version}}));
+        return std::unexpected(Error::conflict("device " + toString(ref) + " has changed since version " +
+                                                   std::to_string(expected_version) + " (now " +
+                                                   std::to_string(before->version) + ")",
+                                               {{"current_version", before->version}}));
       }
       if (draft.status && *draft.status != before->status) {
         return std::unexpected(Error::invalid("status", "status changes go through a transition"));
@@ -212,7 +217,8 @@ Result<Device> DeviceStore::update(const DeviceRef& ref, const DeviceDraft& draf
       if (auto taken = takenKey(db, after, &*before)) return std::unexpected(*taken);
       const std::string now = nowInstant();
       if (!writeDevice(db, after, before->version, now)) {
-        return std::unexpected(Error::internal("device " + std::to_string(after.id) + " vanished during update"));
+        return std::unexpected(
+            Error::internal("device " + std::to_string(after.id) + " vanished during update"));
       }
       if (after.macs != before->macs) replaceMacs(db, after);
       insertEvent(db, after.id, now, actor, "updated", rows::changesJson(changes), "");
@@ -237,7 +243,8 @@ Result<Device> DeviceStore::transition(const DeviceRef& ref, DeviceStatus to, co
     after.status = to;
     const std::string now = nowInstant();
     writeDevice(db, after, before->version, now);
-    std::vector<FieldChange> change{{"status", std::string(toString(before->status)), std::string(toString(to))}};
+    std::vector<FieldChange> change{
+        {"status", std::string(toString(before->status)), std::string(toString(to))}};
     insertEvent(db, after.id, now, actor, "transition", rows::changesJson(change), reason);
     tx.commit();
     db_.noteWrite();

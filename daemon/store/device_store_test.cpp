@@ -1,9 +1,10 @@
 #include "store/device_store.hpp"
 
+#include <gtest/gtest.h>
+
+#include <map>
 #include <set>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "store/test_support.hpp"
 
@@ -12,9 +13,15 @@ namespace {
 
 using test::draft;
 
-DeviceRef byId(std::int64_t id) { return {DeviceRef::By::id, id, ""}; }
-DeviceRef bySerial(const std::string& s) { return {DeviceRef::By::serial, 0, s}; }
-DeviceRef byTag(const std::string& t) { return {DeviceRef::By::asset_tag, 0, t}; }
+DeviceRef byId(std::int64_t id) {
+  return {DeviceRef::By::id, id, ""};
+}
+DeviceRef bySerial(const std::string& s) {
+  return {DeviceRef::By::serial, 0, s};
+}
+DeviceRef byTag(const std::string& t) {
+  return {DeviceRef::By::asset_tag, 0, t};
+}
 
 class DeviceStoreTest : public test::StoreTest {
  protected:
@@ -60,6 +67,22 @@ TEST_F(DeviceStoreTest, CreateStoresTheDeviceAndItsCreationEvent) {
   for (const char* f : {"serial", "asset_tag", "kind", "model", "purchase_price", "macs", "status"}) {
     EXPECT_TRUE(fields.contains(f)) << f;
   }
+}
+
+TEST_F(DeviceStoreTest, TheCreationHistoryKeepsAwkwardTextExactly) {
+  DeviceDraft d = draft("SN-\"q\"", "TAG\\1");
+  d.notes = "line one\nline \"two\"\ttabbed \xc3\xa9";
+  d.loaner = true;
+  Device created = make(d);
+  auto history = store().events(byId(created.id));
+  ASSERT_TRUE(history.has_value());
+  std::map<std::string, nlohmann::json> set;
+  for (const FieldChange& c : history->front().changes) set[c.field] = c.new_value;
+  EXPECT_EQ(set["serial"], "SN-\"q\"");
+  EXPECT_EQ(set["asset_tag"], "TAG\\1");
+  EXPECT_EQ(set["notes"], *d.notes);
+  EXPECT_EQ(set["loaner"], true);
+  EXPECT_EQ(set["status"], "in_stock");
 }
 
 TEST_F(DeviceStoreTest, InitialStatusComesFromTheDraft) {
@@ -237,8 +260,8 @@ TEST_F(DeviceStoreTest, ConcurrentWritersLoseNoUpdate) {
 }
 
 TEST_F(DeviceStoreTest, ListFiltersCombineWithAnd) {
-  auto add = [&](const std::string& serial, DeviceKind kind, const std::string& model, const std::string& location,
-                 const std::string& notes) {
+  auto add = [&](const std::string& serial, DeviceKind kind, const std::string& model,
+                 const std::string& location, const std::string& notes) {
     DeviceDraft d = draft(serial, "T-" + serial);
     d.kind = kind;
     d.model = model;
@@ -263,8 +286,9 @@ TEST_F(DeviceStoreTest, ListFiltersCombineWithAnd) {
   };
   using V = std::vector<std::string>;
   EXPECT_EQ(serials({.kind = DeviceKind::chromebook, .location = "Lincoln"}), (V{"A1", "A4"}));
-  EXPECT_EQ(serials({.status = DeviceStatus::in_stock, .kind = DeviceKind::chromebook, .location = "Lincoln"}),
-            (V{"A1"}));
+  EXPECT_EQ(
+      serials({.status = DeviceStatus::in_stock, .kind = DeviceKind::chromebook, .location = "Lincoln"}),
+      (V{"A1"}));
   EXPECT_EQ(serials({.model = "Latitude"}), (V{"A3"}));
   EXPECT_EQ(serials({.code = "T-A2"}), (V{"A2"}));
   EXPECT_EQ(serials({.code = "A2"}), (V{"A2"}));
@@ -335,7 +359,8 @@ TEST_F(DeviceStoreTest, IdsAreNeverReused) {
 TEST_F(DeviceStoreTest, SightingsAreReadPerSource) {
   Device d = make(draft("S1"));
   exec("INSERT INTO device_seen (device_id, source, first_seen, last_seen, source_id, fields) VALUES (" +
-       std::to_string(d.id) + ", 'lan', '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z', NULL, '{\"ip\":\"10.0.0.5\"}')");
+       std::to_string(d.id) +
+       ", 'lan', '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z', NULL, '{\"ip\":\"10.0.0.5\"}')");
   auto seen = store().sightings(d.id);
   ASSERT_TRUE(seen.has_value());
   ASSERT_EQ(seen->size(), 1u);

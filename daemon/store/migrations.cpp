@@ -118,7 +118,8 @@ Status migrate(SQLite::Database& db, int target_version) {
   const int latest = static_cast<int>(migrations().size());
   if (target_version < 0) target_version = latest;
   if (target_version > latest) {
-    return std::unexpected(Error::internal("no migration to schema version " + std::to_string(target_version)));
+    return std::unexpected(
+        Error::internal("no migration to schema version " + std::to_string(target_version)));
   }
   try {
     for (;;) {

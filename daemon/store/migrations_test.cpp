@@ -1,6 +1,6 @@
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "store/database.hpp"
 #include "store/test_support.hpp"
@@ -17,13 +17,15 @@ std::set<std::string> schemaObjects(SQLite::Database& db) {
   return out;
 }
 
-int userVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
+int userVersion(SQLite::Database& db) {
+  return db.execAndGet("PRAGMA user_version").getInt();
+}
 
 const std::set<std::string> kLatestObjects{
-    "table:devices",        "table:device_macs",       "index:device_macs_mac", "table:events",
-    "index:events_device",  "trigger:events_no_update", "trigger:events_no_delete", "table:tokens",
-    "table:models",         "table:device_seen",       "index:devices_status",  "index:devices_kind",
-    "index:devices_model",  "index:devices_location",
+    "table:devices",       "table:device_macs",        "index:device_macs_mac",    "table:events",
+    "index:events_device", "trigger:events_no_update", "trigger:events_no_delete", "table:tokens",
+    "table:models",        "table:device_seen",        "index:devices_status",     "index:devices_kind",
+    "index:devices_model", "index:devices_location",
 };
 
 // Rows only the v1 schema can hold; each older version gets the rows its tables allow.
@@ -42,15 +44,15 @@ void insertRowsAtVersion(SQLite::Database& db, int version) {
         "'2026-01-01T00:00:00Z')");
   }
   if (version >= 2) {
-    db.exec("INSERT INTO models (model, kind, updated_at) VALUES ('Model X', 'chromebook', '2026-01-01T00:00:00Z')");
+    db.exec(
+        "INSERT INTO models (model, kind, updated_at) VALUES ('Model X', 'chromebook', "
+        "'2026-01-01T00:00:00Z')");
   }
 }
 
 TEST(Migrations, AnEmptyFileMigratesToTheCompleteSchema) {
   TempDir dir;
-  {
-    SQLite::Database raw(dir / "empty.db", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  }
+  { SQLite::Database raw(dir / "empty.db", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE); }
   auto db = Database::open(dir / "empty.db");
   ASSERT_TRUE(db.has_value()) << db.error().message;
   EXPECT_EQ((*db)->schemaVersion(), Database::latestSchemaVersion());
@@ -82,7 +84,8 @@ TEST(Migrations, EveryOlderVersionMigratesWithItsRowsIntact) {
       EXPECT_EQ(dev.getColumn(1).getString(), "deployed");
       EXPECT_EQ(dev.getColumn(2).getInt(), 3);
       EXPECT_EQ(dev.getColumn(3).getString(), "2026-01-02T00:00:00Z");
-      EXPECT_EQ(c.execAndGet("SELECT mac FROM device_macs WHERE device_id = 7").getString(), "aa:bb:cc:dd:ee:07");
+      EXPECT_EQ(c.execAndGet("SELECT mac FROM device_macs WHERE device_id = 7").getString(),
+                "aa:bb:cc:dd:ee:07");
       EXPECT_EQ(c.execAndGet("SELECT count(*) FROM events WHERE device_id = 7").getInt(), 1);
       EXPECT_EQ(c.execAndGet("SELECT role FROM tokens WHERE name = 'admin'").getString(), "admin");
       // Later tables work against the old rows.
@@ -154,8 +157,8 @@ TEST(Migrations, SchemaRefusesRowsThatBreakTheRules) {
   (*db)->with([](SQLite::Database& c) {
     const char* now = "'2026-01-01T00:00:00Z'";
     auto insert = [&](const std::string& cols, const std::string& values) {
-      c.exec("INSERT INTO devices (" + cols + ", created_at, updated_at) VALUES (" + values + ", " + now + ", " +
-             now + ")");
+      c.exec("INSERT INTO devices (" + cols + ", created_at, updated_at) VALUES (" + values + ", " + now +
+             ", " + now + ")");
     };
     EXPECT_THROW(insert("kind", "'laptop'"), SQLite::Exception);  // neither tag nor serial
     EXPECT_THROW(insert("serial, status", "'A', 'borrowed'"), SQLite::Exception);

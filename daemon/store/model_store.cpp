@@ -6,7 +6,8 @@ namespace fk {
 
 namespace {
 
-constexpr const char* kColumns = "model, kind, unit_cost_cents, life_years, coalesce(aue_date, ''), updated_at";
+constexpr const char* kColumns =
+    "model, kind, unit_cost_cents, life_years, coalesce(aue_date, ''), updated_at";
 
 CatalogModel readModel(SQLite::Statement& st) {
   CatalogModel m;
@@ -34,11 +35,12 @@ Status validate(const CatalogModel& m) {
 }
 
 void upsert(SQLite::Database& db, const CatalogModel& m, const std::string& now) {
-  SQLite::Statement st(db,
-                       "INSERT INTO models (model, kind, unit_cost_cents, life_years, aue_date, updated_at) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (model) DO UPDATE SET kind = excluded.kind, "
-                       "unit_cost_cents = excluded.unit_cost_cents, life_years = excluded.life_years, "
-                       "aue_date = excluded.aue_date, updated_at = excluded.updated_at");
+  SQLite::Statement st(
+      db,
+      "INSERT INTO models (model, kind, unit_cost_cents, life_years, aue_date, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (model) DO UPDATE SET kind = excluded.kind, "
+      "unit_cost_cents = excluded.unit_cost_cents, life_years = excluded.life_years, "
+      "aue_date = excluded.aue_date, updated_at = excluded.updated_at");
   st.bind(1, m.model);
   st.bind(2, std::string(toString(m.kind)));
   if (m.unit_cost_cents) {

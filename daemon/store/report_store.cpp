@@ -22,13 +22,14 @@ Result<FleetCounts> readFleetCounts(Database& db, const std::string& today) {
       out.by_status_kind[{by_status.getColumn(0).getString(), by_status.getColumn(1).getString()}] = n;
       out.total += n;
     }
-    SQLite::Statement by_model(c,
-                               "SELECT coalesce(model, ''), status, count(*) FROM devices GROUP BY model, status");
+    SQLite::Statement by_model(
+        c, "SELECT coalesce(model, ''), status, count(*) FROM devices GROUP BY model, status");
     while (by_model.executeStep()) {
       out.by_model_status[{by_model.getColumn(0).getString(), by_model.getColumn(1).getString()}] =
           by_model.getColumn(2).getInt64();
     }
-    SQLite::Statement by_location(c, "SELECT coalesce(location, ''), count(*) FROM devices GROUP BY location");
+    SQLite::Statement by_location(c,
+                                  "SELECT coalesce(location, ''), count(*) FROM devices GROUP BY location");
     while (by_location.executeStep()) {
       out.by_location[by_location.getColumn(0).getString()] += by_location.getColumn(1).getInt64();
     }

@@ -11,8 +11,9 @@ namespace {
 
 class ReportStoreTest : public test::StoreTest {
  protected:
-  Device add(const std::string& serial, DeviceKind kind, const std::string& model, const std::string& location,
-             const std::string& aue, DeviceStatus status = DeviceStatus::in_stock) {
+  Device add(const std::string& serial, DeviceKind kind, const std::string& model,
+             const std::string& location, const std::string& aue,
+             DeviceStatus status = DeviceStatus::in_stock) {
     DeviceStore store(db());
     DeviceDraft d = test::draft(serial);
     d.kind = kind;
@@ -49,12 +50,12 @@ TEST_F(ReportStoreTest, CountsByStatusKindModelAndLocation) {
 TEST_F(ReportStoreTest, AueBucketsAreCumulativeAndSkipDevicesOutOfService) {
   const std::string today = "2026-11-27";
   add("past", DeviceKind::chromebook, "", "", "2026-11-26");
-  add("today", DeviceKind::chromebook, "", "", "2026-11-27");              // within 90
-  add("d89", DeviceKind::chromebook, "", "", "2027-02-24");                // today + 89
-  add("d90", DeviceKind::chromebook, "", "", "2027-02-25");                // today + 90: not within 90
+  add("today", DeviceKind::chromebook, "", "", "2026-11-27");  // within 90
+  add("d89", DeviceKind::chromebook, "", "", "2027-02-24");    // today + 89
+  add("d90", DeviceKind::chromebook, "", "", "2027-02-25");    // today + 90: not within 90
   add("d200", DeviceKind::chromebook, "", "", "2027-06-15");
   add("d400", DeviceKind::chromebook, "", "", "2028-01-01");
-  add("d800", DeviceKind::chromebook, "", "", "2029-02-04");               // beyond 730
+  add("d800", DeviceKind::chromebook, "", "", "2029-02-04");  // beyond 730
   add("retired", DeviceKind::chromebook, "", "", "2020-01-01", DeviceStatus::retired);
   add("lost", DeviceKind::chromebook, "", "", "2026-12-01", DeviceStatus::lost);
   add("no-aue", DeviceKind::laptop, "", "", "");

@@ -1,17 +1,17 @@
 #include "store/test_support.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
-
-#include <unistd.h>
 
 namespace fk::test {
 
 TempDir::TempDir() {
   static std::atomic<int> counter{0};
   auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-  path_ = std::filesystem::temp_directory_path() /
-          ("fk-store-" + std::to_string(::getpid()) + "-" + std::to_string(stamp) + "-" + std::to_string(counter++));
+  path_ = std::filesystem::temp_directory_path() / ("fk-store-" + std::to_string(::getpid()) + "-" +
+                                                    std::to_string(stamp) + "-" + std::to_string(counter++));
   std::filesystem::create_directories(path_);
 }
 

@@ -2,11 +2,11 @@
 
 // Shared fixtures for the store tests: a fresh SQLite file per test in a private temp folder.
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "core/device.hpp"
 #include "store/database.hpp"

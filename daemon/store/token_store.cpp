@@ -1,13 +1,13 @@
 #include "store/token_store.hpp"
 
-#include <array>
-#include <chrono>
-#include <cstdio>
-
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <sqlite3.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
 
 #include "core/values.hpp"
 
@@ -34,15 +34,16 @@ std::string toHex(const unsigned char* data, std::size_t size) {
 std::optional<std::string> sha256Hex(std::string_view text) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
-  if (EVP_Digest(text.data(), text.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1) return std::nullopt;
+  if (EVP_Digest(text.data(), text.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1)
+    return std::nullopt;
   return toHex(digest.data(), size);
 }
 
 bool validName(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+              c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -115,7 +116,8 @@ Result<std::string> TokenStore::create(const std::string& name, Role role) {
       return token;
     } catch (const SQLite::Exception& e) {
       if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
-        return std::unexpected(Error::conflict("a token named " + name + " already exists", {{"field", "name"}}));
+        return std::unexpected(
+            Error::conflict("a token named " + name + " already exists", {{"field", "name"}}));
       }
       throw;
     }
@@ -124,10 +126,12 @@ Result<std::string> TokenStore::create(const std::string& name, Role role) {
 
 Result<std::vector<TokenInfo>> TokenStore::list() {
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<TokenInfo>> {
-    SQLite::Statement st(db, "SELECT name, role, created_at, coalesce(last_used_at, '') FROM tokens ORDER BY name");
+    SQLite::Statement st(
+        db, "SELECT name, role, created_at, coalesce(last_used_at, '') FROM tokens ORDER BY name");
     std::vector<TokenInfo> out;
     while (st.executeStep()) {
-      out.push_back({st.getColumn(0).getString(), parseRole(st.getColumn(1).getString()).value_or(Role::viewer),
+      out.push_back({st.getColumn(0).getString(),
+                     parseRole(st.getColumn(1).getString()).value_or(Role::viewer),
                      st.getColumn(2).getString(), st.getColumn(3).getString()});
     }
     return out;
@@ -150,8 +154,8 @@ std::optional<TokenInfo> TokenStore::authenticate(std::string_view presented) {
   auto hash = sha256Hex(presented);
   if (!hash) return std::nullopt;
   auto found = db_.with([&](SQLite::Database& db) -> Result<std::optional<TokenInfo>> {
-    SQLite::Statement st(db,
-                         "SELECT name, role, created_at, coalesce(last_used_at, ''), hash FROM tokens WHERE id = ?1");
+    SQLite::Statement st(
+        db, "SELECT name, role, created_at, coalesce(last_used_at, ''), hash FROM tokens WHERE id = ?1");
     st.bind(1, static_cast<std::int64_t>(*id));
     if (!st.executeStep()) return std::optional<TokenInfo>();
     const std::string stored = st.getColumn(4).getString();
