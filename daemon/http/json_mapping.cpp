@@ -251,18 +251,15 @@ Result<json> parseJsonObject(std::string_view body) {
   json value;
   try {
     value = json::parse(body.begin(), body.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // Any parser failure is bad input, never a 500: syntax errors, and also numbers beyond double
+    // range (1e400), which nlohmann reports as out_of_range rather than parse_error.
     std::string what = e.what();
     // Drop nlohmann's "[json.exception.parse_error.101] " prefix; the rest says where and why.
     if (auto bracket = what.find("] "); bracket != std::string::npos) what.erase(0, bracket + 2);
     Error err = Error::invalid("body", "body is not valid JSON: " + what);
-    err.details["position"] = e.byte;
+    if (const auto* syntax = dynamic_cast<const json::parse_error*>(&e)) err.details["position"] = syntax->byte;
     return std::unexpected(std::move(err));
-  } catch (const json::exception& e) {
-    // Other parser failures (a number beyond double range, 1e400) are still bad input, never a 500.
-    std::string what = e.what();
-    if (auto bracket = what.find("] "); bracket != std::string::npos) what.erase(0, bracket + 2);
-    return std::unexpected(Error::invalid("body", "body is not valid JSON: " + what));
   }
   if (!value.is_object()) {
     return std::unexpected(
