@@ -24,5 +24,9 @@ struct Cli {
 void addDeviceCommands(CLI::App& app, Cli& cli);    // device_commands.cpp
 void addTransferCommands(CLI::App& app, Cli& cli);  // transfer_commands.cpp: import, export
 void addReportCommands(CLI::App& app, Cli& cli);    // report_commands.cpp: summary, models
+void addCirculationCommands(CLI::App& app, Cli& cli);  // circulation_commands.cpp: checkout, return, loans, people
+void addRepairCommands(CLI::App& app, Cli& cli);       // repair_commands.cpp: repair ...
+void addPlanCommands(CLI::App& app, Cli& cli);         // plan_commands.cpp: plan
+void addSourceCommands(CLI::App& app, Cli& cli);       // source_commands.cpp: sources [poll NAME]
 
 }  // namespace fkcli

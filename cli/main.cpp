@@ -64,6 +64,10 @@ int main(int argc, char** argv) {
   addDeviceCommands(app, cli);
   addTransferCommands(app, cli);
   addReportCommands(app, cli);
+  addCirculationCommands(app, cli);
+  addRepairCommands(app, cli);
+  addPlanCommands(app, cli);
+  addSourceCommands(app, cli);
 
   try {
     app.parse(argc, argv);

@@ -26,6 +26,7 @@
 #include "fleetkeep/version.hpp"
 #include "http/api.hpp"
 #include "http/server.hpp"
+#include "metrics/collector.hpp"
 #include "metrics/fleet_metrics.hpp"
 #include "metrics/http_metrics.hpp"
 #include "store/device_store.hpp"
@@ -120,7 +121,7 @@ void seedInventory(Database& db, const Config& config) {
 class Daemon {
  public:
   Daemon(std::shared_ptr<const Config> config, std::unique_ptr<Database> db)
-      : config_(std::move(config)), db_(std::move(db)), fleet_metrics_(registry_, *db_), http_metrics_(registry_),
+      : config_(std::move(config)), db_(std::move(db)), http_metrics_(registry_),
         tokens_(*db_) {}
 
   int run();
@@ -135,7 +136,7 @@ class Daemon {
   ConfigHolder config_;
   std::unique_ptr<Database> db_;
   prometheus::Registry registry_;
-  FleetMetrics fleet_metrics_;
+  std::vector<std::unique_ptr<Collector>> collectors_;
   HttpMetrics http_metrics_;
   TokenStore tokens_;
   std::atomic<bool> ready_{false};
@@ -178,7 +179,8 @@ int Daemon::run() {
   if (auto written = writeFileAtomic(config->state_dir / "port", std::to_string(*port) + "\n", 0644); !written)
     spdlog::warn("could not write the port file: {}", written.error().message);
 
-  fleet_metrics_.refresh(true);
+  collectors_ = makeCollectors({registry_, *db_, [this] { return config_.get(); }});
+  for (auto& c : collectors_) c->refresh(true);
   std::jthread refresher([this](std::stop_token stop) { refreshLoop(stop); });
 
   waitForSignal();
@@ -282,7 +284,7 @@ void Daemon::refreshLoop(std::stop_token stop) {
     cv.wait_for(lock, stop, kMetricsRefresh, [] { return false; });
     if (stop.stop_requested()) return;
     try {
-      fleet_metrics_.refresh(false);
+      for (auto& c : collectors_) c->refresh(false);
     } catch (const std::exception& e) {
       spdlog::error("metrics refresh failed: {}", e.what());
     }

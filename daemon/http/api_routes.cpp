@@ -23,6 +23,11 @@ void registerRoutes(Router& router, ApiContext& ctx) {
   registerDeviceRoutes(router, ctx);
   registerModelRoutes(router, ctx);
   registerReportRoutes(router, ctx);
+  registerPeopleRoutes(router, ctx);
+  registerCheckoutRoutes(router, ctx);
+  registerWorkOrderRoutes(router, ctx);
+  registerPlanningRoutes(router, ctx);
+  registerSourceRoutes(router, ctx);
 }
 
 }  // namespace fk

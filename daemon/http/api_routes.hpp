@@ -10,5 +10,10 @@ namespace fk {
 void registerDeviceRoutes(Router& router, ApiContext& ctx);  // api_devices.cpp
 void registerModelRoutes(Router& router, ApiContext& ctx);   // api_models.cpp
 void registerReportRoutes(Router& router, ApiContext& ctx);  // api_reports.cpp
+void registerPeopleRoutes(Router& router, ApiContext& ctx);     // api_people.cpp
+void registerCheckoutRoutes(Router& router, ApiContext& ctx);   // api_checkouts.cpp
+void registerWorkOrderRoutes(Router& router, ApiContext& ctx);  // api_work_orders.cpp
+void registerPlanningRoutes(Router& router, ApiContext& ctx);   // api_planning.cpp
+void registerSourceRoutes(Router& router, ApiContext& ctx);     // api_sources.cpp
 
 }  // namespace fk

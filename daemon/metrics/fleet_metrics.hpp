@@ -9,6 +9,7 @@
 
 #include <prometheus/registry.h>
 
+#include "metrics/collector.hpp"
 #include "store/database.hpp"
 
 namespace fk {
@@ -17,11 +18,11 @@ namespace fk {
 // A scrape never touches the device table: refresh() recomputes the aggregates with GROUP BY queries
 // only when the database generation moved (or the day changed, for AUE horizons), and the daemon
 // calls it from a timer, not from the scrape.
-class FleetMetrics {
+class FleetMetrics : public Collector {
  public:
   FleetMetrics(prometheus::Registry& registry, Database& db);
   // Models named in the catalog keep their own label; the rest fold into "other".
-  void refresh(bool force = false);
+  void refresh(bool force = false) override;
 
  private:
   Database& db_;

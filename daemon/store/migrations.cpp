@@ -107,10 +107,120 @@ CREATE INDEX devices_model ON devices(model);
 CREATE INDEX devices_location ON devices(location);
 )sql";
 
+
+// v3: the circulation desk (people, checkouts) and the repair bench (work orders, parts, notes).
+constexpr const char* kV3 = R"sql(
+CREATE TABLE people (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  external_id TEXT NOT NULL UNIQUE,  -- student number or email: the roster's key
+  name TEXT NOT NULL,
+  email TEXT,
+  role TEXT NOT NULL CHECK (role = 'student' OR role = 'staff'),
+  grade TEXT,
+  homeroom TEXT,
+  location TEXT,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX people_name ON people(name COLLATE NOCASE);
+
+CREATE TABLE work_orders (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  device_id INTEGER NOT NULL REFERENCES devices(id),
+  category TEXT NOT NULL
+    CHECK (category = 'screen' OR category = 'keyboard' OR category = 'battery' OR category = 'charging' OR
+           category = 'liquid' OR category = 'hinge' OR category = 'software' OR category = 'other'),
+  description TEXT NOT NULL,
+  priority TEXT NOT NULL DEFAULT 'normal'
+    CHECK (priority = 'low' OR priority = 'normal' OR priority = 'high' OR priority = 'urgent'),
+  status TEXT NOT NULL DEFAULT 'open'
+    CHECK (status = 'open' OR status = 'diagnosing' OR status = 'waiting_parts' OR status = 'in_repair' OR
+           status = 'resolved' OR status = 'unrepairable' OR status = 'cancelled'),
+  reported_by TEXT,
+  assignee TEXT,
+  payer TEXT CHECK (payer IS NULL OR payer = 'warranty' OR payer = 'insurance' OR payer = 'student_fee' OR
+                    payer = 'district'),
+  labour_minutes INTEGER NOT NULL DEFAULT 0 CHECK (labour_minutes >= 0),
+  labour_cost_cents INTEGER NOT NULL DEFAULT 0 CHECK (labour_cost_cents >= 0),
+  parts_cost_cents INTEGER NOT NULL DEFAULT 0 CHECK (parts_cost_cents >= 0),
+  estimated_cost_cents INTEGER CHECK (estimated_cost_cents IS NULL OR estimated_cost_cents >= 0),
+  -- Where the device was when the order opened: cancelling puts it back there, and the checkout it was
+  -- out on stays linked so the repaired device can go back to the same person.
+  prior_status TEXT NOT NULL,
+  checkout_id INTEGER REFERENCES checkouts(id),
+  resolution TEXT,
+  opened_by TEXT NOT NULL,
+  opened_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  closed_at TEXT,  -- set when the order reaches resolved, unrepairable or cancelled
+  version INTEGER NOT NULL DEFAULT 1
+);
+-- One open order per device: the device is in_repair until it closes.
+CREATE UNIQUE INDEX work_orders_open_device ON work_orders(device_id) WHERE closed_at IS NULL;
+CREATE INDEX work_orders_device ON work_orders(device_id, id);
+CREATE INDEX work_orders_status ON work_orders(status, id);
+
+CREATE TABLE work_order_parts (
+  id INTEGER PRIMARY KEY,
+  work_order_id INTEGER NOT NULL REFERENCES work_orders(id),
+  part TEXT NOT NULL,
+  quantity INTEGER NOT NULL CHECK (quantity > 0),
+  unit_cost_cents INTEGER NOT NULL CHECK (unit_cost_cents >= 0),
+  added_by TEXT NOT NULL,
+  added_at TEXT NOT NULL
+);
+CREATE INDEX work_order_parts_order ON work_order_parts(work_order_id, id);
+
+CREATE TABLE work_order_notes (
+  id INTEGER PRIMARY KEY,
+  work_order_id INTEGER NOT NULL REFERENCES work_orders(id),
+  author TEXT NOT NULL,
+  at TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX work_order_notes_order ON work_order_notes(work_order_id, id);
+
+CREATE TABLE checkouts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  device_id INTEGER NOT NULL REFERENCES devices(id),
+  person_id INTEGER REFERENCES people(id),
+  location TEXT,                                    -- a cart or classroom instead of a person
+  work_order_id INTEGER REFERENCES work_orders(id), -- set for a loaner lent while that order is open
+  due TEXT NOT NULL,
+  checked_out_at TEXT NOT NULL,
+  checked_out_by TEXT NOT NULL,
+  condition_out TEXT,
+  notes_out TEXT,
+  returned_at TEXT,
+  returned_by TEXT,
+  condition_in TEXT
+    CHECK (condition_in IS NULL OR condition_in = 'good' OR condition_in = 'damaged' OR condition_in = 'missing_parts'),
+  notes_in TEXT,
+  CHECK ((person_id IS NULL) <> (location IS NULL))
+);
+-- At most one open checkout per device, enforced here so two concurrent requests cannot both win.
+CREATE UNIQUE INDEX checkouts_open_device ON checkouts(device_id) WHERE returned_at IS NULL;
+CREATE INDEX checkouts_open_due ON checkouts(due) WHERE returned_at IS NULL;
+CREATE INDEX checkouts_person ON checkouts(person_id, id);
+CREATE INDEX checkouts_device ON checkouts(device_id, id);
+CREATE INDEX checkouts_work_order ON checkouts(work_order_id) WHERE work_order_id IS NOT NULL;
+
+-- Lifetime repair cost, kept on the device so reads and the replacement plan need no join.
+ALTER TABLE devices ADD COLUMN repair_cost_cents INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
+// Later versions live beside their feature: v4 sources (migrations_sources.cpp), v5 network presence
+// (migrations_network.cpp), v6 bulk import (migrations_import.cpp).
+const char* migrationSources();
+const char* migrationNetwork();
+const char* migrationImport();
+
 const std::vector<std::string>& migrations() {
-  static const std::vector<std::string> kAll{kV1, kV2};
+  static const std::vector<std::string> kAll{kV1, kV2, kV3, migrationSources(), migrationNetwork(),
+                                                   migrationImport()};
   return kAll;
 }
 
