@@ -52,9 +52,10 @@ void printDevice(const json& device) {
 }
 
 struct ListOptions {
-  std::string status, kind, model, location, code, q;
+  std::string status, kind, model, location, code, q, seen_since;
   int limit = 0;
   bool all = false;
+  bool stale = false, lost_seen = false;
 };
 
 int deviceList(Api& api, const GlobalOptions& global, const ListOptions& o) {
@@ -69,6 +70,9 @@ int deviceList(Api& api, const GlobalOptions& global, const ListOptions& o) {
   param("location", o.location);
   param("code", o.code);
   param("q", o.q);
+  param("seen_since", o.seen_since);
+  if (o.stale) param("stale", "true");
+  if (o.lost_seen) param("lost_seen", "true");
   if (o.limit > 0) param("limit", std::to_string(o.limit));
 
   json items = json::array();
@@ -264,6 +268,11 @@ void addDeviceCommands(CLI::App& app, Cli& cli) {
   list->add_option("--location", lo->location, "only this location");
   list->add_option("--code", lo->code, "asset tag or serial, exact (barcode)");
   list->add_option("--q", lo->q, "free-text search");
+  list->add_flag("--stale", lo->stale,
+                 "deployed devices a management source has not heard from for alerts.stale_sync_days");
+  list->add_option("--seen-since", lo->seen_since,
+                   "seen by any source since a date (YYYY-MM-DD) or instant (RFC 3339 UTC)");
+  list->add_flag("--lost-seen", lo->lost_seen, "lost or stolen devices a source has seen since marked so");
   list->add_option("--limit", lo->limit, "devices per page")->check(CLI::PositiveNumber);
   list->add_flag("--all", lo->all, "follow the cursor through every page");
   list->callback(

@@ -29,6 +29,9 @@
 #include "metrics/collector.hpp"
 #include "metrics/fleet_metrics.hpp"
 #include "metrics/http_metrics.hpp"
+#include "sources/builtin.hpp"
+#include "sources/curl_http_client.hpp"
+#include "sources/source_service.hpp"
 #include "store/device_store.hpp"
 #include "store/model_store.hpp"
 #include "store/token_store.hpp"
@@ -139,6 +142,8 @@ class Daemon {
   std::vector<std::unique_ptr<Collector>> collectors_;
   HttpMetrics http_metrics_;
   TokenStore tokens_;
+  CurlHttpClient http_client_;             // lent to source plugins
+  std::unique_ptr<SourceService> sources_;
   std::atomic<bool> ready_{false};
   net::io_context io_;
   net::signal_set signals_{io_, SIGTERM, SIGINT, SIGHUP};
@@ -159,6 +164,9 @@ int Daemon::run() {
 
   ApiContext ctx{*db_, [this] { return config_.get(); }, [this] { return renderMetrics(registry_); },
                  [this] { return ready_.load(); }};
+  sources_ = std::make_unique<SourceService>(builtinFactories(), *db_, http_client_, registry_,
+                                             [this] { return config_.get(); });
+  ctx.sources = sources_.get();
   Router router;
   registerRoutes(router, ctx);
 
@@ -183,6 +191,7 @@ int Daemon::run() {
   for (auto& c : collectors_) c->refresh(true);
   std::jthread refresher([this](std::stop_token stop) { refreshLoop(stop); });
 
+  sources_->apply(*config);  // before serving, so GET /api/v1/sources lists them from the first request
   waitForSignal();
 
   std::vector<std::jthread> io_threads;
@@ -198,6 +207,7 @@ int Daemon::run() {
   notify("STOPPING=1\nSTATUS=stopping");
   spdlog::info("stopping: finishing in-flight requests");
   ready_ = false;
+  sources_->stopAll();  // cancels running polls; a cancelled poll applies nothing
   server.stop(kShutdownGrace);
   refresher.request_stop();
   io_.stop();
@@ -231,7 +241,7 @@ void Daemon::reload() {
   notify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(now.count()));
   auto old = config_.get();
   spdlog::info("SIGHUP: reloading {}", old->file.string());
-  auto loaded = loadConfig(old->file);
+  auto loaded = loadConfig(old->file, pluginChecks(builtinFactories()));
   if (!loaded) {
     for (const auto& p : loaded.error()) spdlog::error("config reload refused: {}", p.format());
     spdlog::error("keeping the previous config");
@@ -262,7 +272,8 @@ void Daemon::reload() {
   applyLogLevel(next->log_level);
   if (auto seeded = ModelStore(*db_).seed(next->models); !seeded)
     spdlog::error("seeding the model catalog failed: {}", seeded.error().message);
-  config_.set(std::move(next));
+  config_.set(next);
+  sources_->apply(*next);  // adds, removes and re-times sources
   spdlog::info("config reloaded");
   notify("READY=1\nSTATUS=config reloaded");
 }
@@ -308,7 +319,7 @@ void setupLogging(std::string_view level) {
 }
 
 std::shared_ptr<const Config> loadConfigOrReport(const std::filesystem::path& file) {
-  auto loaded = loadConfig(file);
+  auto loaded = loadConfig(file, pluginChecks(builtinFactories()));
   if (!loaded) {
     for (const auto& p : loaded.error()) std::cerr << p.format() << '\n';
     return nullptr;

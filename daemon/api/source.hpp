@@ -47,13 +47,18 @@ struct Observation {
   /// Registry fields the source asserts, keyed by the device field names of the API and CSV export:
   /// asset_tag, serial, kind, manufacturer, model, purchase_date, purchase_price, vendor, po_number,
   /// funding_source, warranty_end, aue_date, location, org_unit, loaner, notes, status.
-  /// Values are strings in API format (dates YYYY-MM-DD, money "289.00"). The core validates them.
+  /// Values are strings in API format (dates YYYY-MM-DD, money "289.00", loaner "true"/"false").
+  /// The core validates them: a bad value drops that field (reported), not the record. An empty value
+  /// counts as unset: a source never clears a registry field. `status` is used only when the core
+  /// creates the device (default in_stock); later status changes are a person's decision.
   std::map<std::string, std::string> fields;
   /// MAC addresses in any common notation; the core normalises them and ignores ones it cannot read.
   std::vector<std::string> macs;
   /// When the device last checked in with the source (Google lastSync, Intune lastSyncDateTime).
   std::optional<TimePoint> last_sync;
-  /// When the source saw it; unset = the time of the poll.
+  /// When the source's record was last changed or written, if the source knows (a CSV file's mtime).
+  /// Unset = the time of the poll. It decides whether the source's value is newer than a person's edit
+  /// of the same field (see docs/sources.md, "Who wins").
   std::optional<TimePoint> observed_at;
   /// Source-specific facts kept verbatim on the device's `seen[source].fields` (os_version, user, ip,
   /// hostname, interface, state, compliance...). Shown, not reconciled.
@@ -110,6 +115,15 @@ class HttpClient {
     std::string error;  ///< set when there is no response
   };
   virtual Outcome send(const HttpRequest& request, TimePoint deadline) = 0;
+  /// send() that also gives up once `cancelled()` turns true (daemon stopping, source removed), so a
+  /// slow server cannot hold up a shutdown until the deadline. Plugins call send(): the core hands
+  /// them a client whose send() forwards here with the poll's cancellation. The default ignores
+  /// `cancelled`; a real client overrides it (libcurl: a progress callback).
+  virtual Outcome sendCancellable(const HttpRequest& request, TimePoint deadline,
+                                  const std::function<bool()>& cancelled) {
+    (void)cancelled;
+    return send(request, deadline);
+  }
 };
 
 /// Why a poll failed; becomes the `reason` label of fleetkeep_source_poll_errors_total (keep it to these).
@@ -159,8 +173,9 @@ struct PollContext {
   /// The source's persisted state from its last successful poll ("" at first): an incremental-sync
   /// cursor, a file fingerprint, a cached token expiry. Plugins own its format (JSON is a good choice).
   std::string state;
-  /// Set this to the state to persist. It is saved only if the poll succeeds, in the same transaction
-  /// as the reconciliation.
+  /// Set this to the state to persist. It starts as a copy of `state` (a plugin with nothing new to
+  /// remember leaves it alone) and is saved only if the poll succeeds, in the same transaction as the
+  /// reconciliation.
   std::string next_state;
   /// The core asks for a full listing (first poll, or `full_sync_interval` has passed).
   bool full_sync = false;
@@ -185,13 +200,16 @@ struct ConfigIssue {
   int line = 0;    ///< 1-based
   int column = 0;  ///< 1-based
   std::string message;
+  /// The key at fault ("path"), or "" for the entry as a whole. The core prefixes the message with
+  /// the entry's path: "sources[2].path: must not be empty".
+  std::string key;
 };
 
 /// The source's entry from the config file.
 struct SourceSpec {
   std::string name;
-  /// The whole YAML entry. The core owns name, plugin, interval, full_sync_interval and on_unknown;
-  /// everything else belongs to the plugin.
+  /// The whole YAML entry. The core owns the keys isCoreKey() names; everything else belongs to the
+  /// plugin.
   YAML::Node node;
   std::filesystem::path config_dir;
 };
@@ -209,10 +227,12 @@ class SourceFactory {
   virtual std::unique_ptr<Source> create(const SourceSpec& spec) const = 0;
 };
 
-/// Keys every source entry has, owned by the core (plugins accept them without complaint).
+/// Keys every source entry has, owned by the core (plugins accept them without complaint):
+/// name, plugin, interval, full_sync_interval, on_unknown, timeout (the poll's deadline) and
+/// overwrite_manual (whether the source may overwrite a field a person edited more recently).
 inline bool isCoreKey(std::string_view key) {
   return key == "name" || key == "plugin" || key == "interval" || key == "full_sync_interval" ||
-         key == "on_unknown";
+         key == "on_unknown" || key == "timeout" || key == "overwrite_manual";
 }
 
 }  // namespace fk::api

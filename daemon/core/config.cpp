@@ -9,17 +9,13 @@
 
 #include "core/config_reader.hpp"
 #include "core/values.hpp"
+#include "core/work_order.hpp"
 
 namespace fk {
 namespace {
 
 using config_detail::Entry;
 using config_detail::Reader;
-
-// The plugins a source may name. Built-in source factories register here as they are added.
-std::vector<std::string> knownPlugins() {
-  return {};
-}
 
 const std::vector<std::string_view> kLogLevels{"trace", "debug", "info", "warn", "error", "critical", "off"};
 
@@ -115,6 +111,22 @@ void readPlanning(Reader& r, const Entry& planning, Config::Planning& p) {
   });
 }
 
+// Money is text ("40.00") like everywhere else, so a rate never goes through a float.
+void readRepair(Reader& r, const Entry& repair, Config::Repair& out) {
+  r.forEach(repair.value, repair.key.Mark(), repair.path, [&](const Entry& e) {
+    if (e.name != "labour_rate") return false;
+    auto text = r.string(e);
+    if (!text) return true;
+    auto cents = parseMoney(*text);
+    if (!cents || *cents < 0 || *cents > kMaxLabourRateCents)
+      r.problem(e, "must be an hourly amount like \"40.00\" from 0.00 to " + formatMoney(kMaxLabourRateCents) +
+                       ", got " + inQuotes(*text));
+    else
+      out.labour_rate_cents = *cents;
+    return true;
+  });
+}
+
 void readModels(Reader& r, const Entry& models, Config& c) {
   if (!models.value.IsSequence()) {
     r.problem(models, "expected a list of models");
@@ -172,14 +184,13 @@ bool isSourceName(const std::string& name) {
          name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos;
 }
 
-void readSources(Reader& r, const Entry& sources, Config& c) {
+void readSources(Reader& r, const Entry& sources, Config& c, const PluginChecks& plugins) {
   if (!sources.value.IsSequence()) {
     if (!sources.value.IsNull()) r.problem(sources, "expected a list of sources");
     return;
   }
-  const auto known = knownPlugins();
   std::string known_list;
-  for (const auto& p : known) known_list += (known_list.empty() ? "" : ", ") + p;
+  for (const auto& [name, check] : plugins) known_list += (known_list.empty() ? "" : ", ") + name;
   if (known_list.empty()) known_list = "none yet";
 
   std::map<std::string, int> first_line;
@@ -204,7 +215,7 @@ void readSources(Reader& r, const Entry& sources, Config& c) {
       } else if (e.name == "plugin") {
         has_plugin = true;
         if (auto plugin = r.string(e)) {
-          if (std::find(known.begin(), known.end(), *plugin) == known.end()) {
+          if (!plugins.contains(*plugin)) {
             r.problem(e, "unknown plugin " + inQuotes(*plugin) + " (known: " + known_list + ")");
           }
           s.plugin = *plugin;
@@ -215,6 +226,10 @@ void readSources(Reader& r, const Entry& sources, Config& c) {
         if (auto d = r.duration(e)) s.full_sync_interval = *d;
       } else if (e.name == "on_unknown") {
         if (auto v = r.oneOf(e, {"create", "flag"})) s.on_unknown = *v;
+      } else if (e.name == "timeout") {
+        if (auto d = r.duration(e)) s.timeout = *d;
+      } else if (e.name == "overwrite_manual") {
+        if (auto v = r.oneOf(e, {"true", "false"})) s.overwrite_manual = *v == "true";
       }
       // Any other key belongs to the plugin, which checks its own subtree.
       return true;
@@ -222,6 +237,15 @@ void readSources(Reader& r, const Entry& sources, Config& c) {
     if (!item.IsMap()) continue;
     if (!has_name) r.problem(item.Mark(), path + ": missing required key \"name\"");
     if (!has_plugin) r.problem(item.Mark(), path + ": missing required key \"plugin\"");
+    if (auto check = plugins.find(s.plugin); check != plugins.end()) {
+      for (const api::ConfigIssue& issue : check->second(item)) {
+        const std::string where = issue.key.empty() ? path : path + "." + issue.key;
+        YAML::Mark at;
+        at.line = issue.line - 1;
+        at.column = issue.column - 1;
+        r.problem(at, where + ": " + issue.message);
+      }
+    }
     c.sources.push_back(std::move(s));
   }
 }
@@ -230,6 +254,19 @@ void readSection(Reader& r, const Entry& section, const char* key, int& target, 
   r.forEach(section.value, section.key.Mark(), section.path, [&](const Entry& e) {
     if (e.name != key) return false;
     if (auto v = r.integer(e, min)) target = static_cast<int>(*v);
+    return true;
+  });
+}
+
+void readNetwork(Reader& r, const Entry& network, Config::Network& n) {
+  r.forEach(network.value, network.key.Mark(), network.path, [&](const Entry& e) {
+    if (e.name == "unknown_mac_ttl") {
+      if (auto d = r.duration(e)) n.unknown_mac_ttl = *d;
+    } else if (e.name == "unknown_mac_limit") {
+      if (auto v = r.integer(e, 1, 1'000'000)) n.unknown_mac_limit = static_cast<int>(*v);
+    } else {
+      return false;
+    }
     return true;
   });
 }
@@ -245,7 +282,8 @@ std::string ConfigProblem::format() const {
   return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
 }
 
-std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesystem::path& file) {
+std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesystem::path& file,
+                                                             const PluginChecks& plugins) {
   const std::string name = file.string();
   std::string text;
   {
@@ -307,10 +345,14 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
       readSection(r, e, "default_loan_days", c.checkout.default_loan_days, 1);
     else if (e.name == "alerts")
       readSection(r, e, "stale_sync_days", c.alerts.stale_sync_days, 1);
+    else if (e.name == "network")
+      readNetwork(r, e, c.network);
+    else if (e.name == "repair")
+      readRepair(r, e, c.repair);
     else if (e.name == "seed_inventory") {
       if (auto v = r.string(e, true)) seed = *v;
     } else if (e.name == "sources")
-      readSources(r, e, c);
+      readSources(r, e, c, plugins);
     else
       return false;
     return true;

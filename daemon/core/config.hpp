@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "api/source.hpp"
 #include "core/catalog.hpp"
 #include "core/error.hpp"
 
@@ -30,6 +32,8 @@ struct SourceConfig {
   std::chrono::seconds interval{3600};
   std::optional<std::chrono::seconds> full_sync_interval;  // unset: the plugin's own choice
   std::string on_unknown = "create";  // create | flag
+  std::optional<std::chrono::seconds> timeout;  // the poll's deadline; unset: interval, at most 10 minutes
+  bool overwrite_manual = false;      // may the source overwrite a field a person edited more recently?
   YAML::Node node;                    // the whole entry, for the plugin's own keys
 };
 
@@ -60,11 +64,25 @@ struct Config {
   struct Alerts {
     int stale_sync_days = 30;
   } alerts;
+  struct Network {
+    std::chrono::seconds unknown_mac_ttl{30 * 86400};  // an unknown MAC not seen for this long is dropped
+    int unknown_mac_limit = 10000;                     // most unknown MACs kept; the least recent go first
+  } network;
+  struct Repair {
+    std::int64_t labour_rate_cents = 0;  // per hour; prices a work order's labour_minutes
+  } repair;
   std::filesystem::path seed_inventory;  // CSV imported on start when the registry is empty; "" = none
   std::vector<SourceConfig> sources;
 };
 
+// The source plugins config validation knows, by `plugin:` name, each with the check of its own keys
+// (api::SourceFactory::validate). Core knows no plugin: the daemon passes the built-in factories'
+// checks (sources/builtin.hpp), so a plugin missing here is an unknown plugin.
+using PluginKeyCheck = std::function<std::vector<api::ConfigIssue>(const YAML::Node& entry)>;
+using PluginChecks = std::map<std::string, PluginKeyCheck, std::less<>>;
+
 // Loads and validates. On failure returns every problem found, not just the first.
-std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesystem::path& file);
+std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesystem::path& file,
+                                                             const PluginChecks& plugins = {});
 
 }  // namespace fk

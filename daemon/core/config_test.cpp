@@ -66,6 +66,7 @@ checkout:
   default_loan_days: 120
 alerts:
   stale_sync_days: 14
+network: {unknown_mac_ttl: 7d, unknown_mac_limit: 500}
 seed_inventory: seed/inventory.csv
 )");
   const auto c = loadConfig(path);
@@ -96,6 +97,8 @@ seed_inventory: seed/inventory.csv
   EXPECT_EQ(c->limits.import_body_bytes, 1ull << 30);
   EXPECT_EQ(c->checkout.default_loan_days, 120);
   EXPECT_EQ(c->alerts.stale_sync_days, 14);
+  EXPECT_EQ(c->network.unknown_mac_ttl, std::chrono::hours(7 * 24));
+  EXPECT_EQ(c->network.unknown_mac_limit, 500);
   EXPECT_EQ(c->seed_inventory, dir_ / "etc" / "seed" / "inventory.csv");
   EXPECT_TRUE(c->sources.empty());
 }
@@ -122,12 +125,20 @@ TEST_F(ConfigTest, AbsolutePathsAreKept) {
 }
 
 TEST_F(ConfigTest, ShippedDefaultConfigLoads) {
-  const auto c = loadConfig(FLEETKEEP_SOURCE_DIR "/config/fleetkeepd.yaml");
+  // Core knows no plugin: stand-ins accept the shipped plugins' keys (their own tests check those).
+  PluginChecks plugins;
+  for (const char* name : {"csv_import", "google_admin", "network_neighbors", "dhcp_leases", "intune"})
+    plugins[name] = [](const YAML::Node&) { return std::vector<api::ConfigIssue>{}; };
+  const auto c = loadConfig(FLEETKEEP_SOURCE_DIR "/config/fleetkeepd.yaml", plugins);
   ASSERT_TRUE(c) << c.error().front().format();
   EXPECT_EQ(c->listen_port, 9470);
   EXPECT_EQ(c->state_dir, fs::path(FLEETKEEP_SOURCE_DIR "/var").lexically_normal());
-  EXPECT_EQ(c->seed_inventory,
-            fs::path(FLEETKEEP_SOURCE_DIR "/config/sample-inventory.csv").lexically_normal());
+  // The sample inventory comes in through the csv_import source, not the one-off seed import.
+  EXPECT_TRUE(c->seed_inventory.empty());
+  const auto inventory = std::find_if(c->sources.begin(), c->sources.end(),
+                                      [](const SourceConfig& s) { return s.plugin == "csv_import"; });
+  ASSERT_NE(inventory, c->sources.end());
+  EXPECT_EQ(inventory->node["path"].as<std::string>(), "sample-inventory.csv");
   EXPECT_GE(c->models.size(), 6u);
   for (const auto& [kind, model] : c->planning.replacement_model) {
     const bool in_catalog = std::any_of(c->models.begin(), c->models.end(),
@@ -181,6 +192,10 @@ TEST_F(ConfigTest, BadConfigsReportEveryProblemWithPosition) {
        "F:2:22: checkout.default_loan_days: expected a whole number >= 1, got \"-1\"\n"
        "F:3:27: alerts.stale_sync_days: expected a whole number >= 1, got \"x\"\n"
        "F:3:30: unknown key \"stale\"\n"},
+      {"network: {unknown_mac_ttl: forever, unknown_mac_limit: 0, ttl: 1d}\n",
+       "F:1:28: network.unknown_mac_ttl: \"forever\" is not a duration (e.g. 30s, 5m, 1h, 1d, 1h30m)\n"
+       "F:1:56: network.unknown_mac_limit: expected a whole number 1 to 1000000, got \"0\"\n"
+       "F:1:59: unknown key \"ttl\"\n"},
       {"models:\n"
        "  - {model: A, kind: phone, unit_cost: \"2.999\"}\n"
        "  - {model: A, kind: laptop, aue_date: 2027-02-30, life_years: 0, colour: red}\n"
@@ -222,6 +237,17 @@ TEST_F(ConfigTest, BadConfigsReportEveryProblemWithPosition) {
   for (const auto& c : cases) {
     EXPECT_EQ(problems(c.yaml), c.expected) << "config:\n" << c.yaml;
   }
+}
+
+TEST_F(ConfigTest, RepairLabourRateIsMoneyText) {
+  auto c = loadConfig(write("repair: {labour_rate: \"40.00\"}\n"));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->repair.labour_rate_cents, 4000);
+  EXPECT_EQ(loadConfig(write(""))->repair.labour_rate_cents, 0);
+  EXPECT_EQ(problems("repair:\n  labour_rate: \"12.345\"\n"),
+            "F:2:16: repair.labour_rate: must be an hourly amount like \"40.00\" from 0.00 to 100000.00, got \"12.345\"\n");
+  EXPECT_NE(problems("repair: {labour_rate: \"-1\"}\n"), "ok");
+  EXPECT_NE(problems("repair: {rate: \"40.00\"}\n"), "ok");
 }
 
 TEST_F(ConfigTest, MissingFileIsOneProblem) {

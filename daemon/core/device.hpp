@@ -46,6 +46,16 @@ struct Device {
   std::int64_t version = 0;
   std::string created_at;  // RFC 3339 UTC
   std::string updated_at;
+  std::int64_t repair_cost_cents = 0;  // lifetime parts + labour of its work orders; kept by the work-order store
+  // Who has it while it is out on loan (its open checkout); read with the row, never written through it.
+  struct Holder {
+    std::int64_t checkout_id = 0;
+    std::string person_external_id;  // "" when lent to a location
+    std::string person_name;
+    std::string location;
+    std::string due;
+  };
+  std::optional<Holder> holder;
 };
 
 // Fields a caller may set, each optional: absent means "leave as is" (PATCH, CSV re-import) or

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "core/config.hpp"
+#include "core/source_status.hpp"
 #include "http/router.hpp"
 #include "store/database.hpp"
 
@@ -20,6 +21,8 @@ struct ApiContext {
   std::function<std::string()> render_metrics;
   // True once the database is open and migrated (for /readyz).
   std::function<bool()> ready;
+  // The running sources (sources/source_service); null when the daemon runs none (tests).
+  SourceControl* sources = nullptr;
 };
 
 // Registers /healthz, /readyz, /metrics and every /api/v1 route into `router`.

@@ -10,6 +10,7 @@
 #include "http/api_routes.hpp"
 #include "http/json_mapping.hpp"
 #include "store/device_store.hpp"
+#include "store/network_queries.hpp"
 
 namespace fk {
 
@@ -20,8 +21,8 @@ namespace {
 // A broken million-row file would otherwise answer with a million errors.
 constexpr std::size_t kMaxReportedImportErrors = 1000;
 
-constexpr std::array<std::string_view, 8> kListParams = {"status", "kind", "model", "location",
-                                                         "code",   "q",    "limit", "cursor"};
+constexpr std::array<std::string_view, 11> kListParams = {
+    "status", "kind", "model", "location", "code", "q", "limit", "cursor", "stale", "seen_since", "lost_seen"};
 
 Result<DeviceRef> refOf(const Request& req) {
   auto it = req.params.find("ref");
@@ -43,7 +44,7 @@ Response deviceResponse(int status, const Device& device, DeviceStore& store) {
   return jsonResponse(status, deviceToJson(device, sightings ? &*sightings : nullptr));
 }
 
-Result<DeviceFilter> filterFrom(const Request& req) {
+Result<DeviceFilter> filterFrom(ApiContext& ctx, const Request& req) {
   for (const auto& [key, value] : req.query) {
     if (std::find(kListParams.begin(), kListParams.end(), key) == kListParams.end()) {
       return std::unexpected(Error::invalid(key, "unknown query parameter \"" + key + "\""));
@@ -78,6 +79,28 @@ Result<DeviceFilter> filterFrom(const Request& req) {
     }
     filter.limit = limit;
   }
+  auto flag = [&](std::string_view key) -> Result<bool> {
+    auto v = value(key);
+    if (!v || *v == "false") return false;
+    if (*v == "true") return true;
+    return std::unexpected(Error::invalid(std::string(key), std::string(key) + " must be true or false"));
+  };
+  auto stale = flag("stale");
+  if (!stale) return std::unexpected(stale.error());
+  if (*stale) {
+    const auto config = ctx.config();
+    filter.stale_before = network_sql::staleBefore(*config, std::chrono::system_clock::now());
+    filter.stale_sources = network_sql::managementSources(*config);
+  }
+  auto lost_seen = flag("lost_seen");
+  if (!lost_seen) return std::unexpected(lost_seen.error());
+  filter.lost_seen = *lost_seen;
+  if (auto since = value("seen_since")) {
+    filter.seen_since = network_sql::parseSince(*since);
+    if (!filter.seen_since)
+      return std::unexpected(Error::invalid(
+          "seen_since", "seen_since must be a date (2026-11-27) or a UTC instant (2026-11-27T08:30:00Z)"));
+  }
   if (auto c = value("cursor")) {
     auto after = decodeCursor(*c);
     if (!after) return std::unexpected(Error::invalid("cursor", "cursor is not one this server handed out"));
@@ -87,7 +110,7 @@ Result<DeviceFilter> filterFrom(const Request& req) {
 }
 
 Response listDevices(ApiContext& ctx, Request& req) {
-  auto filter = filterFrom(req);
+  auto filter = filterFrom(ctx, req);
   if (!filter) return errorResponse(filter.error());
   DeviceStore store(ctx.db);
   auto page = store.list(*filter);

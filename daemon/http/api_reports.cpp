@@ -2,8 +2,10 @@
 #include <chrono>
 
 #include "core/device.hpp"
+#include "core/fiscal_year.hpp"
 #include "core/values.hpp"
 #include "http/api_routes.hpp"
+#include "store/planning_store.hpp"
 #include "store/report_store.hpp"
 
 namespace fk {
@@ -17,9 +19,28 @@ std::string todayUtc() {
       std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())});
 }
 
+// Parts and labour of the work orders opened in this fiscal year and the one before.
+Result<json> repairSpendJson(ApiContext& ctx) {
+  const auto config = ctx.config();
+  const FiscalYearStart start{config->fiscal_year_start_month, config->fiscal_year_start_day};
+  const int current = fiscalYearOf(todayUtcDate(), start);
+  json out = {{"this_fiscal_year", fiscalYearLabel(current)}, {"last_fiscal_year", fiscalYearLabel(current - 1)}};
+  for (int fy : {current, current - 1}) {
+    auto cents = readRepairSpendCents(ctx.db, formatDate(fiscalYearBegin(fy, start)),
+                                      formatDate(fiscalYearBegin(fy + 1, start)));
+    if (!cents) return std::unexpected(cents.error());
+    out[fy == current ? "this_fy" : "last_fy"] = formatMoney(*cents);
+  }
+  return out;
+}
+
 Response fleetSummary(ApiContext& ctx, Request&) {
   auto counts = readFleetCounts(ctx.db, todayUtc());
   if (!counts) return errorResponse(counts.error());
+  auto service = readServiceCounts(ctx.db, todayUtc());
+  if (!service) return errorResponse(service.error());
+  auto spend = repairSpendJson(ctx);
+  if (!spend) return errorResponse(spend.error());
   // Every status and kind appears, zero or not, so dashboards and scripts need no "missing key" case.
   json by_status = json::object();
   for (auto s : allStatuses()) by_status[std::string(toString(s))] = 0;
@@ -54,8 +75,9 @@ Response fleetSummary(ApiContext& ctx, Request&) {
                               {"within_180", aue("180")},
                               {"within_365", aue("365")},
                               {"within_730", aue("730")}}},
-                            {"open_work_orders", 0},
-                            {"overdue_checkouts", 0}});
+                            {"open_work_orders", service->open_work_orders},
+                            {"overdue_checkouts", service->overdue_checkouts},
+                            {"repair_spend", std::move(*spend)}});
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ void registerRoutes(Router& router, ApiContext& ctx) {
   registerWorkOrderRoutes(router, ctx);
   registerPlanningRoutes(router, ctx);
   registerSourceRoutes(router, ctx);
+  registerNetworkRoutes(router, ctx);
 }
 
 }  // namespace fk

@@ -15,5 +15,6 @@ void registerCheckoutRoutes(Router& router, ApiContext& ctx);   // api_checkouts
 void registerWorkOrderRoutes(Router& router, ApiContext& ctx);  // api_work_orders.cpp
 void registerPlanningRoutes(Router& router, ApiContext& ctx);   // api_planning.cpp
 void registerSourceRoutes(Router& router, ApiContext& ctx);     // api_sources.cpp
+void registerNetworkRoutes(Router& router, ApiContext& ctx);    // api_network.cpp
 
 }  // namespace fk

@@ -239,6 +239,17 @@ bool nestingExceeds(std::string_view text, int limit) {
   return false;
 }
 
+// {"type": "person", "external_id", "name", ...} or {"type": "location", "location", ...} while on loan.
+json holderToJson(const std::optional<Device::Holder>& h) {
+  if (!h) return nullptr;
+  json out = h->person_external_id.empty()
+                 ? json{{"type", "location"}, {"location", h->location}}
+                 : json{{"type", "person"}, {"external_id", h->person_external_id}, {"name", h->person_name}};
+  out["checkout_id"] = h->checkout_id;
+  out["due"] = h->due;
+  return out;
+}
+
 }  // namespace
 
 Result<json> parseJsonObject(std::string_view body) {
@@ -297,8 +308,8 @@ json deviceToJson(const Device& d, const std::vector<DeviceSighting>* sightings)
   out["macs"] = d.macs;
   out["loaner"] = d.loaner;
   out["status"] = toString(d.status);
-  out["holder"] = nullptr;      // no checkouts yet
-  out["repair_cost"] = "0.00";  // no work orders yet
+  out["holder"] = holderToJson(d.holder);
+  out["repair_cost"] = formatMoney(d.repair_cost_cents);
   out["notes"] = textOrNull(d.notes);
   out["version"] = d.version;
   out["created_at"] = d.created_at;

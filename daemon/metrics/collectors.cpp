@@ -1,11 +1,19 @@
+#include "metrics/circulation_metrics.hpp"
 #include "metrics/collector.hpp"
 #include "metrics/fleet_metrics.hpp"
+#include "metrics/network_metrics.hpp"
+#include "metrics/planning_metrics.hpp"
+#include "metrics/repair_metrics.hpp"
 
 namespace fk {
 
 std::vector<std::unique_ptr<Collector>> makeCollectors(const CollectorContext& ctx) {
   std::vector<std::unique_ptr<Collector>> all;
   all.push_back(std::make_unique<FleetMetrics>(ctx.registry, ctx.db));
+  all.push_back(std::make_unique<NetworkMetrics>(ctx.registry, ctx.db, ctx.config));
+  all.push_back(std::make_unique<PlanningMetrics>(ctx.registry, ctx.db, ctx.config));
+  all.push_back(std::make_unique<CirculationMetrics>(ctx.registry, ctx.db));
+  all.push_back(std::make_unique<RepairMetrics>(ctx.registry, ctx.db));
   return all;
 }
 

@@ -7,6 +7,7 @@
 
 #include "core/lifecycle.hpp"
 #include "core/values.hpp"
+#include "store/device_import.hpp"
 #include "store/device_rows.hpp"
 #include "store/device_store.hpp"
 
@@ -71,6 +72,40 @@ std::string keyText(const std::string& field) {
   return field == "serial" ? "serial" : "asset tag";
 }
 
+// Binds kInsertDevice's ?1..?17 straight from a validated draft, in bindFields' order: a new
+// device is the draft plus defaults, so no Device (nor applyDraft's change list) is built per row.
+// No copies: `d` outlives the statement's exec().
+void bindNewDevice(SQLite::Statement& st, const DeviceDraft& d) {
+  auto text = [&st](int index, const std::optional<std::string>& value) {
+    if (value && !value->empty()) {
+      st.bindNoCopy(index, *value);
+    } else {
+      st.bind(index);
+    }
+  };
+  text(1, d.asset_tag);
+  text(2, d.serial);
+  st.bindNoCopy(3, toString(d.kind.value_or(DeviceKind::other)).data());  // names are string literals
+  text(4, d.manufacturer);
+  text(5, d.model);
+  text(6, d.purchase_date);
+  if (d.purchase_price_cents && *d.purchase_price_cents) {
+    st.bind(7, static_cast<std::int64_t>(**d.purchase_price_cents));
+  } else {
+    st.bind(7);
+  }
+  text(8, d.vendor);
+  text(9, d.po_number);
+  text(10, d.funding_source);
+  text(11, d.warranty_end);
+  text(12, d.aue_date);
+  text(13, d.location);
+  text(14, d.org_unit);
+  st.bind(15, d.loaner.value_or(false) ? 1 : 0);
+  st.bindNoCopy(16, toString(d.status.value_or(DeviceStatus::in_stock)).data());
+  text(17, d.notes);
+}
+
 class Importer {
  public:
   Importer(SQLite::Database& db, const std::vector<ImportRow>& rows)
@@ -89,7 +124,6 @@ class Importer {
 
   ImportSummary write(const std::string& actor) {
     const std::string now = nowInstant();
-    SQLite::Statement insert(db_, rows::kInsertDevice);
     SQLite::Statement update(db_, rows::kUpdateDevice);
     SQLite::Statement event(db_, rows::kInsertEvent);
     SQLite::Statement mac(db_, rows::kInsertMac);
@@ -109,30 +143,16 @@ class Importer {
       }
       event.exec();
     };
-    auto addMacs = [&](const Device& d) {
-      for (const std::string& m : d.macs) {
+    auto addMacs = [&](std::int64_t id, const std::vector<std::string>& macs) {
+      for (const std::string& m : macs) {
         mac.reset();
-        mac.bind(1, static_cast<std::int64_t>(d.id));
+        mac.bind(1, static_cast<std::int64_t>(id));
         mac.bindNoCopy(2, m);
-        mac.exec();
+        mac.exec();  // OR IGNORE: a MAC listed twice in a row is stored once
       }
     };
 
-    // New rows keep file order, so ids follow the lines of the file.
-    Device created;
-    for (const ImportRow* row : creates_) {
-      created = Device{};
-      applyDraft(created, row->draft);
-      created.status = row->draft.status.value_or(DeviceStatus::in_stock);
-      insert.reset();
-      rows::bindFields(insert, created);
-      insert.bindNoCopy(18, now);
-      insert.exec();
-      created.id = db_.getLastInsertRowid();
-      addMacs(created);
-      rows::creationChangesJson(created, changes);
-      addEvent(created.id, "imported", nullptr);
-    }
+    writeCreates(now, actor, addMacs);
     for (const PlannedUpdate& p : updates_) {
       update.reset();
       rows::bindFields(update, p.after);
@@ -144,7 +164,7 @@ class Importer {
         drop_macs.reset();
         drop_macs.bind(1, static_cast<std::int64_t>(p.after.id));
         drop_macs.exec();
-        addMacs(p.after);
+        addMacs(p.after.id, p.after.macs);
       }
       if (!p.changes.empty()) {
         changes = rows::changesJson(p.changes);
@@ -159,6 +179,35 @@ class Importer {
   }
 
  private:
+  // New rows keep file order, so ids follow the lines of the file.
+  template <typename AddMacs>
+  void writeCreates(const std::string& now, const std::string& actor, AddMacs& addMacs) {
+    if (creates_.empty()) return;
+    SQLite::Statement insert(db_, rows::kInsertDevice);
+    std::int64_t first_id = 0;
+    for (const ImportRow* row : creates_) {
+      insert.reset();
+      bindNewDevice(insert, row->draft);
+      insert.bindNoCopy(18, now);
+      insert.exec();
+      const std::int64_t id = db_.getLastInsertRowid();
+      if (first_id == 0) first_id = id;
+      if (row->draft.macs) addMacs(id, *row->draft.macs);
+    }
+    // AUTOINCREMENT ids only grow and this transaction holds the write lock, so the rows from
+    // first_id on are exactly the ones created above: one statement writes all their events.
+    SQLite::Statement events(db_,
+                             "INSERT INTO events (device_id, at, actor, action, changes) "
+                             "SELECT id, ?2, ?3, 'imported', ?4 FROM devices WHERE id >= ?1 ORDER BY id");
+    events.bind(1, static_cast<std::int64_t>(first_id));
+    events.bindNoCopy(2, now);
+    events.bindNoCopy(3, actor);
+    events.bindNoCopy(4, import::kInitialValues.data());  // as text: a literal, NUL-terminated
+    if (static_cast<std::size_t>(events.exec()) != creates_.size()) {
+      throw SQLite::Exception("import: created devices and their events do not match", SQLITE_INTERNAL);
+    }
+  }
+
   void fail(const ImportRow& row, std::string field, std::string message) {
     errors_.push_back({row.line, std::move(field), std::move(message)});
   }
@@ -298,5 +347,81 @@ Result<ImportSummary> DeviceStore::import(const std::vector<ImportRow>& rows, co
     return summary;
   });
 }
+
+
+namespace import {
+
+namespace {
+
+nlohmann::json textJson(const std::string& s) {
+  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+}
+
+std::string textOf(const nlohmann::json& v) {
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+// The creation-event fields of a device, by name, as changes record them: null for unset.
+std::string* textField(Device& d, std::string_view field) {
+  if (field == "asset_tag") return &d.asset_tag;
+  if (field == "serial") return &d.serial;
+  if (field == "manufacturer") return &d.manufacturer;
+  if (field == "model") return &d.model;
+  if (field == "purchase_date") return &d.purchase_date;
+  if (field == "vendor") return &d.vendor;
+  if (field == "po_number") return &d.po_number;
+  if (field == "funding_source") return &d.funding_source;
+  if (field == "warranty_end") return &d.warranty_end;
+  if (field == "aue_date") return &d.aue_date;
+  if (field == "location") return &d.location;
+  if (field == "org_unit") return &d.org_unit;
+  if (field == "notes") return &d.notes;
+  return nullptr;
+}
+
+// Puts back the old value of one recorded change. Only when the device holds the change's new
+// value: an event about something other than these columns (a field another area records under
+// the same name) leaves the device as it is.
+void undo(Device& d, const FieldChange& c) {
+  if (std::string* text = textField(d, c.field)) {
+    if (textJson(*text) == c.new_value) *text = textOf(c.old_value);
+  } else if (c.field == "kind") {
+    if (c.new_value == std::string(toString(d.kind))) d.kind = parseKind(textOf(c.old_value)).value_or(d.kind);
+  } else if (c.field == "status") {
+    if (c.new_value == std::string(toString(d.status))) d.status = parseStatus(textOf(c.old_value)).value_or(d.status);
+  } else if (c.field == "purchase_price") {
+    nlohmann::json now = d.purchase_price_cents ? nlohmann::json(formatMoney(*d.purchase_price_cents))
+                                                : nlohmann::json(nullptr);
+    if (now != c.new_value) return;
+    if (c.old_value.is_string()) {
+      d.purchase_price_cents = parseMoney(c.old_value.get<std::string>());
+    } else {
+      d.purchase_price_cents.reset();
+    }
+  } else if (c.field == "macs") {
+    if (nlohmann::json(d.macs) != c.new_value || !c.old_value.is_array()) return;
+    d.macs.clear();
+    for (const auto& m : c.old_value) d.macs.push_back(textOf(m));
+  } else if (c.field == "loaner") {
+    if (c.new_value == d.loaner && c.old_value.is_boolean()) d.loaner = c.old_value.get<bool>();
+  }
+}
+
+}  // namespace
+
+void recoverInitialValues(SQLite::Database& db, std::int64_t device_id, std::vector<DeviceEvent>& events,
+                          std::size_t index) {
+  std::optional<Device> d = rows::loadById(db, device_id);
+  if (!d) return;
+  for (std::size_t i = events.size(); i-- > index + 1;) {
+    const auto& changes = events[i].changes;
+    for (auto c = changes.rbegin(); c != changes.rend(); ++c) undo(*d, *c);
+  }
+  std::string json;
+  rows::creationChangesJson(*d, json);
+  events[index].changes = rows::parseChanges(json);
+}
+
+}  // namespace import
 
 }  // namespace fk

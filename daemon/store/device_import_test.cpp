@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <map>
 
 #include "store/device_store.hpp"
 #include "store/test_support.hpp"
@@ -54,6 +55,54 @@ TEST_F(DeviceImportTest, NewRowsAreCreatedWithAnImportedEvent) {
   ASSERT_EQ(history->size(), 1u);
   EXPECT_EQ(history->front().action, "imported");
   EXPECT_EQ(history->front().actor, "token:admin");
+}
+
+// The imported event stores no values (see store/device_import.hpp); the history still shows what
+// the import created, however the device changed afterwards.
+TEST_F(DeviceImportTest, HistoryShowsWhatTheImportCreatedAfterLaterChanges) {
+  DeviceDraft d = located("SN1", "TAG1", "Lincoln");
+  d.model = "HP Chromebook 11 G9 EE";
+  d.purchase_price_cents = std::optional<std::int64_t>(28900);
+  d.macs = std::vector<std::string>{mac(2), mac(1)};
+  ASSERT_TRUE(store().import({row(2, d)}, "token:admin"));
+  EXPECT_EQ(scalar("SELECT count(*) FROM events WHERE changes = '\"initial\"'"), 1);
+  auto fieldsOf = [](const DeviceEvent& e) {
+    std::map<std::string, nlohmann::json> out;
+    for (const FieldChange& c : e.changes) {
+      EXPECT_TRUE(c.old_value.is_null()) << c.field;
+      out[c.field] = c.new_value;
+    }
+    return out;
+  };
+  const auto created = fieldsOf(store().events({DeviceRef::By::serial, 0, "SN1"})->front());
+
+  DeviceDraft change;
+  change.location = "Roosevelt";
+  change.model = "";
+  change.purchase_price_cents = std::optional<std::int64_t>(30000);
+  change.macs = std::vector<std::string>{mac(3)};
+  change.loaner = true;
+  ASSERT_TRUE(store().update({DeviceRef::By::serial, 0, "SN1"}, change, 1, "token:tech"));
+  ASSERT_TRUE(store().transition({DeviceRef::By::serial, 0, "SN1"}, DeviceStatus::deployed, "cart", "system"));
+  DeviceDraft back;
+  back.location = "Lincoln";
+  ASSERT_TRUE(store().update({DeviceRef::By::serial, 0, "SN1"}, back, 3, "token:tech"));
+
+  auto history = store().events({DeviceRef::By::serial, 0, "SN1"}).value();
+  ASSERT_EQ(history.size(), 4u);
+  EXPECT_EQ(history[0].action, "imported");
+  EXPECT_EQ(history[0].actor, "token:admin");
+  auto fields = fieldsOf(history[0]);
+  EXPECT_EQ(fields, created);
+  EXPECT_EQ(fields["location"], "Lincoln");
+  EXPECT_EQ(fields["model"], "HP Chromebook 11 G9 EE");
+  EXPECT_EQ(fields["purchase_price"], "289.00");
+  EXPECT_EQ(fields["macs"], nlohmann::json({mac(1), mac(2)}));
+  EXPECT_EQ(fields["status"], "in_stock");
+  EXPECT_EQ(fields["kind"], "chromebook");
+  EXPECT_EQ(fields.count("loaner"), 0u);
+  EXPECT_EQ(history[1].action, "updated");
+  EXPECT_EQ(history[2].changes[0].new_value, "deployed");
 }
 
 TEST_F(DeviceImportTest, ReimportUpdatesInsteadOfDuplicating) {

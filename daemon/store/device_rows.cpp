@@ -11,7 +11,11 @@ namespace fk::rows {
 const char* const kDeviceColumns =
     "id, asset_tag, serial, kind, manufacturer, model, purchase_date, purchase_price_cents, vendor, "
     "po_number, funding_source, warranty_end, aue_date, location, org_unit, loaner, status, notes, "
-    "version, created_at, updated_at";
+    "version, created_at, updated_at, repair_cost_cents, "
+    // The open checkout, if any, as one JSON text: a probe of the partial unique index per row, so lists
+    // and exports stay one query.
+    "(SELECT json_array(c.id, p.external_id, p.name, c.location, c.due) FROM checkouts c "
+    "LEFT JOIN people p ON p.id = c.person_id WHERE c.device_id = devices.id AND c.returned_at IS NULL)";
 
 const char* const kInsertDevice =
     "INSERT INTO devices (asset_tag, serial, kind, manufacturer, model, purchase_date, purchase_price_cents, "
@@ -72,6 +76,14 @@ Device readDevice(SQLite::Statement& st) {
   d.version = st.getColumn(18).getInt64();
   d.created_at = st.getColumn(19).getString();
   d.updated_at = st.getColumn(20).getString();
+  d.repair_cost_cents = st.getColumn(21).getInt64();
+  if (!st.getColumn(22).isNull()) {
+    auto h = nlohmann::json::parse(st.getColumn(22).getString(), nullptr, false);
+    if (h.is_array() && h.size() == 5) {
+      auto str = [&h](std::size_t i) { return h[i].is_string() ? h[i].get<std::string>() : std::string(); };
+      d.holder = Device::Holder{h[0].get<std::int64_t>(), str(1), str(2), str(3), str(4)};
+    }
+  }
   return d;
 }
 

@@ -4,7 +4,9 @@
 
 #include "core/lifecycle.hpp"
 #include "core/values.hpp"
+#include "store/device_import.hpp"
 #include "store/device_rows.hpp"
+#include "store/network_queries.hpp"
 
 namespace fk {
 
@@ -174,6 +176,21 @@ Result<DevicePage> DeviceStore::list(const DeviceFilter& filter) {
     }
     sql += ")";
   }
+  if (filter.seen_since)
+    sql += " AND id IN (" + network_sql::seenSinceIds(param(*filter.seen_since)) + ")";
+  if (filter.stale_before) {
+    std::string sources;
+    for (const auto& name : filter.stale_sources) sources += (sources.empty() ? "" : ", ") + param(name);
+    if (sources.empty()) {
+      sql += " AND 0";  // no management source: nothing can be stale
+    } else {
+      sql += " AND status = 'deployed' AND EXISTS (SELECT 1 FROM device_sightings s WHERE s.device_id = "
+             "devices.id AND s.source IN (" + sources + ") AND " + std::string(network_sql::kLastSync) +
+             " < " + param(*filter.stale_before) + ")";
+    }
+  }
+  if (filter.lost_seen)
+    sql += std::string(" AND id IN (SELECT d.id FROM devices d WHERE ") + network_sql::kLostSeen + ")";
   sql += " ORDER BY id LIMIT ?2";
   return db_.with([&](SQLite::Database& db) -> Result<DevicePage> {
     SQLite::Statement st(db, sql);
@@ -263,11 +280,15 @@ Result<std::vector<DeviceEvent>> DeviceStore::events(const DeviceRef& ref) {
                          "FROM events WHERE device_id = ?1 ORDER BY id");
     st.bind(1, static_cast<std::int64_t>(*id));
     std::vector<DeviceEvent> out;
+    std::optional<std::size_t> initial;  // an import's creation event, stored without its values
     while (st.executeStep()) {
+      const std::string changes = st.getColumn(5).getString();
+      if (changes == import::kInitialValues) initial = out.size();
       out.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getInt64(), st.getColumn(2).getString(),
-                     st.getColumn(3).getString(), st.getColumn(4).getString(),
-                     rows::parseChanges(st.getColumn(5).getString()), st.getColumn(6).getString()});
+                     st.getColumn(3).getString(), st.getColumn(4).getString(), rows::parseChanges(changes),
+                     st.getColumn(6).getString()});
     }
+    if (initial) import::recoverInitialValues(db, *id, out, *initial);
     return out;
   });
 }
@@ -276,7 +297,7 @@ Result<std::vector<DeviceSighting>> DeviceStore::sightings(std::int64_t device_i
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<DeviceSighting>> {
     SQLite::Statement st(db,
                          "SELECT source, first_seen, last_seen, coalesce(source_id, ''), fields "
-                         "FROM device_seen WHERE device_id = ?1 ORDER BY source");
+                         "FROM device_sightings WHERE device_id = ?1 ORDER BY source");  // v4 view: true last_seen
     st.bind(1, static_cast<std::int64_t>(device_id));
     std::vector<DeviceSighting> out;
     while (st.executeStep()) {

@@ -24,6 +24,11 @@ struct DeviceFilter {
   std::optional<std::string> q;         // substring of tag, serial, model, location, notes (case-insensitive)
   int limit = 100;                      // 1..1000
   std::int64_t after_id = 0;            // keyset cursor: rows with id > after_id, ascending
+  // Presence and sync signals (store/network_queries.hpp says how each is decided).
+  std::optional<std::string> seen_since;    // RFC 3339: some source saw it at or after
+  std::optional<std::string> stale_before;  // RFC 3339: deployed, and a stale_sources source last synced it before
+  std::vector<std::string> stale_sources;   // management sources, for stale_before
+  bool lost_seen = false;                   // lost or stolen, and sighted since it was marked so
 };
 
 struct DevicePage {

@@ -52,4 +52,33 @@ Result<FleetCounts> readFleetCounts(Database& db, const std::string& today) {
   });
 }
 
+Result<ServiceCounts> readServiceCounts(Database& db, const std::string& today) {
+  if (!isValidDate(today)) return std::unexpected(Error::invalid("today", "today must be a date YYYY-MM-DD"));
+  return db.with([&](SQLite::Database& c) -> Result<ServiceCounts> {
+    SQLite::Transaction tx(c);
+    ServiceCounts out;
+    out.open_work_orders = c.execAndGet("SELECT count(*) FROM work_orders WHERE closed_at IS NULL").getInt64();
+    SQLite::Statement overdue(c, "SELECT count(*) FROM checkouts WHERE returned_at IS NULL AND due < ?1");
+    overdue.bind(1, today);
+    overdue.executeStep();
+    out.overdue_checkouts = overdue.getColumn(0).getInt64();
+    return out;
+  });
+}
+
+Result<std::int64_t> readRepairSpendCents(Database& db, const std::string& from, const std::string& to) {
+  if (!isValidDate(from) || !isValidDate(to))
+    return std::unexpected(Error::invalid("from", "from and to must be dates YYYY-MM-DD"));
+  return db.with([&](SQLite::Database& c) -> Result<std::int64_t> {
+    // opened_at is an RFC 3339 instant; it sorts with a bare date as the start of that day.
+    SQLite::Statement st(c,
+                         "SELECT coalesce(sum(parts_cost_cents + labour_cost_cents), 0) FROM work_orders "
+                         "WHERE opened_at >= ?1 AND opened_at < ?2");
+    st.bind(1, from);
+    st.bind(2, to);
+    st.executeStep();
+    return st.getColumn(0).getInt64();
+  });
+}
+
 }  // namespace fk

@@ -25,4 +25,13 @@ struct FleetCounts {
 
 Result<FleetCounts> readFleetCounts(Database& db, const std::string& today /* YYYY-MM-DD */);
 
+// The repair bench and the circulation desk, for /reports/fleet-summary. Repair spend is parts plus
+// labour of the work orders opened in [from, to) (dates YYYY-MM-DD), whatever their status.
+struct ServiceCounts {
+  std::int64_t open_work_orders = 0;
+  std::int64_t overdue_checkouts = 0;  // open, due before today
+};
+Result<ServiceCounts> readServiceCounts(Database& db, const std::string& today);
+Result<std::int64_t> readRepairSpendCents(Database& db, const std::string& from, const std::string& to);
+
 }  // namespace fk

@@ -1,0 +1,148 @@
+#include "core/roster_csv.hpp"
+
+#include <algorithm>
+#include <array>
+#include <unordered_map>
+
+#include "core/csv.hpp"
+
+namespace fk {
+namespace {
+
+enum class Column { external_id, name, email, role, grade, homeroom, location, active };
+
+constexpr std::array<std::pair<std::string_view, Column>, 8> kColumns{{
+    {"external_id", Column::external_id},
+    {"name", Column::name},
+    {"email", Column::email},
+    {"role", Column::role},
+    {"grade", Column::grade},
+    {"homeroom", Column::homeroom},
+    {"location", Column::location},
+    {"active", Column::active},
+}};
+
+std::string trimmed(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+std::optional<bool> parseActive(const std::string& cell) {
+  const auto s = lower(cell);
+  if (s == "true" || s == "yes" || s == "y" || s == "1") return true;
+  if (s == "false" || s == "no" || s == "n" || s == "0") return false;
+  return std::nullopt;
+}
+
+// Reads the header; empty result with errors when it is unusable.
+std::vector<Column> readHeader(const std::vector<std::string>& fields, std::size_t line,
+                               std::vector<FieldError>& errors) {
+  std::vector<Column> columns;
+  std::vector<bool> seen(kColumns.size(), false);
+  for (const auto& raw : fields) {
+    const std::string name = lower(trimmed(raw));
+    auto it = std::find_if(kColumns.begin(), kColumns.end(), [&](const auto& c) { return c.first == name; });
+    if (it == kColumns.end()) {
+      errors.push_back(
+          {line, trimmed(raw),
+           "unknown column \"" + trimmed(raw) +
+               "\" (expected external_id, name, email, role, grade, homeroom, location, active)"});
+      continue;
+    }
+    const auto index = static_cast<std::size_t>(it - kColumns.begin());
+    if (seen[index]) errors.push_back({line, name, "column \"" + name + "\" appears twice"});
+    seen[index] = true;
+    columns.push_back(it->second);
+  }
+  for (Column required : {Column::external_id, Column::name}) {
+    if (!seen[static_cast<std::size_t>(required)]) {
+      const auto name = std::string(kColumns[static_cast<std::size_t>(required)].first);
+      errors.push_back({line, name, "the header has no \"" + name + "\" column"});
+    }
+  }
+  return columns;
+}
+
+}  // namespace
+
+ParsedRoster parseRosterCsv(std::string_view text) {
+  ParsedRoster out;
+  CsvReader reader(text);
+  std::vector<std::string> fields;
+  if (!reader.next(fields)) {
+    out.errors.push_back(
+        {reader.line() ? reader.line() : 1, "",
+         reader.error().empty() ? "the file is empty: a header row is required" : reader.error()});
+    return out;
+  }
+  const std::vector<Column> columns = readHeader(fields, reader.line(), out.errors);
+  if (!out.errors.empty()) return out;
+
+  std::unordered_map<std::string, std::size_t> first_line;  // external_id -> line
+  while (reader.next(fields)) {
+    const std::size_t line = reader.line();
+    if (fields.size() == 1 && trimmed(fields[0]).empty()) continue;  // blank line
+    if (fields.size() != columns.size()) {
+      out.errors.push_back({line, "",
+                            "has " + std::to_string(fields.size()) + " fields, the header has " +
+                                std::to_string(columns.size())});
+      continue;
+    }
+    RosterRow row{line, {}};
+    PersonDraft& d = row.draft;
+    std::vector<FieldError> row_errors;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      std::string cell = trimmed(fields[i]);
+      switch (columns[i]) {
+        case Column::external_id: d.external_id = std::move(cell); break;
+        case Column::name: d.name = std::move(cell); break;
+        case Column::email: d.email = std::move(cell); break;
+        case Column::grade: d.grade = std::move(cell); break;
+        case Column::homeroom: d.homeroom = std::move(cell); break;
+        case Column::location: d.location = std::move(cell); break;
+        case Column::role:
+          if (cell.empty()) break;
+          d.role = parsePersonRole(lower(cell));
+          if (!d.role)
+            row_errors.push_back({line, "role", "\"" + cell + "\" is not a role (student or staff)"});
+          break;
+        case Column::active:
+          if (cell.empty()) break;
+          d.active = parseActive(cell);
+          if (!d.active) row_errors.push_back({line, "active", "\"" + cell + "\" is not true or false"});
+          break;
+      }
+    }
+    // Required-for-new checks (role) need the store: whether the person exists is not known here.
+    for (auto& e : validatePersonDraft(d, /*creating=*/false)) {
+      e.line = line;
+      row_errors.push_back(std::move(e));
+    }
+    if (row_errors.empty()) {
+      auto [it, inserted] = first_line.emplace(*d.external_id, line);
+      if (!inserted) {
+        row_errors.push_back(
+            {line, "external_id",
+             "\"" + *d.external_id + "\" already appears on line " + std::to_string(it->second)});
+      }
+    }
+    if (row_errors.empty()) {
+      out.rows.push_back(std::move(row));
+    } else {
+      out.errors.insert(out.errors.end(), row_errors.begin(), row_errors.end());
+    }
+  }
+  if (!reader.error().empty()) out.errors.push_back({reader.line(), "", reader.error()});
+  return out;
+}
+
+}  // namespace fk

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/person.hpp"
+
+namespace fk {
+
+struct RosterRow {
+  std::size_t line = 0;
+  PersonDraft draft;
+};
+
+struct ParsedRoster {
+  std::vector<RosterRow> rows;
+  std::vector<FieldError> errors;  // every bad line and field; when non-empty nothing is imported
+};
+
+// Parses a roster CSV with the columns external_id, name, email, role (student|staff), grade, homeroom,
+// location, active (true/false, yes/no, 1/0). Header names match case-insensitively; external_id and name
+// are required columns, the others optional (a missing column leaves the field as it is). A present but
+// empty cell clears the text field; an empty role or active cell leaves it as it is. The same external_id
+// twice is an error naming both lines.
+ParsedRoster parseRosterCsv(std::string_view text);
+
+}  // namespace fk

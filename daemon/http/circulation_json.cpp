@@ -1,0 +1,164 @@
+#include "http/circulation_json.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include "http/json_mapping.hpp"
+
+namespace fk {
+
+using nlohmann::json;
+
+namespace {
+
+json textOrNull(const std::string& s) {
+  return s.empty() ? json(nullptr) : json(s);
+}
+
+Result<bool> boolParam(const std::string& key, const std::string& value) {
+  if (value == "true" || value == "1") return true;
+  if (value == "false" || value == "0") return false;
+  return std::unexpected(Error::invalid(key, key + " must be true or false"));
+}
+
+}  // namespace
+
+json personToJson(const Person& p) {
+  return {{"id", p.id},
+          {"external_id", p.external_id},
+          {"name", p.name},
+          {"email", textOrNull(p.email)},
+          {"role", toString(p.role)},
+          {"grade", textOrNull(p.grade)},
+          {"homeroom", textOrNull(p.homeroom)},
+          {"location", textOrNull(p.location)},
+          {"active", p.active},
+          {"created_at", p.created_at},
+          {"updated_at", p.updated_at}};
+}
+
+Result<PersonDraft> personDraftFromJson(const json& body) {
+  PersonDraft d;
+  for (const auto& [name, v] : body.items()) {
+    if (name == "active") {
+      if (!v.is_boolean()) return std::unexpected(Error::invalid(name, "active must be true or false"));
+      d.active = v.get<bool>();
+      continue;
+    }
+    if (name == "role") {
+      d.role = v.is_string() ? parsePersonRole(v.get_ref<const std::string&>()) : std::nullopt;
+      if (!d.role) return std::unexpected(Error::invalid(name, "role must be \"student\" or \"staff\""));
+      continue;
+    }
+    std::optional<std::string>* field = name == "external_id" ? &d.external_id
+                                        : name == "name"      ? &d.name
+                                        : name == "email"     ? &d.email
+                                        : name == "grade"     ? &d.grade
+                                        : name == "homeroom"  ? &d.homeroom
+                                        : name == "location"  ? &d.location
+                                                              : nullptr;
+    if (!field) {
+      if (name == "id" || name == "created_at" || name == "updated_at") {
+        return std::unexpected(Error::invalid(name, name + " is read-only"));
+      }
+      return std::unexpected(Error::invalid(name, "unknown field \"" + name + "\""));
+    }
+    if (v.is_null()) {
+      *field = std::string();
+    } else if (v.is_string()) {
+      *field = v.get<std::string>();
+    } else {
+      return std::unexpected(Error::invalid(name, name + " must be a string"));
+    }
+  }
+  return d;
+}
+
+json checkoutToJson(const Checkout& c, const std::string& today) {
+  json person = nullptr;
+  if (c.person_id) person = {{"external_id", c.person_external_id}, {"name", c.person_name}};
+  return {{"id", c.id},
+          {"device",
+           {{"id", c.device_id},
+            {"asset_tag", textOrNull(c.device_asset_tag)},
+            {"serial", textOrNull(c.device_serial)}}},
+          {"person", std::move(person)},
+          {"location", textOrNull(c.location)},
+          {"work_order_id", c.work_order_id ? json(*c.work_order_id) : json(nullptr)},
+          {"due", c.due},
+          {"open", c.open()},
+          {"overdue", c.open() && isOverdue(c.due, today)},
+          {"checked_out_at", c.checked_out_at},
+          {"checked_out_by", c.checked_out_by},
+          {"condition_out", textOrNull(c.condition_out)},
+          {"notes_out", textOrNull(c.notes_out)},
+          {"returned_at", textOrNull(c.returned_at)},
+          {"returned_by", textOrNull(c.returned_by)},
+          {"condition_in", textOrNull(c.condition_in)},
+          {"notes_in", textOrNull(c.notes_in)}};
+}
+
+Result<CheckoutFilter> checkoutFilterFrom(const Request& req, bool person_in_path) {
+  static constexpr std::array<std::string_view, 7> kParams = {"open",   "overdue", "person", "location",
+                                                              "device", "limit",   "cursor"};
+  for (const auto& [key, value] : req.query) {
+    if (std::find(kParams.begin(), kParams.end(), key) == kParams.end() ||
+        (person_in_path && key == "person")) {
+      return std::unexpected(Error::invalid(key, "unknown query parameter \"" + key + "\""));
+    }
+    if (req.query.count(key) > 1)
+      return std::unexpected(Error::invalid(key, key + " is given more than once"));
+  }
+  auto value = [&req](std::string_view key) -> std::optional<std::string> {
+    auto v = req.queryValue(key);
+    if (v && v->empty()) return std::nullopt;  // blank form fields mean "no filter"
+    return v;
+  };
+  CheckoutFilter f;
+  if (auto v = value("open")) {
+    auto b = boolParam("open", *v);
+    if (!b) return std::unexpected(b.error());
+    f.open = *b;
+  }
+  if (auto v = value("overdue")) {
+    auto b = boolParam("overdue", *v);
+    if (!b) return std::unexpected(b.error());
+    f.overdue = *b;
+  }
+  if (person_in_path) {
+    f.person = req.params.at("external_id");
+  } else {
+    f.person = value("person");
+  }
+  f.location = value("location");
+  if (auto v = value("device")) {
+    auto ref = parseDeviceRef(*v);
+    if (!ref) return std::unexpected(Error::invalid("device", ref.error().message));
+    f.device = *ref;
+  }
+  if (auto l = value("limit")) {
+    int limit = 0;
+    auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
+    if (ec != std::errc() || end != l->data() + l->size() || limit < 1 || limit > 1000) {
+      return std::unexpected(Error::invalid("limit", "limit must be an integer from 1 to 1000"));
+    }
+    f.limit = limit;
+  }
+  if (auto c = value("cursor")) {
+    auto after = decodeCursor(*c);
+    if (!after) return std::unexpected(Error::invalid("cursor", "cursor is not one this server handed out"));
+    f.after_id = *after;
+  }
+  return f;
+}
+
+Response checkoutPageResponse(const Result<CheckoutPage>& page, const std::string& today) {
+  if (!page) return errorResponse(page.error());
+  json items = json::array();
+  for (const auto& c : page->items) items.push_back(checkoutToJson(c, today));
+  json next = page->next_after_id ? json(encodeCursor(*page->next_after_id)) : json(nullptr);
+  return jsonResponse(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+}
+
+}  // namespace fk

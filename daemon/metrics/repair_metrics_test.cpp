@@ -1,0 +1,149 @@
+#include "metrics/repair_metrics.hpp"
+
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "metrics/fleet_metrics.hpp"
+#include "store/device_store.hpp"
+#include "store/work_order_store.hpp"
+
+namespace fk {
+namespace {
+
+std::map<std::string, double> samples(prometheus::Registry& registry) {
+  std::map<std::string, double> out;
+  std::istringstream in(renderMetrics(registry));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    auto space = line.rfind(' ');
+    out[line.substr(0, space)] = std::stod(line.substr(space + 1));
+  }
+  return out;
+}
+
+class RepairMetricsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("fk_repair_metrics_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto db = Database::open(dir_ / "fleet.db");
+    ASSERT_TRUE(db.has_value()) << db.error().message;
+    db_ = std::move(*db);
+    metrics_ = std::make_unique<RepairMetrics>(registry_, *db_);
+  }
+  void TearDown() override {
+    metrics_.reset();
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  WorkOrder open(const std::string& serial, WorkOrderCategory category) {
+    DeviceDraft d;
+    d.serial = serial;
+    auto device = DeviceStore(*db_).create(d, "t");
+    EXPECT_TRUE(device);
+    NewWorkOrder o;
+    o.device = DeviceRef{DeviceRef::By::id, device->id, ""};
+    o.category = category;
+    o.description = "broken";
+    auto w = WorkOrderStore(*db_).open(o, "t");
+    EXPECT_TRUE(w) << w.error().message;
+    return *w;
+  }
+
+  void patch(const WorkOrder& w, WorkOrderPatch p) {
+    auto r = WorkOrderStore(*db_).update(w.id, p, std::nullopt, 6000, "t");
+    ASSERT_TRUE(r) << r.error().message;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Database> db_;
+  prometheus::Registry registry_;
+  std::unique_ptr<RepairMetrics> metrics_;
+};
+
+TEST_F(RepairMetricsTest, EverySeriesExistsFromTheStart) {
+  metrics_->refresh(true);
+  auto s = samples(registry_);
+  EXPECT_EQ(s.at("fleetkeep_work_orders_open{category=\"screen\",status=\"open\"}"), 0);
+  EXPECT_EQ(s.at("fleetkeep_work_orders_open{category=\"other\",status=\"in_repair\"}"), 0);
+  EXPECT_FALSE(s.contains("fleetkeep_work_orders_open{category=\"screen\",status=\"resolved\"}"));
+  EXPECT_EQ(s.at("fleetkeep_work_order_oldest_open_age_seconds"), 0);
+  EXPECT_EQ(s.at("fleetkeep_work_orders_opened_total{category=\"hinge\"}"), 0);
+  EXPECT_EQ(s.at("fleetkeep_repair_cost_total{payer=\"unassigned\"}"), 0);
+  EXPECT_EQ(s.at("fleetkeep_repair_cost_total{payer=\"student_fee\"}"), 0);
+}
+
+TEST_F(RepairMetricsTest, FollowsTheBench) {
+  WorkOrder a = open("A", WorkOrderCategory::screen);
+  WorkOrder b = open("B", WorkOrderCategory::screen);
+  open("C", WorkOrderCategory::battery);
+  ASSERT_TRUE(WorkOrderStore(*db_).addPart(a.id, {"LCD panel", 2, 5400}, "t"));
+  WorkOrderPatch diag;
+  diag.status = WorkOrderStatus::diagnosing;
+  diag.labour_minutes = 30;  // 30.00 at 60.00/h
+  patch(a, diag);
+  metrics_->refresh(false);
+  auto s = samples(registry_);
+  EXPECT_EQ(s.at("fleetkeep_work_orders_open{category=\"screen\",status=\"open\"}"), 1);
+  EXPECT_EQ(s.at("fleetkeep_work_orders_open{category=\"screen\",status=\"diagnosing\"}"), 1);
+  EXPECT_EQ(s.at("fleetkeep_work_orders_open{category=\"battery\",status=\"open\"}"), 1);
+  EXPECT_EQ(s.at("fleetkeep_work_orders_opened_total{category=\"screen\"}"), 2);
+  EXPECT_EQ(s.at("fleetkeep_repair_cost_total{payer=\"unassigned\"}"), 138.0);
+  EXPECT_GE(s.at("fleetkeep_work_order_oldest_open_age_seconds"), 0);
+
+  // The payer takes over the cost; the unassigned counter does not go down.
+  WorkOrderPatch pay;
+  pay.payer = Payer::warranty;
+  pay.status = WorkOrderStatus::resolved;
+  patch(a, pay);
+  WorkOrderPatch cancel;
+  cancel.status = WorkOrderStatus::cancelled;
+  patch(b, cancel);
+  metrics_->refresh(false);
+  s = samples(registry_);
+  EXPECT_EQ(s.at("fleetkeep_repair_cost_total{payer=\"warranty\"}"), 138.0);
+  EXPECT_EQ(s.at("fleetkeep_repair_cost_total{payer=\"unassigned\"}"), 138.0);
+  EXPECT_EQ(s.at("fleetkeep_work_orders_resolved_total{category=\"screen\"}"), 1);
+  EXPECT_EQ(s.at("fleetkeep_work_orders_opened_total{category=\"screen\"}"), 2);
+  EXPECT_EQ(s.at("fleetkeep_work_orders_open{category=\"screen\",status=\"open\"}"), 0);
+  EXPECT_EQ(s.at("fleetkeep_work_orders_open{category=\"screen\",status=\"diagnosing\"}"), 0);
+}
+
+TEST_F(RepairMetricsTest, OldestOpenAgeGrowsWithoutWrites) {
+  WorkOrder a = open("A", WorkOrderCategory::screen);
+  // Backdate the opening by an hour: the age must follow the clock, not the last write.
+  db_->with([&](SQLite::Database& c) {
+    c.exec("UPDATE work_orders SET opened_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-3600 seconds')");
+  });
+  db_->noteWrite();
+  metrics_->refresh(false);
+  const double first = samples(registry_).at("fleetkeep_work_order_oldest_open_age_seconds");
+  EXPECT_GE(first, 3600);
+  EXPECT_LT(first, 3700);
+  WorkOrderPatch cancel;
+  cancel.status = WorkOrderStatus::cancelled;
+  patch(a, cancel);
+  metrics_->refresh(false);
+  EXPECT_EQ(samples(registry_).at("fleetkeep_work_order_oldest_open_age_seconds"), 0);
+}
+
+TEST_F(RepairMetricsTest, RefreshWithoutWritesDoesNotRecount) {
+  open("A", WorkOrderCategory::screen);
+  metrics_->refresh(false);
+  metrics_->refresh(false);
+  metrics_->refresh(true);
+  EXPECT_EQ(samples(registry_).at("fleetkeep_work_orders_opened_total{category=\"screen\"}"), 1);
+}
+
+}  // namespace
+}  // namespace fk

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include "api/source.hpp"
+
+namespace fk {
+
+std::string_view toString(api::FailureReason reason);
+
+// The per-source series of interfaces.md. The wrapper around every source feeds them, so no plugin
+// publishes metrics of its own. A source removed by a reload loses its series.
+class SourceMetrics {
+ public:
+  explicit SourceMetrics(prometheus::Registry& registry);
+
+  void add(const std::string& source);
+  void remove(const std::string& source);
+  void succeeded(const std::string& source, double duration_seconds, double end_unix_seconds, std::size_t listed);
+  void failed(const std::string& source, double duration_seconds, api::FailureReason reason);
+
+ private:
+  struct Series {
+    prometheus::Gauge* up = nullptr;
+    prometheus::Gauge* last_success = nullptr;
+    prometheus::Histogram* duration = nullptr;
+    prometheus::Gauge* observed = nullptr;
+    std::map<api::FailureReason, prometheus::Counter*> errors;
+  };
+  Series& series(const std::string& source);  // mutex_ held
+
+  std::mutex mutex_;
+  prometheus::Family<prometheus::Gauge>& up_;
+  prometheus::Family<prometheus::Gauge>& last_success_;
+  prometheus::Family<prometheus::Histogram>& duration_;
+  prometheus::Family<prometheus::Counter>& errors_;
+  prometheus::Family<prometheus::Gauge>& observed_;
+  std::map<std::string, Series> by_source_;
+};
+
+}  // namespace fk

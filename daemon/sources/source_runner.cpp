@@ -1,0 +1,300 @@
+#include "sources/source_runner.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "store/source_store.hpp"
+
+namespace fk {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::chrono::seconds kMaxDefaultTimeout = 10min;
+
+// Log lines from a plugin, prefixed with its source's name.
+class SourceLog : public api::Logger {
+ public:
+  explicit SourceLog(const std::string& name) : prefix_("source " + name + ": ") {}
+  void debug(std::string_view m) override { spdlog::debug("{}{}", prefix_, m); }
+  void info(std::string_view m) override { spdlog::info("{}{}", prefix_, m); }
+  void warn(std::string_view m) override { spdlog::warn("{}{}", prefix_, m); }
+
+ private:
+  std::string prefix_;
+};
+
+// What a plugin's send() goes through: the poll's deadline caps the request's, and cancellation
+// (stop, reload) reaches the client.
+class PollHttp : public api::HttpClient {
+ public:
+  PollHttp(api::HttpClient& inner, api::TimePoint deadline, std::function<bool()> cancelled)
+      : inner_(inner), deadline_(deadline), cancelled_(std::move(cancelled)) {}
+  Outcome send(const api::HttpRequest& request, api::TimePoint deadline) override {
+    if (cancelled_()) return {std::nullopt, "cancelled"};
+    return inner_.sendCancellable(request, std::min(deadline, deadline_), cancelled_);
+  }
+
+ private:
+  api::HttpClient& inner_;
+  api::TimePoint deadline_;
+  std::function<bool()> cancelled_;
+};
+
+// Buffers a poll: nothing is applied until the plugin has returned success.
+class BufferSink : public api::ObservationSink {
+ public:
+  void observe(api::Observation o) override {
+    (o.kind == api::ObservationKind::network ? network : managed).push_back(std::move(o));
+  }
+  void skipped(std::string origin, std::string reason) override {
+    ++skipped_count;
+    if (skipped_examples.size() < 20) skipped_examples.push_back(origin + ": " + reason);
+  }
+  std::vector<api::Observation> managed, network;
+  std::size_t skipped_count = 0;
+  std::vector<std::string> skipped_examples;
+};
+
+double seconds(api::TimePoint from, api::TimePoint to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+SourcePollSummary toSummary(const ReconcileSummary& r, std::size_t network, std::size_t skipped) {
+  SourcePollSummary s;
+  s.observed = r.observed + network;
+  s.skipped = skipped;
+  s.created = r.created;
+  s.updated = r.updated;
+  s.unchanged = r.unchanged;
+  s.flagged = r.flagged;
+  s.conflicts = r.conflicts;
+  s.duplicates = r.duplicates;
+  s.kept_manual = r.kept_manual;
+  s.field_problems = r.field_problems;
+  s.left_listing = r.left_listing;
+  s.listed = r.listed;
+  for (const auto& d : r.duplicate_keys) s.duplicate_keys.push_back({d.key, d.origins});
+  s.problems = r.problems;
+  return s;
+}
+
+}  // namespace
+
+RunnerSettings runnerSettings(const SourceConfig& s, const Config& config) {
+  RunnerSettings out;
+  out.name = s.name;
+  out.plugin = s.plugin;
+  out.schedule = {s.interval, s.full_sync_interval};
+  out.timeout = s.timeout.value_or(std::min<std::chrono::seconds>(s.interval, kMaxDefaultTimeout));
+  out.policy = {.create_unknown = s.on_unknown != "flag", .overwrite_manual = s.overwrite_manual};
+  out.on_unknown = s.on_unknown;
+  out.config_dir = config.file.parent_path();
+  return out;
+}
+
+SourceRunner::SourceRunner(RunnerSettings settings, std::unique_ptr<api::Source> source, RunnerWorld world)
+    : name_(settings.name),
+      source_(std::move(source)),
+      world_(std::move(world)),
+      settings_(settings),
+      schedule_(settings.schedule) {
+  status_.name = settings.name;
+  status_.plugin = settings.plugin;
+  retime(settings);
+}
+
+SourceRunner::~SourceRunner() { stop(); }
+
+void SourceRunner::start() {
+  {
+    std::lock_guard lock(mutex_);
+    next_ = schedule_.first(world_.now(), random01());
+    status_.next_poll = next_;
+  }
+  thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
+}
+
+void SourceRunner::stop() {
+  cancel_ = true;
+  if (thread_.joinable()) {
+    thread_.request_stop();
+    wake_.notify_all();
+    thread_.join();
+  }
+}
+
+bool SourceRunner::requestPoll() {
+  std::lock_guard lock(mutex_);
+  if (status_.running) return false;
+  poll_requested_ = true;
+  wake_.notify_all();
+  return true;
+}
+
+void SourceRunner::retime(const RunnerSettings& s) {
+  std::lock_guard lock(mutex_);
+  const bool interval_changed = s.schedule.interval != settings_.schedule.interval;
+  settings_ = s;
+  schedule_.retime(s.schedule);
+  status_.interval = s.schedule.interval;
+  status_.full_sync_interval = s.schedule.full_sync_interval;
+  status_.timeout = s.timeout;
+  status_.on_unknown = s.on_unknown;
+  status_.overwrite_manual = s.policy.overwrite_manual;
+  // A healthy source moves to the new rhythm now, not after the old interval ran out.
+  if (interval_changed && next_ && schedule_.failures() == 0 && status_.last_start) {
+    next_ = std::max(world_.now(), *status_.last_start + s.schedule.interval);
+    status_.next_poll = next_;
+    wake_.notify_all();
+  }
+}
+
+SourceStatus SourceRunner::status() const {
+  std::lock_guard lock(mutex_);
+  return status_;
+}
+
+double SourceRunner::random01() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }
+
+void SourceRunner::loop(std::stop_token stop) {
+  std::unique_lock lock(mutex_);
+  while (!stop.stop_requested()) {
+    // Waits on the real clock; the schedule's times come from world_.now(), the same clock in the daemon.
+    const auto until = next_.value_or(api::Clock::now() + 1h);
+    wake_.wait_until(lock, stop, until, [&] { return poll_requested_ || (next_ && api::Clock::now() >= *next_); });
+    if (stop.stop_requested()) return;
+    if (!poll_requested_ && !(next_ && api::Clock::now() >= *next_)) continue;  // woken by a retime
+    poll_requested_ = false;
+    lock.unlock();
+    pollOnce();
+    lock.lock();
+  }
+}
+
+void SourceRunner::pollOnce() {
+  const api::TimePoint start = world_.now();
+  RunnerSettings settings;
+  bool full_sync = false;
+  {
+    std::lock_guard lock(mutex_);
+    settings = settings_;
+    status_.running = true;
+    status_.last_start = start;
+    full_sync = schedule_.fullSyncDue(start, last_full_sync_);
+  }
+  SourceLog log(name_);
+  std::optional<api::PollResult> failure;
+  if (!state_loaded_) {
+    // The state a previous run saved; until it is read, polling would redo a first sync.
+    auto saved = SourceStore(world_.db).bookkeeping(name_);
+    if (saved) {
+      state_ = saved->state;
+      state_loaded_ = true;
+    } else {
+      failure = api::PollResult::failure(api::FailureReason::io, "reading the saved state: " + saved.error().message);
+    }
+  }
+
+  const api::TimePoint deadline = start + settings.timeout;
+  auto cancelled = [this, deadline] { return cancel_.load() || world_.now() >= deadline; };
+  BufferSink sink;
+  std::string next_state = state_;
+  bool complete = false;
+  if (!failure) {
+    PollHttp http(world_.http, deadline, cancelled);
+    api::PollContext ctx{.deadline = deadline,
+                         .now = world_.now,
+                         .cancelled = cancelled,
+                         .log = log,
+                         .http = http,
+                         .file_root = settings.file_root,
+                         .config_dir = settings.config_dir,
+                         .state = state_,
+                         .next_state = state_,
+                         .full_sync = full_sync};
+    api::PollResult result;
+    try {
+      result = source_->poll(ctx, sink);
+    } catch (const std::exception& e) {
+      result = api::PollResult::failure(api::FailureReason::bad_response, std::string("plugin error: ") + e.what());
+    }
+    const api::TimePoint returned = world_.now();
+    if (cancel_)
+      failure = api::PollResult::failure(api::FailureReason::cancelled, "cancelled (stopping or removed)");
+    else if (returned > deadline)
+      failure = api::PollResult::failure(api::FailureReason::timeout,
+                                         "poll ran past its " + std::to_string(settings.timeout.count()) + " s deadline");
+    else if (!result.ok)
+      failure = result;
+    next_state = std::move(ctx.next_state);
+    complete = result.complete_listing;
+  }
+
+  std::optional<ReconcileSummary> applied;
+  if (!failure) {
+    PollObservations poll{.source = name_,
+                          .policy = settings.policy,
+                          .managed = std::move(sink.managed),
+                          .network = std::move(sink.network),
+                          .complete_listing = complete,
+                          .next_state = next_state,
+                          .poll_time = start};
+    const std::size_t network = poll.network.size();
+    auto r = ReconcileStore(world_.db).apply(poll, world_.hooks);
+    if (r) {
+      applied = *r;
+      state_ = next_state;
+      SourcePollSummary summary = toSummary(*r, network, sink.skipped_count);
+      for (auto& e : sink.skipped_examples)
+        if (summary.problems.size() < 40) summary.problems.push_back("skipped " + e);
+      std::lock_guard lock(mutex_);
+      status_.summary = std::move(summary);
+    } else {
+      failure = api::PollResult::failure(api::FailureReason::io, "applying the poll: " + r.error().message);
+    }
+  }
+
+  const api::TimePoint end = world_.now();
+  const double took = seconds(start, end);
+  std::lock_guard lock(mutex_);
+  status_.running = false;
+  ++status_.polls;
+  status_.last_end = end;
+  status_.last_duration_seconds = took;
+  if (failure) {
+    next_ = schedule_.afterFailure(end, failure->retry_after, random01());
+    status_.last_result = "failed";
+    status_.last_reason = std::string(toString(failure->reason));
+    status_.last_error = failure->message;
+    world_.metrics.failed(name_, took, failure->reason);
+    spdlog::warn("source {}: poll failed ({}): {}; next try in {} s", name_, status_.last_reason, failure->message,
+                 std::chrono::duration_cast<std::chrono::seconds>(*next_ - end).count());
+  } else {
+    next_ = schedule_.afterSuccess(start, end, random01());
+    if (complete || full_sync) last_full_sync_ = start;
+    status_.last_result = "ok";
+    status_.last_reason.clear();
+    status_.last_error.clear();
+    status_.last_success = end;
+    if (complete) status_.last_full_sync = start;
+    world_.metrics.succeeded(name_, took, std::chrono::duration<double>(end.time_since_epoch()).count(),
+                             applied->listed);
+    const auto& s = status_.summary;
+    auto level = s.conflicts + s.duplicates + s.field_problems + s.skipped > 0 ? spdlog::level::warn : spdlog::level::info;
+    spdlog::log(level,
+                "source {}: poll ok in {:.2f} s: {} observed, {} created, {} updated, {} unchanged, {} flagged, "
+                "{} conflicts, {} duplicates, {} kept as edited, {} skipped",
+                name_, took, s.observed, s.created, s.updated, s.unchanged, s.flagged, s.conflicts, s.duplicates,
+                s.kept_manual, s.skipped);
+    for (const auto& d : s.duplicate_keys) {
+      std::string where;
+      for (const auto& o : d.origins) where += (where.empty() ? "" : ", ") + o;
+      spdlog::warn("source {}: {} appears on several records ({}); none of them applied", name_, d.key, where);
+    }
+  }
+  status_.consecutive_failures = schedule_.failures();
+  status_.backoff = schedule_.backoff();
+  status_.next_poll = next_;
+}
+
+}  // namespace fk

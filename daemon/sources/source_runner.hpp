@@ -1,0 +1,97 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "api/source.hpp"
+#include "core/config.hpp"
+#include "core/reconcile.hpp"
+#include "core/source_status.hpp"
+#include "sources/schedule.hpp"
+#include "sources/source_metrics.hpp"
+#include "store/database.hpp"
+#include "store/reconcile_store.hpp"
+
+namespace fk {
+
+// A configured source as the wrapper runs it.
+struct RunnerSettings {
+  std::string name;
+  std::string plugin;
+  ScheduleSettings schedule;
+  std::chrono::seconds timeout{600};
+  reconcile::Policy policy;
+  std::string on_unknown = "create";
+  std::filesystem::path config_dir;
+  std::filesystem::path file_root = "/";
+};
+
+// The interval, full sync, deadline, on_unknown and overwrite_manual of a config entry.
+RunnerSettings runnerSettings(const SourceConfig& source, const Config& config);
+
+// What a runner uses of the world; the daemon passes the real one, tests their fakes.
+struct RunnerWorld {
+  Database& db;
+  api::HttpClient& http;
+  SourceMetrics& metrics;
+  std::function<api::TimePoint()> now = [] { return api::Clock::now(); };
+  ReconcileHooks hooks;
+};
+
+// The core wrapper around one source: its own thread, the schedule (interval, jitter, back-off,
+// Retry-After, full syncs), the deadline, logging, metrics and reconciliation of what a poll saw.
+// A poll never overlaps itself: there is one thread per source and a poll runs only on it.
+class SourceRunner {
+ public:
+  SourceRunner(RunnerSettings settings, std::unique_ptr<api::Source> source, RunnerWorld world);
+  ~SourceRunner();
+  SourceRunner(const SourceRunner&) = delete;
+  SourceRunner& operator=(const SourceRunner&) = delete;
+
+  void start();
+  // Cancels a running poll (the plugin sees cancelled()) and joins the thread.
+  void stop();
+  // Asks the thread for a poll now; false when one is running.
+  bool requestPoll();
+  // A reload changed the core keys (interval, timeouts, policy); the plugin's keys are unchanged.
+  void retime(const RunnerSettings& settings);
+
+  SourceStatus status() const;
+  const std::string& name() const { return name_; }
+
+  // One poll and its reconciliation, on the caller's thread. The thread calls it; tests call it.
+  void pollOnce();
+
+ private:
+  void loop(std::stop_token stop);
+  double random01();
+
+  const std::string name_;
+  std::unique_ptr<api::Source> source_;
+  RunnerWorld world_;
+
+  mutable std::mutex mutex_;  // guards everything below
+  std::condition_variable_any wake_;
+  RunnerSettings settings_;
+  Schedule schedule_;
+  SourceStatus status_;
+  std::optional<api::TimePoint> next_;
+  bool poll_requested_ = false;
+  bool state_loaded_ = false;
+  std::string state_;  // the plugin's state as last saved
+  std::optional<api::TimePoint> last_full_sync_;  // in this process: the first poll is always full
+  std::minstd_rand rng_{std::random_device{}()};
+
+  std::atomic<bool> cancel_{false};
+  std::jthread thread_;
+};
+
+}  // namespace fk

@@ -1,0 +1,218 @@
+#include "sources/source_runner.hpp"
+
+#include <gtest/gtest.h>
+
+#include <prometheus/text_serializer.h>
+
+#include <future>
+
+#include "store/device_store.hpp"
+#include "store/source_store.hpp"
+#include "store/test_support.hpp"
+
+namespace fk {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct NoHttp : api::HttpClient {
+  Outcome send(const api::HttpRequest&, api::TimePoint) override { return {std::nullopt, "offline"}; }
+};
+
+// A plugin whose every poll the test scripts.
+class ScriptedSource : public api::Source {
+ public:
+  std::function<api::PollResult(api::PollContext&, api::ObservationSink&)> next;
+  std::vector<bool> full_syncs;
+  std::vector<std::string> states;
+  api::PollResult poll(api::PollContext& ctx, api::ObservationSink& sink) override {
+    full_syncs.push_back(ctx.full_sync);
+    states.push_back(ctx.state);
+    return next(ctx, sink);
+  }
+};
+
+api::Observation device(const std::string& serial) {
+  api::Observation o;
+  o.fields["serial"] = serial;
+  o.origin = serial;
+  return o;
+}
+
+class SourceRunnerTest : public test::StoreTest {
+ protected:
+  std::unique_ptr<SourceRunner> runner(RunnerSettings settings = {}) {
+    auto source = std::make_unique<ScriptedSource>();
+    source_ = source.get();
+    if (settings.name.empty()) settings.name = "inv";
+    settings.plugin = "scripted";
+    settings.schedule.interval = 1h;
+    if (settings.timeout == 600s) settings.timeout = 60s;
+    RunnerWorld world{.db = db(), .http = http_, .metrics = metrics_, .now = [this] { return now_; }};
+    return std::make_unique<SourceRunner>(settings, std::move(source), std::move(world));
+  }
+
+  std::string metrics() {
+    return prometheus::TextSerializer().Serialize(registry_.Collect());
+  }
+
+  api::TimePoint now_ = api::Clock::now();
+  NoHttp http_;
+  prometheus::Registry registry_;
+  SourceMetrics metrics_{registry_};
+  ScriptedSource* source_ = nullptr;
+};
+
+TEST_F(SourceRunnerTest, ASuccessfulPollIsReconciledAndReported) {
+  auto r = runner();
+  source_->next = [&](api::PollContext& ctx, api::ObservationSink& sink) {
+    sink.observe(device("S1"));
+    sink.observe(device("S2"));
+    sink.skipped("line 9", "unreadable");
+    ctx.next_state = "cursor-1";
+    now_ += 2s;
+    return api::PollResult::success(true);
+  };
+  r->pollOnce();
+  const SourceStatus s = r->status();
+  EXPECT_EQ(s.last_result, "ok");
+  EXPECT_EQ(s.summary.created, 2u);
+  EXPECT_EQ(s.summary.skipped, 1u);
+  EXPECT_EQ(s.summary.listed, 2u);
+  EXPECT_DOUBLE_EQ(s.last_duration_seconds, 2.0);
+  EXPECT_GE(*s.next_poll, *s.last_start + 54min);
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 2);
+  EXPECT_EQ(SourceStore(db()).bookkeeping("inv")->state, "cursor-1");
+  const std::string text = metrics();
+  EXPECT_NE(text.find("fleetkeep_source_up{source=\"inv\"} 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("fleetkeep_source_devices_observed{source=\"inv\"} 2"), std::string::npos) << text;
+  EXPECT_NE(text.find("fleetkeep_source_poll_duration_seconds_count{source=\"inv\"} 1"), std::string::npos) << text;
+}
+
+TEST_F(SourceRunnerTest, AFailedPollChangesNothingAndBacksOff) {
+  auto r = runner();
+  source_->next = [&](api::PollContext& ctx, api::ObservationSink& sink) {
+    sink.observe(device("S1"));
+    ctx.next_state = "never-saved";
+    return api::PollResult::failure(api::FailureReason::rate_limited, "429 rateLimitExceeded", 3h);
+  };
+  r->pollOnce();
+  SourceStatus s = r->status();
+  EXPECT_EQ(s.last_result, "failed");
+  EXPECT_EQ(s.last_reason, "rate_limited");
+  EXPECT_EQ(s.last_error, "429 rateLimitExceeded");
+  EXPECT_EQ(s.consecutive_failures, 1);
+  EXPECT_EQ(s.backoff, 2h);
+  EXPECT_EQ(*s.next_poll, *s.last_end + 3h) << "Retry-After beyond the back-off wins";
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM source_state"), 0);
+  std::string text = metrics();
+  EXPECT_NE(text.find("fleetkeep_source_up{source=\"inv\"} 0"), std::string::npos) << text;
+  EXPECT_NE(text.find("fleetkeep_source_poll_errors_total{reason=\"rate_limited\",source=\"inv\"} 1"), std::string::npos)
+      << text;
+
+  source_->next = [&](api::PollContext&, api::ObservationSink& sink) {
+    sink.observe(device("S1"));
+    return api::PollResult::success();
+  };
+  r->pollOnce();
+  s = r->status();
+  EXPECT_EQ(s.last_result, "ok");
+  EXPECT_EQ(s.consecutive_failures, 0);
+  EXPECT_EQ(s.backoff, 0s);
+  EXPECT_TRUE(s.last_error.empty());
+}
+
+TEST_F(SourceRunnerTest, APollPastItsDeadlineIsATimeoutAndAppliesNothing) {
+  RunnerSettings settings;
+  settings.timeout = 30s;
+  auto r = runner(settings);
+  source_->next = [&](api::PollContext& ctx, api::ObservationSink& sink) {
+    sink.observe(device("S1"));
+    now_ += 31s;
+    EXPECT_TRUE(ctx.cancelled()) << "past the deadline a plugin is told to give up";
+    return api::PollResult::success();
+  };
+  r->pollOnce();
+  EXPECT_EQ(r->status().last_reason, "timeout");
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 0);
+}
+
+TEST_F(SourceRunnerTest, StateIsSavedOnlyOnSuccessAndHandedBackAfterARestart) {
+  auto r = runner();
+  source_->next = [&](api::PollContext& ctx, api::ObservationSink&) {
+    ctx.next_state = "good";
+    return api::PollResult::success(true);
+  };
+  r->pollOnce();
+  source_->next = [&](api::PollContext& ctx, api::ObservationSink&) {
+    EXPECT_EQ(ctx.next_state, "good") << "next_state starts as the current state";
+    ctx.next_state = "bad";
+    return api::PollResult::failure(api::FailureReason::network, "refused");
+  };
+  r->pollOnce();
+  source_->next = [&](api::PollContext&, api::ObservationSink&) { return api::PollResult::success(); };
+  r->pollOnce();
+  EXPECT_EQ(source_->states, (std::vector<std::string>{"", "good", "good"}));
+  EXPECT_EQ(source_->full_syncs, (std::vector<bool>{true, false, false}));
+
+  auto restarted = runner();
+  source_->next = [&](api::PollContext&, api::ObservationSink&) { return api::PollResult::success(); };
+  restarted->pollOnce();
+  EXPECT_EQ(source_->states, std::vector<std::string>{"good"});
+  EXPECT_EQ(source_->full_syncs, std::vector<bool>{true}) << "the first poll after a start is a full sync";
+}
+
+TEST_F(SourceRunnerTest, APluginThatThrowsFailsThePollNotTheDaemon) {
+  auto r = runner();
+  source_->next = [&](api::PollContext&, api::ObservationSink&) -> api::PollResult {
+    throw std::runtime_error("boom");
+  };
+  r->pollOnce();
+  EXPECT_EQ(r->status().last_reason, "bad_response");
+  EXPECT_NE(r->status().last_error.find("boom"), std::string::npos);
+}
+
+TEST_F(SourceRunnerTest, PollNowRunsOnTheThreadAndNeverOverlapsAndStopCancels) {
+  now_ = api::Clock::now();
+  auto r = runner();
+  std::promise<void> entered;
+  std::atomic<int> polls{0};
+  std::atomic<bool> saw_cancel{false};
+  source_->next = [&](api::PollContext& ctx, api::ObservationSink&) {
+    if (polls++ == 0) return api::PollResult::success();
+    entered.set_value();
+    while (!ctx.cancelled()) std::this_thread::sleep_for(5ms);  // a slow source that honours cancelled()
+    saw_cancel = true;
+    return api::PollResult::success();
+  };
+  r->start();  // the first poll comes within a few seconds of start
+  for (int i = 0; i < 1000 && polls.load() == 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(polls.load(), 1);
+  for (int i = 0; i < 100 && r->status().running; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(r->requestPoll());
+  entered.get_future().wait();
+  EXPECT_TRUE(r->status().running);
+  EXPECT_FALSE(r->requestPoll()) << "a second poll while one runs is refused";
+
+  const auto before = std::chrono::steady_clock::now();
+  r->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 2s);
+  EXPECT_TRUE(saw_cancel.load());
+  EXPECT_EQ(r->status().last_reason, "cancelled");
+  EXPECT_EQ(polls.load(), 2);
+}
+
+TEST_F(SourceRunnerTest, RemovedSourcesLoseTheirSeries) {
+  auto r = runner();
+  source_->next = [&](api::PollContext&, api::ObservationSink&) {
+    return api::PollResult::failure(api::FailureReason::io, "gone");
+  };
+  r->pollOnce();
+  ASSERT_NE(metrics().find("source=\"inv\""), std::string::npos);
+  metrics_.remove("inv");
+  EXPECT_EQ(metrics().find("source=\"inv\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fk

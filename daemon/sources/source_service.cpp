@@ -1,0 +1,129 @@
+#include "sources/source_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/values.hpp"
+#include "sources/presence.hpp"
+
+namespace fk {
+namespace {
+
+std::string pluginKeys(const YAML::Node& entry) {
+  std::map<std::string, std::string> keys;
+  if (entry.IsMap())
+    for (auto it = entry.begin(); it != entry.end(); ++it)
+      if (!api::isCoreKey(it->first.Scalar())) keys[it->first.Scalar()] = YAML::Dump(it->second);
+  std::string out;
+  for (const auto& [k, v] : keys) out += k + "=" + v + "\n";
+  return out;
+}
+
+}  // namespace
+
+SourceService::SourceService(const SourceFactories& factories, Database& db, api::HttpClient& http,
+                             prometheus::Registry& registry, std::function<std::shared_ptr<const Config>()> config)
+    : factories_(factories), db_(db), http_(http), metrics_(registry), config_(std::move(config)) {}
+
+SourceService::~SourceService() { stopAll(); }
+
+void SourceService::apply(const Config& config) {
+  std::map<std::string, Entry, std::less<>> old;
+  {
+    std::lock_guard lock(mutex_);
+    old.swap(entries_);
+  }
+  std::map<std::string, Entry, std::less<>> next;
+  std::vector<std::unique_ptr<SourceRunner>> retired;
+  for (const SourceConfig& s : config.sources) {
+    RunnerSettings settings = runnerSettings(s, config);
+    const std::string keys = pluginKeys(s.node);
+    auto it = old.find(s.name);
+    if (it != old.end() && it->second.plugin == s.plugin && it->second.plugin_keys == keys) {
+      it->second.runner->retime(settings);
+      next.emplace(s.name, std::move(it->second));
+      old.erase(it);
+      continue;
+    }
+    if (it != old.end()) {
+      spdlog::info("source {}: plugin settings changed; restarting it", s.name);
+      retired.push_back(std::move(it->second.runner));
+      old.erase(it);
+    }
+    const api::SourceFactory* factory = findFactory(factories_, s.plugin);
+    if (!factory) {
+      spdlog::error("source {}: no plugin \"{}\"", s.name, s.plugin);  // validation let it through: a bug
+      continue;
+    }
+    std::unique_ptr<api::Source> source = factory->create({s.name, s.node, config.file.parent_path()});
+    RunnerWorld world{.db = db_, .http = http_, .metrics = metrics_};
+    world.hooks.presence = [this](SQLite::Database& db, const std::string& name,
+                                  const std::vector<api::Observation>& seen, api::TimePoint at) {
+      auto current = config_();
+      return recordPresence(db, name, seen, at, current ? current->network : Config::Network{});
+    };
+    world.hooks.lost_sighting = [](SQLite::Database& db, std::int64_t id, DeviceStatus status, const std::string& name,
+                                   const reconcile::Record& r) {
+      auto extra = [&](const char* key) {
+        auto e = r.extra.find(key);
+        return e == r.extra.end() ? std::string() : e->second;
+      };
+      auto ou = r.fields.find("org_unit");
+      return noteLostSighting(db, id, status,
+                              {name, r.last_sync, extra("ip"), extra("interface"),
+                               ou == r.fields.end() ? std::string() : ou->second});
+    };
+    metrics_.add(s.name);
+    auto runner = std::make_unique<SourceRunner>(settings, std::move(source), std::move(world));
+    spdlog::info("source {}: {} every {} s", s.name, s.plugin, settings.schedule.interval.count());
+    runner->start();
+    next.emplace(s.name, Entry{s.plugin, keys, std::move(runner)});
+  }
+  for (auto& [name, entry] : old) {
+    spdlog::info("source {}: removed from the config; stopping it", name);
+    retired.push_back(std::move(entry.runner));
+  }
+  {
+    std::lock_guard lock(mutex_);
+    entries_.swap(next);
+  }
+  // Stopped outside the lock: a poll finishing its cancellation must not hold up the API.
+  for (auto& runner : retired) {
+    const std::string name = runner->name();
+    runner->stop();
+    runner.reset();
+    std::lock_guard lock(mutex_);
+    if (!entries_.count(name)) metrics_.remove(name);  // re-created under the same name: keep its series
+  }
+}
+
+void SourceService::stopAll() {
+  std::map<std::string, Entry, std::less<>> all;
+  {
+    std::lock_guard lock(mutex_);
+    all.swap(entries_);
+  }
+  for (auto& [name, entry] : all) entry.runner->stop();
+}
+
+std::vector<SourceStatus> SourceService::statuses() const {
+  std::lock_guard lock(mutex_);
+  std::vector<SourceStatus> out;
+  for (const auto& [name, entry] : entries_) out.push_back(entry.runner->status());
+  return out;
+}
+
+std::optional<SourceStatus> SourceService::status(std::string_view name) const {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(name);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second.runner->status();
+}
+
+SourceControl::PollRequest SourceService::pollNow(std::string_view name) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(name);
+  if (it == entries_.end()) return PollRequest::unknown;
+  return it->second.runner->requestPoll() ? PollRequest::started : PollRequest::already_running;
+}
+
+}  // namespace fk

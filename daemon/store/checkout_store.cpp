@@ -1,0 +1,457 @@
+#include "store/checkout_store.hpp"
+
+#include <sqlite3.h>
+
+#include "core/values.hpp"
+#include "store/device_rows.hpp"
+#include "store/people_store.hpp"
+
+namespace fk {
+namespace {
+
+constexpr int kMaxPage = 1000;
+
+constexpr const char* kSelect =
+    "SELECT c.id, c.device_id, d.asset_tag, d.serial, c.person_id, p.external_id, p.name, c.location, "
+    "c.work_order_id, c.due, c.checked_out_at, c.checked_out_by, c.condition_out, c.notes_out, "
+    "c.returned_at, "
+    "c.returned_by, c.condition_in, c.notes_in "
+    "FROM checkouts c JOIN devices d ON d.id = c.device_id LEFT JOIN people p ON p.id = c.person_id ";
+
+std::string text(SQLite::Statement& st, int col) {
+  SQLite::Column c = st.getColumn(col);
+  return c.isNull() ? std::string() : c.getString();
+}
+
+std::optional<std::int64_t> optionalId(SQLite::Statement& st, int col) {
+  SQLite::Column c = st.getColumn(col);
+  if (c.isNull()) return std::nullopt;
+  return c.getInt64();
+}
+
+Checkout readCheckout(SQLite::Statement& st) {
+  Checkout c;
+  c.id = st.getColumn(0).getInt64();
+  c.device_id = st.getColumn(1).getInt64();
+  c.device_asset_tag = text(st, 2);
+  c.device_serial = text(st, 3);
+  c.person_id = optionalId(st, 4);
+  c.person_external_id = text(st, 5);
+  c.person_name = text(st, 6);
+  c.location = text(st, 7);
+  c.work_order_id = optionalId(st, 8);
+  c.due = st.getColumn(9).getString();
+  c.checked_out_at = st.getColumn(10).getString();
+  c.checked_out_by = st.getColumn(11).getString();
+  c.condition_out = text(st, 12);
+  c.notes_out = text(st, 13);
+  c.returned_at = text(st, 14);
+  c.returned_by = text(st, 15);
+  c.condition_in = text(st, 16);
+  c.notes_in = text(st, 17);
+  return c;
+}
+
+void bindOptionalText(SQLite::Statement& st, int index, const std::string& value) {
+  if (value.empty()) {
+    st.bind(index);
+  } else {
+    st.bind(index, value);
+  }
+}
+
+std::string deviceName(const Device& d) {
+  if (!d.asset_tag.empty()) return "tag:" + d.asset_tag;
+  if (!d.serial.empty()) return "serial:" + d.serial;
+  return std::to_string(d.id);
+}
+
+// How messages and the history name whoever holds a loan.
+std::string holderName(const Checkout& c) {
+  if (!c.person_external_id.empty()) return c.person_name + " (" + c.person_external_id + ")";
+  return c.location;
+}
+
+std::string holderKey(const Checkout& c) {
+  return c.person_external_id.empty() ? "location:" + c.location : "person:" + c.person_external_id;
+}
+
+Error withField(Error e, const std::string& field) {
+  e.details["field"] = field;
+  return e;
+}
+
+void moveDevice(SQLite::Database& db, std::int64_t device_id, DeviceStatus to, const std::string& now) {
+  SQLite::Statement st(
+      db, "UPDATE devices SET status = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3");
+  st.bind(1, std::string(toString(to)));
+  st.bind(2, now);
+  st.bind(3, static_cast<std::int64_t>(device_id));
+  st.exec();
+}
+
+void appendEvent(SQLite::Database& db, std::int64_t device_id, const std::string& now,
+                 const std::string& actor, const char* action, const std::vector<FieldChange>& changes,
+                 const std::string& reason) {
+  SQLite::Statement st(db, rows::kInsertEvent);
+  st.bind(1, static_cast<std::int64_t>(device_id));
+  st.bind(2, now);
+  st.bind(3, actor);
+  st.bind(4, action);
+  st.bind(5, rows::changesJson(changes));
+  bindOptionalText(st, 6, reason);
+  st.exec();
+}
+
+std::optional<std::int64_t> resolveDevice(SQLite::Database& db, const DeviceRef& ref) {
+  switch (ref.by) {
+    case DeviceRef::By::id: {
+      SQLite::Statement st(db, "SELECT id FROM devices WHERE id = ?1");
+      st.bind(1, static_cast<std::int64_t>(ref.id));
+      if (!st.executeStep()) return std::nullopt;
+      return ref.id;
+    }
+    case DeviceRef::By::asset_tag: return rows::findIdBy(db, "asset_tag", ref.value);
+    case DeviceRef::By::serial: return rows::findIdBy(db, "serial", ref.value);
+  }
+  return std::nullopt;
+}
+
+Result<std::int64_t> deviceIdOf(SQLite::Database& db, const DeviceRef& ref) {
+  auto id = resolveDevice(db, ref);
+  if (!id)
+    return std::unexpected(withField(Error::notFound("device " + toString(ref) + " not found"), "device"));
+  return *id;
+}
+
+Result<Person> personOf(SQLite::Database& db, const std::string& external_id) {
+  auto p = findPersonIn(db, external_id);
+  if (!p) {
+    return std::unexpected(
+        withField(Error::notFound("no person with external_id \"" + external_id + "\""), "person"));
+  }
+  return *p;
+}
+
+Result<std::int64_t> lend(SQLite::Database& db, const CheckoutRequest& request, const std::string& actor) {
+  auto device_id = deviceIdOf(db, request.device);
+  if (!device_id) return std::unexpected(device_id.error());
+  NewCheckout loan{*device_id,   std::nullopt,      request.location, request.due,
+                   std::nullopt, request.condition, request.notes};
+  if (!request.person.empty()) {
+    auto person = personOf(db, request.person);
+    if (!person) return std::unexpected(person.error());
+    loan.person_id = person->id;
+  }
+  return checkOutIn(db, loan, actor);
+}
+
+Result<ReturnResult> giveBack(SQLite::Database& db, const Checkout& checkout, const ReturnRequest& request,
+                              const std::string& actor) {
+  ReturnResult result;
+  if (request.work_order) {
+    // The order first, while the checkout is still open, so the order links it (who had the device).
+    NewWorkOrder order = *request.work_order;
+    order.device = DeviceRef{DeviceRef::By::id, checkout.device_id, {}};
+    auto id = openWorkOrderIn(db, order, actor);
+    if (!id) return std::unexpected(id.error());
+    result.work_order_id = *id;
+  }
+  if (auto st = returnIn(db, checkout.id, request.info, actor); !st) return std::unexpected(st.error());
+  result.checkout = *checkoutIn(db, checkout.id);
+  return result;
+}
+
+Result<Checkout> openCheckoutOfRef(SQLite::Database& db, const DeviceRef& ref) {
+  auto device_id = deviceIdOf(db, ref);
+  if (!device_id) return std::unexpected(device_id.error());
+  auto open = openCheckoutIn(db, *device_id);
+  if (!open) {
+    return std::unexpected(
+        withField(Error::notFound("device " + toString(ref) + " is not checked out"), "device"));
+  }
+  return *open;
+}
+
+// Runs every item in one transaction; any failure rolls all of them back.
+template <class Item, class Out, class Fn>
+Result<std::vector<Out>> allOrNone(Database& database, const std::vector<Item>& items, Fn&& one) {
+  if (items.empty()) return std::unexpected(Error::invalid("items", "items must not be empty"));
+  return database.with([&](SQLite::Database& db) -> Result<std::vector<Out>> {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    std::vector<Out> done;
+    std::optional<Error> first;
+    nlohmann::json errors = nlohmann::json::array();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      // A savepoint per item: a refused item leaves nothing half-done for the items after it to see.
+      db.exec("SAVEPOINT item");
+      auto r = one(db, items[i]);
+      if (r) {
+        db.exec("RELEASE item");
+        done.push_back(std::move(*r));
+        continue;
+      }
+      db.exec("ROLLBACK TO item");
+      db.exec("RELEASE item");
+      const Error& e = r.error();
+      std::string field = e.details.contains("field") ? e.details["field"].get<std::string>() : "device";
+      errors.push_back({{"index", i}, {"field", field}, {"message", e.message}, {"code", codeName(e.code)}});
+      if (!first) first = e;
+    }
+    if (first) {
+      Error e{first->code,
+              std::to_string(errors.size()) + " of " + std::to_string(items.size()) +
+                  " items refused; nothing was changed (first: " + first->message + ")",
+              {{"errors", std::move(errors)}}};
+      return std::unexpected(std::move(e));
+    }
+    tx.commit();
+    database.noteWrite();
+    return done;
+  });
+}
+
+}  // namespace
+
+std::optional<Checkout> checkoutIn(SQLite::Database& db, std::int64_t checkout_id) {
+  SQLite::Statement st(db, std::string(kSelect) + "WHERE c.id = ?1");
+  st.bind(1, static_cast<std::int64_t>(checkout_id));
+  if (!st.executeStep()) return std::nullopt;
+  return readCheckout(st);
+}
+
+std::optional<Checkout> openCheckoutIn(SQLite::Database& db, std::int64_t device_id) {
+  SQLite::Statement st(db, std::string(kSelect) + "WHERE c.device_id = ?1 AND c.returned_at IS NULL");
+  st.bind(1, static_cast<std::int64_t>(device_id));
+  if (!st.executeStep()) return std::nullopt;
+  return readCheckout(st);
+}
+
+Result<std::int64_t> checkOutIn(SQLite::Database& db, const NewCheckout& loan, const std::string& actor) {
+  auto device = rows::loadById(db, loan.device_id);
+  if (!device) {
+    return std::unexpected(
+        withField(Error::notFound("device " + std::to_string(loan.device_id) + " not found"), "device"));
+  }
+  const std::string name = deviceName(*device);
+  if (device->status != DeviceStatus::in_stock) {
+    auto current = openCheckoutIn(db, device->id);
+    auto refused = checkLendable(name, device->status, current ? holderName(*current) : "");
+    Error e = refused.error();
+    if (current) e.details["checkout_id"] = current->id;
+    return std::unexpected(withField(std::move(e), "device"));
+  }
+  std::string holder;
+  if (loan.person_id) {
+    SQLite::Statement st(db, "SELECT external_id, name, active FROM people WHERE id = ?1");
+    st.bind(1, static_cast<std::int64_t>(*loan.person_id));
+    if (!st.executeStep()) {
+      return std::unexpected(
+          withField(Error::notFound("person " + std::to_string(*loan.person_id) + " not found"), "person"));
+    }
+    const std::string who = st.getColumn(1).getString() + " (" + st.getColumn(0).getString() + ")";
+    if (st.getColumn(2).getInt() == 0) {
+      return std::unexpected(withField(
+          Error::conflict(who + " is inactive; reactivate them (PATCH active: true) before lending"),
+          "person"));
+    }
+    holder = "person:" + st.getColumn(0).getString();
+  } else {
+    if (auto bad = checkLocation(loan.location, "location")) {
+      return std::unexpected(Error::invalid(bad->field, "location " + bad->message));
+    }
+    holder = "location:" + loan.location;
+  }
+  if (auto bad = checkNotes(loan.notes, "notes")) {
+    return std::unexpected(Error::invalid(bad->field, "notes " + bad->message));
+  }
+  const std::string now = nowInstant();
+  try {
+    SQLite::Statement ins(
+        db,
+        "INSERT INTO checkouts (device_id, person_id, location, work_order_id, due, checked_out_at, "
+        "checked_out_by, condition_out, notes_out) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    ins.bind(1, static_cast<std::int64_t>(loan.device_id));
+    if (loan.person_id) {
+      ins.bind(2, static_cast<std::int64_t>(*loan.person_id));
+      ins.bind(3);
+    } else {
+      ins.bind(2);
+      ins.bind(3, loan.location);
+    }
+    if (loan.work_order_id) {
+      ins.bind(4, static_cast<std::int64_t>(*loan.work_order_id));
+    } else {
+      ins.bind(4);
+    }
+    ins.bind(5, loan.due);
+    ins.bind(6, now);
+    ins.bind(7, actor);
+    bindOptionalText(ins, 8, loan.condition ? std::string(toString(*loan.condition)) : std::string());
+    bindOptionalText(ins, 9, loan.notes);
+    ins.exec();
+  } catch (const SQLite::Exception& e) {
+    // The status check above runs under the write lock; this is the schema's own guarantee (partial
+    // unique index) for a device that is in stock yet still has an open checkout.
+    if (e.getExtendedErrorCode() != SQLITE_CONSTRAINT_UNIQUE) throw;
+    return std::unexpected(
+        withField(Error::conflict("device " + name + " already has an open checkout"), "device"));
+  }
+  const std::int64_t id = db.getLastInsertRowid();
+  moveDevice(db, device->id, DeviceStatus::deployed, now);
+  appendEvent(db, device->id, now, actor, "checked_out",
+              {{"status", std::string(toString(device->status)), "deployed"}, {"holder", nullptr, holder}},
+              "checkout " + std::to_string(id) + ", due " + loan.due);
+  return id;
+}
+
+Status returnIn(SQLite::Database& db, std::int64_t checkout_id, const ReturnInfo& info,
+                const std::string& actor) {
+  auto checkout = checkoutIn(db, checkout_id);
+  if (!checkout)
+    return std::unexpected(Error::notFound("checkout " + std::to_string(checkout_id) + " not found"));
+  if (!checkout->open()) {
+    return std::unexpected(Error::conflict("checkout " + std::to_string(checkout_id) +
+                                           " was already returned at " + checkout->returned_at));
+  }
+  if (auto bad = checkNotes(info.notes, "notes")) {
+    return std::unexpected(Error::invalid(bad->field, "notes " + bad->message));
+  }
+  const std::string now = nowInstant();
+  SQLite::Statement upd(
+      db,
+      "UPDATE checkouts SET returned_at = ?1, returned_by = ?2, condition_in = ?3, notes_in = ?4 "
+      "WHERE id = ?5 AND returned_at IS NULL");
+  upd.bind(1, now);
+  upd.bind(2, actor);
+  upd.bind(3, std::string(toString(info.condition)));
+  bindOptionalText(upd, 4, info.notes);
+  upd.bind(5, static_cast<std::int64_t>(checkout_id));
+  upd.exec();
+
+  auto device = rows::loadById(db, checkout->device_id);
+  std::vector<FieldChange> changes;
+  if (auto to = statusAfterReturn(device->status)) {
+    moveDevice(db, device->id, *to, now);
+    changes.push_back({"status", std::string(toString(device->status)), std::string(toString(*to))});
+  }
+  changes.push_back({"holder", holderKey(*checkout), nullptr});
+  std::string reason =
+      "checkout " + std::to_string(checkout_id) + ", condition " + std::string(toString(info.condition));
+  if (!info.notes.empty()) reason += ": " + info.notes;
+  appendEvent(db, device->id, now, actor, "returned", changes, reason);
+  return {};
+}
+
+Result<Checkout> CheckoutStore::checkOut(const CheckoutRequest& request, const std::string& actor) {
+  return db_.with([&](SQLite::Database& db) -> Result<Checkout> {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto id = lend(db, request, actor);
+    if (!id) return std::unexpected(id.error());
+    tx.commit();
+    db_.noteWrite();
+    return *checkoutIn(db, *id);
+  });
+}
+
+Result<std::vector<Checkout>> CheckoutStore::checkOutBatch(const std::vector<CheckoutRequest>& items,
+                                                           const std::string& actor) {
+  return allOrNone<CheckoutRequest, Checkout>(
+      db_, items, [&](SQLite::Database& db, const CheckoutRequest& item) -> Result<Checkout> {
+        auto id = lend(db, item, actor);
+        if (!id) return std::unexpected(id.error());
+        return *checkoutIn(db, *id);
+      });
+}
+
+Result<ReturnResult> CheckoutStore::returnCheckout(std::int64_t checkout_id, const ReturnRequest& request,
+                                                   const std::string& actor) {
+  return db_.with([&](SQLite::Database& db) -> Result<ReturnResult> {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto checkout = checkoutIn(db, checkout_id);
+    if (!checkout)
+      return std::unexpected(Error::notFound("checkout " + std::to_string(checkout_id) + " not found"));
+    auto result = giveBack(db, *checkout, request, actor);
+    if (!result) return result;
+    tx.commit();
+    db_.noteWrite();
+    return result;
+  });
+}
+
+Result<ReturnResult> CheckoutStore::returnDevice(const DeviceRef& device, const ReturnRequest& request,
+                                                 const std::string& actor) {
+  return db_.with([&](SQLite::Database& db) -> Result<ReturnResult> {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto checkout = openCheckoutOfRef(db, device);
+    if (!checkout) return std::unexpected(checkout.error());
+    auto result = giveBack(db, *checkout, request, actor);
+    if (!result) return result;
+    tx.commit();
+    db_.noteWrite();
+    return result;
+  });
+}
+
+Result<std::vector<ReturnResult>> CheckoutStore::returnBatch(
+    const std::vector<std::pair<DeviceRef, ReturnRequest>>& items, const std::string& actor) {
+  using Item = std::pair<DeviceRef, ReturnRequest>;
+  return allOrNone<Item, ReturnResult>(db_, items,
+                                       [&](SQLite::Database& db, const Item& item) -> Result<ReturnResult> {
+                                         auto checkout = openCheckoutOfRef(db, item.first);
+                                         if (!checkout) return std::unexpected(checkout.error());
+                                         return giveBack(db, *checkout, item.second, actor);
+                                       });
+}
+
+Result<Checkout> CheckoutStore::get(std::int64_t id) {
+  return db_.with([&](SQLite::Database& db) -> Result<Checkout> {
+    auto c = checkoutIn(db, id);
+    if (!c) return std::unexpected(Error::notFound("checkout " + std::to_string(id) + " not found"));
+    return *c;
+  });
+}
+
+Result<CheckoutPage> CheckoutStore::list(const CheckoutFilter& filter) {
+  if (filter.limit < 1 || filter.limit > kMaxPage) {
+    return std::unexpected(Error::invalid("limit", "limit must be between 1 and 1000"));
+  }
+  return db_.with([&](SQLite::Database& db) -> Result<CheckoutPage> {
+    SQLite::Transaction tx(db);  // one snapshot for the lookups and the page
+    std::string sql = std::string(kSelect) + "WHERE c.id > ?1";
+    std::vector<std::string> texts;
+    auto textParam = [&](std::string value) {
+      texts.push_back(std::move(value));
+      return "?" + std::to_string(texts.size() + 2);
+    };
+    if (filter.person) {
+      auto person = personOf(db, *filter.person);
+      if (!person) return std::unexpected(person.error());
+      sql += " AND c.person_id = " + std::to_string(person->id);
+    }
+    if (filter.device) {
+      auto id = deviceIdOf(db, *filter.device);
+      if (!id) return std::unexpected(id.error());
+      sql += " AND c.device_id = " + std::to_string(*id);
+    }
+    if (filter.location) sql += " AND c.location = " + textParam(*filter.location);
+    if (filter.overdue || (filter.open && *filter.open)) sql += " AND c.returned_at IS NULL";
+    if (filter.open && !*filter.open) sql += " AND c.returned_at IS NOT NULL";
+    if (filter.overdue)
+      sql += " AND c.due < " + textParam(filter.today.empty() ? localToday() : filter.today);
+    sql += " ORDER BY c.id LIMIT ?2";
+    SQLite::Statement st(db, sql);
+    st.bind(1, static_cast<std::int64_t>(filter.after_id));
+    st.bind(2, filter.limit + 1);
+    for (std::size_t i = 0; i < texts.size(); ++i) st.bind(static_cast<int>(i) + 3, texts[i]);
+    CheckoutPage page;
+    while (st.executeStep()) page.items.push_back(readCheckout(st));
+    if (page.items.size() > static_cast<std::size_t>(filter.limit)) {
+      page.items.pop_back();
+      page.next_after_id = page.items.back().id;
+    }
+    return page;
+  });
+}
+
+}  // namespace fk

@@ -1,0 +1,267 @@
+#include "store/people_store.hpp"
+
+#include <sqlite3.h>
+
+#include <unordered_map>
+
+#include "core/values.hpp"
+
+namespace fk {
+namespace {
+
+constexpr int kMaxPage = 1000;
+
+constexpr const char* kColumns =
+    "id, external_id, name, email, role, grade, homeroom, location, active, created_at, updated_at";
+
+std::string text(SQLite::Statement& st, int col) {
+  SQLite::Column c = st.getColumn(col);
+  return c.isNull() ? std::string() : c.getString();
+}
+
+Person readPerson(SQLite::Statement& st) {
+  Person p;
+  p.id = st.getColumn(0).getInt64();
+  p.external_id = st.getColumn(1).getString();
+  p.name = st.getColumn(2).getString();
+  p.email = text(st, 3);
+  p.role = parsePersonRole(st.getColumn(4).getString()).value_or(PersonRole::student);
+  p.grade = text(st, 5);
+  p.homeroom = text(st, 6);
+  p.location = text(st, 7);
+  p.active = st.getColumn(8).getInt() != 0;
+  p.created_at = st.getColumn(9).getString();
+  p.updated_at = st.getColumn(10).getString();
+  return p;
+}
+
+void bindText(SQLite::Statement& st, int index, const std::string& value) {
+  if (value.empty()) {
+    st.bind(index);
+  } else {
+    st.bind(index, value);
+  }
+}
+
+// ?1..?8 the fields, ?9 the instant.
+void bindPerson(SQLite::Statement& st, const Person& p) {
+  st.bind(1, p.external_id);
+  st.bind(2, p.name);
+  bindText(st, 3, p.email);
+  st.bind(4, std::string(toString(p.role)));
+  bindText(st, 5, p.grade);
+  bindText(st, 6, p.homeroom);
+  bindText(st, 7, p.location);
+  st.bind(8, p.active ? 1 : 0);
+}
+
+constexpr const char* kInsert =
+    "INSERT INTO people (external_id, name, email, role, grade, homeroom, location, active, created_at, "
+    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+constexpr const char* kUpdate =
+    "UPDATE people SET external_id = ?1, name = ?2, email = ?3, role = ?4, grade = ?5, homeroom = ?6, "
+    "location = ?7, active = ?8, updated_at = ?9 WHERE id = ?10";
+
+std::int64_t insertPerson(SQLite::Database& db, const Person& p, const std::string& now) {
+  SQLite::Statement st(db, kInsert);
+  bindPerson(st, p);
+  st.bind(9, now);
+  st.exec();
+  return db.getLastInsertRowid();
+}
+
+void updatePerson(SQLite::Database& db, const Person& p, const std::string& now) {
+  SQLite::Statement st(db, kUpdate);
+  bindPerson(st, p);
+  st.bind(9, now);
+  st.bind(10, static_cast<std::int64_t>(p.id));
+  st.exec();
+}
+
+Error duplicate(const std::string& external_id) {
+  Error e = Error::conflict("a person with external_id \"" + external_id + "\" already exists");
+  e.details["field"] = "external_id";
+  return e;
+}
+
+Error notFound(const std::string& external_id) {
+  return Error::notFound("no person with external_id \"" + external_id + "\"");
+}
+
+Error invalidPerson(const std::vector<FieldError>& errors) {
+  Error e = Error::invalid(errors.front().field, errors.front().field + " " + errors.front().message);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& fe : errors) list.push_back({{"field", fe.field}, {"message", fe.message}});
+  e.details["errors"] = std::move(list);
+  return e;
+}
+
+bool isUniqueViolation(const SQLite::Exception& e) {
+  return e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE;
+}
+
+std::string likePattern(const std::string& q) {
+  std::string out = "%";
+  for (char c : q) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '%';
+}
+
+}  // namespace
+
+std::optional<Person> findPersonIn(SQLite::Database& db, const std::string& external_id) {
+  SQLite::Statement st(db, std::string("SELECT ") + kColumns + " FROM people WHERE external_id = ?1");
+  st.bind(1, external_id);
+  if (!st.executeStep()) return std::nullopt;
+  return readPerson(st);
+}
+
+Result<Person> PeopleStore::create(const PersonDraft& draft) {
+  if (auto errors = validatePersonDraft(draft, true); !errors.empty()) {
+    return std::unexpected(invalidPerson(errors));
+  }
+  Person p;
+  applyPersonDraft(p, draft);
+  return db_.with([&](SQLite::Database& db) -> Result<Person> {
+    try {
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      if (findPersonIn(db, p.external_id)) return std::unexpected(duplicate(p.external_id));
+      p.id = insertPerson(db, p, nowInstant());
+      tx.commit();
+      db_.noteWrite();
+      return *findPersonIn(db, p.external_id);
+    } catch (const SQLite::Exception& e) {
+      if (isUniqueViolation(e)) return std::unexpected(duplicate(p.external_id));
+      throw;
+    }
+  });
+}
+
+Result<Person> PeopleStore::get(const std::string& external_id) {
+  return db_.with([&](SQLite::Database& db) -> Result<Person> {
+    auto p = findPersonIn(db, external_id);
+    if (!p) return std::unexpected(notFound(external_id));
+    return *p;
+  });
+}
+
+Result<PeoplePage> PeopleStore::list(const PeopleFilter& filter) {
+  if (filter.limit < 1 || filter.limit > kMaxPage) {
+    return std::unexpected(Error::invalid("limit", "limit must be between 1 and 1000"));
+  }
+  std::string sql = std::string("SELECT ") + kColumns + " FROM people WHERE id > ?1";
+  std::vector<std::string> texts;
+  auto param = [&](std::string value) {
+    texts.push_back(std::move(value));
+    return "?" + std::to_string(texts.size() + 2);
+  };
+  if (filter.role) sql += " AND role = " + param(std::string(toString(*filter.role)));
+  if (filter.active) sql += std::string(" AND active = ") + (*filter.active ? "1" : "0");
+  if (filter.location) sql += " AND location = " + param(*filter.location);
+  if (filter.q && !filter.q->empty()) {
+    const std::string p = param(likePattern(*filter.q));
+    sql += " AND (external_id LIKE " + p + " ESCAPE '\\' OR name LIKE " + p + " ESCAPE '\\' OR email LIKE " +
+           p + " ESCAPE '\\' OR homeroom LIKE " + p + " ESCAPE '\\')";
+  }
+  sql += " ORDER BY id LIMIT ?2";
+  return db_.with([&](SQLite::Database& db) -> Result<PeoplePage> {
+    SQLite::Statement st(db, sql);
+    st.bind(1, static_cast<std::int64_t>(filter.after_id));
+    st.bind(2, filter.limit + 1);
+    for (std::size_t i = 0; i < texts.size(); ++i) st.bind(static_cast<int>(i) + 3, texts[i]);
+    PeoplePage page;
+    while (st.executeStep()) page.items.push_back(readPerson(st));
+    if (page.items.size() > static_cast<std::size_t>(filter.limit)) {
+      page.items.pop_back();
+      page.next_after_id = page.items.back().id;
+    }
+    return page;
+  });
+}
+
+Result<Person> PeopleStore::update(const std::string& external_id, const PersonDraft& draft) {
+  if (auto errors = validatePersonDraft(draft, false); !errors.empty()) {
+    return std::unexpected(invalidPerson(errors));
+  }
+  return db_.with([&](SQLite::Database& db) -> Result<Person> {
+    Person after;
+    try {
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      auto before = findPersonIn(db, external_id);
+      if (!before) return std::unexpected(notFound(external_id));
+      after = *before;
+      if (applyPersonDraft(after, draft).empty()) return *before;
+      if (after.external_id != before->external_id && findPersonIn(db, after.external_id)) {
+        return std::unexpected(duplicate(after.external_id));
+      }
+      updatePerson(db, after, nowInstant());
+      tx.commit();
+      db_.noteWrite();
+      return *findPersonIn(db, after.external_id);
+    } catch (const SQLite::Exception& e) {
+      if (isUniqueViolation(e)) return std::unexpected(duplicate(after.external_id));
+      throw;
+    }
+  });
+}
+
+Result<RosterSummary> PeopleStore::import(const std::vector<RosterRow>& rows) {
+  return db_.with([&](SQLite::Database& db) -> Result<RosterSummary> {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    // One read of the whole table: a roster of tens of thousands must not cost a query per row.
+    std::unordered_map<std::string, Person> existing;
+    {
+      SQLite::Statement st(db, std::string("SELECT ") + kColumns + " FROM people");
+      while (st.executeStep()) {
+        Person p = readPerson(st);
+        std::string key = p.external_id;
+        existing.emplace(std::move(key), std::move(p));
+      }
+    }
+    RosterSummary summary;
+    std::vector<FieldError> errors;
+    std::vector<Person> inserts, updates;
+    for (const RosterRow& row : rows) {
+      auto it = existing.find(*row.draft.external_id);
+      if (it == existing.end()) {
+        auto problems = validatePersonDraft(row.draft, /*creating=*/true);
+        if (!problems.empty()) {
+          for (auto& fe : problems) errors.push_back({row.line, fe.field, fe.message});
+          continue;
+        }
+        Person p;
+        applyPersonDraft(p, row.draft);
+        inserts.push_back(std::move(p));
+      } else {
+        Person p = it->second;
+        if (applyPersonDraft(p, row.draft).empty()) {
+          ++summary.unchanged;
+        } else {
+          updates.push_back(std::move(p));
+        }
+      }
+    }
+    if (!errors.empty()) {
+      Error e = Error::invalid(errors.front().field, std::to_string(errors.size()) +
+                                                         (errors.size() == 1 ? " error" : " errors") +
+                                                         "; nothing was imported");
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& fe : errors)
+        list.push_back({{"line", fe.line}, {"field", fe.field}, {"message", fe.message}});
+      e.details["errors"] = std::move(list);
+      return std::unexpected(std::move(e));
+    }
+    const std::string now = nowInstant();
+    for (const Person& p : inserts) insertPerson(db, p, now);
+    for (const Person& p : updates) updatePerson(db, p, now);
+    summary.created = inserts.size();
+    summary.updated = updates.size();
+    tx.commit();
+    if (!inserts.empty() || !updates.empty()) db_.noteWrite();
+    return summary;
+  });
+}
+
+}  // namespace fk

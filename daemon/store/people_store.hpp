@@ -1,0 +1,60 @@
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/person.hpp"
+#include "core/roster_csv.hpp"
+#include "store/database.hpp"
+
+namespace fk {
+
+struct PeopleFilter {
+  std::optional<std::string> q;  // substring of external_id, name, email, homeroom (case-insensitive)
+  std::optional<PersonRole> role;
+  std::optional<bool> active;
+  std::optional<std::string> location;  // exact
+  int limit = 100;                      // 1..1000
+  std::int64_t after_id = 0;            // keyset cursor
+};
+
+struct PeoplePage {
+  std::vector<Person> items;
+  std::optional<std::int64_t> next_after_id;
+};
+
+struct RosterSummary {
+  std::size_t created = 0;
+  std::size_t updated = 0;
+  std::size_t unchanged = 0;
+};
+
+// The person with that external id, read on the caller's connection (and transaction).
+std::optional<Person> findPersonIn(SQLite::Database& db, const std::string& external_id);
+
+// People are never deleted: a person who leaves is deactivated and keeps their loan history.
+class PeopleStore {
+ public:
+  explicit PeopleStore(Database& db) : db_(db) {}
+
+  // 400 naming the field for invalid drafts; 409 when the external_id is taken.
+  Result<Person> create(const PersonDraft& draft);
+  Result<Person> get(const std::string& external_id);
+  Result<PeoplePage> list(const PeopleFilter& filter);
+  Result<Person> update(const std::string& external_id, const PersonDraft& draft);
+
+  // All rows or none, in one transaction: rows match people by external_id (update, only changed
+  // fields), the others create. A new person without a role or name is an error for its line;
+  // errors come back as Errc::invalid with details {"errors": [{"line", "field", "message"}]}.
+  Result<RosterSummary> import(const std::vector<RosterRow>& rows);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace fk

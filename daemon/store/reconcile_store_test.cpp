@@ -1,0 +1,247 @@
+#include "store/reconcile_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/values.hpp"
+#include "store/device_store.hpp"
+#include "store/source_store.hpp"
+#include "store/test_support.hpp"
+
+namespace fk {
+namespace {
+
+using namespace std::chrono_literals;
+
+api::Observation device(const std::string& serial, std::map<std::string, std::string> fields = {},
+                        std::vector<std::string> macs = {}) {
+  api::Observation o;
+  o.fields = std::move(fields);
+  o.fields["serial"] = serial;
+  o.macs = std::move(macs);
+  o.origin = "record " + serial;
+  return o;
+}
+
+class ReconcileStoreTest : public test::StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    // Every row written to the registry tables lands here, so a test can tell "no writes" from few.
+    exec("CREATE TABLE writes (what TEXT)");
+    for (const char* table : {"devices", "device_seen", "events", "device_macs", "source_unknown"}) {
+      for (const char* op : {"INSERT", "UPDATE", "DELETE"}) {
+        exec(std::string("CREATE TRIGGER count_") + table + "_" + op + " AFTER " + op + " ON " + table +
+             " BEGIN INSERT INTO writes VALUES ('" + table + "'); END");
+      }
+    }
+  }
+
+  ReconcileSummary poll(std::vector<api::Observation> seen, api::TimePoint at, bool complete = true,
+                        reconcile::Policy policy = {}, std::string state = "s1") {
+    PollObservations p{.source = "inv",
+                       .policy = policy,
+                       .managed = std::move(seen),
+                       .network = {},
+                       .complete_listing = complete,
+                       .next_state = std::move(state),
+                       .poll_time = at};
+    auto r = ReconcileStore(db()).apply(p);
+    EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+    return r ? *r : ReconcileSummary{};
+  }
+
+  std::int64_t writes() { return scalar("SELECT count(*) FROM writes"); }
+
+  api::TimePoint t0_ = api::Clock::now() - 24h;
+};
+
+TEST_F(ReconcileStoreTest, UnknownDevicesAreCreatedInStockWithTheSourceAsActor) {
+  auto s = poll({device("S1", {{"model", "HP Chromebook 11 G9 EE"}, {"location", "Room 12"}}, {"AA-BB-CC-00-00-01"}),
+                 device("S2", {{"status", "deployed"}})},
+                t0_);
+  EXPECT_EQ(s.created, 2u);
+  EXPECT_EQ(s.listed, 2u);
+  DeviceStore store(db());
+  auto d = store.get({DeviceRef::By::serial, 0, "S1"});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->status, DeviceStatus::in_stock);
+  EXPECT_EQ(d->macs, std::vector<std::string>{"aa:bb:cc:00:00:01"});
+  EXPECT_EQ(store.get({DeviceRef::By::serial, 0, "S2"})->status, DeviceStatus::deployed)
+      << "an inventory may say where a new device stands";
+  auto events = store.events({DeviceRef::By::serial, 0, "S1"});
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].actor, "source:inv");
+  EXPECT_EQ((*events)[0].action, "created");
+  auto seen = store.sightings(d->id);
+  ASSERT_EQ(seen->size(), 1u);
+  EXPECT_EQ((*seen)[0].source, "inv");
+  EXPECT_EQ((*seen)[0].first_seen, formatInstant(t0_));
+  EXPECT_EQ(SourceStore(db()).bookkeeping("inv")->state, "s1");
+}
+
+TEST_F(ReconcileStoreTest, AnUnchangedPollWritesNothingButBookkeeping) {
+  std::vector<api::Observation> fleet;
+  for (int i = 0; i < 50; ++i) fleet.push_back(device("S" + std::to_string(i), {{"location", "Room 1"}}));
+  poll(fleet, t0_);
+  const std::int64_t before = writes();
+  auto s = poll(fleet, t0_ + 1h, true, {}, "s2");
+  EXPECT_EQ(s.unchanged, 50u);
+  EXPECT_EQ(writes(), before) << "no registry row written for an unchanged listing";
+  EXPECT_EQ(SourceStore(db()).bookkeeping("inv")->state, "s2");
+
+  // last_seen still moves: the view resolves it from the source's last successful poll.
+  DeviceStore store(db());
+  auto d = store.get({DeviceRef::By::serial, 0, "S7"});
+  EXPECT_EQ((*store.sightings(d->id))[0].last_seen, formatInstant(t0_ + 1h));
+}
+
+TEST_F(ReconcileStoreTest, ChangedFieldsBecomeOneEventAndOthersStayUntouched) {
+  poll({device("S1", {{"location", "Room 1"}}), device("S2", {{"location", "Room 2"}})}, t0_);
+  const std::int64_t before = writes();
+  auto s = poll({device("S1", {{"location", "Room 9"}}), device("S2", {{"location", "Room 2"}})}, t0_ + 1h);
+  EXPECT_EQ(s.updated, 1u);
+  EXPECT_EQ(s.unchanged, 1u);
+  EXPECT_EQ(writes() - before, 3) << "the device, its event and its sighting";
+  auto events = DeviceStore(db()).events({DeviceRef::By::serial, 0, "S1"});
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[1].actor, "source:inv");
+  ASSERT_EQ((*events)[1].changes.size(), 1u);
+  EXPECT_EQ((*events)[1].changes[0].field, "location");
+  EXPECT_EQ((*events)[1].changes[0].new_value, "Room 9");
+}
+
+TEST_F(ReconcileStoreTest, APersonsNewerEditIsNotOverwritten) {
+  poll({device("S1", {{"location", "Room 1"}})}, t0_);
+  DeviceStore store(db());
+  auto d = store.get({DeviceRef::By::serial, 0, "S1"});
+  DeviceDraft edit;
+  edit.location = "Principal's office";
+  ASSERT_TRUE(store.update({DeviceRef::By::id, d->id, ""}, edit, d->version, "token:alice"));
+
+  auto s = poll({device("S1", {{"location", "Room 1"}})}, api::Clock::now() + 1h);
+  EXPECT_EQ(s.kept_manual, 1u);
+  EXPECT_EQ(store.get({DeviceRef::By::id, d->id, ""})->location, "Principal's office");
+  const std::int64_t before = writes();
+  poll({device("S1", {{"location", "Room 1"}})}, api::Clock::now() + 2h);
+  EXPECT_EQ(writes(), before) << "decided once, not re-examined every poll";
+
+  // The source changing its own value is news, and newer than the edit.
+  s = poll({device("S1", {{"location", "Room 30"}})}, api::Clock::now() + 3h);
+  EXPECT_EQ(s.updated, 1u);
+  EXPECT_EQ(store.get({DeviceRef::By::id, d->id, ""})->location, "Room 30");
+}
+
+TEST_F(ReconcileStoreTest, OverwriteManualLetsTheSourceWin) {
+  poll({device("S1", {{"location", "Room 1"}})}, t0_);
+  DeviceStore store(db());
+  auto d = store.get({DeviceRef::By::serial, 0, "S1"});
+  DeviceDraft edit;
+  edit.location = "Elsewhere";
+  ASSERT_TRUE(store.update({DeviceRef::By::id, d->id, ""}, edit, d->version, "token:alice"));
+  poll({device("S1", {{"location", "Room 1"}})}, api::Clock::now() + 1h, true, {.overwrite_manual = true});
+  EXPECT_EQ(store.get({DeviceRef::By::id, d->id, ""})->location, "Room 1");
+}
+
+TEST_F(ReconcileStoreTest, FlaggedUnknownsAreListedNotCreatedAndLeaveWithTheListing) {
+  auto s = poll({device("NEW1", {{"model", "X"}})}, t0_, true, {.create_unknown = false});
+  EXPECT_EQ(s.flagged, 1u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 0);
+  auto flagged = SourceStore(db()).flagged("inv", 10);
+  ASSERT_EQ(flagged->size(), 1u);
+  EXPECT_EQ((*flagged)[0].serial, "NEW1");
+  EXPECT_EQ((*flagged)[0].fields["model"], "X");
+  const std::int64_t before = writes();
+  poll({device("NEW1", {{"model", "X"}})}, t0_ + 1h, true, {.create_unknown = false});
+  EXPECT_EQ(writes(), before);
+  poll({}, t0_ + 2h, true, {.create_unknown = false});
+  EXPECT_EQ(*SourceStore(db()).flaggedCount("inv"), 0);
+}
+
+TEST_F(ReconcileStoreTest, DuplicateSerialsAreReportedAndNotMerged) {
+  auto a = device("DUP", {{"asset_tag", "A-1"}});
+  auto b = device("DUP", {{"asset_tag", "A-2"}});
+  b.origin = "record 2";
+  auto s = poll({a, b, device("OK1")}, t0_);
+  EXPECT_EQ(s.duplicates, 2u);
+  EXPECT_EQ(s.created, 1u);
+  ASSERT_EQ(s.duplicate_keys.size(), 1u);
+  EXPECT_EQ(s.duplicate_keys[0].key, "serial DUP");
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices WHERE serial = 'DUP'"), 0);
+}
+
+TEST_F(ReconcileStoreTest, ACompleteListingWithoutADeviceFreezesItsLastSeen) {
+  poll({device("S1"), device("S2")}, t0_);
+  poll({device("S1")}, t0_ + 1h, /*complete=*/false);
+  DeviceStore store(db());
+  auto s2 = store.get({DeviceRef::By::serial, 0, "S2"});
+  EXPECT_EQ((*store.sightings(s2->id))[0].last_seen, formatInstant(t0_ + 1h)) << "an incremental poll is no news";
+  auto s = poll({device("S1")}, t0_ + 2h);
+  EXPECT_EQ(s.left_listing, 1u);
+  EXPECT_EQ(s.listed, 1u);
+  poll({device("S1")}, t0_ + 3h);
+  EXPECT_EQ((*store.sightings(s2->id))[0].last_seen, formatInstant(t0_ + 1h));
+  EXPECT_EQ(store.get({DeviceRef::By::serial, 0, "S2"})->status, DeviceStatus::in_stock) << "nothing marked missing";
+}
+
+TEST_F(ReconcileStoreTest, MatchesAnExistingDeviceByMacAndAddsItsSerialAndSourceId) {
+  DeviceStore store(db());
+  DeviceDraft d = test::draft("", "CB-7");
+  d.macs = std::vector<std::string>{"aa:bb:cc:dd:ee:07"};
+  ASSERT_TRUE(store.create(d, "token:alice"));
+  auto o = device("SER7", {}, {"AABBCCDDEE07"});
+  o.source_id = "g-7";
+  auto s = poll({o}, t0_);
+  EXPECT_EQ(s.updated, 1u);
+  EXPECT_EQ(store.get({DeviceRef::By::asset_tag, 0, "CB-7"})->serial, "SER7");
+  // Next time the source id alone finds it, whatever the record's serial says.
+  o.fields["serial"] = "SER7-NEW";
+  s = poll({o}, t0_ + 1h);
+  EXPECT_EQ(s.updated, 1u);
+  EXPECT_EQ(store.get({DeviceRef::By::asset_tag, 0, "CB-7"})->serial, "SER7-NEW");
+}
+
+TEST_F(ReconcileStoreTest, AFailureInsideThePollsTransactionLeavesEverythingAsItWas) {
+  PollObservations p{.source = "inv", .managed = {device("S1")}, .next_state = "never", .poll_time = t0_};
+  api::Observation net;
+  net.kind = api::ObservationKind::network;
+  net.macs = {"aa:bb:cc:dd:ee:ff"};
+  p.network = {net};
+  ReconcileHooks failing{.presence = [](SQLite::Database&, const std::string&, const std::vector<api::Observation>&,
+                                         api::TimePoint) -> Status { return std::unexpected(Error::internal("disk full")); }};
+  auto r = ReconcileStore(db()).apply(p, failing);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM source_state"), 0);
+}
+
+TEST_F(ReconcileStoreTest, ALostDeviceThatChecksInIsReportedToTheSightingHook) {
+  poll({device("S1"), device("S2")}, t0_);
+  DeviceStore store(db());
+  auto lost = store.get({DeviceRef::By::serial, 0, "S1"});
+  ASSERT_TRUE(store.transition({DeviceRef::By::id, lost->id, ""}, DeviceStatus::lost, "left on bus", "token:alice"));
+  std::vector<std::int64_t> sighted;
+  ReconcileHooks hooks{.lost_sighting = [&](SQLite::Database&, std::int64_t id, DeviceStatus status, const std::string& source,
+                                            const reconcile::Record& r) -> Status {
+    EXPECT_EQ(status, DeviceStatus::lost);
+    EXPECT_EQ(source, "inv");
+    EXPECT_FALSE(r.last_sync.empty());
+    sighted.push_back(id);
+    return {};
+  }};
+  auto a = device("S1"), b = device("S2");
+  a.last_sync = b.last_sync = t0_ + 1h;
+  PollObservations p{.source = "inv", .managed = {a, b}, .next_state = "s", .poll_time = t0_ + 2h};
+  ASSERT_TRUE(ReconcileStore(db()).apply(p, hooks));
+  EXPECT_EQ(sighted, std::vector<std::int64_t>{lost->id});
+}
+
+TEST_F(ReconcileStoreTest, BadFieldValuesAreDroppedAndReported) {
+  auto s = poll({device("S1", {{"aue_date", "someday"}, {"model", "M"}})}, t0_);
+  EXPECT_EQ(s.created, 1u);
+  EXPECT_EQ(s.field_problems, 1u);
+  ASSERT_FALSE(s.problems.empty());
+  EXPECT_NE(s.problems[0].find("aue_date"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fk

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "store/database.hpp"
+
+namespace fk {
+
+// What a source kept from its last successful poll (source_state).
+struct SourceBookkeeping {
+  std::string state;             // the plugin's cursor; "" before the first success
+  std::string last_success_at;   // RFC 3339, "" = never
+  std::string last_full_sync_at;
+};
+
+// A device a source lists that the registry lacks, waiting for a person (source_unknown).
+struct FlaggedDevice {
+  std::string key;
+  std::string source_id;
+  std::string serial;
+  std::string asset_tag;
+  std::vector<std::string> macs;
+  nlohmann::json fields = nlohmann::json::object();
+  std::string origin;
+  std::string reason;
+  std::string first_seen;
+  std::string updated_at;
+};
+
+// Read side of the sources' bookkeeping; reconcile_store writes it inside each poll's transaction.
+class SourceStore {
+ public:
+  explicit SourceStore(Database& db) : db_(db) {}
+
+  Result<SourceBookkeeping> bookkeeping(const std::string& source);
+  // Oldest first; `limit` rows at most.
+  Result<std::vector<FlaggedDevice>> flagged(const std::string& source, int limit);
+  Result<std::int64_t> flaggedCount(const std::string& source);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace fk

@@ -1,0 +1,167 @@
+// csv_import: an inventory CSV (fleetkeep's own or Snipe-IT columns) as a source. See README.md.
+
+#include "csv_import.hpp"
+
+#include <sys/stat.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "api/config_keys.hpp"
+#include "core/device_csv.hpp"
+#include "core/values.hpp"
+
+namespace fk::csv_import {
+namespace {
+
+constexpr std::size_t kMaxReportedErrors = 20;
+
+// What the file was when it was last read in full: unchanged size and mtime skip the read, an
+// unchanged content hash skips the parse (a `touch` or a copy of the same file).
+struct Fingerprint {
+  std::int64_t mtime_ns = -1;
+  std::int64_t size = -1;
+  std::uint64_t hash = 0;
+
+  static Fingerprint fromState(const std::string& state) {
+    Fingerprint f;
+    auto j = nlohmann::json::parse(state, nullptr, false);
+    if (!j.is_object()) return f;
+    f.mtime_ns = j.value("mtime_ns", std::int64_t{-1});
+    f.size = j.value("size", std::int64_t{-1});
+    f.hash = std::stoull(j.value("hash", std::string("0")), nullptr, 16);
+    return f;
+  }
+  std::string toState() const {
+    std::ostringstream hex;
+    hex << std::hex << hash;
+    return nlohmann::json{{"mtime_ns", mtime_ns}, {"size", size}, {"hash", hex.str()}}.dump();
+  }
+};
+
+std::uint64_t fnv1a(std::string_view text) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+class CsvImportSource : public api::Source {
+ public:
+  explicit CsvImportSource(std::filesystem::path path) : path_(std::move(path)) {}
+
+  api::PollResult poll(api::PollContext& ctx, api::ObservationSink& sink) override {
+    const std::filesystem::path file = ctx.resolve(path_);
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0)
+      return api::PollResult::failure(api::FailureReason::io, "cannot read " + path_.string() + ": " +
+                                                                  std::strerror(errno));
+    if (!S_ISREG(st.st_mode))
+      return api::PollResult::failure(api::FailureReason::io, path_.string() + " is not a regular file");
+    const Fingerprint before = Fingerprint::fromState(ctx.state);
+    Fingerprint now;
+    now.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    now.size = static_cast<std::int64_t>(st.st_size);
+    if (!ctx.full_sync && now.mtime_ns == before.mtime_ns && now.size == before.size) {
+      return api::PollResult::success();  // nothing to read: the registry already has this file
+    }
+
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream text;
+    if (!(text << in.rdbuf()) && now.size > 0)
+      return api::PollResult::failure(api::FailureReason::io, "cannot read " + path_.string());
+    const std::string content = text.str();
+    now.hash = fnv1a(content);
+    ctx.next_state = now.toState();
+    if (!ctx.full_sync && now.hash == before.hash) return api::PollResult::success();
+    if (ctx.cancelled()) return api::PollResult::failure(api::FailureReason::cancelled, "cancelled");
+
+    ParsedImport parsed = parseDeviceCsv(content);
+    if (!parsed.errors.empty()) return refused(parsed.errors);
+    const auto mtime = api::TimePoint(std::chrono::duration_cast<api::Clock::duration>(
+        std::chrono::nanoseconds(now.mtime_ns)));
+    for (const ImportRow& row : parsed.rows) sink.observe(toObservation(row, mtime));
+    ctx.log.info("read " + std::to_string(parsed.rows.size()) + " rows from " + path_.string());
+    return api::PollResult::success(/*complete_listing=*/true);
+  }
+
+ private:
+  // The whole file or nothing, like the import endpoint: a half-applied inventory is worse than a late one.
+  api::PollResult refused(const std::vector<FieldError>& errors) const {
+    std::string message = path_.string() + ": " + std::to_string(errors.size()) + " problem(s), nothing applied:";
+    for (std::size_t i = 0; i < errors.size() && i < kMaxReportedErrors; ++i) {
+      const FieldError& e = errors[i];
+      message += " line " + std::to_string(e.line) + (e.field.empty() ? "" : " (" + e.field + ")") + ": " + e.message +
+                 (i + 1 < errors.size() ? ";" : "");
+    }
+    if (errors.size() > kMaxReportedErrors) message += " ...";
+    return api::PollResult::failure(api::FailureReason::bad_response, message);
+  }
+
+  std::filesystem::path path_;
+};
+
+}  // namespace
+
+api::Observation toObservation(const ImportRow& row, api::TimePoint file_time) {
+  const DeviceDraft& d = row.draft;
+  api::Observation o;
+  o.origin = "line " + std::to_string(row.line);
+  o.observed_at = file_time;
+  auto text = [&](const char* field, const std::optional<std::string>& v) {
+    if (v && !v->empty()) o.fields[field] = *v;
+  };
+  text("asset_tag", d.asset_tag);
+  text("serial", d.serial);
+  if (d.kind) o.fields["kind"] = std::string(toString(*d.kind));
+  text("manufacturer", d.manufacturer);
+  text("model", d.model);
+  text("purchase_date", d.purchase_date);
+  if (d.purchase_price_cents && *d.purchase_price_cents) o.fields["purchase_price"] = formatMoney(**d.purchase_price_cents);
+  text("vendor", d.vendor);
+  text("po_number", d.po_number);
+  text("funding_source", d.funding_source);
+  text("warranty_end", d.warranty_end);
+  text("aue_date", d.aue_date);
+  text("location", d.location);
+  text("org_unit", d.org_unit);
+  if (d.loaner) o.fields["loaner"] = *d.loaner ? "true" : "false";
+  if (d.status) o.fields["status"] = std::string(toString(*d.status));
+  text("notes", d.notes);
+  if (d.macs) o.macs = *d.macs;
+  return o;
+}
+
+namespace {
+
+class Factory : public api::SourceFactory {
+ public:
+  std::string name() const override { return "csv_import"; }
+
+  std::vector<api::ConfigIssue> validate(const YAML::Node& entry) const override {
+    api::ConfigKeys keys(entry);
+    keys.requiredString("path");
+    return keys.finish();
+  }
+
+  std::unique_ptr<api::Source> create(const api::SourceSpec& spec) const override {
+    api::ConfigKeys keys(spec.node);
+    return std::make_unique<CsvImportSource>(keys.requiredString("path").value_or(""));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<api::SourceFactory> makeFactory() { return std::make_unique<Factory>(); }
+
+}  // namespace fk::csv_import
+
+// The name daemon/sources/builtin.cpp lists.
+namespace fk::plugins {
+std::unique_ptr<api::SourceFactory> makeCsvImportFactory() { return csv_import::makeFactory(); }
+}  // namespace fk::plugins
