@@ -57,7 +57,13 @@ fk_build() {
   local dir="$1"
   shift
   # Explicit returns: callers use fk_build in `if`, where set -e does not apply.
-  cmake -S "$FK_ROOT" -B "$dir" "$@" || return 1
+  local launcher=()
+  # ccache, when present, makes the second (sanitizer) pass and repeated runs much cheaper.
+  if command -v ccache >/dev/null; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$FK_ROOT}"
+  fi
+  cmake -S "$FK_ROOT" -B "$dir" "${launcher[@]}" "$@" || return 1
   local targets=()
   if [[ -n ${FK_TARGETS:-} ]]; then
     read -r -a targets <<<"$FK_TARGETS"

@@ -322,7 +322,7 @@ Plan buildPlan(std::span<const PlanDevice> devices, const PlanningRules& rules, 
 nlohmann::json repairAdviceJson(const RepairAdvice& a) {
   return {{"advice", a.replace ? "replace" : "repair"},
           {"reasons", a.reasons},
-          {"message", a.message},
+          {"summary", a.message},
           {"repair_cost", formatMoney(a.repair_cost_cents)},
           {"replacement_cost",
            a.replacement.cents ? nlohmann::json(formatMoney(*a.replacement.cents)) : nlohmann::json()}};

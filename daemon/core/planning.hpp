@@ -178,7 +178,7 @@ struct RepairAdvice {
   std::int64_t repair_cost_cents = 0;  // this order plus earlier ones
   ReplacementCost replacement;
 };
-// {"advice": "repair"|"replace", "reasons": [...], "message", "repair_cost", "replacement_cost"}.
+// {"advice": "repair"|"replace", "reasons": [...], "summary" (the message), "repair_cost", "replacement_cost"}.
 nlohmann::json repairAdviceJson(const RepairAdvice& advice);
 RepairAdvice adviseRepair(const PlanDevice& device, const PlanningRules& rules,
                           std::chrono::year_month_day today, std::int64_t order_cost_cents,

@@ -421,7 +421,7 @@ TEST(Planning, AdviceAsJson) {
   EXPECT_EQ(j["reasons"], nlohmann::json::array({"repair_cost"}));
   EXPECT_EQ(j["repair_cost"], "144.50");
   EXPECT_EQ(j["replacement_cost"], "289.00");
-  EXPECT_TRUE(j["message"].get<std::string>().starts_with("replace: "));
+  EXPECT_TRUE(j["summary"].get<std::string>().starts_with("replace: "));
   PlanDevice unknown = device(2, DeviceKind::laptop);
   j = repairAdviceJson(adviseRepair(unknown, rules(), kToday, 100, 0));
   EXPECT_EQ(j["advice"], "repair");

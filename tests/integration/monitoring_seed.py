@@ -32,6 +32,11 @@ ARP_TABLE = ("IP address       HW type     Flags       HW address            Mas
 SOURCES = [
     ("inventory", "  - {name: inventory, plugin: csv_import, interval: 1m, path: source-inventory.csv}\n"),
     ("lan", "  - {name: lan, plugin: network_neighbors, interval: 1m, path: arp}\n"),
+    # A management source whose endpoints are a closed loopback port: its polls fail, which is what
+    # brings fleetkeep_source_poll_errors_total and fleetkeep_devices_stale_sync{source} into view.
+    ("mdm", "  - {name: mdm, plugin: intune, interval: 1m, tenant_id: district.example, client_id: fk-test,\n"
+            "     client_secret_file: mdm.secret, graph_base_url: \"http://127.0.0.1:9\",\n"
+            "     token_url: \"http://127.0.0.1:9/token\"}\n"),
 ]
 SOURCE_INVENTORY = ("asset_tag,serial,kind,model,status\n"
                     "SRC-1,SRCSERIAL1,chromebook,HP Chromebook 11 G9 EE,deployed\n")
@@ -47,6 +52,8 @@ def make_daemon(addcleanup):
         f.write(SOURCE_INVENTORY)
     with open(os.path.join(d.dir, "arp"), "w", encoding="utf-8") as f:
         f.write(ARP_TABLE)
+    with open(os.path.join(d.dir, "mdm.secret"), "w", encoding="utf-8") as f:
+        f.write("not-a-real-secret\n")
     accepted = []
     for name, entry in SOURCES:
         d.write_config(CATALOG + "sources:\n" + "".join(e for _, e in accepted) + entry)

@@ -342,6 +342,10 @@ class Planning(SharedDaemonTestCase):
         # 160.00 of parts reaches half of 289.00, and CB-1003 is due this year for the same reason.
         self.assertEqual(order["advice"]["advice"], "replace")
         self.assertEqual(order["advice"]["reasons"], ["repair_cost", "due"])
+        self.assertEqual((order["advice"]["repair_cost"], order["advice"]["replacement_cost"]), ("160.00", "289.00"))
+        # `fleetkeep repair show` prints the advice's summary line.
+        out = self.run_cli("repair", "show", str(self.work_order)).stdout
+        self.assertRegex(out, r"advice\s*:?\s+replace: repair cost 160\.00")
 
         advice = self.d.get("/api/v1/work-orders/%d" % self.cheap_order).json()["advice"]
         aue_days = (datetime.date.fromisoformat(day("2028-06-01")) - TODAY).days

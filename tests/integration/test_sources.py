@@ -1,12 +1,14 @@
 """Sources end to end: the real fleetkeepd polling a csv_import source, reconciling, reporting and reloading."""
 
+import json
 import os
 import re
 import signal
+import subprocess
 import time
 import unittest
 
-from fleetkeepd import Daemon, DaemonTestCase
+from fleetkeepd import Daemon, DaemonTestCase, cli_path
 
 POLL_WAIT = 20.0
 
@@ -180,6 +182,34 @@ class CsvSource(SourcesTestCase):
         self.assertEqual(self.d.all_devices(), [])
         self.assertEqual(s["flagged_count"], 3)
         self.assertEqual(sorted(f["serial"] for f in s["flagged_devices"]), ["5CD1001AAA", "5CD1002AAA", "PF3AB201"])
+
+
+class Cli(SourcesTestCase):
+    def cli(self, *args, expect=0):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FLEETKEEP_")}
+        env["FLEETKEEP_SERVER"] = "http://127.0.0.1:%d" % self.d.port
+        env["FLEETKEEP_TOKEN"] = self.d.token
+        r = subprocess.run([cli_path(), *args], capture_output=True, text=True, env=env, timeout=30)
+        self.assertEqual(r.returncode, expect, "fleetkeep %s\n%s%s" % (" ".join(args), r.stdout, r.stderr))
+        return r
+
+    def test_sources_table_show_json_and_poll(self):
+        self.start_with()
+        self.wait_polled()
+        table = self.cli("sources").stdout.splitlines()
+        self.assertEqual(table[0].split()[:5], ["NAME", "PLUGIN", "EVERY", "LAST", "POLL"])
+        self.assertEqual(table[1].split()[:3], ["inventory", "csv_import", "1h"])
+        self.assertIn(" ok ", table[1])
+        listed = json.loads(self.cli("--json", "sources").stdout)
+        self.assertEqual(listed["items"][0]["listed"], 3)
+        self.assertIn("plugin", self.cli("sources", "show", "inventory").stdout)
+
+        polls = self.source()["polls"]
+        self.assertIn("polling inventory now", self.cli("sources", "poll", "inventory").stdout)
+        self.wait_polled(after=polls)
+        r = self.cli("sources", "poll", "nope", expect=1)
+        self.assertIn("no source named", r.stderr)
+        self.cli("sources", "poll", expect=2)
 
 
 class Reload(SourcesTestCase):
