@@ -33,13 +33,14 @@ using Clock = std::chrono::steady_clock;
 
 std::string mac(std::size_t i) {
   char buf[18];
-  std::snprintf(buf, sizeof buf, "02:00:%02zx:%02zx:%02zx:%02zx", (i >> 24) & 0xff, (i >> 16) & 0xff, (i >> 8) & 0xff,
-                i & 0xff);
+  std::snprintf(buf, sizeof buf, "02:00:%02zx:%02zx:%02zx:%02zx", (i >> 24) & 0xff, (i >> 16) & 0xff,
+                (i >> 8) & 0xff, i & 0xff);
   return buf;
 }
 
 std::vector<fk::api::Observation> fleet(std::size_t n, std::size_t changed_every) {
-  static const char* kModels[] = {"HP Chromebook 11 G9 EE", "Lenovo 300e Chromebook Gen 3", "Acer Chromebook Spin 511"};
+  static const char* kModels[] = {"HP Chromebook 11 G9 EE", "Lenovo 300e Chromebook Gen 3",
+                                  "Acer Chromebook Spin 511"};
   static const char* kSchools[] = {"Maple Elementary", "Oak Middle", "Cedar High", "Birch Elementary"};
   const auto synced = fk::api::Clock::from_time_t(1'795'000'000);
   std::vector<fk::api::Observation> out;
@@ -53,7 +54,8 @@ std::vector<fk::api::Observation> fleet(std::size_t n, std::size_t changed_every
     o.fields["org_unit"] = std::string("/Students/") + kSchools[i % 4];
     o.fields["aue_date"] = "2030-06-01";
     const bool changed = changed_every && i % changed_every == 0;
-    o.fields["location"] = std::string(kSchools[i % 4]) + (changed ? " / Library" : " / Cart " + std::to_string(i % 12 + 1));
+    o.fields["location"] =
+        std::string(kSchools[i % 4]) + (changed ? " / Library" : " / Cart " + std::to_string(i % 12 + 1));
     o.macs = {mac(i)};
     o.extra["os_version"] = "120.0.6099.235";
     o.extra["user"] = "student" + std::to_string(i) + "@example.org";
@@ -103,7 +105,8 @@ fk::ReconcileSummary poll(fk::Database& db, std::vector<fk::api::Observation> se
 }
 
 std::int64_t count(fk::Database& db, const char* sql) {
-  return *db.with([&](SQLite::Database& c) -> fk::Result<std::int64_t> { return c.execAndGet(sql).getInt64(); });
+  return *db.with(
+      [&](SQLite::Database& c) -> fk::Result<std::int64_t> { return c.execAndGet(sql).getInt64(); });
 }
 
 // The same rows the first sync stores, as the sqlite3 shell would take them from a CSV file.
@@ -113,9 +116,9 @@ Took sqliteBaseline(const fs::path& dir, const std::vector<fk::api::Observation>
     std::ofstream out(csv);
     out << "source_id,serial,model,org_unit,aue_date,location,mac,os_version,user\n";
     for (const auto& o : seen)
-      out << o.source_id << ',' << o.fields.at("serial") << ',' << o.fields.at("model") << ',' << o.fields.at("org_unit")
-          << ',' << o.fields.at("aue_date") << ",\"" << o.fields.at("location") << "\"," << o.macs[0] << ','
-          << o.extra.at("os_version") << ',' << o.extra.at("user") << '\n';
+      out << o.source_id << ',' << o.fields.at("serial") << ',' << o.fields.at("model") << ','
+          << o.fields.at("org_unit") << ',' << o.fields.at("aue_date") << ",\"" << o.fields.at("location")
+          << "\"," << o.macs[0] << ',' << o.extra.at("os_version") << ',' << o.extra.at("user") << '\n';
   }
   const fs::path db = dir / "baseline.db";
   const std::string script = ".mode csv\n.import " + csv.string() + " devices\n";
@@ -148,7 +151,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  const fs::path dir = keep.empty() ? fs::temp_directory_path() / ("reconcile_bench." + std::to_string(::getpid())) : fs::path(keep);
+  const fs::path dir = keep.empty()
+                           ? fs::temp_directory_path() / ("reconcile_bench." + std::to_string(::getpid()))
+                           : fs::path(keep);
   fs::create_directories(dir);
   auto opened = fk::Database::open(dir / "fleetkeep.db");
   if (!opened) {
@@ -177,9 +182,12 @@ int main(int argc, char** argv) {
   std::printf("reconcile %zu devices (one source, one transaction per poll)      wall s    cpu s\n", n);
   std::printf("  first sync: all created (%lld events)                  %8.2f %8.2f\n",
               static_cast<long long>(events), first.wall, first.cpu);
-  std::printf("  unchanged re-sync: no registry rows written               %8.2f %8.2f\n", again.wall, again.cpu);
-  std::printf("  re-sync, 1%% changed (%zu updated)                      %8.2f %8.2f\n", changed, some.wall, some.cpu);
-  std::printf("  baseline: sqlite3 .import of the same rows               %8.2f %8.2f\n", baseline.wall, baseline.cpu);
+  std::printf("  unchanged re-sync: no registry rows written               %8.2f %8.2f\n", again.wall,
+              again.cpu);
+  std::printf("  re-sync, 1%% changed (%zu updated)                      %8.2f %8.2f\n", changed, some.wall,
+              some.cpu);
+  std::printf("  baseline: sqlite3 .import of the same rows               %8.2f %8.2f\n", baseline.wall,
+              baseline.cpu);
   std::printf("  ratio first sync / sqlite3 (cpu):  %.1f\n", first.cpu / baseline.cpu);
   std::printf("  ratio unchanged re-sync / sqlite3 (cpu):  %.1f\n", again.cpu / baseline.cpu);
   if (keep.empty()) fs::remove_all(dir);

@@ -34,7 +34,9 @@ std::string resultText(const json& s) {
   return "failed (" + displayValue(s.value("last_reason", json())) + ")";
 }
 
-std::string sourcePath(const std::string& name) { return "/api/v1/sources/" + encodeComponent(name); }
+std::string sourcePath(const std::string& name) {
+  return "/api/v1/sources/" + encodeComponent(name);
+}
 
 int sourceList(Api& api, const GlobalOptions& global) {
   auto body = api.get("/api/v1/sources");
@@ -53,8 +55,9 @@ int sourceList(Api& api, const GlobalOptions& global) {
   for (const json& s : items) {
     table.add({displayValue(s.value("name", json())), displayValue(s.value("plugin", json())),
                durationText(s.value("interval_seconds", json())), displayValue(s.value("last_end", json())),
-               resultText(s), displayValue(s.value("listed", json())), displayValue(s.value("observed", json())),
-               displayValue(s.value("skipped", json())), displayValue(s.value("next_poll", json())),
+               resultText(s), displayValue(s.value("listed", json())),
+               displayValue(s.value("observed", json())), displayValue(s.value("skipped", json())),
+               displayValue(s.value("next_poll", json())),
                s.value("backoff_seconds", 0) > 0 ? durationText(s["backoff_seconds"]) : "-"});
   }
   table.print(std::cout);
@@ -76,13 +79,14 @@ int sourceShow(Api& api, const GlobalOptions& global, const std::string& name) {
   for (const auto& [key, value] : s->items()) {
     if (key == "flagged_devices" || key == "problems" || key == "duplicate_keys") continue;
     lines.emplace_back(key, key.ends_with("_seconds") && value.is_number_integer() ? durationText(value)
-                                                                                      : displayValue(value));
+                                                                                   : displayValue(value));
   }
   printKeyValues(std::cout, lines);
   for (const json& d : s->value("duplicate_keys", json::array()))
-    std::cout << "duplicate: " << displayValue(d.value("key", json())) << " on " << displayValue(d.value("origins", json()))
-              << '\n';
-  for (const json& p : s->value("problems", json::array())) std::cout << "problem: " << displayValue(p) << '\n';
+    std::cout << "duplicate: " << displayValue(d.value("key", json())) << " on "
+              << displayValue(d.value("origins", json())) << '\n';
+  for (const json& p : s->value("problems", json::array()))
+    std::cout << "problem: " << displayValue(p) << '\n';
   const json& flagged = (*s)["flagged_devices"];
   if (!flagged.empty()) {
     std::cout << '\n';

@@ -16,6 +16,8 @@
 /// }
 /// @endcode
 
+#include <yaml-cpp/yaml.h>
+
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
@@ -24,8 +26,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "api/source.hpp"
 
@@ -135,7 +135,8 @@ class ConfigKeys {
   }
 
   /// One of `choices`; `fallback` when absent.
-  std::optional<std::string> optionalChoice(std::string_view key, std::initializer_list<std::string_view> choices,
+  std::optional<std::string> optionalChoice(std::string_view key,
+                                            std::initializer_list<std::string_view> choices,
                                             std::string fallback) {
     auto node = find(key);
     if (!node) return fallback;

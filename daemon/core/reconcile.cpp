@@ -58,7 +58,8 @@ Match match(const Index& index, const Record& r) {
   const std::string& tag = fieldOr(r, "asset_tag");
   if (auto id = lookup(index.by_tag, tag)) {
     if (serialAgrees(index, *id, serial)) return {Match::By::asset_tag, *id, {}};
-    return {Match::By::none, 0, "asset tag " + tag + " is " + deviceName(index, *id) + ", not serial " + serial};
+    return {Match::By::none, 0,
+            "asset tag " + tag + " is " + deviceName(index, *id) + ", not serial " + serial};
   }
   std::optional<std::int64_t> by_mac;
   for (const std::string& mac : r.macs) {
@@ -93,7 +94,8 @@ Plan plan(const Index& index, const std::vector<Record>& records, const Policy& 
       }
       found.push_back(std::move(d));
     }
-    std::sort(found.begin(), found.end(), [](const Duplicate& a, const Duplicate& b) { return a.key < b.key; });
+    std::sort(found.begin(), found.end(),
+              [](const Duplicate& a, const Duplicate& b) { return a.key < b.key; });
     for (auto& d : found) out.duplicates.push_back(std::move(d));
   };
   findRepeats("source id", [](const Record& r) -> std::string_view { return r.source_id; });
@@ -121,7 +123,8 @@ Plan plan(const Index& index, const std::vector<Record>& records, const Policy& 
         step.action = Action::create;
       } else {
         step.action = Action::flag;
-        step.message = identifiable ? "unknown device (on_unknown: flag)" : "no serial or asset tag to create it by";
+        step.message =
+            identifiable ? "unknown device (on_unknown: flag)" : "no serial or asset tag to create it by";
       }
       continue;
     }
@@ -141,7 +144,8 @@ Plan plan(const Index& index, const std::vector<Record>& records, const Policy& 
 }
 
 Decision decide(const Device& device, const Record& r, const Asserted& prior, const History& history,
-                const Index& index, const Policy& policy, const std::string& actor, const std::string& poll_time) {
+                const Index& index, const Policy& policy, const std::string& actor,
+                const std::string& poll_time) {
   Decision out;
   const std::string& fresh_since = r.observed_at.empty() ? poll_time : r.observed_at;
   auto assertion = [&](const std::string& field, const std::string& value) {
@@ -171,9 +175,12 @@ Decision decide(const Device& device, const Record& r, const Asserted& prior, co
       out.kept.push_back({field, current, value, *by});
       continue;
     }
-    if ((field == "serial" && taken(index.by_serial, value)) || (field == "asset_tag" && taken(index.by_tag, value))) {
-      out.refused.push_back({0, field, "\"" + value + "\" belongs to device " +
-                                           std::to_string((field == "serial" ? index.by_serial : index.by_tag).at(value))});
+    if ((field == "serial" && taken(index.by_serial, value)) ||
+        (field == "asset_tag" && taken(index.by_tag, value))) {
+      out.refused.push_back(
+          {0, field,
+           "\"" + value + "\" belongs to device " +
+               std::to_string((field == "serial" ? index.by_serial : index.by_tag).at(value))});
       continue;
     }
     changes.emplace(field, value);

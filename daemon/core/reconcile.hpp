@@ -26,11 +26,11 @@ struct Record {
   std::map<std::string, std::string> fields;  // non-empty values of assertable fields (and "status")
   std::vector<std::string> macs;              // normalised, sorted, unique
   std::map<std::string, std::string> extra;
-  std::string last_sync;                      // RFC 3339, "" = unknown
-  std::string observed_at;                    // RFC 3339, "" = the poll's time
+  std::string last_sync;    // RFC 3339, "" = unknown
+  std::string observed_at;  // RFC 3339, "" = the poll's time
   // Of everything the source said (not origin): the same hash as last poll means nothing new.
   std::uint64_t hash = 0;
-  std::vector<FieldError> problems;           // field and why it was dropped
+  std::vector<FieldError> problems;  // field and why it was dropped
 };
 Record readObservation(const api::Observation& o);
 
@@ -64,7 +64,7 @@ struct Index {
   std::unordered_map<std::string, std::int64_t> by_tag;
   std::unordered_map<std::string, std::vector<std::int64_t>> by_mac;
   std::unordered_map<std::string, std::int64_t> by_source_id;  // this source's ids
-  std::unordered_map<std::int64_t, SeenRow> seen;                // this source's rows, by device
+  std::unordered_map<std::int64_t, SeenRow> seen;              // this source's rows, by device
 };
 
 struct Match {
@@ -147,7 +147,8 @@ struct Decision {
 // `since`: kept from `prior` while the value is unchanged, else the record's observed_at, else
 // `poll_time`), or overwrite_manual says the source always wins. MACs are only ever added.
 Decision decide(const Device& device, const Record& record, const Asserted& prior, const History& history,
-                const Index& index, const Policy& policy, const std::string& actor, const std::string& poll_time);
+                const Index& index, const Policy& policy, const std::string& actor,
+                const std::string& poll_time);
 
 // What a newly created device's source asserted, for its first device_seen row.
 Asserted assertedAtCreation(const Record& record, const std::string& poll_time);

@@ -17,12 +17,12 @@ struct FieldSpec {
 };
 
 constexpr FieldSpec kFields[] = {
-    {"asset_tag", Type::identifier},  {"serial", Type::identifier},     {"kind", Type::kind},
-    {"manufacturer", Type::text},     {"model", Type::text},            {"purchase_date", Type::date},
-    {"purchase_price", Type::money},  {"vendor", Type::text},           {"po_number", Type::text},
-    {"funding_source", Type::text},   {"warranty_end", Type::date},     {"aue_date", Type::date},
-    {"location", Type::text},         {"org_unit", Type::text},         {"loaner", Type::flag},
-    {"notes", Type::text},            {"status", Type::status},
+    {"asset_tag", Type::identifier}, {"serial", Type::identifier}, {"kind", Type::kind},
+    {"manufacturer", Type::text},    {"model", Type::text},        {"purchase_date", Type::date},
+    {"purchase_price", Type::money}, {"vendor", Type::text},       {"po_number", Type::text},
+    {"funding_source", Type::text},  {"warranty_end", Type::date}, {"aue_date", Type::date},
+    {"location", Type::text},        {"org_unit", Type::text},     {"loaner", Type::flag},
+    {"notes", Type::text},           {"status", Type::status},
 };
 
 const FieldSpec* specOf(std::string_view name) {
@@ -185,23 +185,40 @@ std::string fieldText(const Device& d, std::string_view field) {
 DeviceDraft draftOf(const std::map<std::string, std::string>& fields) {
   DeviceDraft d;
   for (const auto& [name, v] : fields) {
-    if (name == "asset_tag") d.asset_tag = v;
-    else if (name == "serial") d.serial = v;
-    else if (name == "kind") d.kind = parseKind(v);
-    else if (name == "manufacturer") d.manufacturer = v;
-    else if (name == "model") d.model = v;
-    else if (name == "purchase_date") d.purchase_date = v;
-    else if (name == "purchase_price") d.purchase_price_cents = std::optional<std::int64_t>(parseMoney(v));
-    else if (name == "vendor") d.vendor = v;
-    else if (name == "po_number") d.po_number = v;
-    else if (name == "funding_source") d.funding_source = v;
-    else if (name == "warranty_end") d.warranty_end = v;
-    else if (name == "aue_date") d.aue_date = v;
-    else if (name == "location") d.location = v;
-    else if (name == "org_unit") d.org_unit = v;
-    else if (name == "loaner") d.loaner = v == "true";
-    else if (name == "notes") d.notes = v;
-    else if (name == "status") d.status = parseStatus(v);
+    if (name == "asset_tag")
+      d.asset_tag = v;
+    else if (name == "serial")
+      d.serial = v;
+    else if (name == "kind")
+      d.kind = parseKind(v);
+    else if (name == "manufacturer")
+      d.manufacturer = v;
+    else if (name == "model")
+      d.model = v;
+    else if (name == "purchase_date")
+      d.purchase_date = v;
+    else if (name == "purchase_price")
+      d.purchase_price_cents = std::optional<std::int64_t>(parseMoney(v));
+    else if (name == "vendor")
+      d.vendor = v;
+    else if (name == "po_number")
+      d.po_number = v;
+    else if (name == "funding_source")
+      d.funding_source = v;
+    else if (name == "warranty_end")
+      d.warranty_end = v;
+    else if (name == "aue_date")
+      d.aue_date = v;
+    else if (name == "location")
+      d.location = v;
+    else if (name == "org_unit")
+      d.org_unit = v;
+    else if (name == "loaner")
+      d.loaner = v == "true";
+    else if (name == "notes")
+      d.notes = v;
+    else if (name == "status")
+      d.status = parseStatus(v);
   }
   return d;
 }

@@ -89,12 +89,10 @@ TEST(Match, TagOfAnotherSerialIsAConflictAndSharedMacMatchesNothing) {
 
 TEST(Plan, CreatesFlagsAndSetsDuplicatesAside) {
   const Index idx = sampleIndex();
-  std::vector<Record> records{readObservation(obs({{"serial", "NEW1"}})),
-                              readObservation(obs({{"serial", "DUP"}})),
-                              readObservation(obs({{"serial", "DUP"}})),
-                              readObservation(obs({}, {"11:22:33:44:55:66"})),
-                              readObservation(obs({{"serial", "SER1"}})),
-                              readObservation(obs({}, {"aa:bb:cc:00:00:01"}))};
+  std::vector<Record> records{
+      readObservation(obs({{"serial", "NEW1"}})), readObservation(obs({{"serial", "DUP"}})),
+      readObservation(obs({{"serial", "DUP"}})),  readObservation(obs({}, {"11:22:33:44:55:66"})),
+      readObservation(obs({{"serial", "SER1"}})), readObservation(obs({}, {"aa:bb:cc:00:00:01"}))};
   records[2].origin = "line 4";
   Plan p = plan(idx, records, Policy{});
   EXPECT_EQ(p.steps[0].action, Action::create);

@@ -16,7 +16,9 @@ json instant(const std::optional<std::chrono::system_clock::time_point>& t) {
   return t ? json(formatInstant(*t)) : json(nullptr);
 }
 
-json textOrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+json textOrNull(const std::string& s) {
+  return s.empty() ? json(nullptr) : json(s);
+}
 
 json sourceToJson(const SourceStatus& s) {
   const SourcePollSummary& p = s.summary;
@@ -26,7 +28,8 @@ json sourceToJson(const SourceStatus& s) {
       {"name", s.name},
       {"plugin", s.plugin},
       {"interval_seconds", s.interval.count()},
-      {"full_sync_interval_seconds", s.full_sync_interval ? json(s.full_sync_interval->count()) : json(nullptr)},
+      {"full_sync_interval_seconds",
+       s.full_sync_interval ? json(s.full_sync_interval->count()) : json(nullptr)},
       {"timeout_seconds", s.timeout.count()},
       {"on_unknown", s.on_unknown},
       {"overwrite_manual", s.overwrite_manual},
@@ -62,13 +65,21 @@ json sourceToJson(const SourceStatus& s) {
 }
 
 json flaggedToJson(const FlaggedDevice& f) {
-  return {{"key", f.key},           {"source_id", textOrNull(f.source_id)}, {"serial", textOrNull(f.serial)},
-          {"asset_tag", textOrNull(f.asset_tag)}, {"macs", f.macs},       {"fields", f.fields},
-          {"origin", textOrNull(f.origin)},       {"reason", f.reason},   {"first_seen", f.first_seen},
+  return {{"key", f.key},
+          {"source_id", textOrNull(f.source_id)},
+          {"serial", textOrNull(f.serial)},
+          {"asset_tag", textOrNull(f.asset_tag)},
+          {"macs", f.macs},
+          {"fields", f.fields},
+          {"origin", textOrNull(f.origin)},
+          {"reason", f.reason},
+          {"first_seen", f.first_seen},
           {"updated_at", f.updated_at}};
 }
 
-Error unknownSource(const std::string& name) { return Error::notFound("no source named \"" + name + "\""); }
+Error unknownSource(const std::string& name) {
+  return Error::notFound("no source named \"" + name + "\"");
+}
 
 Response listSources(ApiContext& ctx, Request&) {
   json items = json::array();
@@ -91,7 +102,8 @@ Response getSource(ApiContext& ctx, Request& req) {
       limit = 0;
     }
     if (limit < 1 || limit > kMaxFlagged)
-      return errorResponse(Error::invalid("limit", "limit must be between 1 and " + std::to_string(kMaxFlagged)));
+      return errorResponse(
+          Error::invalid("limit", "limit must be between 1 and " + std::to_string(kMaxFlagged)));
   }
   SourceStore store(ctx.db);
   auto flagged = store.flagged(name, limit);
@@ -113,8 +125,8 @@ Response pollSource(ApiContext& ctx, Request& req) {
     case SourceControl::PollRequest::started:
       return jsonResponse(202, {{"source", name}, {"status", "started"}});
     case SourceControl::PollRequest::already_running:
-      return errorResponse(Error::conflict("source \"" + name + "\" is polling now; try again when it is done",
-                                           {{"source", name}}));
+      return errorResponse(Error::conflict(
+          "source \"" + name + "\" is polling now; try again when it is done", {{"source", name}}));
     case SourceControl::PollRequest::unknown: break;
   }
   return errorResponse(unknownSource(name));

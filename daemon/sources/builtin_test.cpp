@@ -45,17 +45,19 @@ TEST(Builtin, CheckConfigReportsUnknownPluginsAndPluginKeysWithPositions) {
                      "    overwrite_manual: false\n"
                      "    path: inventory.csv\n"),
             std::vector<std::string>{});
-  const auto found = problems("sources:\n"
-                              "  - name: inventory\n"
-                              "    plugin: csv_import\n"
-                              "    paht: inventory.csv\n"
-                              "    overwrite_manual: maybe\n"
-                              "  - {name: lan, plugin: network_neighbours}\n");
+  const auto found = problems(
+      "sources:\n"
+      "  - name: inventory\n"
+      "    plugin: csv_import\n"
+      "    paht: inventory.csv\n"
+      "    overwrite_manual: maybe\n"
+      "  - {name: lan, plugin: network_neighbours}\n");
   ASSERT_EQ(found.size(), 4u);
   EXPECT_EQ(found[0], "F:5:23: sources[0].overwrite_manual: \"maybe\" is not one of true, false");
   EXPECT_EQ(found[1], "F:2:5: sources[0]: missing required key \"path\"");
   EXPECT_EQ(found[2], "F:4:5: sources[0].paht: unknown key \"paht\"");
-  EXPECT_TRUE(found[3].starts_with("F:6:25: sources[1].plugin: unknown plugin \"network_neighbours\" (known: csv_import, "))
+  EXPECT_TRUE(found[3].starts_with(
+      "F:6:25: sources[1].plugin: unknown plugin \"network_neighbours\" (known: csv_import, "))
       << found[3];
 }
 
@@ -97,7 +99,8 @@ TEST(ConfigKeys, TypedReadsReportPositionedIssues) {
 TEST(ConfigKeys, DurationsMatchTheCoreSyntax) {
   EXPECT_EQ(api::parseConfigDuration("30s"), std::chrono::seconds(30));
   EXPECT_EQ(api::parseConfigDuration("1d2h"), std::chrono::seconds(93600));
-  for (const char* bad : {"", "0s", "5", "h", "1x", "-1s", "1h 30m"}) EXPECT_FALSE(api::parseConfigDuration(bad)) << bad;
+  for (const char* bad : {"", "0s", "5", "h", "1x", "-1s", "1h 30m"})
+    EXPECT_FALSE(api::parseConfigDuration(bad)) << bad;
 }
 
 }  // namespace

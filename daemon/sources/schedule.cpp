@@ -6,12 +6,14 @@ namespace fk {
 
 Schedule::seconds Schedule::jittered(seconds base, double random01) {
   const double factor = 1.0 + kJitter * (2.0 * std::clamp(random01, 0.0, 1.0) - 1.0);
-  return seconds(std::max<std::int64_t>(1, static_cast<std::int64_t>(static_cast<double>(base.count()) * factor)));
+  return seconds(
+      std::max<std::int64_t>(1, static_cast<std::int64_t>(static_cast<double>(base.count()) * factor)));
 }
 
 Schedule::TimePoint Schedule::first(TimePoint now, double random01) const {
   const auto spread = std::min<std::int64_t>(settings_.interval.count() / 10, 5);
-  return now + seconds(static_cast<std::int64_t>(static_cast<double>(spread) * std::clamp(random01, 0.0, 1.0)));
+  return now +
+         seconds(static_cast<std::int64_t>(static_cast<double>(spread) * std::clamp(random01, 0.0, 1.0)));
 }
 
 Schedule::TimePoint Schedule::afterSuccess(TimePoint start, TimePoint end, double random01) {
@@ -21,7 +23,8 @@ Schedule::TimePoint Schedule::afterSuccess(TimePoint start, TimePoint end, doubl
   return std::max(start + jittered(settings_.interval, random01), end);
 }
 
-Schedule::TimePoint Schedule::afterFailure(TimePoint end, std::optional<seconds> retry_after, double random01) {
+Schedule::TimePoint Schedule::afterFailure(TimePoint end, std::optional<seconds> retry_after,
+                                           double random01) {
   ++failures_;
   const seconds interval = settings_.interval;
   const seconds cap = std::max(interval, std::min(interval * (1 << kMaxDoublings), kMaxBackoff));

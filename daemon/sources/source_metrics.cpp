@@ -48,8 +48,8 @@ SourceMetrics::Series& SourceMetrics::series(const std::string& source) {
     it->second.up = &up_.Add(labels);
     it->second.last_success = &last_success_.Add(labels);
     // From a local file read (ms) to a 100k-device Google listing (minutes).
-    it->second.duration = &duration_.Add(
-        labels, prometheus::Histogram::BucketBoundaries{0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600});
+    it->second.duration = &duration_.Add(labels, prometheus::Histogram::BucketBoundaries{
+                                                     0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600});
     it->second.observed = &observed_.Add(labels);
   }
   return it->second;

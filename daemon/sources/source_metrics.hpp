@@ -1,14 +1,14 @@
 #pragma once
 
-#include <map>
-#include <mutex>
-#include <string>
-
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include <map>
+#include <mutex>
+#include <string>
 
 #include "api/source.hpp"
 
@@ -24,7 +24,8 @@ class SourceMetrics {
 
   void add(const std::string& source);
   void remove(const std::string& source);
-  void succeeded(const std::string& source, double duration_seconds, double end_unix_seconds, std::size_t listed);
+  void succeeded(const std::string& source, double duration_seconds, double end_unix_seconds,
+                 std::size_t listed);
   void failed(const std::string& source, double duration_seconds, api::FailureReason reason);
 
  private:

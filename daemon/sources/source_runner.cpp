@@ -103,7 +103,9 @@ SourceRunner::SourceRunner(RunnerSettings settings, std::unique_ptr<api::Source>
   retime(settings);
 }
 
-SourceRunner::~SourceRunner() { stop(); }
+SourceRunner::~SourceRunner() {
+  stop();
+}
 
 void SourceRunner::start() {
   {
@@ -154,14 +156,17 @@ SourceStatus SourceRunner::status() const {
   return status_;
 }
 
-double SourceRunner::random01() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }
+double SourceRunner::random01() {
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+}
 
 void SourceRunner::loop(std::stop_token stop) {
   std::unique_lock lock(mutex_);
   while (!stop.stop_requested()) {
     // Waits on the real clock; the schedule's times come from world_.now(), the same clock in the daemon.
     const auto until = next_.value_or(api::Clock::now() + 1h);
-    wake_.wait_until(lock, stop, until, [&] { return poll_requested_ || (next_ && api::Clock::now() >= *next_); });
+    wake_.wait_until(lock, stop, until,
+                     [&] { return poll_requested_ || (next_ && api::Clock::now() >= *next_); });
     if (stop.stop_requested()) return;
     if (!poll_requested_ && !(next_ && api::Clock::now() >= *next_)) continue;  // woken by a retime
     poll_requested_ = false;
@@ -191,7 +196,8 @@ void SourceRunner::pollOnce() {
       state_ = saved->state;
       state_loaded_ = true;
     } else {
-      failure = api::PollResult::failure(api::FailureReason::io, "reading the saved state: " + saved.error().message);
+      failure = api::PollResult::failure(api::FailureReason::io,
+                                         "reading the saved state: " + saved.error().message);
     }
   }
 
@@ -216,14 +222,16 @@ void SourceRunner::pollOnce() {
     try {
       result = source_->poll(ctx, sink);
     } catch (const std::exception& e) {
-      result = api::PollResult::failure(api::FailureReason::bad_response, std::string("plugin error: ") + e.what());
+      result = api::PollResult::failure(api::FailureReason::bad_response,
+                                        std::string("plugin error: ") + e.what());
     }
     const api::TimePoint returned = world_.now();
     if (cancel_)
       failure = api::PollResult::failure(api::FailureReason::cancelled, "cancelled (stopping or removed)");
     else if (returned > deadline)
-      failure = api::PollResult::failure(api::FailureReason::timeout,
-                                         "poll ran past its " + std::to_string(settings.timeout.count()) + " s deadline");
+      failure = api::PollResult::failure(
+          api::FailureReason::timeout,
+          "poll ran past its " + std::to_string(settings.timeout.count()) + " s deadline");
     else if (!result.ok)
       failure = result;
     next_state = std::move(ctx.next_state);
@@ -267,8 +275,8 @@ void SourceRunner::pollOnce() {
     status_.last_reason = std::string(toString(failure->reason));
     status_.last_error = failure->message;
     world_.metrics.failed(name_, took, failure->reason);
-    spdlog::warn("source {}: poll failed ({}): {}; next try in {} s", name_, status_.last_reason, failure->message,
-                 std::chrono::duration_cast<std::chrono::seconds>(*next_ - end).count());
+    spdlog::warn("source {}: poll failed ({}): {}; next try in {} s", name_, status_.last_reason,
+                 failure->message, std::chrono::duration_cast<std::chrono::seconds>(*next_ - end).count());
   } else {
     next_ = schedule_.afterSuccess(start, end, random01());
     if (complete || full_sync) last_full_sync_ = start;
@@ -277,19 +285,23 @@ void SourceRunner::pollOnce() {
     status_.last_error.clear();
     status_.last_success = end;
     if (complete) status_.last_full_sync = start;
+    // Managed records: the devices the source lists; network sightings: the MACs this poll saw.
     world_.metrics.succeeded(name_, took, std::chrono::duration<double>(end.time_since_epoch()).count(),
-                             applied->listed);
+                             applied->listed + status_.summary.observed - applied->observed);
     const auto& s = status_.summary;
-    auto level = s.conflicts + s.duplicates + s.field_problems + s.skipped > 0 ? spdlog::level::warn : spdlog::level::info;
-    spdlog::log(level,
-                "source {}: poll ok in {:.2f} s: {} observed, {} created, {} updated, {} unchanged, {} flagged, "
-                "{} conflicts, {} duplicates, {} kept as edited, {} skipped",
-                name_, took, s.observed, s.created, s.updated, s.unchanged, s.flagged, s.conflicts, s.duplicates,
-                s.kept_manual, s.skipped);
+    auto level = s.conflicts + s.duplicates + s.field_problems + s.skipped > 0 ? spdlog::level::warn
+                                                                               : spdlog::level::info;
+    spdlog::log(
+        level,
+        "source {}: poll ok in {:.2f} s: {} observed, {} created, {} updated, {} unchanged, {} flagged, "
+        "{} conflicts, {} duplicates, {} kept as edited, {} skipped",
+        name_, took, s.observed, s.created, s.updated, s.unchanged, s.flagged, s.conflicts, s.duplicates,
+        s.kept_manual, s.skipped);
     for (const auto& d : s.duplicate_keys) {
       std::string where;
       for (const auto& o : d.origins) where += (where.empty() ? "" : ", ") + o;
-      spdlog::warn("source {}: {} appears on several records ({}); none of them applied", name_, d.key, where);
+      spdlog::warn("source {}: {} appears on several records ({}); none of them applied", name_, d.key,
+                   where);
     }
   }
   status_.consecutive_failures = schedule_.failures();

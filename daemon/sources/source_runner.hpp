@@ -86,7 +86,7 @@ class SourceRunner {
   std::optional<api::TimePoint> next_;
   bool poll_requested_ = false;
   bool state_loaded_ = false;
-  std::string state_;  // the plugin's state as last saved
+  std::string state_;                             // the plugin's state as last saved
   std::optional<api::TimePoint> last_full_sync_;  // in this process: the first poll is always full
   std::minstd_rand rng_{std::random_device{}()};
 

@@ -1,7 +1,6 @@
 #include "sources/source_runner.hpp"
 
 #include <gtest/gtest.h>
-
 #include <prometheus/text_serializer.h>
 
 #include <future>
@@ -52,9 +51,7 @@ class SourceRunnerTest : public test::StoreTest {
     return std::make_unique<SourceRunner>(settings, std::move(source), std::move(world));
   }
 
-  std::string metrics() {
-    return prometheus::TextSerializer().Serialize(registry_.Collect());
-  }
+  std::string metrics() { return prometheus::TextSerializer().Serialize(registry_.Collect()); }
 
   api::TimePoint now_ = api::Clock::now();
   NoHttp http_;
@@ -86,7 +83,8 @@ TEST_F(SourceRunnerTest, ASuccessfulPollIsReconciledAndReported) {
   const std::string text = metrics();
   EXPECT_NE(text.find("fleetkeep_source_up{source=\"inv\"} 1"), std::string::npos) << text;
   EXPECT_NE(text.find("fleetkeep_source_devices_observed{source=\"inv\"} 2"), std::string::npos) << text;
-  EXPECT_NE(text.find("fleetkeep_source_poll_duration_seconds_count{source=\"inv\"} 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("fleetkeep_source_poll_duration_seconds_count{source=\"inv\"} 1"), std::string::npos)
+      << text;
 }
 
 TEST_F(SourceRunnerTest, AFailedPollChangesNothingAndBacksOff) {
@@ -108,7 +106,8 @@ TEST_F(SourceRunnerTest, AFailedPollChangesNothingAndBacksOff) {
   EXPECT_EQ(scalar("SELECT count(*) FROM source_state"), 0);
   std::string text = metrics();
   EXPECT_NE(text.find("fleetkeep_source_up{source=\"inv\"} 0"), std::string::npos) << text;
-  EXPECT_NE(text.find("fleetkeep_source_poll_errors_total{reason=\"rate_limited\",source=\"inv\"} 1"), std::string::npos)
+  EXPECT_NE(text.find("fleetkeep_source_poll_errors_total{reason=\"rate_limited\",source=\"inv\"} 1"),
+            std::string::npos)
       << text;
 
   source_->next = [&](api::PollContext&, api::ObservationSink& sink) {

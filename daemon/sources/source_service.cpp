@@ -21,10 +21,13 @@ std::string pluginKeys(const YAML::Node& entry) {
 }  // namespace
 
 SourceService::SourceService(const SourceFactories& factories, Database& db, api::HttpClient& http,
-                             prometheus::Registry& registry, std::function<std::shared_ptr<const Config>()> config)
+                             prometheus::Registry& registry,
+                             std::function<std::shared_ptr<const Config>()> config)
     : factories_(factories), db_(db), http_(http), metrics_(registry), config_(std::move(config)) {}
 
-SourceService::~SourceService() { stopAll(); }
+SourceService::~SourceService() {
+  stopAll();
+}
 
 void SourceService::apply(const Config& config) {
   std::map<std::string, Entry, std::less<>> old;
@@ -61,8 +64,8 @@ void SourceService::apply(const Config& config) {
       auto current = config_();
       return recordPresence(db, name, seen, at, current ? current->network : Config::Network{});
     };
-    world.hooks.lost_sighting = [](SQLite::Database& db, std::int64_t id, DeviceStatus status, const std::string& name,
-                                   const reconcile::Record& r) {
+    world.hooks.lost_sighting = [](SQLite::Database& db, std::int64_t id, DeviceStatus status,
+                                   const std::string& name, const reconcile::Record& r) {
       auto extra = [&](const char* key) {
         auto e = r.extra.find(key);
         return e == r.extra.end() ? std::string() : e->second;

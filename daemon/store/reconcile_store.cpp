@@ -4,9 +4,8 @@
 #include "store/reconcile_store.hpp"
 
 #include <algorithm>
-#include <unordered_set>
-
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "core/values.hpp"
 #include "store/device_import.hpp"
@@ -49,7 +48,8 @@ rc::Index loadIndex(SQLite::Database& db, const std::string& source) {
     if (!k.asset_tag.empty()) idx.by_tag.emplace(k.asset_tag, id);
   }
   SQLite::Statement macs(db, "SELECT mac, device_id FROM device_macs");
-  while (macs.executeStep()) idx.by_mac[macs.getColumn(0).getString()].push_back(macs.getColumn(1).getInt64());
+  while (macs.executeStep())
+    idx.by_mac[macs.getColumn(0).getString()].push_back(macs.getColumn(1).getInt64());
   SQLite::Statement seen(db,
                          "SELECT device_id, coalesce(source_id, ''), obs_hash, device_version, in_last_poll "
                          "FROM device_seen WHERE source = ?1");
@@ -133,12 +133,15 @@ class Applier {
         load_macs_(db, "SELECT mac FROM device_macs WHERE device_id = ?1 ORDER BY mac"),
         load_history_(db, "SELECT at, actor, changes FROM events WHERE device_id = ?1 ORDER BY id DESC"),
         load_asserted_(db, "SELECT asserted FROM device_seen WHERE device_id = ?1 AND source = ?2"),
-        upsert_seen_(db,
-                     "INSERT INTO device_seen (device_id, source, first_seen, last_seen, source_id, fields, last_sync, "
-                     "obs_hash, device_version, asserted, in_last_poll) VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1) "
-                     "ON CONFLICT (device_id, source) DO UPDATE SET last_seen = ?3, source_id = ?4, fields = ?5, "
-                     "last_sync = coalesce(?6, last_sync), obs_hash = ?7, device_version = ?8, asserted = ?9, "
-                     "in_last_poll = 1"),
+        upsert_seen_(
+            db,
+            "INSERT INTO device_seen (device_id, source, first_seen, last_seen, source_id, fields, "
+            "last_sync, "
+            "obs_hash, device_version, asserted, in_last_poll) VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, "
+            "?9, 1) "
+            "ON CONFLICT (device_id, source) DO UPDATE SET last_seen = ?3, source_id = ?4, fields = ?5, "
+            "last_sync = coalesce(?6, last_sync), obs_hash = ?7, device_version = ?8, asserted = ?9, "
+            "in_last_poll = 1"),
         insert_event_(db, rows::kInsertEvent),
         insert_device_(db, rows::kInsertDevice),
         insert_mac_(db, rows::kInsertMac) {}
@@ -171,9 +174,10 @@ class Applier {
         throw std::runtime_error("recording network presence: " + ok.error().message);
     }
     saveState();
-    SQLite::Statement listed(db_,
-                             "SELECT (SELECT count(*) FROM device_seen WHERE source = ?1 AND in_last_poll = 1) + "
-                             "(SELECT count(*) FROM source_unknown WHERE source = ?1)");
+    SQLite::Statement listed(
+        db_,
+        "SELECT (SELECT count(*) FROM device_seen WHERE source = ?1 AND in_last_poll = 1) + "
+        "(SELECT count(*) FROM source_unknown WHERE source = ?1)");
     listed.bind(1, poll_.source);
     listed.executeStep();
     summary_.listed = static_cast<std::size_t>(listed.getColumn(0).getInt64());
@@ -196,12 +200,8 @@ class Applier {
         return;
       case rc::Action::flag: return flag(r, step.message);
       case rc::Action::create: return create(r);
-      case rc::Action::unchanged:
-        unchanged(step.match.device_id);
-        return sighted(step.match.device_id, r);
-      case rc::Action::review:
-        review(step.match.device_id, r);
-        return sighted(step.match.device_id, r);
+      case rc::Action::unchanged: unchanged(step.match.device_id); return sighted(step.match.device_id, r);
+      case rc::Action::review: review(step.match.device_id, r); return sighted(step.match.device_id, r);
     }
   }
 
@@ -220,7 +220,8 @@ class Applier {
     observed_.insert(id);
     rc::SeenRow& seen = idx_.seen.at(id);
     if (seen.in_last_poll) return;  // the fast path: nothing to write
-    SQLite::Statement back(db_, "UPDATE device_seen SET in_last_poll = 1, last_seen = ?1 WHERE device_id = ?2 AND source = ?3");
+    SQLite::Statement back(
+        db_, "UPDATE device_seen SET in_last_poll = 1, last_seen = ?1 WHERE device_id = ?2 AND source = ?3");
     back.bind(1, now_);
     back.bind(2, static_cast<std::int64_t>(id));
     back.bind(3, poll_.source);
@@ -270,8 +271,8 @@ class Applier {
         rc::decide(*device, r, prior(id), history(id), idx_, poll_.policy, actor_, now_);
     for (const rc::Kept& k : decision.kept) {
       ++summary_.kept_manual;
-      note(r.origin + ": " + k.field + " kept as " + k.set.actor + " set it at " + k.set.at + " (source says \"" +
-           k.source_value + "\")");
+      note(r.origin + ": " + k.field + " kept as " + k.set.actor + " set it at " + k.set.at +
+           " (source says \"" + k.source_value + "\")");
     }
     for (const FieldError& e : decision.refused) {
       ++summary_.conflicts;
@@ -286,7 +287,8 @@ class Applier {
       update.bind(18, now_);
       update.bind(19, static_cast<std::int64_t>(id));
       update.bind(20, static_cast<std::int64_t>(device->version));
-      if (update.exec() != 1) throw std::runtime_error("device " + std::to_string(id) + " changed during reconciliation");
+      if (update.exec() != 1)
+        throw std::runtime_error("device " + std::to_string(id) + " changed during reconciliation");
       if (after.macs != device->macs) {
         for (const std::string& m : after.macs) {
           insert_mac_.reset();
@@ -330,11 +332,13 @@ class Applier {
     json fields = json::object();
     for (const auto& [k, v] : r.fields) fields[k] = v;
     for (const auto& [k, v] : r.extra) fields[k] = v;
-    SQLite::Statement up(db_,
-                         "INSERT INTO source_unknown (source, key, source_id, serial, asset_tag, macs, fields, origin, "
-                         "reason, obs_hash, first_seen, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) "
-                         "ON CONFLICT (source, key) DO UPDATE SET source_id = ?3, serial = ?4, asset_tag = ?5, macs = ?6, "
-                         "fields = ?7, origin = ?8, reason = ?9, obs_hash = ?10, updated_at = ?11");
+    SQLite::Statement up(
+        db_,
+        "INSERT INTO source_unknown (source, key, source_id, serial, asset_tag, macs, fields, origin, "
+        "reason, obs_hash, first_seen, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+        "?11) "
+        "ON CONFLICT (source, key) DO UPDATE SET source_id = ?3, serial = ?4, asset_tag = ?5, macs = ?6, "
+        "fields = ?7, origin = ?8, reason = ?9, obs_hash = ?10, updated_at = ?11");
     up.bind(1, poll_.source);
     up.bind(2, key);
     bindText(up, 3, r.source_id);
@@ -388,7 +392,8 @@ class Applier {
     keys.bind(1, poll_.source);
     std::vector<std::string> gone;
     while (keys.executeStep())
-      if (!present_unknown_.count(keys.getColumn(0).getString())) gone.push_back(keys.getColumn(0).getString());
+      if (!present_unknown_.count(keys.getColumn(0).getString()))
+        gone.push_back(keys.getColumn(0).getString());
     SQLite::Statement drop(db_, "DELETE FROM source_unknown WHERE source = ?1 AND key = ?2");
     for (const std::string& key : gone) {
       drop.reset();
@@ -399,10 +404,11 @@ class Applier {
   }
 
   void saveState() {
-    SQLite::Statement st(db_,
-                         "INSERT INTO source_state (source, state, last_success_at, last_full_sync_at, updated_at) "
-                         "VALUES (?1, ?2, ?3, ?4, ?3) ON CONFLICT (source) DO UPDATE SET state = ?2, "
-                         "last_success_at = ?3, last_full_sync_at = coalesce(?4, last_full_sync_at), updated_at = ?3");
+    SQLite::Statement st(
+        db_,
+        "INSERT INTO source_state (source, state, last_success_at, last_full_sync_at, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?3) ON CONFLICT (source) DO UPDATE SET state = ?2, "
+        "last_success_at = ?3, last_full_sync_at = coalesce(?4, last_full_sync_at), updated_at = ?3");
     st.bind(1, poll_.source);
     st.bind(2, poll_.next_state);
     st.bind(3, now_);
@@ -447,7 +453,8 @@ class Applier {
       const std::string changes = load_history_.getColumn(2).getString();
       if (changes == import::kInitialValues) {
         // A bulk import's creation event names no fields: it set every field the device then had.
-        for (std::string_view field : rc::assertableFields()) out.emplace(std::string(field), rc::LastSet{at, actor});
+        for (std::string_view field : rc::assertableFields())
+          out.emplace(std::string(field), rc::LastSet{at, actor});
         continue;
       }
       for (const FieldChange& c : rows::parseChanges(changes))

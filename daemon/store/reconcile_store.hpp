@@ -31,11 +31,11 @@ struct ReconcileSummary {
   std::size_t unchanged = 0;
   std::size_t flagged = 0;
   std::size_t conflicts = 0;
-  std::size_t duplicates = 0;     // records set aside because another record shares their serial or id
-  std::size_t kept_manual = 0;    // fields left as a person set them
-  std::size_t field_problems = 0; // values dropped as invalid
-  std::size_t left_listing = 0;   // devices a complete listing no longer had
-  std::size_t listed = 0;         // devices the source currently lists (known and flagged)
+  std::size_t duplicates = 0;      // records set aside because another record shares their serial or id
+  std::size_t kept_manual = 0;     // fields left as a person set them
+  std::size_t field_problems = 0;  // values dropped as invalid
+  std::size_t left_listing = 0;    // devices a complete listing no longer had
+  std::size_t listed = 0;          // devices the source currently lists (known and flagged)
   std::vector<reconcile::Duplicate> duplicate_keys;  // the first few
   std::vector<std::string> problems;                 // the first few messages, "line 4: ..."
 };
@@ -44,8 +44,9 @@ struct ReconcileSummary {
 using PresenceWriter = std::function<Status(SQLite::Database&, const std::string& source,
                                             const std::vector<api::Observation>&, api::TimePoint)>;
 // Notes a managed record's check-in (it has a last_sync) on a device marked lost or stolen.
-using LostSightingWriter = std::function<Status(SQLite::Database&, std::int64_t device_id, DeviceStatus status,
-                                                const std::string& source, const reconcile::Record& record)>;
+using LostSightingWriter =
+    std::function<Status(SQLite::Database&, std::int64_t device_id, DeviceStatus status,
+                         const std::string& source, const reconcile::Record& record)>;
 
 // What other modules record inside the poll's transaction; the sources module supplies them.
 struct ReconcileHooks {

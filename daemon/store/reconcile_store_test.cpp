@@ -56,9 +56,10 @@ class ReconcileStoreTest : public test::StoreTest {
 };
 
 TEST_F(ReconcileStoreTest, UnknownDevicesAreCreatedInStockWithTheSourceAsActor) {
-  auto s = poll({device("S1", {{"model", "HP Chromebook 11 G9 EE"}, {"location", "Room 12"}}, {"AA-BB-CC-00-00-01"}),
-                 device("S2", {{"status", "deployed"}})},
-                t0_);
+  auto s = poll(
+      {device("S1", {{"model", "HP Chromebook 11 G9 EE"}, {"location", "Room 12"}}, {"AA-BB-CC-00-00-01"}),
+       device("S2", {{"status", "deployed"}})},
+      t0_);
   EXPECT_EQ(s.created, 2u);
   EXPECT_EQ(s.listed, 2u);
   DeviceStore store(db());
@@ -174,13 +175,15 @@ TEST_F(ReconcileStoreTest, ACompleteListingWithoutADeviceFreezesItsLastSeen) {
   poll({device("S1")}, t0_ + 1h, /*complete=*/false);
   DeviceStore store(db());
   auto s2 = store.get({DeviceRef::By::serial, 0, "S2"});
-  EXPECT_EQ((*store.sightings(s2->id))[0].last_seen, formatInstant(t0_ + 1h)) << "an incremental poll is no news";
+  EXPECT_EQ((*store.sightings(s2->id))[0].last_seen, formatInstant(t0_ + 1h))
+      << "an incremental poll is no news";
   auto s = poll({device("S1")}, t0_ + 2h);
   EXPECT_EQ(s.left_listing, 1u);
   EXPECT_EQ(s.listed, 1u);
   poll({device("S1")}, t0_ + 3h);
   EXPECT_EQ((*store.sightings(s2->id))[0].last_seen, formatInstant(t0_ + 1h));
-  EXPECT_EQ(store.get({DeviceRef::By::serial, 0, "S2"})->status, DeviceStatus::in_stock) << "nothing marked missing";
+  EXPECT_EQ(store.get({DeviceRef::By::serial, 0, "S2"})->status, DeviceStatus::in_stock)
+      << "nothing marked missing";
 }
 
 TEST_F(ReconcileStoreTest, MatchesAnExistingDeviceByMacAndAddsItsSerialAndSourceId) {
@@ -206,8 +209,9 @@ TEST_F(ReconcileStoreTest, AFailureInsideThePollsTransactionLeavesEverythingAsIt
   net.kind = api::ObservationKind::network;
   net.macs = {"aa:bb:cc:dd:ee:ff"};
   p.network = {net};
-  ReconcileHooks failing{.presence = [](SQLite::Database&, const std::string&, const std::vector<api::Observation>&,
-                                         api::TimePoint) -> Status { return std::unexpected(Error::internal("disk full")); }};
+  ReconcileHooks failing{
+      .presence = [](SQLite::Database&, const std::string&, const std::vector<api::Observation>&,
+                     api::TimePoint) -> Status { return std::unexpected(Error::internal("disk full")); }};
   auto r = ReconcileStore(db()).apply(p, failing);
   ASSERT_FALSE(r);
   EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 0);
@@ -218,10 +222,11 @@ TEST_F(ReconcileStoreTest, ALostDeviceThatChecksInIsReportedToTheSightingHook) {
   poll({device("S1"), device("S2")}, t0_);
   DeviceStore store(db());
   auto lost = store.get({DeviceRef::By::serial, 0, "S1"});
-  ASSERT_TRUE(store.transition({DeviceRef::By::id, lost->id, ""}, DeviceStatus::lost, "left on bus", "token:alice"));
+  ASSERT_TRUE(
+      store.transition({DeviceRef::By::id, lost->id, ""}, DeviceStatus::lost, "left on bus", "token:alice"));
   std::vector<std::int64_t> sighted;
-  ReconcileHooks hooks{.lost_sighting = [&](SQLite::Database&, std::int64_t id, DeviceStatus status, const std::string& source,
-                                            const reconcile::Record& r) -> Status {
+  ReconcileHooks hooks{.lost_sighting = [&](SQLite::Database&, std::int64_t id, DeviceStatus status,
+                                            const std::string& source, const reconcile::Record& r) -> Status {
     EXPECT_EQ(status, DeviceStatus::lost);
     EXPECT_EQ(source, "inv");
     EXPECT_FALSE(r.last_sync.empty());

@@ -12,7 +12,8 @@ std::string text(SQLite::Statement& st, int col) {
 
 Result<SourceBookkeeping> SourceStore::bookkeeping(const std::string& source) {
   return db_.with([&](SQLite::Database& db) -> Result<SourceBookkeeping> {
-    SQLite::Statement st(db, "SELECT state, last_success_at, last_full_sync_at FROM source_state WHERE source = ?1");
+    SQLite::Statement st(
+        db, "SELECT state, last_success_at, last_full_sync_at FROM source_state WHERE source = ?1");
     st.bind(1, source);
     SourceBookkeeping out;
     if (st.executeStep()) out = {text(st, 0), text(st, 1), text(st, 2)};
@@ -22,15 +23,16 @@ Result<SourceBookkeeping> SourceStore::bookkeeping(const std::string& source) {
 
 Result<std::vector<FlaggedDevice>> SourceStore::flagged(const std::string& source, int limit) {
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<FlaggedDevice>> {
-    SQLite::Statement st(db,
-                         "SELECT key, source_id, serial, asset_tag, macs, fields, origin, reason, first_seen, updated_at "
-                         "FROM source_unknown WHERE source = ?1 ORDER BY first_seen, key LIMIT ?2");
+    SQLite::Statement st(
+        db,
+        "SELECT key, source_id, serial, asset_tag, macs, fields, origin, reason, first_seen, updated_at "
+        "FROM source_unknown WHERE source = ?1 ORDER BY first_seen, key LIMIT ?2");
     st.bind(1, source);
     st.bind(2, limit);
     std::vector<FlaggedDevice> out;
     while (st.executeStep()) {
-      FlaggedDevice f{text(st, 0), text(st, 1), text(st, 2), text(st, 3), {}, {}, text(st, 6), text(st, 7),
-                      text(st, 8), text(st, 9)};
+      FlaggedDevice f{text(st, 0), text(st, 1), text(st, 2), text(st, 3), {},
+                      {},          text(st, 6), text(st, 7), text(st, 8), text(st, 9)};
       auto macs = nlohmann::json::parse(text(st, 4), nullptr, false);
       if (macs.is_array())
         for (const auto& m : macs)

@@ -1,11 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "store/database.hpp"
@@ -14,8 +13,8 @@ namespace fk {
 
 // What a source kept from its last successful poll (source_state).
 struct SourceBookkeeping {
-  std::string state;             // the plugin's cursor; "" before the first success
-  std::string last_success_at;   // RFC 3339, "" = never
+  std::string state;            // the plugin's cursor; "" before the first success
+  std::string last_success_at;  // RFC 3339, "" = never
   std::string last_full_sync_at;
 };
 

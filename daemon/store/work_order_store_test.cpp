@@ -309,7 +309,9 @@ TEST_F(WorkOrderStoreTest, ListFiltersAndPages) {
   for (int i = 0; i < 5; ++i) {
     Device d = device("A" + std::to_string(i));
     auto w = orders_->open(order(d.id, i % 2 ? WorkOrderCategory::battery : WorkOrderCategory::screen), "t");
-    if (i == 4) ASSERT_TRUE(move(*w, WorkOrderStatus::cancelled));
+    if (i == 4) {
+      ASSERT_TRUE(move(*w, WorkOrderStatus::cancelled));
+    }
   }
   WorkOrderFilter f;
   f.limit = 2;

@@ -6,9 +6,8 @@
 
 #include <cstring>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "api/config_keys.hpp"
 #include "core/device_csv.hpp"
@@ -59,8 +58,8 @@ class CsvImportSource : public api::Source {
     const std::filesystem::path file = ctx.resolve(path_);
     struct stat st {};
     if (::stat(file.c_str(), &st) != 0)
-      return api::PollResult::failure(api::FailureReason::io, "cannot read " + path_.string() + ": " +
-                                                                  std::strerror(errno));
+      return api::PollResult::failure(api::FailureReason::io,
+                                      "cannot read " + path_.string() + ": " + std::strerror(errno));
     if (!S_ISREG(st.st_mode))
       return api::PollResult::failure(api::FailureReason::io, path_.string() + " is not a regular file");
     const Fingerprint before = Fingerprint::fromState(ctx.state);
@@ -83,8 +82,8 @@ class CsvImportSource : public api::Source {
 
     ParsedImport parsed = parseDeviceCsv(content);
     if (!parsed.errors.empty()) return refused(parsed.errors);
-    const auto mtime = api::TimePoint(std::chrono::duration_cast<api::Clock::duration>(
-        std::chrono::nanoseconds(now.mtime_ns)));
+    const auto mtime = api::TimePoint(
+        std::chrono::duration_cast<api::Clock::duration>(std::chrono::nanoseconds(now.mtime_ns)));
     for (const ImportRow& row : parsed.rows) sink.observe(toObservation(row, mtime));
     ctx.log.info("read " + std::to_string(parsed.rows.size()) + " rows from " + path_.string());
     return api::PollResult::success(/*complete_listing=*/true);
@@ -93,11 +92,12 @@ class CsvImportSource : public api::Source {
  private:
   // The whole file or nothing, like the import endpoint: a half-applied inventory is worse than a late one.
   api::PollResult refused(const std::vector<FieldError>& errors) const {
-    std::string message = path_.string() + ": " + std::to_string(errors.size()) + " problem(s), nothing applied:";
+    std::string message =
+        path_.string() + ": " + std::to_string(errors.size()) + " problem(s), nothing applied:";
     for (std::size_t i = 0; i < errors.size() && i < kMaxReportedErrors; ++i) {
       const FieldError& e = errors[i];
-      message += " line " + std::to_string(e.line) + (e.field.empty() ? "" : " (" + e.field + ")") + ": " + e.message +
-                 (i + 1 < errors.size() ? ";" : "");
+      message += " line " + std::to_string(e.line) + (e.field.empty() ? "" : " (" + e.field + ")") + ": " +
+                 e.message + (i + 1 < errors.size() ? ";" : "");
     }
     if (errors.size() > kMaxReportedErrors) message += " ...";
     return api::PollResult::failure(api::FailureReason::bad_response, message);
@@ -122,7 +122,8 @@ api::Observation toObservation(const ImportRow& row, api::TimePoint file_time) {
   text("manufacturer", d.manufacturer);
   text("model", d.model);
   text("purchase_date", d.purchase_date);
-  if (d.purchase_price_cents && *d.purchase_price_cents) o.fields["purchase_price"] = formatMoney(**d.purchase_price_cents);
+  if (d.purchase_price_cents && *d.purchase_price_cents)
+    o.fields["purchase_price"] = formatMoney(**d.purchase_price_cents);
   text("vendor", d.vendor);
   text("po_number", d.po_number);
   text("funding_source", d.funding_source);
@@ -157,11 +158,15 @@ class Factory : public api::SourceFactory {
 
 }  // namespace
 
-std::unique_ptr<api::SourceFactory> makeFactory() { return std::make_unique<Factory>(); }
+std::unique_ptr<api::SourceFactory> makeFactory() {
+  return std::make_unique<Factory>();
+}
 
 }  // namespace fk::csv_import
 
 // The name daemon/sources/builtin.cpp lists.
 namespace fk::plugins {
-std::unique_ptr<api::SourceFactory> makeCsvImportFactory() { return csv_import::makeFactory(); }
+std::unique_ptr<api::SourceFactory> makeCsvImportFactory() {
+  return csv_import::makeFactory();
+}
 }  // namespace fk::plugins

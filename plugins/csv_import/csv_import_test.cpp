@@ -17,7 +17,9 @@ struct NullLog : api::Logger {
 };
 
 struct NoHttp : api::HttpClient {
-  Outcome send(const api::HttpRequest&, api::TimePoint) override { return {std::nullopt, "no network in tests"}; }
+  Outcome send(const api::HttpRequest&, api::TimePoint) override {
+    return {std::nullopt, "no network in tests"};
+  }
 };
 
 struct Collect : api::ObservationSink {
