@@ -21,8 +21,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,132 +28,73 @@ import urllib.parse
 import urllib.request
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "tests"))
+import benchlib  # noqa: E402
 import fake_google  # noqa: E402
 
 COLUMNS = ["source_id", "serial", "asset_tag", "kind", "manufacturer", "model", "org_unit", "location",
            "aue_date", "macs", "os_version", "last_sync"]
 
 
-def fail(message, log_path=None):
-    print("google_bench: " + message, file=sys.stderr)
-    if log_path and os.path.exists(log_path):
-        with open(log_path, encoding="utf-8", errors="replace") as log:
-            sys.stderr.writelines(log.readlines()[-30:])
-    sys.exit(1)
+def call(daemon, path, method="GET"):
+    _, body = daemon.call(path, data=b"" if method == "POST" else None, timeout=60)
+    return json.loads(body or b"null")
 
 
-def wait_for_file(path, proc, timeout, log_path):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            fail("fleetkeepd exited early with status %d" % proc.returncode, log_path)
-        try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-            if text.endswith("\n"):
-                return text.strip()
-        except FileNotFoundError:
-            pass
-        time.sleep(0.05)
-    fail("timed out waiting for " + path, log_path)
-
-
-def call(url, token, method="GET"):
-    req = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
-    req.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(req, timeout=60) as resp:
-        return json.loads(resp.read() or b"null")
-
-
-def source_status(base, token):
-    body = call(base + "/api/v1/sources", token)
+def source_status(daemon):
+    body = call(daemon, "/api/v1/sources")
     items = body["items"] if isinstance(body, dict) else body
     return next(s for s in items if s["name"] == "google")
 
 
-def wait_poll(base, token, previous_end, timeout, log_path):
+def wait_poll(daemon, previous_end, timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        s = source_status(base, token)
+        s = source_status(daemon)
         if not s.get("running") and s.get("last_end") and s["last_end"] != previous_end:
             if s.get("last_result") != "ok":
-                fail("poll failed: %s %s" % (s.get("last_reason"), s.get("last_error")), log_path)
+                daemon.fail("poll failed: %s %s" % (s.get("last_reason"), s.get("last_error")))
             return s
         time.sleep(0.1)
-    fail("no poll finished within %d s" % timeout, log_path)
-
-
-def memory_kib(pid):
-    out = {}
-    with open("/proc/%d/status" % pid, encoding="utf-8") as f:
-        for line in f:
-            key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                out[key] = int(rest.split()[0])
-    return out
-
-
-def cpu_seconds(pid):
-    """User + system CPU time of the process so far (all threads): steadier than wall time on a busy machine."""
-    with open("/proc/%d/stat" % pid, encoding="utf-8") as f:
-        fields = f.read().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    daemon.fail("no poll finished within %d s" % timeout)
 
 
 def bench_daemon(args, work, fake):
-    state = os.path.join(work, "state")
-    config = os.path.join(work, "fleetkeepd.yaml")
-    with open(config, "w", encoding="utf-8") as f:
-        f.write("listen: 127.0.0.1:0\nstate_dir: %s\nlog_level: info\n"
-                "sources:\n"
-                "  - name: google\n    plugin: google_admin\n    interval: 1d\n"
-                "    full_sync_interval: 1s\n    timeout: 30m\n"
-                "    customer_id: my_customer\n    credentials_file: %s\n    subject: %s\n"
-                "    api_base_url: %s\n    token_url: %s\n    max_results: 300\n"
-                % (state, fake.key_path, fake_google.SUBJECT, fake.base_url, fake.token_url))
-    log_path = os.path.join(work, "fleetkeepd.log")
-    with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen([args.fleetkeepd, "--config", config], stdout=log, stderr=subprocess.STDOUT)
+    daemon = benchlib.Daemon(args.fleetkeepd, work,
+                             "log_level: info\n"
+                             "sources:\n"
+                             "  - name: google\n    plugin: google_admin\n    interval: 1d\n"
+                             "    full_sync_interval: 1s\n    timeout: 30m\n"
+                             "    customer_id: my_customer\n    credentials_file: %s\n    subject: %s\n"
+                             "    api_base_url: %s\n    token_url: %s\n    max_results: 300\n"
+                             % (fake.key_path, fake_google.SUBJECT, fake.base_url, fake.token_url))
     try:
-        port = wait_for_file(os.path.join(state, "port"), proc, 30, log_path)
-        token = wait_for_file(os.path.join(state, "admin.token"), proc, 30, log_path)
-        base = "http://127.0.0.1:%s" % port
-        cpu_start = cpu_seconds(proc.pid)
-        first = wait_poll(base, token, None, 3600, log_path)  # sources poll on their own soon after start
-        cpu_first = cpu_seconds(proc.pid) - cpu_start
+        daemon.start(wait_ready=False)
+        cpu_start = daemon.cpu_seconds()
+        first = wait_poll(daemon, None, 3600)  # sources poll on their own soon after start
+        cpu_first = daemon.cpu_seconds() - cpu_start
         if first["created"] != args.devices:
-            fail("first sync created %s devices, expected %d" % (first["created"], args.devices), log_path)
-        after_first = memory_kib(proc.pid)
-        db_first = db_bytes(state)
+            daemon.fail("first sync created %s devices, expected %d" % (first["created"], args.devices))
+        after_first = daemon.memory()
+        db_first = daemon.db_bytes()
 
         time.sleep(1.1)  # full_sync_interval 1s: the next poll lists everything again
-        cpu_start = cpu_seconds(proc.pid)
-        call(base + "/api/v1/sources/google/poll", token, "POST")
-        again = wait_poll(base, token, first["last_end"], 3600, log_path)
-        cpu_again = cpu_seconds(proc.pid) - cpu_start
+        cpu_start = daemon.cpu_seconds()
+        call(daemon, "/api/v1/sources/google/poll", "POST")
+        again = wait_poll(daemon, first["last_end"], 3600)
+        cpu_again = daemon.cpu_seconds() - cpu_start
         if again["unchanged"] != args.devices or again["created"] or again["updated"]:
-            fail("re-sync was not a no-op: %s" % again, log_path)
-        after_again = memory_kib(proc.pid)
+            daemon.fail("re-sync was not a no-op: %s" % again)
+        after_again = daemon.memory()
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-                fail("fleetkeepd did not stop within 60 s of SIGTERM", log_path)
-    if proc.returncode != 0:
-        fail("fleetkeepd exited with status %d after SIGTERM" % proc.returncode, log_path)
+        daemon.stop(timeout=60)
+    daemon.check_clean_exit()
     return {"first": first["last_duration_seconds"], "again": again["last_duration_seconds"],
             "cpu_first": cpu_first, "cpu_again": cpu_again,
             "mem_first": after_first, "mem_again": after_again, "db_first": db_first,
-            "db_again": db_bytes(state)}
-
-
-def db_bytes(state):
-    return sum(os.path.getsize(os.path.join(state, n)) for n in os.listdir(state) if n.endswith((".db", ".db-wal")))
+            "db_again": daemon.db_bytes()}
 
 
 def fetch_all(fake):
@@ -191,20 +130,7 @@ def bench_sqlite3(args, work, devices):
                         d["model"].split(" ")[0], d["model"], d.get("orgUnitPath", ""),
                         d.get("annotatedLocation", ""), d.get("autoUpdateThrough", ""), macs,
                         d.get("osVersion", ""), d.get("lastSync", "")])
-    db = os.path.join(work, "bare.db")
-    script = "CREATE TABLE devices (%s);\n.import --csv --skip 1 '%s' devices\n" % (
-        ", ".join(c + " TEXT" for c in COLUMNS), csv_path)
-    start, cpu_start = time.perf_counter(), os.times()
-    done = subprocess.run([args.sqlite3, db], input=script, text=True, capture_output=True)
-    seconds, cpu_end = time.perf_counter() - start, os.times()
-    cpu = (cpu_end.children_user - cpu_start.children_user) + (cpu_end.children_system - cpu_start.children_system)
-    if done.returncode != 0 or done.stderr.strip():
-        fail("sqlite3 import failed: " + done.stderr.strip())
-    count = subprocess.run([args.sqlite3, db, "SELECT count(*) FROM devices;"], text=True,
-                           capture_output=True, check=True).stdout.strip()
-    if count != str(len(devices)):
-        fail("sqlite3 imported %s rows, expected %d" % (count, len(devices)))
-    return seconds, cpu
+    return benchlib.sqlite3_import(args.sqlite3, work, csv_path, COLUMNS, len(devices))
 
 
 def main():
@@ -216,10 +142,7 @@ def main():
     args = parser.parse_args()
     if args.devices < 1:
         parser.error("--devices must be >= 1")
-    if not os.access(args.fleetkeepd, os.X_OK):
-        parser.error("%s is not an executable (build it, or pass --fleetkeepd)" % args.fleetkeepd)
-    if shutil.which(args.sqlite3) is None:
-        parser.error("%s not found (Debian package sqlite3)" % args.sqlite3)
+    benchlib.check_tools(parser, args)
 
     work = tempfile.mkdtemp(prefix="fleetkeep-google-bench-")
     fake = fake_google.FakeGoogle(work)

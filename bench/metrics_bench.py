@@ -13,16 +13,15 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
 import gen_fleet  # noqa: E402
-from import_bench import fail, request, wait_for_file  # noqa: E402
 
 SAMPLE = re.compile(r"^(fleetkeep_[a-zA-Z0-9_]*?)(_bucket|_sum|_count)?(\{.*\})?\s")
 # Any fleet size must stay far below this: no per-device labels, bounded catalogs of models and sources.
@@ -50,47 +49,29 @@ def measure(args, rows, work):
         gen_fleet.write_fleet(out, rows, args.seed)
     with open(csv_path, "rb") as f:
         body = f.read()
-    state = os.path.join(work, "state-%d" % rows)
-    config = os.path.join(work, "fleetkeepd-%d.yaml" % rows)
-    with open(config, "w", encoding="utf-8") as f:
-        f.write("listen: 127.0.0.1:0\nstate_dir: %s\nlog_level: warn\nlimits:\n  import_body_bytes: %dMiB\n"
-                % (state, max(256, 2 * len(body) // (1 << 20) + 16)))
-    log_path = os.path.join(work, "fleetkeepd-%d.log" % rows)
-    with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen([args.fleetkeepd, "--config", config], stdout=log, stderr=subprocess.STDOUT)
+    daemon = benchlib.Daemon(args.fleetkeepd, work, "log_level: warn\nlimits:\n  import_body_bytes: %dMiB\n"
+                             % max(256, 2 * len(body) // (1 << 20) + 16), suffix="-%d" % rows)
     try:
-        port = int(wait_for_file(os.path.join(state, "port"), proc, 30, log_path))
-        token = wait_for_file(os.path.join(state, "admin.token"), proc, 30, log_path)
-        base = "http://127.0.0.1:%d" % port
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if request(base + "/readyz", timeout=5)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                fail("fleetkeepd never became ready", log_path)
-            time.sleep(0.05)
-        status, _ = request(base + "/api/v1/devices:import", token, body, "text/csv")
+        daemon.start()
+        status, _ = daemon.call("/api/v1/devices:import", body, "text/csv")
         if status != 200:
-            fail("import answered %d" % status, log_path)
+            daemon.fail("import answered %d" % status)
 
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=30)
 
         def scrape():
             conn.request("GET", "/metrics")
             r = conn.getresponse()
             text = r.read()
             if r.status != 200:
-                fail("/metrics answered %d" % r.status, log_path)
+                daemon.fail("/metrics answered %d" % r.status)
             return text
 
         # The gauges refresh on a timer after the write; wait for them so the timed scrapes are real.
         start = time.monotonic()
         while devices_in_gauge(scrape().decode()) != rows:
             if time.monotonic() - start > 120:
-                fail("fleetkeep_devices never reached %d" % rows, log_path)
+                daemon.fail("fleetkeep_devices never reached %d" % rows)
             time.sleep(0.2)
         refresh_wait = time.monotonic() - start
 
@@ -103,13 +84,7 @@ def measure(args, rows, work):
             times.append(time.perf_counter() - t0)
         conn.close()
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        daemon.stop(check=False)
     series, families = series_count(text.decode())
     times.sort()
     return {"rows": rows, "median": statistics.median(times), "p99": times[int(0.99 * (len(times) - 1))],
@@ -127,8 +102,7 @@ def main():
                         help="exit 1 if a median scrape takes longer (a smoke check, not a benchmark)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.rows.split(",")]
-    if not os.access(args.fleetkeepd, os.X_OK):
-        parser.error("%s is not an executable (build it, or pass --fleetkeepd)" % args.fleetkeepd)
+    benchlib.check_tools(parser, args)
 
     work = tempfile.mkdtemp(prefix="fleetkeep-metrics-bench-")
     try:

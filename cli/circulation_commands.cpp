@@ -2,6 +2,7 @@
 #include <iostream>
 #include <memory>
 
+#include "command_helpers.hpp"
 #include "commands.hpp"
 #include "format.hpp"
 #include "table.hpp"
@@ -41,24 +42,6 @@ void printLoans(const json& items) {
   table.print(std::cout);
 }
 
-// Follows the cursor when `all`; returns the items and the last next_cursor.
-std::expected<std::pair<json, json>, int> fetchPages(Api& api, const std::string& path,
-                                                     const std::string& query, bool all) {
-  json items = json::array();
-  json cursor = nullptr;
-  do {
-    std::string target = path + query;
-    if (cursor.is_string())
-      target +=
-          (query.empty() ? "?" : "&") + std::string("cursor=") + encodeComponent(cursor.get<std::string>());
-    auto page = api.get(target);
-    if (!page) return std::unexpected(page.error());
-    for (auto& item : (*page)["items"]) items.push_back(std::move(item));
-    cursor = page->value("next_cursor", json());
-  } while (all && cursor.is_string());
-  return std::pair{items, cursor};
-}
-
 struct CheckoutOptions {
   std::string device, person, location, due, condition, notes;
 };
@@ -70,15 +53,11 @@ int checkout(Api& api, const GlobalOptions& global, const CheckoutOptions& o) {
   if (!o.due.empty()) body["due"] = o.due;
   if (!o.condition.empty()) body["condition"] = o.condition;
   if (!o.notes.empty()) body["notes"] = o.notes;
-  auto c = api.post("/api/v1/checkouts", body);
-  if (!c) return c.error();
-  if (global.json) {
-    printJson(std::cout, *c);
-  } else {
-    std::cout << deviceOf(*c) << " checked out to " << holderOf(*c) << ", due " << displayValue((*c)["due"])
-              << " (checkout " << displayValue((*c)["id"]) << ")\n";
-  }
-  return kExitOk;
+  return printAnswer(global, api.post("/api/v1/checkouts", body), [](const json& c) {
+    std::cout << deviceOf(c) << " checked out to " << holderOf(c) << ", due "
+              << displayValue(c.value("due", json())) << " (checkout " << displayValue(c.value("id", json()))
+              << ")\n";
+  });
 }
 
 struct ReturnOptions {
@@ -116,37 +95,18 @@ struct LoanOptions {
 
 int loans(Api& api, const GlobalOptions& global, const LoanOptions& o) {
   std::string query;
-  auto param = [&](const char* key, const std::string& value) {
-    if (!value.empty())
-      query += (query.empty() ? "?" : "&") + std::string(key) + "=" + encodeComponent(value);
-  };
-  if (o.overdue) param("overdue", "true");
-  if (o.open) param("open", "true");
-  param("person", o.person);
-  param("location", o.location);
-  param("device", o.device);
+  if (o.overdue) addParam(query, "overdue", "true");
+  if (o.open) addParam(query, "open", "true");
+  addParam(query, "person", o.person);
+  addParam(query, "location", o.location);
+  addParam(query, "device", o.device);
   auto pages = fetchPages(api, "/api/v1/checkouts", query, o.all);
   if (!pages) return pages.error();
-  if (global.json) {
-    printJson(std::cout, json{{"items", pages->first}, {"next_cursor", pages->second}});
-    return kExitOk;
-  }
-  printLoans(pages->first);
-  if (pages->second.is_string()) std::cerr << "(more loans: pass --all to list every page)\n";
-  return kExitOk;
+  return printListing(global, *pages, "loans", printLoans);
 }
 
 int peopleImport(Api& api, const GlobalOptions& global, const std::string& file) {
-  auto result = api.postFile("/api/v1/people:import", file, "text/csv");
-  if (!result) return result.error();
-  if (global.json) {
-    printJson(std::cout, *result);
-  } else {
-    std::cout << "created " << displayValue((*result)["created"]) << ", updated "
-              << displayValue((*result)["updated"]) << ", unchanged " << displayValue((*result)["unchanged"])
-              << '\n';
-  }
-  return kExitOk;
+  return printAnswer(global, api.postFile("/api/v1/people:import", file, "text/csv"), printImportSummary);
 }
 
 struct PeopleListOptions {
@@ -156,28 +116,21 @@ struct PeopleListOptions {
 
 int peopleList(Api& api, const GlobalOptions& global, const PeopleListOptions& o) {
   std::string query;
-  auto param = [&](const char* key, const std::string& value) {
-    if (!value.empty())
-      query += (query.empty() ? "?" : "&") + std::string(key) + "=" + encodeComponent(value);
-  };
-  param("q", o.q);
-  param("role", o.role);
-  if (o.inactive) param("active", "false");
+  addParam(query, "q", o.q);
+  addParam(query, "role", o.role);
+  if (o.inactive) addParam(query, "active", "false");
   auto pages = fetchPages(api, "/api/v1/people", query, o.all);
   if (!pages) return pages.error();
-  if (global.json) {
-    printJson(std::cout, json{{"items", pages->first}, {"next_cursor", pages->second}});
-    return kExitOk;
-  }
-  Table table({"EXTERNAL ID", "NAME", "ROLE", "GRADE", "HOMEROOM", "LOCATION", "ACTIVE"});
-  for (const auto& p : pages->first) {
-    table.add({displayValue(p["external_id"]), displayValue(p["name"]), displayValue(p["role"]),
-               displayValue(p["grade"]), displayValue(p["homeroom"]), displayValue(p["location"]),
-               displayValue(p["active"])});
-  }
-  table.print(std::cout);
-  if (pages->second.is_string()) std::cerr << "(more people: pass --all to list every page)\n";
-  return kExitOk;
+  return printListing(global, *pages, "people", [](const json& items) {
+    Table table({"EXTERNAL ID", "NAME", "ROLE", "GRADE", "HOMEROOM", "LOCATION", "ACTIVE"});
+    for (const auto& p : items) {
+      table.add({displayValue(p.value("external_id", json())), displayValue(p.value("name", json())),
+                 displayValue(p.value("role", json())), displayValue(p.value("grade", json())),
+                 displayValue(p.value("homeroom", json())), displayValue(p.value("location", json())),
+                 displayValue(p.value("active", json()))});
+    }
+    table.print(std::cout);
+  });
 }
 
 int peopleShow(Api& api, const GlobalOptions& global, const std::string& id) {
@@ -188,7 +141,7 @@ int peopleShow(Api& api, const GlobalOptions& global, const std::string& id) {
   if (!loans) return loans.error();
   if (global.json) {
     json out = *person;
-    out["checkouts"] = loans->first;
+    out["checkouts"] = loans->items;
     printJson(std::cout, out);
     return kExitOk;
   }
@@ -197,10 +150,10 @@ int peopleShow(Api& api, const GlobalOptions& global, const std::string& id) {
     lines.emplace_back(key, displayValue((*person)[key]));
   printKeyValues(std::cout, lines);
   std::cout << '\n';
-  if (loans->first.empty()) {
+  if (loans->items.empty()) {
     std::cout << "no loans\n";
   } else {
-    printLoans(loans->first);
+    printLoans(loans->items);
   }
   return kExitOk;
 }
@@ -248,7 +201,7 @@ void addCirculationCommands(CLI::App& app, Cli& cli) {
   list->add_option("--location", lo->location, "only loans to this place");
   list->add_option("--device", lo->device, "only this device's loans");
   list->add_flag("--all", lo->all, "follow the cursor through every page");
-  list->callback([&cli, lo] { cli.action = [&cli, lo](Api& api) { return loans(api, cli.options, *lo); }; });
+  setAction(list, cli, [lo](Api& api, const GlobalOptions& global) { return loans(api, global, *lo); });
 
   auto* people = app.add_subcommand("people", "the roster: import, list, show");
   people->require_subcommand(1);
@@ -257,27 +210,21 @@ void addCirculationCommands(CLI::App& app, Cli& cli) {
   import->add_option("FILE", *file, "CSV: external_id,name,email,role,grade,homeroom,location,active")
       ->required()
       ->check(CLI::ExistingFile);
-  import->callback([&cli, file] { cli.action = [&cli, file](Api& api) { return peopleImport(api, cli.options, *file);
-};
-}  // namespace fkcli
-);
+  setAction(import, cli,
+            [file](Api& api, const GlobalOptions& global) { return peopleImport(api, global, *file); });
 
-auto* plist = people->add_subcommand("list", "list or search people");
-auto po = std::make_shared<PeopleListOptions>();
-plist->add_option("--q", po->q, "search external id, name, email, homeroom");
-plist->add_option("--role", po->role, "student or staff");
-plist->add_flag("--inactive", po->inactive, "only deactivated people");
-plist->add_flag("--all", po->all, "follow the cursor through every page");
-plist->callback([&cli, po] {
-  cli.action = [&cli, po](Api& api) { return peopleList(api, cli.options, *po); };
-});
+  auto* plist = people->add_subcommand("list", "list or search people");
+  auto po = std::make_shared<PeopleListOptions>();
+  plist->add_option("--q", po->q, "search external id, name, email, homeroom");
+  plist->add_option("--role", po->role, "student or staff");
+  plist->add_flag("--inactive", po->inactive, "only deactivated people");
+  plist->add_flag("--all", po->all, "follow the cursor through every page");
+  setAction(plist, cli, [po](Api& api, const GlobalOptions& global) { return peopleList(api, global, *po); });
 
-auto* show = people->add_subcommand("show", "one person and their loans, current and past");
-auto id = std::make_shared<std::string>();
-show->add_option("ID", *id, "external id")->required();
-show->callback([&cli, id] {
-  cli.action = [&cli, id](Api& api) { return peopleShow(api, cli.options, *id); };
-});
+  auto* show = people->add_subcommand("show", "one person and their loans, current and past");
+  auto id = std::make_shared<std::string>();
+  show->add_option("ID", *id, "external id")->required();
+  setAction(show, cli, [id](Api& api, const GlobalOptions& global) { return peopleShow(api, global, *id); });
 }
 
 }  // namespace fkcli

@@ -4,6 +4,7 @@
 #include <memory>
 #include <sstream>
 
+#include "command_helpers.hpp"
 #include "commands.hpp"
 #include "format.hpp"
 #include "table.hpp"
@@ -55,62 +56,34 @@ struct ListOptions {
   std::string status, kind, model, location, code, q, seen_since;
   int limit = 0;
   bool all = false;
-  bool stale = false, lost_seen = false;
+  bool stale = false, lost_seen = false, loaner = false;
 };
 
 int deviceList(Api& api, const GlobalOptions& global, const ListOptions& o) {
   std::string query;
-  auto param = [&](const char* key, const std::string& value) {
-    if (value.empty()) return;
-    query += (query.empty() ? "?" : "&") + std::string(key) + "=" + encodeComponent(value);
-  };
-  param("status", o.status);
-  param("kind", o.kind);
-  param("model", o.model);
-  param("location", o.location);
-  param("code", o.code);
-  param("q", o.q);
-  param("seen_since", o.seen_since);
-  if (o.stale) param("stale", "true");
-  if (o.lost_seen) param("lost_seen", "true");
-  if (o.limit > 0) param("limit", std::to_string(o.limit));
+  addParam(query, "status", o.status);
+  addParam(query, "kind", o.kind);
+  addParam(query, "model", o.model);
+  addParam(query, "location", o.location);
+  addParam(query, "code", o.code);
+  addParam(query, "q", o.q);
+  addParam(query, "seen_since", o.seen_since);
+  if (o.stale) addParam(query, "stale", "true");
+  if (o.lost_seen) addParam(query, "lost_seen", "true");
+  if (o.loaner) addParam(query, "loaner", "true");
+  if (o.limit > 0) addParam(query, "limit", std::to_string(o.limit));
 
-  json items = json::array();
-  json cursor = nullptr;
-  do {
-    std::string target = "/api/v1/devices" + query;
-    if (cursor.is_string())
-      target +=
-          (query.empty() ? "?" : "&") + std::string("cursor=") + encodeComponent(cursor.get<std::string>());
-    auto page = api.get(target);
-    if (!page) return page.error();
-    for (auto& item : (*page)["items"]) items.push_back(std::move(item));
-    cursor = page->value("next_cursor", json());
-  } while (o.all && cursor.is_string() && !cursor.get<std::string>().empty());
-
-  if (global.json) {
-    printJson(std::cout, json{{"items", items}, {"next_cursor", cursor}});
-    return kExitOk;
-  }
-  Table table({"ID", "ASSET TAG", "SERIAL", "KIND", "MODEL", "STATUS", "LOCATION"});
-  for (const auto& d : items)
-    table.add({displayValue(d.value("id", json())), displayValue(d.value("asset_tag", json())),
-               displayValue(d.value("serial", json())), displayValue(d.value("kind", json())),
-               displayValue(d.value("model", json())), displayValue(d.value("status", json())),
-               displayValue(d.value("location", json()))});
-  table.print(std::cout);
-  if (cursor.is_string()) std::cerr << "(more devices: pass --all to list every page)\n";
-  return kExitOk;
-}
-
-int deviceShow(Api& api, const GlobalOptions& global, const std::string& ref) {
-  auto device = api.get(devicePath(ref));
-  if (!device) return device.error();
-  if (global.json)
-    printJson(std::cout, *device);
-  else
-    printDevice(*device);
-  return kExitOk;
+  auto pages = fetchPages(api, "/api/v1/devices", query, o.all);
+  if (!pages) return pages.error();
+  return printListing(global, *pages, "devices", [](const json& items) {
+    Table table({"ID", "ASSET TAG", "SERIAL", "KIND", "MODEL", "STATUS", "LOCATION"});
+    for (const auto& d : items)
+      table.add({displayValue(d.value("id", json())), displayValue(d.value("asset_tag", json())),
+                 displayValue(d.value("serial", json())), displayValue(d.value("kind", json())),
+                 displayValue(d.value("model", json())), displayValue(d.value("status", json())),
+                 displayValue(d.value("location", json()))});
+    table.print(std::cout);
+  });
 }
 
 struct AddOptions {
@@ -144,29 +117,18 @@ int deviceAdd(Api& api, const GlobalOptions& global, const AddOptions& o) {
   if (!o.macs.empty()) body["macs"] = o.macs;
   if (o.loaner) body["loaner"] = true;
 
-  auto device = api.post("/api/v1/devices", body);
-  if (!device) return device.error();
-  if (global.json)
-    printJson(std::cout, *device);
-  else
-    printDevice(*device);
-  return kExitOk;
+  return printAnswer(global, api.post("/api/v1/devices", body), printDevice);
 }
 
 int deviceTransition(Api& api, const GlobalOptions& global, const std::string& ref, const std::string& to,
                      const std::string& reason) {
   json body{{"to", to}};
   if (!reason.empty()) body["reason"] = reason;
-  auto device = api.post(devicePath(ref) + "/transitions", body);
-  if (!device) return device.error();
-  if (global.json) {
-    printJson(std::cout, *device);
-  } else {
-    std::cout << "device " << displayValue(device->value("id", json())) << " ("
-              << displayValue(device->value("asset_tag", json())) << ") is now "
-              << displayValue(device->value("status", json())) << '\n';
-  }
-  return kExitOk;
+  return printAnswer(global, api.post(devicePath(ref) + "/transitions", body), [](const json& device) {
+    std::cout << "device " << displayValue(device.value("id", json())) << " ("
+              << displayValue(device.value("asset_tag", json())) << ") is now "
+              << displayValue(device.value("status", json())) << '\n';
+  });
 }
 
 std::string changesText(const json& changes) {
@@ -180,14 +142,8 @@ std::string changesText(const json& changes) {
   return out;
 }
 
-int deviceHistory(Api& api, const GlobalOptions& global, const std::string& ref) {
-  auto events = api.get(devicePath(ref) + "/events");
-  if (!events) return events.error();
-  if (global.json) {
-    printJson(std::cout, *events);
-    return kExitOk;
-  }
-  const json& items = (*events)["items"];
+void printHistory(const json& events) {
+  const json items = events.value("items", json::array());
   // Changes can be long (a create lists every field), so they go last; reasons appear only when some event
   // has one.
   const bool any_reason = std::any_of(items.begin(), items.end(), [](const json& e) {
@@ -203,7 +159,6 @@ int deviceHistory(Api& api, const GlobalOptions& global, const std::string& ref)
     table.add(std::move(row));
   }
   table.print(std::cout);
-  return kExitOk;
 }
 
 // "field=value" to a PATCH member: empty clears, macs is a comma list, loaner a boolean.
@@ -244,13 +199,8 @@ int deviceSet(Api& api, const GlobalOptions& global, const std::string& ref, jso
   auto current = api.get(devicePath(ref));
   if (!current) return current.error();
   patch["version"] = current->value("version", json());
-  auto device = api.patch(devicePath(displayValue(current->value("id", json(ref)))), patch);
-  if (!device) return device.error();
-  if (global.json)
-    printJson(std::cout, *device);
-  else
-    printDevice(*device);
-  return kExitOk;
+  return printAnswer(global, api.patch(devicePath(displayValue(current->value("id", json(ref)))), patch),
+                     printDevice);
 }
 
 }  // namespace
@@ -273,16 +223,16 @@ void addDeviceCommands(CLI::App& app, Cli& cli) {
   list->add_option("--seen-since", lo->seen_since,
                    "seen by any source since a date (YYYY-MM-DD) or instant (RFC 3339 UTC)");
   list->add_flag("--lost-seen", lo->lost_seen, "lost or stolen devices a source has seen since marked so");
+  list->add_flag("--loaner", lo->loaner, "loaner-pool devices only (with --status in_stock: the ones free to lend)");
   list->add_option("--limit", lo->limit, "devices per page")->check(CLI::PositiveNumber);
   list->add_flag("--all", lo->all, "follow the cursor through every page");
-  list->callback(
-      [&cli, lo] { cli.action = [&cli, lo](Api& api) { return deviceList(api, cli.options, *lo); }; });
+  setAction(list, cli, [lo](Api& api, const GlobalOptions& global) { return deviceList(api, global, *lo); });
 
   auto* show = device->add_subcommand("show", "show one device");
   auto show_ref = std::make_shared<std::string>();
   show->add_option("REF", *show_ref, ref_help)->required();
-  show->callback([&cli, show_ref] {
-    cli.action = [&cli, show_ref](Api& api) { return deviceShow(api, cli.options, *show_ref); };
+  setAction(show, cli, [show_ref](Api& api, const GlobalOptions& global) {
+    return printAnswer(global, api.get(devicePath(*show_ref)), printDevice);
   });
 
   auto* add = device->add_subcommand("add", "register a device");
@@ -305,25 +255,22 @@ void addDeviceCommands(CLI::App& app, Cli& cli) {
   add->add_flag("--loaner", ao->loaner, "part of the loaner pool");
   add->add_option("--status", ao->status, "initial status (default in_stock)");
   add->add_option("--notes", ao->notes, "notes");
-  add->callback(
-      [&cli, ao] { cli.action = [&cli, ao](Api& api) { return deviceAdd(api, cli.options, *ao); }; });
+  setAction(add, cli, [ao](Api& api, const GlobalOptions& global) { return deviceAdd(api, global, *ao); });
 
   auto* transition = device->add_subcommand("transition", "move a device to another status");
   auto tr = std::make_shared<std::array<std::string, 3>>();  // ref, to, reason
   transition->add_option("REF", (*tr)[0], ref_help)->required();
   transition->add_option("TO", (*tr)[1], "new status")->required();
   transition->add_option("--reason", (*tr)[2], "why, for the history");
-  transition->callback([&cli, tr] {
-    cli.action = [&cli, tr](Api& api) {
-      return deviceTransition(api, cli.options, (*tr)[0], (*tr)[1], (*tr)[2]);
-    };
+  setAction(transition, cli, [tr](Api& api, const GlobalOptions& global) {
+    return deviceTransition(api, global, (*tr)[0], (*tr)[1], (*tr)[2]);
   });
 
   auto* history = device->add_subcommand("history", "the change history of a device, oldest first");
   auto hist_ref = std::make_shared<std::string>();
   history->add_option("REF", *hist_ref, ref_help)->required();
-  history->callback([&cli, hist_ref] {
-    cli.action = [&cli, hist_ref](Api& api) { return deviceHistory(api, cli.options, *hist_ref); };
+  setAction(history, cli, [hist_ref](Api& api, const GlobalOptions& global) {
+    return printAnswer(global, api.get(devicePath(*hist_ref) + "/events"), printHistory);
   });
 
   auto* set = device->add_subcommand("set", "change fields: device set REF location=\"Room 12\" notes=");

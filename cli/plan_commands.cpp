@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "command_helpers.hpp"
 #include "commands.hpp"
 #include "format.hpp"
 #include "table.hpp"
@@ -21,14 +22,10 @@ struct PlanOptions {
 
 std::string planTarget(const PlanOptions& o) {
   std::string query;
-  auto param = [&](const char* key, const std::string& value) {
-    if (value.empty()) return;
-    query += (query.empty() ? "?" : "&") + std::string(key) + "=" + encodeComponent(value);
-  };
-  if (o.years > 0) param("years", std::to_string(o.years));
-  param("budget", o.budget);
-  param("budgets", o.budgets);
-  if (o.csv) param("format", "csv");
+  if (o.years > 0) addParam(query, "years", std::to_string(o.years));
+  addParam(query, "budget", o.budget);
+  addParam(query, "budgets", o.budgets);
+  if (o.csv) addParam(query, "format", "csv");
   return "/api/v1/reports/replacement-plan" + query;
 }
 
@@ -124,13 +121,7 @@ int plan(Api& api, const GlobalOptions& global, const PlanOptions& o) {
     std::fflush(stdout);
     return rc;
   }
-  auto result = api.get(planTarget(o));
-  if (!result) return result.error();
-  if (global.json)
-    printJson(std::cout, *result);
-  else
-    printPlan(*result);
-  return kExitOk;
+  return printAnswer(global, api.get(planTarget(o)), printPlan);
 }
 
 }  // namespace
@@ -145,7 +136,7 @@ void addPlanCommands(CLI::App& app, Cli& cli) {
       cmd->add_option("--budgets", o->budgets, "budget per fiscal year, e.g. FY2027:150000,FY2028:90000");
   budget->excludes(budgets);
   cmd->add_flag("--csv", o->csv, "one CSV row per device with the fiscal year that funds it");
-  cmd->callback([&cli, o] { cli.action = [&cli, o](Api& api) { return plan(api, cli.options, *o); }; });
+  setAction(cmd, cli, [o](Api& api, const GlobalOptions& global) { return plan(api, global, *o); });
 }
 
 }  // namespace fkcli

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "command_helpers.hpp"
 #include "commands.hpp"
 #include "format.hpp"
 #include "table.hpp"
@@ -87,12 +88,7 @@ void printOrder(const json& w) {
 }
 
 int printResult(const GlobalOptions& global, const std::expected<json, int>& w) {
-  if (!w) return w.error();
-  if (global.json)
-    printJson(std::cout, *w);
-  else
-    printOrder(*w);
-  return kExitOk;
+  return printAnswer(global, w, printOrder);
 }
 
 // PATCH with the version just read, so two people at the bench cannot overwrite each other unseen.
@@ -122,44 +118,26 @@ struct ListOptions {
 
 int repairList(Api& api, const GlobalOptions& global, const ListOptions& o) {
   std::string query;
-  auto param = [&](const char* key, const std::string& value) {
-    if (!value.empty())
-      query += (query.empty() ? "?" : "&") + std::string(key) + "=" + encodeComponent(value);
-  };
-  param("status", o.status);
-  param("device", o.device);
-  param("category", o.category);
-  if (o.open) param("open", "true");
-  json items = json::array();
-  json cursor = nullptr;
-  do {
-    std::string target = "/api/v1/work-orders" + query;
-    if (cursor.is_string())
-      target +=
-          (query.empty() ? "?" : "&") + std::string("cursor=") + encodeComponent(cursor.get<std::string>());
-    auto page = api.get(target);
-    if (!page) return page.error();
-    for (auto& item : (*page)["items"]) items.push_back(std::move(item));
-    cursor = page->value("next_cursor", json());
-  } while (o.all && cursor.is_string());
-  if (global.json) {
-    printJson(std::cout, json{{"items", items}, {"next_cursor", cursor}});
-    return kExitOk;
-  }
-  Table table({"ID", "DEVICE", "STATUS", "CATEGORY", "PRIORITY", "HOLDER", "TOTAL", "OPENED"});
-  for (const auto& w : items) {
-    const json holder = w.value("holder", json());
-    table.add(
-        {displayValue(w.value("id", json())), deviceText(w.value("device", json())),
-         displayValue(w.value("status", json())), displayValue(w.value("category", json())),
-         displayValue(w.value("priority", json())),
-         holder.is_object() ? displayValue(holder.value("name", holder.value("location", json()))) : "-",
-         displayValue(w.value("cost", json::object()).value("total", json())),
-         displayValue(w.value("opened_at", json()))});
-  }
-  table.print(std::cout);
-  if (cursor.is_string()) std::cerr << "(more work orders: pass --all to list every page)\n";
-  return kExitOk;
+  addParam(query, "status", o.status);
+  addParam(query, "device", o.device);
+  addParam(query, "category", o.category);
+  if (o.open) addParam(query, "open", "true");
+  auto pages = fetchPages(api, "/api/v1/work-orders", query, o.all);
+  if (!pages) return pages.error();
+  return printListing(global, *pages, "work orders", [](const json& items) {
+    Table table({"ID", "DEVICE", "STATUS", "CATEGORY", "PRIORITY", "HOLDER", "TOTAL", "OPENED"});
+    for (const auto& w : items) {
+      const json holder = w.value("holder", json());
+      table.add(
+          {displayValue(w.value("id", json())), deviceText(w.value("device", json())),
+           displayValue(w.value("status", json())), displayValue(w.value("category", json())),
+           displayValue(w.value("priority", json())),
+           holder.is_object() ? displayValue(holder.value("name", holder.value("location", json()))) : "-",
+           displayValue(w.value("cost", json::object()).value("total", json())),
+           displayValue(w.value("opened_at", json()))});
+    }
+    table.print(std::cout);
+  });
 }
 
 // QTY goes to the server as a number when it is one, so the server's message names a bad value.
@@ -192,8 +170,7 @@ void addRepairCommands(CLI::App& app, Cli& cli) {
   open->add_option("--priority", oo->priority, "low, normal (default), high or urgent");
   open->add_option("--reported-by", oo->reported_by, "who brought it in");
   open->add_option("--estimate", oo->estimate, "estimated cost, e.g. 60.00");
-  open->callback(
-      [&cli, oo] { cli.action = [&cli, oo](Api& api) { return repairOpen(api, cli.options, *oo); }; });
+  setAction(open, cli, [oo](Api& api, const GlobalOptions& global) { return repairOpen(api, global, *oo); });
 
   auto* list = repair->add_subcommand("list", "list work orders (one page unless --all)");
   auto lo = std::make_shared<ListOptions>();
@@ -202,14 +179,13 @@ void addRepairCommands(CLI::App& app, Cli& cli) {
   list->add_option("--device", lo->device, device_help);
   list->add_option("--category", lo->category, "only this category");
   list->add_flag("--all", lo->all, "follow the cursor through every page");
-  list->callback(
-      [&cli, lo] { cli.action = [&cli, lo](Api& api) { return repairList(api, cli.options, *lo); }; });
+  setAction(list, cli, [lo](Api& api, const GlobalOptions& global) { return repairList(api, global, *lo); });
 
   auto* show = repair->add_subcommand("show", "show one work order with its parts, notes and loans");
   auto show_id = std::make_shared<std::string>();
   show->add_option("ID", *show_id, "work order id")->required();
-  show->callback([&cli, show_id] {
-    cli.action = [&cli, show_id](Api& api) { return printResult(cli.options, api.get(orderPath(*show_id))); };
+  setAction(show, cli, [show_id](Api& api, const GlobalOptions& global) {
+    return printResult(global, api.get(orderPath(*show_id)));
   });
 
   auto* status =
@@ -217,10 +193,8 @@ void addRepairCommands(CLI::App& app, Cli& cli) {
   auto st = std::make_shared<std::pair<std::string, std::string>>();
   status->add_option("ID", st->first, "work order id")->required();
   status->add_option("STATUS", st->second, "new status")->required();
-  status->callback([&cli, st] {
-    cli.action = [&cli, st](Api& api) {
-      return patchOrder(api, cli.options, st->first, {{"status", st->second}});
-    };
+  setAction(status, cli, [st](Api& api, const GlobalOptions& global) {
+    return patchOrder(api, global, st->first, {{"status", st->second}});
   });
 
   auto* set = repair->add_subcommand("set", "change assignee, payer, labour minutes, estimate or resolution");
@@ -262,10 +236,8 @@ void addRepairCommands(CLI::App& app, Cli& cli) {
   auto nt = std::make_shared<std::pair<std::string, std::string>>();
   note->add_option("ID", nt->first, "work order id")->required();
   note->add_option("TEXT", nt->second, "the note")->required();
-  note->callback([&cli, nt] {
-    cli.action = [&cli, nt](Api& api) {
-      return printResult(cli.options, api.post(orderPath(nt->first) + "/notes", json{{"text", nt->second}}));
-    };
+  setAction(note, cli, [nt](Api& api, const GlobalOptions& global) {
+    return printResult(global, api.post(orderPath(nt->first) + "/notes", json{{"text", nt->second}}));
   });
 
   auto* loaner =
@@ -273,11 +245,8 @@ void addRepairCommands(CLI::App& app, Cli& cli) {
   auto ln = std::make_shared<std::pair<std::string, std::string>>();
   loaner->add_option("ID", ln->first, "work order id")->required();
   loaner->add_option("DEVICE", ln->second, "the loaner: " + device_help)->required();
-  loaner->callback([&cli, ln] {
-    cli.action = [&cli, ln](Api& api) {
-      return printResult(cli.options,
-                         api.post(orderPath(ln->first) + "/loaner", json{{"device", ln->second}}));
-    };
+  setAction(loaner, cli, [ln](Api& api, const GlobalOptions& global) {
+    return printResult(global, api.post(orderPath(ln->first) + "/loaner", json{{"device", ln->second}}));
   });
 
   auto* resolve = repair->add_subcommand(

@@ -2,6 +2,7 @@
 #include <iostream>
 #include <memory>
 
+#include "command_helpers.hpp"
 #include "commands.hpp"
 #include "format.hpp"
 #include "table.hpp"
@@ -29,17 +30,11 @@ void printCounts(const std::string& title, const json& counts) {
   table.print(std::cout);
 }
 
-int summary(Api& api, const GlobalOptions& global) {
-  auto s = api.get("/api/v1/reports/fleet-summary");
-  if (!s) return s.error();
-  if (global.json) {
-    printJson(std::cout, *s);
-    return kExitOk;
-  }
-  printKeyValues(std::cout, {{"devices", displayValue(s->value("total", json(0)))},
-                             {"open work orders", displayValue(s->value("open_work_orders", json(0)))},
-                             {"overdue checkouts", displayValue(s->value("overdue_checkouts", json(0)))}});
-  const json aue = s->value("aue", json::object());
+void printSummary(const json& s) {
+  printKeyValues(std::cout, {{"devices", displayValue(s.value("total", json(0)))},
+                             {"open work orders", displayValue(s.value("open_work_orders", json(0)))},
+                             {"overdue checkouts", displayValue(s.value("overdue_checkouts", json(0)))}});
+  const json aue = s.value("aue", json::object());
   std::cout << "\nauto-update expiration (devices in service)\n";
   Table horizon({"  WHEN", "COUNT"});
   for (const auto& [key, label] :
@@ -50,40 +45,25 @@ int summary(Api& api, const GlobalOptions& global) {
                                                         {"within_730", "within 730 days"}})
     horizon.add({"  " + label, displayValue(aue.value(key, json(0)))});
   horizon.print(std::cout);
-  printCounts("by status", s->value("by_status", json::object()));
-  printCounts("by kind", s->value("by_kind", json::object()));
-  printCounts("by model", s->value("by_model", json::object()));
-  printCounts("by location", s->value("by_location", json::object()));
-  return kExitOk;
+  printCounts("by status", s.value("by_status", json::object()));
+  printCounts("by kind", s.value("by_kind", json::object()));
+  printCounts("by model", s.value("by_model", json::object()));
+  printCounts("by location", s.value("by_location", json::object()));
 }
 
-int modelsList(Api& api, const GlobalOptions& global) {
-  auto models = api.get("/api/v1/models");
-  if (!models) return models.error();
-  if (global.json) {
-    printJson(std::cout, *models);
-    return kExitOk;
-  }
+void printModels(const json& models) {
   Table table({"MODEL", "KIND", "UNIT COST", "LIFE (YEARS)", "AUE"});
-  for (const auto& m : (*models)["items"])
+  for (const auto& m : models.value("items", json::array()))
     table.add({displayValue(m.value("model", json())), displayValue(m.value("kind", json())),
                displayValue(m.value("unit_cost", json())), displayValue(m.value("life_years", json())),
                displayValue(m.value("aue_date", json()))});
   table.print(std::cout);
-  return kExitOk;
 }
 
-int modelsShow(Api& api, const GlobalOptions& global, const std::string& name) {
-  auto model = api.get("/api/v1/models/" + encodeComponent(name));
-  if (!model) return model.error();
-  if (global.json) {
-    printJson(std::cout, *model);
-    return kExitOk;
-  }
+void printModel(const json& model) {
   std::vector<std::pair<std::string, std::string>> lines;
-  for (const auto& [key, value] : model->items()) lines.emplace_back(key, displayValue(value));
+  for (const auto& [key, value] : model.items()) lines.emplace_back(key, displayValue(value));
   printKeyValues(std::cout, lines);
-  return kExitOk;
 }
 
 }  // namespace
@@ -91,17 +71,22 @@ int modelsShow(Api& api, const GlobalOptions& global, const std::string& name) {
 void addReportCommands(CLI::App& app, Cli& cli) {
   auto* sum =
       app.add_subcommand("summary", "fleet summary: counts by status, kind, model, location; AUE horizon");
-  sum->callback([&cli] { cli.action = [&cli](Api& api) { return summary(api, cli.options); }; });
+  setAction(sum, cli, [](Api& api, const GlobalOptions& global) {
+    return printAnswer(global, api.get("/api/v1/reports/fleet-summary"), printSummary);
+  });
 
   auto* models = app.add_subcommand("models", "the model catalog");
   models->require_subcommand(1);
   auto* list = models->add_subcommand("list", "list catalog models");
-  list->callback([&cli] { cli.action = [&cli](Api& api) { return modelsList(api, cli.options); }; });
+  setAction(list, cli, [](Api& api, const GlobalOptions& global) {
+    return printAnswer(global, api.get("/api/v1/models"), printModels);
+  });
   auto* show = models->add_subcommand("show", "show one catalog model");
   auto name = std::make_shared<std::string>();
   show->add_option("MODEL", *name, "model name")->required();
-  show->callback(
-      [&cli, name] { cli.action = [&cli, name](Api& api) { return modelsShow(api, cli.options, *name); }; });
+  setAction(show, cli, [name](Api& api, const GlobalOptions& global) {
+    return printAnswer(global, api.get("/api/v1/models/" + encodeComponent(*name)), printModel);
+  });
 }
 
 }  // namespace fkcli

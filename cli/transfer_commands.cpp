@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "command_helpers.hpp"
 #include "commands.hpp"
 #include "format.hpp"
 
@@ -12,16 +13,7 @@ namespace {
 using nlohmann::json;
 
 int importCsv(Api& api, const GlobalOptions& global, const std::string& file) {
-  auto result = api.postFile("/api/v1/devices:import", file, "text/csv");
-  if (!result) return result.error();
-  if (global.json) {
-    printJson(std::cout, *result);
-    return kExitOk;
-  }
-  std::cout << "created " << displayValue(result->value("created", json(0))) << ", updated "
-            << displayValue(result->value("updated", json(0))) << ", unchanged "
-            << displayValue(result->value("unchanged", json(0))) << '\n';
-  return kExitOk;
+  return printAnswer(global, api.postFile("/api/v1/devices:import", file, "text/csv"), printImportSummary);
 }
 
 // Writes beside the destination and renames at the end, so a failed export never leaves half a file.
@@ -62,18 +54,14 @@ void addTransferCommands(CLI::App& app, Cli& cli) {
   auto* import = app.add_subcommand("import", "import an inventory CSV (own columns or a Snipe-IT export)");
   auto import_file = std::make_shared<std::string>();
   import->add_option("FILE", *import_file, "CSV file")->required()->check(CLI::ExistingFile);
-  import->callback([&cli, import_file] {
-    cli.action = [&cli, import_file](Api& api) { return importCsv(api, cli.options, *import_file);
-};
-}  // namespace fkcli
-);
+  setAction(import, cli, [import_file](Api& api, const GlobalOptions& global) {
+    return importCsv(api, global, *import_file);
+  });
 
-auto* exp = app.add_subcommand("export", "write the registry as CSV (to FILE, or stdout)");
-auto export_file = std::make_shared<std::string>();
-exp->add_option("FILE", *export_file, "destination (default stdout)");
-exp->callback([&cli, export_file] {
-  cli.action = [export_file](Api& api) { return exportCsv(api, *export_file); };
-});
+  auto* exp = app.add_subcommand("export", "write the registry as CSV (to FILE, or stdout)");
+  auto export_file = std::make_shared<std::string>();
+  exp->add_option("FILE", *export_file, "destination (default stdout)");
+  setAction(exp, cli, [export_file](Api& api, const GlobalOptions&) { return exportCsv(api, *export_file); });
 }
 
 }  // namespace fkcli

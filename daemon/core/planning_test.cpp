@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/planning_test_support.hpp"
 #include "core/values.hpp"
 
 namespace fk {
@@ -11,32 +12,12 @@ namespace {
 
 using namespace std::chrono;
 
-// Every test runs on the same "today": 27 November 2026, inside FY2027 (2026-07-01 .. 2027-06-30).
-const year_month_day kToday = *parseDate("2026-11-27");
+using namespace test;  // kToday, rules(), device(): planning_test_support.hpp
 
 year_month_day d(const char* text) {
   auto parsed = parseDate(text);
   EXPECT_TRUE(parsed.has_value()) << text;
   return parsed.value_or(year_month_day{});
-}
-
-PlanningRules rules() {
-  PlanningRules r;
-  r.fiscal_year_start = {7, 1};
-  r.default_life_years = {{DeviceKind::chromebook, 5}, {DeviceKind::laptop, 4}, {DeviceKind::tablet, 4}};
-  r.aue_warning_days = 180;
-  r.repair_cost_share = 0.5;
-  r.work_orders_per_year = 3;
-  r.replacement_unit_cost_cents = {{DeviceKind::chromebook, 28900}};
-  return r;
-}
-
-PlanDevice device(std::int64_t id, DeviceKind kind = DeviceKind::chromebook) {
-  PlanDevice p;
-  p.id = id;
-  p.serial = "SN-" + std::to_string(id);
-  p.kind = kind;
-  return p;
 }
 
 std::vector<std::string> reasons(const Assessment& a) {

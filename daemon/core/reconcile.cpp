@@ -1,6 +1,7 @@
 #include "core/reconcile.hpp"
 
 #include <algorithm>
+#include <map>
 #include <unordered_set>
 
 namespace fk::reconcile {
@@ -78,15 +79,24 @@ Plan plan(const Index& index, const std::vector<Record>& records, const Policy& 
 
   // Keys repeated across records: applying both would merge two devices or flip one back and forth.
   std::vector<bool> repeated(records.size(), false);
+  // Each key maps to its first record only; the (rare) repeats are collected on the side, so a
+  // 100k-record poll allocates no vector per key.
+  std::unordered_map<std::string_view, std::size_t> first;
+  first.reserve(records.size());
   auto findRepeats = [&](const char* label, auto key_of) {
-    std::unordered_map<std::string_view, std::vector<std::size_t>> seen;
+    first.clear();
+    std::map<std::string_view, std::vector<std::size_t>> repeats;
     for (std::size_t i = 0; i < records.size(); ++i) {
       std::string_view key = key_of(records[i]);
-      if (!key.empty()) seen[key].push_back(i);
+      if (key.empty()) continue;
+      auto [it, fresh] = first.emplace(key, i);
+      if (fresh) continue;
+      auto& at = repeats[key];
+      if (at.empty()) at.push_back(it->second);
+      at.push_back(i);
     }
     std::vector<Duplicate> found;
-    for (const auto& [key, at] : seen) {
-      if (at.size() < 2) continue;
+    for (const auto& [key, at] : repeats) {
       Duplicate d{std::string(label) + " " + std::string(key), {}};
       for (std::size_t i : at) {
         repeated[i] = true;
@@ -103,6 +113,7 @@ Plan plan(const Index& index, const std::vector<Record>& records, const Policy& 
   findRepeats("asset tag", [](const Record& r) -> std::string_view { return fieldOr(r, "asset_tag"); });
 
   std::unordered_map<std::int64_t, std::size_t> claimed;
+  claimed.reserve(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) {
     const Record& r = records[i];
     Step& step = out.steps[i];

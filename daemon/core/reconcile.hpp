@@ -33,6 +33,7 @@ struct Record {
   std::vector<FieldError> problems;  // field and why it was dropped
 };
 Record readObservation(const api::Observation& o);
+Record readObservation(api::Observation&& o);  // the same, taking the observation's strings
 
 // The registry fields a source may assert on an existing device ("macs" included; "status" is used
 // only when a device is created).

@@ -23,7 +23,8 @@ struct SourcePollSummary {
   std::size_t skipped = 0;   // records the plugin could not read
   std::size_t created = 0, updated = 0, unchanged = 0, flagged = 0, conflicts = 0, duplicates = 0,
               kept_manual = 0, field_problems = 0, left_listing = 0;
-  std::size_t listed = 0;  // devices the source currently lists
+  std::size_t listed = 0;   // devices the source currently lists
+  std::size_t network = 0;  // network sightings among `observed`
   std::vector<SourceDuplicate> duplicate_keys;
   std::vector<std::string> problems;  // the first few, "line 4: ..."
 };

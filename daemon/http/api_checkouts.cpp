@@ -1,8 +1,7 @@
 // Checkout routes: lend, return (one, by device, or a batch), list.
-#include <charconv>
-
 #include "core/circulation.hpp"
 #include "core/work_order.hpp"
+#include "http/api_helpers.hpp"
 #include "http/api_routes.hpp"
 #include "http/circulation_json.hpp"
 #include "http/json_mapping.hpp"
@@ -243,12 +242,10 @@ Response batchCheckout(ApiContext& ctx, Request& req) {
 
 Result<std::int64_t> checkoutIdOf(const Request& req) {
   const std::string& text = req.params.at("id");
-  std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+  auto id = parseIntIn(text, 1);
+  if (!id)
     return std::unexpected(Error::invalid("id", "checkout id \"" + text + "\" is not a positive integer"));
-  }
-  return id;
+  return *id;
 }
 
 Response getCheckout(ApiContext& ctx, Request& req) {
@@ -306,19 +303,14 @@ Response listCheckouts(ApiContext& ctx, Request& req) {
 }  // namespace
 
 void registerCheckoutRoutes(Router& router, ApiContext& ctx) {
-  using Body = RouteOptions::Body;
-  const RouteOptions read{.min_role = Role::viewer, .body = Body::none};
-  const RouteOptions write{.min_role = Role::technician, .body = Body::json};
-  auto bind = [&ctx](Response (*fn)(ApiContext&, Request&)) {
-    return [&ctx, fn](Request& req) { return fn(ctx, req); };
-  };
-  router.add("GET", "/api/v1/checkouts", read, bind(listCheckouts));
-  router.add("POST", "/api/v1/checkouts", write, bind(createCheckout));
-  router.add("POST", "/api/v1/checkouts:batch", write, bind(batchCheckout));
-  router.add("POST", "/api/v1/checkouts:return-batch", write, bind(batchReturn));
-  router.add("GET", "/api/v1/checkouts/{id}", read, bind(getCheckout));
-  router.add("POST", "/api/v1/checkouts/{id}/return", write, bind(returnCheckout));
-  router.add("POST", "/api/v1/devices/{ref}/return", write, bind(returnDevice));
+  auto bind = [&ctx](ApiHandler fn) { return bindHandler(ctx, fn); };
+  router.add("GET", "/api/v1/checkouts", kReadRoute, bind(listCheckouts));
+  router.add("POST", "/api/v1/checkouts", kWriteRoute, bind(createCheckout));
+  router.add("POST", "/api/v1/checkouts:batch", kWriteRoute, bind(batchCheckout));
+  router.add("POST", "/api/v1/checkouts:return-batch", kWriteRoute, bind(batchReturn));
+  router.add("GET", "/api/v1/checkouts/{id}", kReadRoute, bind(getCheckout));
+  router.add("POST", "/api/v1/checkouts/{id}/return", kWriteRoute, bind(returnCheckout));
+  router.add("POST", "/api/v1/devices/{ref}/return", kWriteRoute, bind(returnDevice));
 }
 
 }  // namespace fk

@@ -7,6 +7,7 @@
 
 #include "core/csv.hpp"
 #include "core/device_csv.hpp"
+#include "http/api_helpers.hpp"
 #include "http/api_routes.hpp"
 #include "http/json_mapping.hpp"
 #include "store/device_store.hpp"
@@ -21,8 +22,9 @@ namespace {
 // A broken million-row file would otherwise answer with a million errors.
 constexpr std::size_t kMaxReportedImportErrors = 1000;
 
-constexpr std::array<std::string_view, 11> kListParams = {
-    "status", "kind", "model", "location", "code", "q", "limit", "cursor", "stale", "seen_since", "lost_seen"};
+constexpr std::array<std::string_view, 12> kListParams = {"status", "kind",  "model",      "location",
+                                                           "code",   "q",     "limit",      "cursor",
+                                                           "stale",  "loaner", "seen_since", "lost_seen"};
 
 Result<DeviceRef> refOf(const Request& req) {
   auto it = req.params.find("ref");
@@ -45,19 +47,8 @@ Response deviceResponse(int status, const Device& device, DeviceStore& store) {
 }
 
 Result<DeviceFilter> filterFrom(ApiContext& ctx, const Request& req) {
-  for (const auto& [key, value] : req.query) {
-    if (std::find(kListParams.begin(), kListParams.end(), key) == kListParams.end()) {
-      return std::unexpected(Error::invalid(key, "unknown query parameter \"" + key + "\""));
-    }
-    if (req.query.count(key) > 1)
-      return std::unexpected(Error::invalid(key, key + " is given more than once"));
-  }
-  // An empty value means "no filter", so clients can build URLs from blank form fields.
-  auto value = [&req](std::string_view key) -> std::optional<std::string> {
-    auto v = req.queryValue(key);
-    if (v && v->empty()) return std::nullopt;
-    return v;
-  };
+  if (auto st = checkQueryParams(req, kListParams); !st) return std::unexpected(st.error());
+  auto value = [&req](std::string_view key) { return filterValue(req, key); };
   DeviceFilter filter;
   if (auto s = value("status")) {
     filter.status = parseStatus(*s);
@@ -71,59 +62,40 @@ Result<DeviceFilter> filterFrom(ApiContext& ctx, const Request& req) {
   filter.location = value("location");
   filter.code = value("code");
   filter.q = value("q");
-  if (auto l = value("limit")) {
-    int limit = 0;
-    auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
-    if (ec != std::errc() || end != l->data() + l->size() || limit < 1 || limit > 1000) {
-      return std::unexpected(Error::invalid("limit", "limit must be an integer from 1 to 1000"));
-    }
-    filter.limit = limit;
-  }
-  auto flag = [&](std::string_view key) -> Result<bool> {
-    auto v = value(key);
-    if (!v || *v == "false") return false;
-    if (*v == "true") return true;
-    return std::unexpected(Error::invalid(std::string(key), std::string(key) + " must be true or false"));
-  };
-  auto stale = flag("stale");
+  if (auto st = readLimit(req, filter.limit); !st) return std::unexpected(st.error());
+  auto stale = flagParam(req, "stale");
   if (!stale) return std::unexpected(stale.error());
-  if (*stale) {
+  if (stale->value_or(false)) {
     const auto config = ctx.config();
     filter.stale_before = network_sql::staleBefore(*config, std::chrono::system_clock::now());
     filter.stale_sources = network_sql::managementSources(*config);
   }
-  auto lost_seen = flag("lost_seen");
+  auto lost_seen = flagParam(req, "lost_seen");
   if (!lost_seen) return std::unexpected(lost_seen.error());
-  filter.lost_seen = *lost_seen;
+  filter.lost_seen = lost_seen->value_or(false);
+  auto loaner = flagParam(req, "loaner");
+  if (!loaner) return std::unexpected(loaner.error());
+  filter.loaner = *loaner;
   if (auto since = value("seen_since")) {
     filter.seen_since = network_sql::parseSince(*since);
     if (!filter.seen_since)
       return std::unexpected(Error::invalid(
           "seen_since", "seen_since must be a date (2026-11-27) or a UTC instant (2026-11-27T08:30:00Z)"));
   }
-  if (auto c = value("cursor")) {
-    auto after = decodeCursor(*c);
-    if (!after) return std::unexpected(Error::invalid("cursor", "cursor is not one this server handed out"));
-    filter.after_id = *after;
-  }
+  // Read last rather than with limit (readPaging): a request with several bad parameters names the same one.
+  if (auto st = readCursor(req, filter.after_id); !st) return std::unexpected(st.error());
   return filter;
 }
 
 Response listDevices(ApiContext& ctx, Request& req) {
   auto filter = filterFrom(ctx, req);
   if (!filter) return errorResponse(filter.error());
-  DeviceStore store(ctx.db);
-  auto page = store.list(*filter);
-  if (!page) return errorResponse(page.error());
-  json items = json::array();
-  for (const auto& d : page->items) {
+  return pageResponse(DeviceStore(ctx.db).list(*filter), [](const Device& d) {
     json item = deviceToJson(d);
     // Sightings cost a query per device; the list leaves them to GET /devices/{ref}.
     item.erase("seen");
-    items.push_back(std::move(item));
-  }
-  json next = page->next_after_id ? json(encodeCursor(*page->next_after_id)) : json(nullptr);
-  return jsonResponse(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+    return item;
+  });
 }
 
 Response createDevice(ApiContext& ctx, Request& req) {
@@ -238,32 +210,21 @@ Response exportDevices(ApiContext& ctx, Request&) {
   if (auto st = store.forEach([&out](const Device& d) { appendCsvRow(out, exportRow(d)); }); !st) {
     return errorResponse(st.error());
   }
-  Response r;
-  r.status = 200;
-  r.content_type = "text/csv; charset=utf-8";
-  r.body = std::move(out);
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"devices.csv\"");
-  return r;
+  return csvResponse(std::move(out), "devices.csv");
 }
 
 }  // namespace
 
 void registerDeviceRoutes(Router& router, ApiContext& ctx) {
-  using Body = RouteOptions::Body;
-  const RouteOptions read{.min_role = Role::viewer, .body = Body::none};
-  const RouteOptions write{.min_role = Role::technician, .body = Body::json};
-  auto bind = [&ctx](Response (*fn)(ApiContext&, Request&)) {
-    return [&ctx, fn](Request& req) { return fn(ctx, req); };
-  };
-  router.add("GET", "/api/v1/devices", read, bind(listDevices));
-  router.add("POST", "/api/v1/devices", write, bind(createDevice));
-  router.add("POST", "/api/v1/devices:import", {.min_role = Role::technician, .body = Body::csv},
-             bind(importDevices));
-  router.add("GET", "/api/v1/devices:export", read, bind(exportDevices));
-  router.add("GET", "/api/v1/devices/{ref}", read, bind(getDevice));
-  router.add("PATCH", "/api/v1/devices/{ref}", write, bind(patchDevice));
-  router.add("POST", "/api/v1/devices/{ref}/transitions", write, bind(transitionDevice));
-  router.add("GET", "/api/v1/devices/{ref}/events", read, bind(deviceEvents));
+  auto bind = [&ctx](ApiHandler fn) { return bindHandler(ctx, fn); };
+  router.add("GET", "/api/v1/devices", kReadRoute, bind(listDevices));
+  router.add("POST", "/api/v1/devices", kWriteRoute, bind(createDevice));
+  router.add("POST", "/api/v1/devices:import", kCsvUploadRoute, bind(importDevices));
+  router.add("GET", "/api/v1/devices:export", kReadRoute, bind(exportDevices));
+  router.add("GET", "/api/v1/devices/{ref}", kReadRoute, bind(getDevice));
+  router.add("PATCH", "/api/v1/devices/{ref}", kWriteRoute, bind(patchDevice));
+  router.add("POST", "/api/v1/devices/{ref}/transitions", kWriteRoute, bind(transitionDevice));
+  router.add("GET", "/api/v1/devices/{ref}/events", kReadRoute, bind(deviceEvents));
 }
 
 }  // namespace fk

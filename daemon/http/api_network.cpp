@@ -1,7 +1,6 @@
 // Network routes: MACs seen on the LAN that match no device in the registry.
-#include <charconv>
-
 #include "core/values.hpp"
+#include "http/api_helpers.hpp"
 #include "http/api_routes.hpp"
 #include "store/network_store.hpp"
 
@@ -17,11 +16,7 @@ Response listUnknown(ApiContext& ctx, Request& req) {
       return errorResponse(Error::invalid(key, "unknown query parameter \"" + key + "\""));
   }
   int limit = 100;
-  if (auto l = req.queryValue("limit"); l && !l->empty()) {
-    auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
-    if (ec != std::errc() || end != l->data() + l->size() || limit < 1 || limit > 1000)
-      return errorResponse(Error::invalid("limit", "limit must be an integer from 1 to 1000"));
-  }
+  if (auto st = readLimit(req, limit); !st) return errorResponse(st.error());
   std::string after;
   if (auto c = req.queryValue("cursor"); c && !c->empty()) {
     auto mac = normaliseMac(*c);

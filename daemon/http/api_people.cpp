@@ -1,10 +1,9 @@
 // People routes: the roster (list, search, create, read, update/deactivate, CSV import) and a person's loans.
-#include <algorithm>
 #include <array>
-#include <charconv>
 
 #include "core/circulation.hpp"
 #include "core/roster_csv.hpp"
+#include "http/api_helpers.hpp"
 #include "http/api_routes.hpp"
 #include "http/circulation_json.hpp"
 #include "http/json_mapping.hpp"
@@ -21,55 +20,25 @@ constexpr std::size_t kMaxReportedImportErrors = 1000;
 Result<PeopleFilter> peopleFilterFrom(const Request& req) {
   static constexpr std::array<std::string_view, 6> kParams = {"q",        "role",  "active",
                                                               "location", "limit", "cursor"};
-  for (const auto& [key, value] : req.query) {
-    if (std::find(kParams.begin(), kParams.end(), key) == kParams.end()) {
-      return std::unexpected(Error::invalid(key, "unknown query parameter \"" + key + "\""));
-    }
-    if (req.query.count(key) > 1)
-      return std::unexpected(Error::invalid(key, key + " is given more than once"));
-  }
-  auto value = [&req](std::string_view key) -> std::optional<std::string> {
-    auto v = req.queryValue(key);
-    if (v && v->empty()) return std::nullopt;
-    return v;
-  };
+  if (auto st = checkQueryParams(req, kParams); !st) return std::unexpected(st.error());
   PeopleFilter f;
-  f.q = value("q");
-  f.location = value("location");
-  if (auto r = value("role")) {
+  f.q = filterValue(req, "q");
+  f.location = filterValue(req, "location");
+  if (auto r = filterValue(req, "role")) {
     f.role = parsePersonRole(*r);
     if (!f.role) return std::unexpected(Error::invalid("role", "role must be student or staff"));
   }
-  if (auto a = value("active")) {
-    if (*a != "true" && *a != "false")
-      return std::unexpected(Error::invalid("active", "active must be true or false"));
-    f.active = *a == "true";
-  }
-  if (auto l = value("limit")) {
-    int limit = 0;
-    auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
-    if (ec != std::errc() || end != l->data() + l->size() || limit < 1 || limit > 1000) {
-      return std::unexpected(Error::invalid("limit", "limit must be an integer from 1 to 1000"));
-    }
-    f.limit = limit;
-  }
-  if (auto c = value("cursor")) {
-    auto after = decodeCursor(*c);
-    if (!after) return std::unexpected(Error::invalid("cursor", "cursor is not one this server handed out"));
-    f.after_id = *after;
-  }
+  auto active = flagParam(req, "active");
+  if (!active) return std::unexpected(active.error());
+  f.active = *active;
+  if (auto st = readPaging(req, f); !st) return std::unexpected(st.error());
   return f;
 }
 
 Response listPeople(ApiContext& ctx, Request& req) {
   auto filter = peopleFilterFrom(req);
   if (!filter) return errorResponse(filter.error());
-  auto page = PeopleStore(ctx.db).list(*filter);
-  if (!page) return errorResponse(page.error());
-  json items = json::array();
-  for (const auto& p : page->items) items.push_back(personToJson(p));
-  json next = page->next_after_id ? json(encodeCursor(*page->next_after_id)) : json(nullptr);
-  return jsonResponse(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+  return pageResponse(PeopleStore(ctx.db).list(*filter), personToJson);
 }
 
 Response createPerson(ApiContext& ctx, Request& req) {
@@ -131,19 +100,13 @@ Response personCheckouts(ApiContext& ctx, Request& req) {
 }  // namespace
 
 void registerPeopleRoutes(Router& router, ApiContext& ctx) {
-  using Body = RouteOptions::Body;
-  const RouteOptions read{.min_role = Role::viewer, .body = Body::none};
-  const RouteOptions write{.min_role = Role::technician, .body = Body::json};
-  auto bind = [&ctx](Response (*fn)(ApiContext&, Request&)) {
-    return [&ctx, fn](Request& req) { return fn(ctx, req); };
-  };
-  router.add("GET", "/api/v1/people", read, bind(listPeople));
-  router.add("POST", "/api/v1/people", write, bind(createPerson));
-  router.add("POST", "/api/v1/people:import", {.min_role = Role::technician, .body = Body::csv},
-             bind(importPeople));
-  router.add("GET", "/api/v1/people/{external_id}", read, bind(getPerson));
-  router.add("PATCH", "/api/v1/people/{external_id}", write, bind(patchPerson));
-  router.add("GET", "/api/v1/people/{external_id}/checkouts", read, bind(personCheckouts));
+  auto bind = [&ctx](ApiHandler fn) { return bindHandler(ctx, fn); };
+  router.add("GET", "/api/v1/people", kReadRoute, bind(listPeople));
+  router.add("POST", "/api/v1/people", kWriteRoute, bind(createPerson));
+  router.add("POST", "/api/v1/people:import", kCsvUploadRoute, bind(importPeople));
+  router.add("GET", "/api/v1/people/{external_id}", kReadRoute, bind(getPerson));
+  router.add("PATCH", "/api/v1/people/{external_id}", kWriteRoute, bind(patchPerson));
+  router.add("GET", "/api/v1/people/{external_id}/checkouts", kReadRoute, bind(personCheckouts));
 }
 
 }  // namespace fk

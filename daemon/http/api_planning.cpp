@@ -8,6 +8,7 @@
 #include "core/csv.hpp"
 #include "core/planning.hpp"
 #include "core/values.hpp"
+#include "http/api_helpers.hpp"
 #include "http/api_routes.hpp"
 #include "store/planning_store.hpp"
 
@@ -71,22 +72,15 @@ struct PlanQuery {
 
 Result<PlanQuery> planQueryFrom(const Request& req, FiscalYearStart start,
                                 std::chrono::year_month_day today) {
-  for (const auto& [key, value] : req.query) {
-    if (std::find(kPlanParams.begin(), kPlanParams.end(), key) == kPlanParams.end())
-      return std::unexpected(Error::invalid(key, "unknown query parameter \"" + key + "\""));
-    if (req.query.count(key) > 1)
-      return std::unexpected(Error::invalid(key, key + " is given more than once"));
-  }
+  if (auto st = checkQueryParams(req, kPlanParams); !st) return std::unexpected(st.error());
   PlanQuery q;
   q.options.years = kDefaultYears;
   if (auto years = req.queryValue("years")) {
-    int n = 0;
-    auto [end, ec] = std::from_chars(years->data(), years->data() + years->size(), n);
-    if (years->empty() || ec != std::errc() || end != years->data() + years->size() || n < 1 ||
-        n > kMaxPlanYears)
+    auto n = parseIntIn(*years, 1, kMaxPlanYears);
+    if (!n)
       return std::unexpected(
           Error::invalid("years", "years must be an integer from 1 to " + std::to_string(kMaxPlanYears)));
-    q.options.years = n;
+    q.options.years = static_cast<int>(*n);
   }
   const auto budget = req.queryValue("budget");
   const auto budgets = req.queryValue("budgets");
@@ -315,12 +309,7 @@ Response planCsv(const ComputedPlan& c) {
     for (const auto& e : y.devices) appendEntryRow(out, label, e, c.inputs.devices[e.device]);
   }
   for (const auto& e : c.plan.backlog) appendEntryRow(out, "backlog", e, c.inputs.devices[e.device]);
-  Response r;
-  r.status = 200;
-  r.content_type = "text/csv; charset=utf-8";
-  r.body = std::move(out);
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"replacement-plan.csv\"");
-  return r;
+  return csvResponse(std::move(out), "replacement-plan.csv");
 }
 
 Response replacementPlan(ApiContext& ctx, Request& req) {

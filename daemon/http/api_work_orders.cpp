@@ -1,8 +1,7 @@
 // Work-order routes: open, list, read, patch (status, assignee, payer, labour...), parts, notes, loaner.
-#include <algorithm>
 #include <array>
-#include <charconv>
 
+#include "http/api_helpers.hpp"
 #include "http/api_routes.hpp"
 #include "http/json_mapping.hpp"
 #include "http/work_order_json.hpp"
@@ -21,12 +20,11 @@ constexpr std::array<std::string_view, 6> kListParams = {"status", "device", "ca
 Result<std::int64_t> idOf(const Request& req) {
   auto it = req.params.find("id");
   const std::string text = it == req.params.end() ? std::string() : it->second;
-  std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id < 1)
+  auto id = parseIntIn(text, 1);
+  if (!id)
     return std::unexpected(
         Error::invalid("id", "work order id must be a positive integer, got \"" + text + "\""));
-  return id;
+  return *id;
 }
 
 Response orderResponse(int status, const Result<WorkOrder>& w) {
@@ -35,28 +33,18 @@ Response orderResponse(int status, const Result<WorkOrder>& w) {
 }
 
 Result<WorkOrderFilter> filterFrom(const Request& req) {
-  for (const auto& [key, value] : req.query) {
-    if (std::find(kListParams.begin(), kListParams.end(), key) == kListParams.end())
-      return std::unexpected(Error::invalid(key, "unknown query parameter \"" + key + "\""));
-    if (req.query.count(key) > 1)
-      return std::unexpected(Error::invalid(key, key + " is given more than once"));
-  }
-  auto value = [&req](std::string_view key) -> std::optional<std::string> {
-    auto v = req.queryValue(key);
-    if (v && v->empty()) return std::nullopt;
-    return v;
-  };
+  if (auto st = checkQueryParams(req, kListParams); !st) return std::unexpected(st.error());
   WorkOrderFilter f;
-  if (auto s = value("status")) {
+  if (auto s = filterValue(req, "status")) {
     f.status = parseWorkOrderStatus(*s);
     if (!f.status)
       return std::unexpected(Error::invalid("status", "unknown work order status \"" + *s + "\""));
   }
-  if (auto c = value("category")) {
+  if (auto c = filterValue(req, "category")) {
     f.category = parseWorkOrderCategory(*c);
     if (!f.category) return std::unexpected(Error::invalid("category", "unknown category \"" + *c + "\""));
   }
-  if (auto d = value("device")) {
+  if (auto d = filterValue(req, "device")) {
     auto ref = parseDeviceRef(*d);
     if (!ref) {
       Error e = ref.error();
@@ -65,36 +53,17 @@ Result<WorkOrderFilter> filterFrom(const Request& req) {
     }
     f.device = *ref;
   }
-  if (auto o = value("open")) {
-    if (*o != "true" && *o != "false")
-      return std::unexpected(Error::invalid("open", "open must be true or false"));
-    f.open_only = *o == "true";
-  }
-  if (auto l = value("limit")) {
-    int limit = 0;
-    auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
-    if (ec != std::errc() || end != l->data() + l->size() || limit < 1 || limit > 1000)
-      return std::unexpected(Error::invalid("limit", "limit must be an integer from 1 to 1000"));
-    f.limit = limit;
-  }
-  if (auto c = value("cursor")) {
-    auto after = decodeCursor(*c);
-    if (!after) return std::unexpected(Error::invalid("cursor", "cursor is not one this server handed out"));
-    f.after_id = *after;
-  }
+  auto open = flagParam(req, "open");
+  if (!open) return std::unexpected(open.error());
+  f.open_only = open->value_or(false);
+  if (auto st = readPaging(req, f); !st) return std::unexpected(st.error());
   return f;
 }
 
 Response listOrders(ApiContext& ctx, Request& req) {
   auto filter = filterFrom(req);
   if (!filter) return errorResponse(filter.error());
-  WorkOrderStore store(ctx.db);
-  auto page = store.list(*filter);
-  if (!page) return errorResponse(page.error());
-  json items = json::array();
-  for (const auto& w : page->items) items.push_back(workOrderToJson(w));
-  json next = page->next_after_id ? json(encodeCursor(*page->next_after_id)) : json(nullptr);
-  return jsonResponse(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+  return pageResponse(WorkOrderStore(ctx.db).list(*filter), workOrderToJson);
 }
 
 Response openOrder(ApiContext& ctx, Request& req) {
@@ -174,19 +143,14 @@ Response lendLoaner(ApiContext& ctx, Request& req) {
 }  // namespace
 
 void registerWorkOrderRoutes(Router& router, ApiContext& ctx) {
-  using Body = RouteOptions::Body;
-  const RouteOptions read{.min_role = Role::viewer, .body = Body::none};
-  const RouteOptions write{.min_role = Role::technician, .body = Body::json};
-  auto bind = [&ctx](Response (*fn)(ApiContext&, Request&)) {
-    return [&ctx, fn](Request& req) { return fn(ctx, req); };
-  };
-  router.add("GET", "/api/v1/work-orders", read, bind(listOrders));
-  router.add("POST", "/api/v1/work-orders", write, bind(openOrder));
-  router.add("GET", "/api/v1/work-orders/{id}", read, bind(getOrder));
-  router.add("PATCH", "/api/v1/work-orders/{id}", write, bind(patchOrder));
-  router.add("POST", "/api/v1/work-orders/{id}/parts", write, bind(addPart));
-  router.add("POST", "/api/v1/work-orders/{id}/notes", write, bind(addNote));
-  router.add("POST", "/api/v1/work-orders/{id}/loaner", write, bind(lendLoaner));
+  auto bind = [&ctx](ApiHandler fn) { return bindHandler(ctx, fn); };
+  router.add("GET", "/api/v1/work-orders", kReadRoute, bind(listOrders));
+  router.add("POST", "/api/v1/work-orders", kWriteRoute, bind(openOrder));
+  router.add("GET", "/api/v1/work-orders/{id}", kReadRoute, bind(getOrder));
+  router.add("PATCH", "/api/v1/work-orders/{id}", kWriteRoute, bind(patchOrder));
+  router.add("POST", "/api/v1/work-orders/{id}/parts", kWriteRoute, bind(addPart));
+  router.add("POST", "/api/v1/work-orders/{id}/notes", kWriteRoute, bind(addNote));
+  router.add("POST", "/api/v1/work-orders/{id}/loaner", kWriteRoute, bind(lendLoaner));
 }
 
 }  // namespace fk

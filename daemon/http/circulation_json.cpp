@@ -1,9 +1,8 @@
 #include "http/circulation_json.hpp"
 
-#include <algorithm>
 #include <array>
-#include <charconv>
 
+#include "http/api_helpers.hpp"
 #include "http/json_mapping.hpp"
 
 namespace fk {
@@ -102,26 +101,18 @@ json checkoutToJson(const Checkout& c, const std::string& today) {
 Result<CheckoutFilter> checkoutFilterFrom(const Request& req, bool person_in_path) {
   static constexpr std::array<std::string_view, 7> kParams = {"open",   "overdue", "person", "location",
                                                               "device", "limit",   "cursor"};
-  for (const auto& [key, value] : req.query) {
-    if (std::find(kParams.begin(), kParams.end(), key) == kParams.end() ||
-        (person_in_path && key == "person")) {
-      return std::unexpected(Error::invalid(key, "unknown query parameter \"" + key + "\""));
-    }
-    if (req.query.count(key) > 1)
-      return std::unexpected(Error::invalid(key, key + " is given more than once"));
-  }
-  auto value = [&req](std::string_view key) -> std::optional<std::string> {
-    auto v = req.queryValue(key);
-    if (v && v->empty()) return std::nullopt;  // blank form fields mean "no filter"
-    return v;
-  };
+  // Under /people/{external_id}/checkouts the path names the person.
+  static constexpr std::array<std::string_view, 6> kPersonParams = {"open",   "overdue", "location",
+                                                                    "device", "limit",   "cursor"};
+  auto st = person_in_path ? checkQueryParams(req, kPersonParams) : checkQueryParams(req, kParams);
+  if (!st) return std::unexpected(st.error());
   CheckoutFilter f;
-  if (auto v = value("open")) {
+  if (auto v = filterValue(req, "open")) {
     auto b = boolParam("open", *v);
     if (!b) return std::unexpected(b.error());
     f.open = *b;
   }
-  if (auto v = value("overdue")) {
+  if (auto v = filterValue(req, "overdue")) {
     auto b = boolParam("overdue", *v);
     if (!b) return std::unexpected(b.error());
     f.overdue = *b;
@@ -129,36 +120,20 @@ Result<CheckoutFilter> checkoutFilterFrom(const Request& req, bool person_in_pat
   if (person_in_path) {
     f.person = req.params.at("external_id");
   } else {
-    f.person = value("person");
+    f.person = filterValue(req, "person");
   }
-  f.location = value("location");
-  if (auto v = value("device")) {
+  f.location = filterValue(req, "location");
+  if (auto v = filterValue(req, "device")) {
     auto ref = parseDeviceRef(*v);
     if (!ref) return std::unexpected(Error::invalid("device", ref.error().message));
     f.device = *ref;
   }
-  if (auto l = value("limit")) {
-    int limit = 0;
-    auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
-    if (ec != std::errc() || end != l->data() + l->size() || limit < 1 || limit > 1000) {
-      return std::unexpected(Error::invalid("limit", "limit must be an integer from 1 to 1000"));
-    }
-    f.limit = limit;
-  }
-  if (auto c = value("cursor")) {
-    auto after = decodeCursor(*c);
-    if (!after) return std::unexpected(Error::invalid("cursor", "cursor is not one this server handed out"));
-    f.after_id = *after;
-  }
+  if (auto st = readPaging(req, f); !st) return std::unexpected(st.error());
   return f;
 }
 
 Response checkoutPageResponse(const Result<CheckoutPage>& page, const std::string& today) {
-  if (!page) return errorResponse(page.error());
-  json items = json::array();
-  for (const auto& c : page->items) items.push_back(checkoutToJson(c, today));
-  json next = page->next_after_id ? json(encodeCursor(*page->next_after_id)) : json(nullptr);
-  return jsonResponse(200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+  return pageResponse(page, [&today](const Checkout& c) { return checkoutToJson(c, today); });
 }
 
 }  // namespace fk

@@ -82,6 +82,17 @@ void SourceMetrics::succeeded(const std::string& source, double duration_seconds
   s.observed->Set(static_cast<double>(listed));
 }
 
+void SourceMetrics::restored(const std::string& source, std::optional<bool> up,
+                             std::optional<double> last_success_unix, std::size_t listed) {
+  std::lock_guard lock(mutex_);
+  Series& s = series(source);
+  if (up) s.up->Set(*up ? 1 : 0);
+  if (last_success_unix) {
+    s.last_success->Set(*last_success_unix);
+    s.observed->Set(static_cast<double>(listed));
+  }
+}
+
 void SourceMetrics::failed(const std::string& source, double duration_seconds, api::FailureReason reason) {
   std::lock_guard lock(mutex_);
   Series& s = series(source);

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "api/source.hpp"
@@ -27,6 +28,9 @@ class SourceMetrics {
   void succeeded(const std::string& source, double duration_seconds, double end_unix_seconds,
                  std::size_t listed);
   void failed(const std::string& source, double duration_seconds, api::FailureReason reason);
+  // At start: the gauges as the source's last recorded poll left them (nullopt: never polled/succeeded).
+  void restored(const std::string& source, std::optional<bool> up, std::optional<double> last_success_unix,
+                std::size_t listed);
 
  private:
   struct Series {

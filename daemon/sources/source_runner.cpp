@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/values.hpp"
 #include "store/source_store.hpp"
 
 namespace fk {
@@ -73,9 +74,22 @@ SourcePollSummary toSummary(const ReconcileSummary& r, std::size_t network, std:
   s.field_problems = r.field_problems;
   s.left_listing = r.left_listing;
   s.listed = r.listed;
+  s.network = network;
   for (const auto& d : r.duplicate_keys) s.duplicate_keys.push_back({d.key, d.origins});
   s.problems = r.problems;
   return s;
+}
+
+// Only fleetkeep's own "YYYY-MM-DDTHH:MM:SSZ" is stored in source_state.
+std::optional<api::TimePoint> readInstant(const std::string& text) {
+  if (text.size() != 20 || text[10] != 'T' || text[19] != 'Z') return std::nullopt;
+  auto date = parseDate(text.substr(0, 10));
+  if (!date) return std::nullopt;
+  auto number = [&](std::size_t at) { return (text[at] - '0') * 10 + (text[at + 1] - '0'); };
+  for (std::size_t at : {11u, 14u, 17u})
+    if (text[at] < '0' || text[at] > '9' || text[at + 1] < '0' || text[at + 1] > '9') return std::nullopt;
+  return api::TimePoint(std::chrono::sys_days(*date)) + std::chrono::hours(number(11)) +
+         std::chrono::minutes(number(14)) + std::chrono::seconds(number(17));
 }
 
 }  // namespace
@@ -101,6 +115,33 @@ SourceRunner::SourceRunner(RunnerSettings settings, std::unique_ptr<api::Source>
   status_.name = settings.name;
   status_.plugin = settings.plugin;
   retime(settings);
+  restore();
+}
+
+void SourceRunner::restore() {
+  auto saved = SourceStore(world_.db).bookkeeping(name_);
+  if (!saved) {
+    // pollOnce() tries again before it polls; until then the status starts empty.
+    spdlog::warn("source {}: reading its last poll: {}", name_, saved.error().message);
+    return;
+  }
+  state_ = saved->state;
+  state_loaded_ = true;
+  status_.last_start = readInstant(saved->last_start_at);
+  status_.last_end = readInstant(saved->last_end_at);
+  status_.last_result = saved->last_result;
+  status_.last_reason = saved->last_reason;
+  status_.last_error = saved->last_error;
+  status_.last_duration_seconds = saved->last_duration_seconds;
+  status_.last_success = readInstant(saved->last_success_end_at);
+  status_.last_full_sync = readInstant(saved->last_full_sync_at);
+  status_.summary = saved->summary;
+  std::optional<double> success_unix;
+  if (status_.last_success)
+    success_unix = std::chrono::duration<double>(status_.last_success->time_since_epoch()).count();
+  std::optional<bool> up;
+  if (!status_.last_result.empty()) up = status_.last_result == "ok";
+  world_.metrics.restored(name_, up, success_unix, status_.summary.listed + status_.summary.network);
 }
 
 SourceRunner::~SourceRunner() {
@@ -238,7 +279,6 @@ void SourceRunner::pollOnce() {
     complete = result.complete_listing;
   }
 
-  std::optional<ReconcileSummary> applied;
   if (!failure) {
     PollObservations poll{.source = name_,
                           .policy = settings.policy,
@@ -248,9 +288,8 @@ void SourceRunner::pollOnce() {
                           .next_state = next_state,
                           .poll_time = start};
     const std::size_t network = poll.network.size();
-    auto r = ReconcileStore(world_.db).apply(poll, world_.hooks);
+    auto r = ReconcileStore(world_.db).apply(std::move(poll), world_.hooks);
     if (r) {
-      applied = *r;
       state_ = next_state;
       SourcePollSummary summary = toSummary(*r, network, sink.skipped_count);
       for (auto& e : sink.skipped_examples)
@@ -264,7 +303,7 @@ void SourceRunner::pollOnce() {
 
   const api::TimePoint end = world_.now();
   const double took = seconds(start, end);
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   status_.running = false;
   ++status_.polls;
   status_.last_end = end;
@@ -287,7 +326,7 @@ void SourceRunner::pollOnce() {
     if (complete) status_.last_full_sync = start;
     // Managed records: the devices the source lists; network sightings: the MACs this poll saw.
     world_.metrics.succeeded(name_, took, std::chrono::duration<double>(end.time_since_epoch()).count(),
-                             applied->listed + status_.summary.observed - applied->observed);
+                             status_.summary.listed + status_.summary.network);
     const auto& s = status_.summary;
     auto level = s.conflicts + s.duplicates + s.field_problems + s.skipped > 0 ? spdlog::level::warn
                                                                                : spdlog::level::info;
@@ -307,6 +346,12 @@ void SourceRunner::pollOnce() {
   status_.consecutive_failures = schedule_.failures();
   status_.backoff = schedule_.backoff();
   status_.next_poll = next_;
+  // A poll cut short by stopping says nothing about the source's health: the last real outcome stays.
+  if (failure && failure->reason == api::FailureReason::cancelled) return;
+  const SourceStatus outcome = status_;
+  lock.unlock();
+  if (auto ok = SourceStore(world_.db).recordOutcome(outcome); !ok)
+    spdlog::warn("source {}: recording the poll's outcome: {}", name_, ok.error().message);
 }
 
 }  // namespace fk

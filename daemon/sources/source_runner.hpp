@@ -73,6 +73,8 @@ class SourceRunner {
  private:
   void loop(std::stop_token stop);
   double random01();
+  // The last poll's outcome and the plugin's state as a previous run left them (source_state).
+  void restore();
 
   const std::string name_;
   std::unique_ptr<api::Source> source_;

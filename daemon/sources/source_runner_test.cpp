@@ -5,6 +5,7 @@
 
 #include <future>
 
+#include "core/values.hpp"
 #include "store/device_store.hpp"
 #include "store/source_store.hpp"
 #include "store/test_support.hpp"
@@ -103,7 +104,9 @@ TEST_F(SourceRunnerTest, AFailedPollChangesNothingAndBacksOff) {
   EXPECT_EQ(s.backoff, 2h);
   EXPECT_EQ(*s.next_poll, *s.last_end + 3h) << "Retry-After beyond the back-off wins";
   EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 0);
-  EXPECT_EQ(scalar("SELECT count(*) FROM source_state"), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM source_state WHERE state <> '' OR last_success_at IS NOT NULL"), 0)
+      << "neither the plugin's state nor the sightings' time moves";
+  EXPECT_EQ(SourceStore(db()).bookkeeping("inv")->last_result, "failed") << "but the outcome is kept";
   std::string text = metrics();
   EXPECT_NE(text.find("fleetkeep_source_up{source=\"inv\"} 0"), std::string::npos) << text;
   EXPECT_NE(text.find("fleetkeep_source_poll_errors_total{reason=\"rate_limited\",source=\"inv\"} 1"),
@@ -160,6 +163,69 @@ TEST_F(SourceRunnerTest, StateIsSavedOnlyOnSuccessAndHandedBackAfterARestart) {
   restarted->pollOnce();
   EXPECT_EQ(source_->states, std::vector<std::string>{"good"});
   EXPECT_EQ(source_->full_syncs, std::vector<bool>{true}) << "the first poll after a start is a full sync";
+}
+
+TEST_F(SourceRunnerTest, ARestartedRunnerReportsTheLastPollItDidNotRun) {
+  auto r = runner();
+  source_->next = [&](api::PollContext& ctx, api::ObservationSink& sink) {
+    sink.observe(device("S1"));
+    sink.observe(device("S2"));
+    ctx.next_state = "cursor-1";
+    now_ += 3s;
+    return api::PollResult::success(true);
+  };
+  r->pollOnce();
+  now_ += 1h;
+  source_->next = [&](api::PollContext&, api::ObservationSink& sink) {
+    sink.observe(device("S3"));
+    now_ += 2s;
+    return api::PollResult::failure(api::FailureReason::bad_response, "line 3 (purchase_date): not a date");
+  };
+  r->pollOnce();
+  const SourceStatus before = r->status();
+  r.reset();
+  ASSERT_EQ(scalar("SELECT count(*) FROM devices"), 2);
+
+  // A new process: fresh metrics, the same database.
+  prometheus::Registry registry;
+  SourceMetrics metrics(registry);
+  auto source = std::make_unique<ScriptedSource>();
+  ScriptedSource* plugin = source.get();
+  RunnerSettings settings{.name = "inv", .plugin = "scripted"};
+  settings.schedule.interval = 1h;
+  SourceRunner restarted(settings, std::move(source),
+                         RunnerWorld{.db = db(), .http = http_, .metrics = metrics, .now = [this] { return now_; }});
+  const SourceStatus s = restarted.status();
+  auto instant = [](const std::optional<api::TimePoint>& t) { return t ? formatInstant(*t) : std::string("none"); };
+  EXPECT_EQ(s.polls, 0u);
+  EXPECT_EQ(s.last_result, "failed");
+  EXPECT_EQ(s.last_reason, "bad_response");
+  EXPECT_EQ(s.last_error, "line 3 (purchase_date): not a date");
+  EXPECT_DOUBLE_EQ(s.last_duration_seconds, 2.0);
+  EXPECT_EQ(instant(s.last_start), instant(before.last_start));
+  EXPECT_EQ(instant(s.last_end), instant(before.last_end));
+  EXPECT_EQ(instant(s.last_success), instant(before.last_success));
+  EXPECT_EQ(instant(s.last_success), instant(now_ - 1h - 2s)) << "when the successful poll ended";
+  EXPECT_EQ(instant(s.last_full_sync), instant(before.last_full_sync));
+  EXPECT_EQ(s.summary.created, 2u);
+  EXPECT_EQ(s.summary.listed, 2u);
+  EXPECT_EQ(s.summary.observed, 2u);
+
+  const std::string text = prometheus::TextSerializer().Serialize(registry.Collect());
+  EXPECT_NE(text.find("fleetkeep_source_up{source=\"inv\"} 0"), std::string::npos) << text;
+  EXPECT_NE(text.find("fleetkeep_source_devices_observed{source=\"inv\"} 2"), std::string::npos) << text;
+  const auto success_unix =
+      std::chrono::duration_cast<std::chrono::seconds>(before.last_success->time_since_epoch()).count();
+  EXPECT_NE(text.find("fleetkeep_source_last_success_timestamp_seconds{source=\"inv\"} " +
+                      std::to_string(success_unix)),
+            std::string::npos)
+      << text;
+
+  plugin->next = [&](api::PollContext&, api::ObservationSink&) { return api::PollResult::success(); };
+  restarted.pollOnce();
+  EXPECT_EQ(plugin->states, std::vector<std::string>{"cursor-1"});
+  EXPECT_EQ(restarted.status().last_result, "ok");
+  EXPECT_EQ(restarted.status().summary.created, 0u);
 }
 
 TEST_F(SourceRunnerTest, APluginThatThrowsFailsThePollNotTheDaemon) {

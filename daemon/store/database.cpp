@@ -21,7 +21,50 @@ std::unique_ptr<SQLite::Database> openConnection(const std::filesystem::path& fi
 
 Database::Database(std::filesystem::path file) : file_(std::move(file)) {}
 
-Database::~Database() = default;
+Database::~Database() {
+  if (checkpointer_.joinable()) {
+    {
+      std::lock_guard lock(checkpoint_mutex_);
+      stopping_ = true;
+    }
+    checkpoint_wanted_.notify_one();
+    checkpointer_.join();
+  }
+  // The connections close after this: the last one to close checkpoints what is left.
+}
+
+void Database::watchWal(SQLite::Database& db) {
+  // Replaces SQLite's automatic checkpoint on this connection (which is itself a WAL hook).
+  sqlite3_wal_hook(db.getHandle(), &Database::onWalCommit, this);
+}
+
+int Database::onWalCommit(void* self, sqlite3*, const char*, int pages) {
+  auto* me = static_cast<Database*>(self);
+  if (pages >= kCheckpointPages) {
+    {
+      std::lock_guard lock(me->checkpoint_mutex_);
+      me->checkpoint_pending_ = true;
+    }
+    me->checkpoint_wanted_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void Database::checkpointLoop() {
+  std::unique_lock lock(checkpoint_mutex_);
+  while (true) {
+    checkpoint_wanted_.wait(lock, [&] { return checkpoint_pending_ || stopping_; });
+    if (stopping_) return;
+    checkpoint_pending_ = false;
+    lock.unlock();
+    // PASSIVE: copies what no reader still needs and never blocks readers or the writer; frames it
+    // cannot copy yet are taken by the next round, which the next large commit triggers.
+    int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                       nullptr, nullptr);
+    if (rc == SQLITE_OK) checkpoints_.fetch_add(1);
+    lock.lock();
+  }
+}
 
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file, int pool_size) {
   if (pool_size < 1) pool_size = 1;
@@ -41,10 +84,13 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
     }
     self->all_.push_back(std::move(first));
     for (int i = 1; i < pool_size; ++i) self->all_.push_back(openConnection(file));
+    for (auto& c : self->all_) self->watchWal(*c);
+    self->checkpoint_db_ = openConnection(file);
   } catch (const std::exception& e) {
     return std::unexpected(Error::internal("database " + file.string() + ": " + e.what()));
   }
   for (auto& c : self->all_) self->free_.push_back(c.get());
+  self->checkpointer_ = std::thread([raw = self.get()] { raw->checkpointLoop(); });
   return self;
 }
 

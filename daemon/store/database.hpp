@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/error.hpp"
@@ -43,10 +44,18 @@ class Database {
 
   const std::filesystem::path& file() const { return file_; }
 
+  // WAL checkpoints completed by the background checkpointer (see checkpointLoop).
+  std::uint64_t checkpoints() const { return checkpoints_.load(); }
+  // WAL pages after a commit at which the checkpointer is woken (SQLite's own default threshold).
+  static constexpr int kCheckpointPages = 1000;
+
  private:
   explicit Database(std::filesystem::path file);
   SQLite::Database* acquire();
   void release(SQLite::Database* db);
+  void watchWal(SQLite::Database& db);
+  static int onWalCommit(void* self, ::sqlite3* db, const char* schema, int pages);
+  void checkpointLoop();
 
   std::filesystem::path file_;
   std::vector<std::unique_ptr<SQLite::Database>> all_;
@@ -54,6 +63,16 @@ class Database {
   std::mutex mutex_;
   std::condition_variable available_;
   std::atomic<std::uint64_t> generation_{0};
+
+  // SQLite checkpoints inside the commit that crosses the threshold, so a large import copied the
+  // whole WAL into the database file and synced it before its reply. Commits only wake this thread.
+  std::unique_ptr<SQLite::Database> checkpoint_db_;
+  std::thread checkpointer_;
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wanted_;
+  bool checkpoint_pending_ = false;
+  bool stopping_ = false;
+  std::atomic<std::uint64_t> checkpoints_{0};
 };
 
 namespace detail {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <future>
 #include <thread>
@@ -127,6 +128,31 @@ TEST_F(DatabaseTest, CommittedWritesAdvanceTheGeneration) {
   // A refused write changes nothing, so aggregates need no refresh.
   ASSERT_FALSE(devices.create(test::draft("G1"), "system"));
   EXPECT_EQ(db().generation(), before + 1);
+}
+
+TEST_F(DatabaseTest, LargeCommitsAreCheckpointedInTheBackground) {
+  const std::uint64_t before = db().checkpoints();
+  db().with([](SQLite::Database& c) {
+    c.exec("CREATE TABLE filler (data BLOB)");
+    c.exec("INSERT INTO filler VALUES (randomblob(100))");  // far below the threshold
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(db().checkpoints(), before);
+
+  db().with([](SQLite::Database& c) {
+    SQLite::Transaction tx(c);
+    // Each 4 KiB blob needs at least one page of its own: well past kCheckpointPages WAL frames.
+    c.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
+           std::to_string(Database::kCheckpointPages + 200) + ") INSERT INTO filler SELECT randomblob(4096) FROM n");
+    tx.commit();
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (db().checkpoints() == before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GT(db().checkpoints(), before);
+  EXPECT_EQ(db().with([](SQLite::Database& c) { return c.execAndGet("SELECT count(*) FROM filler").getInt(); }),
+            Database::kCheckpointPages + 201);
 }
 
 }  // namespace

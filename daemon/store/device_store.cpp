@@ -189,6 +189,7 @@ Result<DevicePage> DeviceStore::list(const DeviceFilter& filter) {
              " < " + param(*filter.stale_before) + ")";
     }
   }
+  if (filter.loaner) sql += *filter.loaner ? " AND loaner = 1" : " AND loaner = 0";
   if (filter.lost_seen)
     sql += std::string(" AND id IN (SELECT d.id FROM devices d WHERE ") + network_sql::kLostSeen + ")";
   sql += " ORDER BY id LIMIT ?2";

@@ -29,6 +29,7 @@ struct DeviceFilter {
   std::optional<std::string> stale_before;  // RFC 3339: deployed, and a stale_sources source last synced it before
   std::vector<std::string> stale_sources;   // management sources, for stale_before
   bool lost_seen = false;                   // lost or stolen, and sighted since it was marked so
+  std::optional<bool> loaner;               // in (true) or out of (false) the loaner pool
 };
 
 struct DevicePage {

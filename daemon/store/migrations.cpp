@@ -213,14 +213,16 @@ ALTER TABLE devices ADD COLUMN repair_cost_cents INTEGER NOT NULL DEFAULT 0;
 }  // namespace
 
 // Later versions live beside their feature: v4 sources (migrations_sources.cpp), v5 network presence
-// (migrations_network.cpp), v6 bulk import (migrations_import.cpp).
+// (migrations_network.cpp), v6 bulk import (migrations_import.cpp), v7 poll outcomes
+// (migrations_poll_outcome.cpp).
 const char* migrationSources();
 const char* migrationNetwork();
 const char* migrationImport();
+const char* migrationPollOutcome();
 
 const std::vector<std::string>& migrations() {
   static const std::vector<std::string> kAll{kV1, kV2, kV3, migrationSources(), migrationNetwork(),
-                                                   migrationImport()};
+                                                   migrationImport(), migrationPollOutcome()};
   return kAll;
 }
 

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "store/database.hpp"
+#include "store/source_store.hpp"
 #include "store/test_support.hpp"
 
 namespace fk {
@@ -94,6 +95,59 @@ TEST(Migrations, EveryOlderVersionMigratesWithItsRowsIntact) {
           "VALUES (7, 'lan', '2026-02-01T00:00:00Z', '2026-02-01T00:00:00Z')");
     });
   }
+}
+
+// v7 adds the last poll's outcome to source_state; a v6 source keeps its state and sightings' time.
+TEST(Migrations, V6SourceBookkeepingGainsThePollOutcome) {
+  TempDir dir;
+  {
+    SQLite::Database raw(dir / "v6.db", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    ASSERT_TRUE(migrate(raw, 6));
+    raw.exec(
+        "INSERT INTO source_state (source, state, last_success_at, last_full_sync_at, updated_at) VALUES "
+        "('google', 'cursor', '2026-11-01T10:00:00Z', '2026-10-30T10:00:00Z', '2026-11-01T10:00:05Z')");
+  }
+  auto db = Database::open(dir / "v6.db");
+  ASSERT_TRUE(db.has_value()) << db.error().message;
+  ASSERT_EQ((*db)->schemaVersion(), 7);
+  SourceStore store(**db);
+  auto before = store.bookkeeping("google");
+  ASSERT_TRUE(before.has_value()) << before.error().message;
+  EXPECT_EQ(before->state, "cursor");
+  EXPECT_EQ(before->last_success_at, "2026-11-01T10:00:00Z");
+  EXPECT_EQ(before->last_full_sync_at, "2026-10-30T10:00:00Z");
+  EXPECT_EQ(before->last_result, "") << "no outcome was recorded before v7";
+  EXPECT_EQ(before->last_start_at, "");
+  EXPECT_EQ(before->last_success_end_at, "2026-11-01T10:00:00Z") << "falls back to when it started";
+
+  SourceStatus failed;
+  failed.name = "google";
+  failed.last_start = std::chrono::sys_days(std::chrono::year{2026} / 11 / 2) + std::chrono::hours(9);
+  failed.last_end = *failed.last_start + std::chrono::seconds(4);
+  failed.last_result = "failed";
+  failed.last_reason = "forbidden";
+  failed.last_error = "403 forbidden";
+  failed.last_duration_seconds = 4.25;
+  failed.summary.listed = 12;
+  failed.summary.duplicate_keys = {{"serial 5CD1", {"page 1 item 2", "page 3 item 1"}}};
+  ASSERT_TRUE(store.recordOutcome(failed));
+  auto after = store.bookkeeping("google");
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->state, "cursor") << "an outcome never touches the plugin's state";
+  EXPECT_EQ(after->last_success_at, "2026-11-01T10:00:00Z");
+  EXPECT_EQ(after->last_start_at, "2026-11-02T09:00:00Z");
+  EXPECT_EQ(after->last_end_at, "2026-11-02T09:00:04Z");
+  EXPECT_EQ(after->last_result, "failed");
+  EXPECT_EQ(after->last_reason, "forbidden");
+  EXPECT_EQ(after->last_error, "403 forbidden");
+  EXPECT_DOUBLE_EQ(after->last_duration_seconds, 4.25);
+  EXPECT_EQ(after->last_success_end_at, "2026-11-01T10:00:00Z") << "no success in this outcome";
+  EXPECT_EQ(after->summary.listed, 12u);
+  ASSERT_EQ(after->summary.duplicate_keys.size(), 1u);
+  EXPECT_EQ(after->summary.duplicate_keys[0].origins[1], "page 3 item 1");
+  (*db)->with([](SQLite::Database& c) {
+    EXPECT_THROW(c.exec("UPDATE source_state SET last_result = 'maybe'"), SQLite::Exception);
+  });
 }
 
 TEST(Migrations, ReopeningALatestDatabaseChangesNothing) {

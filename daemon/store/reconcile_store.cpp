@@ -47,6 +47,9 @@ rc::Index loadIndex(SQLite::Database& db, const std::string& source) {
     if (!k.serial.empty()) idx.by_serial.emplace(k.serial, id);
     if (!k.asset_tag.empty()) idx.by_tag.emplace(k.asset_tag, id);
   }
+  // Sized up front: growing a 100k-entry table rehashes every key several times over.
+  idx.by_mac.reserve(
+      static_cast<std::size_t>(db.execAndGet("SELECT count(*) FROM device_macs").getInt64()));
   SQLite::Statement macs(db, "SELECT mac, device_id FROM device_macs");
   while (macs.executeStep())
     idx.by_mac[macs.getColumn(0).getString()].push_back(macs.getColumn(1).getInt64());
@@ -54,6 +57,12 @@ rc::Index loadIndex(SQLite::Database& db, const std::string& source) {
                          "SELECT device_id, coalesce(source_id, ''), obs_hash, device_version, in_last_poll "
                          "FROM device_seen WHERE source = ?1");
   seen.bind(1, source);
+  SQLite::Statement seen_rows(db, "SELECT count(*) FROM device_seen WHERE source = ?1");
+  seen_rows.bind(1, source);
+  seen_rows.executeStep();
+  const auto sightings = static_cast<std::size_t>(seen_rows.getColumn(0).getInt64());
+  idx.seen.reserve(sightings);
+  idx.by_source_id.reserve(sightings);
   while (seen.executeStep()) {
     const std::int64_t id = seen.getColumn(0).getInt64();
     rc::SeenRow row{seen.getColumn(1).getString(), static_cast<std::uint64_t>(seen.getColumn(2).getInt64()),
@@ -65,7 +74,17 @@ rc::Index loadIndex(SQLite::Database& db, const std::string& source) {
 }
 
 void appendQuoted(std::string& out, std::string_view text) {
-  out += json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+  // Plain printable ASCII needs no escaping, and it is nearly every value a source sends; anything else
+  // goes through the JSON library (escapes, invalid UTF-8 replaced), so the text is the same either way.
+  const bool plain = std::all_of(text.begin(), text.end(),
+                                 [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (!plain) {
+    out += json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  out += text;
+  out += '"';
 }
 
 // Written by hand: the first sync of a 100k-device source writes one of each per device, and building
@@ -123,7 +142,7 @@ std::string unknownKey(const rc::Record& r) {
 
 class Applier {
  public:
-  Applier(SQLite::Database& db, const PollObservations& poll, const ReconcileHooks& hooks)
+  Applier(SQLite::Database& db, PollObservations& poll, const ReconcileHooks& hooks)
       : db_(db),
         poll_(poll),
         hooks_(hooks),
@@ -153,14 +172,15 @@ class Applier {
 
     std::vector<rc::Record> records;
     records.reserve(poll_.managed.size());
-    for (const api::Observation& o : poll_.managed) {
-      records.push_back(rc::readObservation(o));
+    for (api::Observation& o : poll_.managed) {
+      records.push_back(rc::readObservation(std::move(o)));
       for (const FieldError& e : records.back().problems) {
         ++summary_.field_problems;
         note(records.back().origin + ": " + e.field + ": " + e.message);
       }
     }
     summary_.observed = records.size();
+    observed_.reserve(records.size());
     idx_ = loadIndex(db_, poll_.source);
     const rc::Plan plan = rc::plan(idx_, records, poll_.policy);
     for (const rc::Duplicate& d : plan.duplicates) {
@@ -472,7 +492,7 @@ class Applier {
   }
 
   SQLite::Database& db_;
-  const PollObservations& poll_;
+  PollObservations& poll_;  // its managed observations are taken apart into records
   const ReconcileHooks& hooks_;
   const std::string actor_;
   const std::string now_;
@@ -488,7 +508,7 @@ class Applier {
 
 }  // namespace
 
-Result<ReconcileSummary> ReconcileStore::apply(const PollObservations& poll, const ReconcileHooks& hooks) {
+Result<ReconcileSummary> ReconcileStore::apply(PollObservations poll, const ReconcileHooks& hooks) {
   return db_.with([&](SQLite::Database& db) -> Result<ReconcileSummary> {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     Applier applier(db, poll, hooks);

@@ -60,7 +60,8 @@ struct ReconcileHooks {
 class ReconcileStore {
  public:
   explicit ReconcileStore(Database& db) : db_(db) {}
-  Result<ReconcileSummary> apply(const PollObservations& poll, const ReconcileHooks& hooks = {});
+  // By value: pass the poll with std::move, and its observations are read without copies.
+  Result<ReconcileSummary> apply(PollObservations poll, const ReconcileHooks& hooks = {});
 
  private:
   Database& db_;

@@ -96,6 +96,71 @@ TEST_F(ReconcileStoreTest, AnUnchangedPollWritesNothingButBookkeeping) {
   EXPECT_EQ((*store.sightings(d->id))[0].last_seen, formatInstant(t0_ + 1h));
 }
 
+// ?seen_since= and ?stale=true read the true last_seen: for a row the latest poll merely confirmed,
+// device_seen.last_seen lags and the source's last successful poll says when it was seen.
+TEST_F(ReconcileStoreTest, SeenSinceAndStaleUseTheLastPollThatConfirmedADevice) {
+  const std::vector<api::Observation> both{device("S1", {{"status", "deployed"}}),
+                                           device("S2", {{"status", "deployed"}})};
+  poll(both, t0_);
+  poll(both, t0_ + 2h);
+  ASSERT_EQ(scalar("SELECT count(*) FROM device_seen WHERE last_seen = '" + formatInstant(t0_) + "'"), 2)
+      << "the confirmed rows were not rewritten, so their stored last_seen lags";
+  // A later failed poll records its outcome but is no sighting.
+  SourceStatus failed;
+  failed.name = "inv";
+  failed.last_start = failed.last_end = t0_ + 3h;
+  failed.last_result = "failed";
+  ASSERT_TRUE(SourceStore(db()).recordOutcome(failed));
+
+  DeviceStore store(db());
+  auto serials = [&](DeviceFilter f) {
+    std::vector<std::string> out;
+    auto page = store.list(f);
+    EXPECT_TRUE(page.has_value()) << (page ? "" : page.error().message);
+    if (page)
+      for (const Device& d : page->items) out.push_back(d.serial);
+    return out;
+  };
+  auto since = [&](api::TimePoint t) { return serials({.seen_since = formatInstant(t)}); };
+  auto staleBefore = [&](api::TimePoint t) {
+    return serials({.stale_before = formatInstant(t), .stale_sources = {"inv"}});
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(since(t0_ + 1h), (V{"S1", "S2"}));
+  EXPECT_EQ(since(t0_ + 2h), (V{"S1", "S2"}));
+  EXPECT_EQ(since(t0_ + 2h + 1s), V{}) << "the failed poll at +3h saw nothing";
+  EXPECT_EQ(staleBefore(t0_ + 1h), V{}) << "confirmed at +2h, not stale since +1h";
+  EXPECT_EQ(staleBefore(t0_ + 2h + 1s), (V{"S1", "S2"}));
+
+  // S2 leaves the listing: its last_seen freezes at the last poll that had it.
+  poll({both[0]}, t0_ + 4h);
+  EXPECT_EQ(since(t0_ + 2h), (V{"S1", "S2"}));
+  EXPECT_EQ(since(t0_ + 3h), V{"S1"});
+  EXPECT_EQ(staleBefore(t0_ + 3h), V{"S2"});
+  EXPECT_EQ(staleBefore(t0_ + 1h), V{});
+}
+
+TEST_F(ReconcileStoreTest, SightingFieldsKeepQuotesControlCharactersAndUnicode) {
+  api::Observation o = device("S1", {{"location", "Room \"12\" \\ east"}});
+  o.extra["user"] = "zo\xc3\xab@example.org";
+  o.extra["note"] = "tab\there";
+  o.extra["plain"] = "120.0.6099.235";
+  poll({o}, t0_);
+  DeviceStore store(db());
+  auto d = store.get({DeviceRef::By::serial, 0, "S1"});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->location, "Room \"12\" \\ east");
+  const auto seen = store.sightings(d->id);
+  ASSERT_EQ(seen->size(), 1u);
+  const nlohmann::json fields = (*seen)[0].fields;
+  EXPECT_EQ(fields["user"], "zo\xc3\xab@example.org");
+  EXPECT_EQ(fields["note"], "tab\there");
+  EXPECT_EQ(fields["plain"], "120.0.6099.235");
+  const std::string asserted =
+      db().with([](SQLite::Database& c) { return c.execAndGet("SELECT asserted FROM device_seen").getString(); });
+  EXPECT_EQ(nlohmann::json::parse(asserted)["location"][0], "Room \"12\" \\ east");
+}
+
 TEST_F(ReconcileStoreTest, ChangedFieldsBecomeOneEventAndOthersStayUntouched) {
   poll({device("S1", {{"location", "Room 1"}}), device("S2", {{"location", "Room 2"}})}, t0_);
   const std::int64_t before = writes();

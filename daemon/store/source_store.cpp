@@ -1,5 +1,7 @@
 #include "store/source_store.hpp"
 
+#include "core/values.hpp"
+
 namespace fk {
 namespace {
 
@@ -8,16 +10,126 @@ std::string text(SQLite::Statement& st, int col) {
   return c.isNull() ? std::string() : c.getString();
 }
 
+void bindText(SQLite::Statement& st, int index, const std::string& value) {
+  if (value.empty())
+    st.bind(index);
+  else
+    st.bind(index, value);
+}
+
+void bindInstant(SQLite::Statement& st, int index,
+                 const std::optional<std::chrono::system_clock::time_point>& t) {
+  if (t)
+    st.bind(index, formatInstant(*t));
+  else
+    st.bind(index);
+}
+
+nlohmann::json summaryJson(const SourcePollSummary& s) {
+  nlohmann::json duplicates = nlohmann::json::array();
+  for (const auto& d : s.duplicate_keys) duplicates.push_back({{"key", d.key}, {"origins", d.origins}});
+  return {{"observed", s.observed},     {"skipped", s.skipped},
+          {"created", s.created},       {"updated", s.updated},
+          {"unchanged", s.unchanged},   {"flagged", s.flagged},
+          {"conflicts", s.conflicts},   {"duplicates", s.duplicates},
+          {"kept_manual", s.kept_manual}, {"field_problems", s.field_problems},
+          {"left_listing", s.left_listing}, {"listed", s.listed},
+          {"network", s.network},       {"duplicate_keys", std::move(duplicates)},
+          {"problems", s.problems}};
+}
+
+// A summary this version did not write (or a damaged one) reads as far as it goes, never as an error:
+// it is a report, and the next successful poll replaces it.
+SourcePollSummary readSummary(const std::string& text) {
+  SourcePollSummary s;
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return s;
+  auto count = [&](const char* key, std::size_t& out) {
+    auto it = j.find(key);
+    if (it != j.end() && it->is_number_unsigned()) out = it->get<std::size_t>();
+  };
+  count("observed", s.observed);
+  count("skipped", s.skipped);
+  count("created", s.created);
+  count("updated", s.updated);
+  count("unchanged", s.unchanged);
+  count("flagged", s.flagged);
+  count("conflicts", s.conflicts);
+  count("duplicates", s.duplicates);
+  count("kept_manual", s.kept_manual);
+  count("field_problems", s.field_problems);
+  count("left_listing", s.left_listing);
+  count("listed", s.listed);
+  count("network", s.network);
+  if (auto it = j.find("duplicate_keys"); it != j.end() && it->is_array()) {
+    for (const auto& d : *it) {
+      if (!d.is_object() || !d.contains("key") || !d["key"].is_string()) continue;
+      SourceDuplicate dup{d["key"].get<std::string>(), {}};
+      if (d.contains("origins") && d["origins"].is_array())
+        for (const auto& o : d["origins"])
+          if (o.is_string()) dup.origins.push_back(o.get<std::string>());
+      s.duplicate_keys.push_back(std::move(dup));
+    }
+  }
+  if (auto it = j.find("problems"); it != j.end() && it->is_array())
+    for (const auto& p : *it)
+      if (p.is_string()) s.problems.push_back(p.get<std::string>());
+  return s;
+}
+
 }  // namespace
 
 Result<SourceBookkeeping> SourceStore::bookkeeping(const std::string& source) {
   return db_.with([&](SQLite::Database& db) -> Result<SourceBookkeeping> {
     SQLite::Statement st(
-        db, "SELECT state, last_success_at, last_full_sync_at FROM source_state WHERE source = ?1");
+        db,
+        "SELECT state, last_success_at, last_full_sync_at, last_start_at, last_end_at, last_result, "
+        "last_reason, last_error, last_duration_seconds, coalesce(last_success_end_at, last_success_at), "
+        "last_summary FROM source_state WHERE source = ?1");
     st.bind(1, source);
     SourceBookkeeping out;
-    if (st.executeStep()) out = {text(st, 0), text(st, 1), text(st, 2)};
+    if (!st.executeStep()) return out;
+    out.state = text(st, 0);
+    out.last_success_at = text(st, 1);
+    out.last_full_sync_at = text(st, 2);
+    out.last_start_at = text(st, 3);
+    out.last_end_at = text(st, 4);
+    out.last_result = text(st, 5);
+    out.last_reason = text(st, 6);
+    out.last_error = text(st, 7);
+    out.last_duration_seconds = st.getColumn(8).getDouble();
+    out.last_success_end_at = text(st, 9);
+    out.summary = readSummary(text(st, 10));
     return out;
+  });
+}
+
+Status SourceStore::recordOutcome(const SourceStatus& s) {
+  const std::string summary = summaryJson(s.summary).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string now = nowInstant();
+  // No noteWrite(): no collector reads these columns, and an unchanged poll must not make every
+  // database-fed gauge re-query.
+  return db_.with([&](SQLite::Database& db) -> Status {
+    SQLite::Statement st(
+        db,
+        "INSERT INTO source_state (source, updated_at, last_start_at, last_end_at, last_result, last_reason, "
+        "last_error, last_duration_seconds, last_success_end_at, last_summary) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (source) DO UPDATE SET "
+        "updated_at = ?2, last_start_at = ?3, last_end_at = ?4, last_result = ?5, last_reason = ?6, "
+        "last_error = ?7, last_duration_seconds = ?8, "
+        "last_success_end_at = coalesce(?9, last_success_end_at), last_summary = ?10");
+    st.bind(1, s.name);
+    st.bind(2, now);
+    bindInstant(st, 3, s.last_start);
+    bindInstant(st, 4, s.last_end);
+    bindText(st, 5, s.last_result);
+    bindText(st, 6, s.last_reason);
+    bindText(st, 7, s.last_error);
+    st.bind(8, s.last_duration_seconds);
+    bindInstant(st, 9, s.last_success);
+    st.bind(10, summary);
+    st.exec();
+    return {};
   });
 }
 

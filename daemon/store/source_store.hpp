@@ -7,15 +7,24 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/source_status.hpp"
 #include "store/database.hpp"
 
 namespace fk {
 
-// What a source kept from its last successful poll (source_state).
+// What a source kept from its last successful poll (source_state), and how its last poll went (v7).
 struct SourceBookkeeping {
   std::string state;            // the plugin's cursor; "" before the first success
-  std::string last_success_at;  // RFC 3339, "" = never
+  std::string last_success_at;  // RFC 3339, "" = never; when the last successful poll started
   std::string last_full_sync_at;
+
+  // The last poll that finished, failed or not; "" / 0 when none was recorded.
+  std::string last_start_at, last_end_at;
+  std::string last_result;  // "ok", "failed"
+  std::string last_reason, last_error;
+  double last_duration_seconds = 0;
+  std::string last_success_end_at;  // last_success_at for a database whose polls predate v7
+  SourcePollSummary summary;        // of the last successful poll
 };
 
 // A device a source lists that the registry lacks, waiting for a person (source_unknown).
@@ -38,6 +47,10 @@ class SourceStore {
   explicit SourceStore(Database& db) : db_(db) {}
 
   Result<SourceBookkeeping> bookkeeping(const std::string& source);
+  // Keeps how the poll that just finished went: times, result, error, and the summary of the last
+  // successful poll. Never touches the state or last_success_at, which only a successful poll's
+  // reconciliation writes.
+  Status recordOutcome(const SourceStatus& status);
   // Oldest first; `limit` rows at most.
   Result<std::vector<FlaggedDevice>> flagged(const std::string& source, int limit);
   Result<std::int64_t> flaggedCount(const std::string& source);

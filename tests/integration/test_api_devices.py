@@ -160,13 +160,13 @@ class Listing(SharedDaemonTestCase):
                 ("L-5", "LS-5", "laptop", "Model B", "North", "in_stock")]
         for tag, serial, kind, model, location, status in rows:
             cls.shared.create_device(asset_tag=tag, serial=serial, kind=kind, model=model, location=location,
-                                     notes="listing fixture " + tag)
+                                     notes="listing fixture " + tag, loaner=tag in ("L-1", "L-2"))
             if status == "deployed":
                 r = cls.shared.post("/api/v1/devices/tag:%s/transitions" % tag, {"to": "deployed"})
                 assert r.status == 200, r
 
     def tags(self, query):
-        return sorted(d["asset_tag"] for d in self.d.all_devices(query) if d["asset_tag"].startswith("L-"))
+        return sorted(d["asset_tag"] for d in self.d.all_devices(query) if (d["asset_tag"] or "").startswith("L-"))
 
     def test_filters(self):
         self.assertEqual(self.tags("status=deployed"), ["L-2", "L-3"])
@@ -176,9 +176,15 @@ class Listing(SharedDaemonTestCase):
         self.assertEqual(self.tags("code=LS-4"), ["L-4"])
         self.assertEqual(self.tags("code=L-4"), ["L-4"])
         self.assertEqual(self.tags("q=FIXTURE%20L-3"), ["L-3"], "q is a case-insensitive substring")
+        self.assertEqual(self.tags("loaner=true"), ["L-1", "L-2"])
+        self.assertEqual(self.tags("loaner=true&status=in_stock"), ["L-1"], "the loaners free to lend")
+        self.assertEqual(self.tags("loaner=false"), ["L-3", "L-4", "L-5"])
 
     def test_bad_filter_values_are_400(self):
         self.assertError(self.d.get("/api/v1/devices?status=flying"), 400, "invalid")
+        r = self.d.get("/api/v1/devices?loaner=maybe")
+        self.assertError(r, 400, "invalid")
+        self.assertEqual(r.json()["error"]["details"]["field"], "loaner")
         self.assertError(self.d.get("/api/v1/devices?limit=abc"), 400, "invalid")
         self.assertError(self.d.get("/api/v1/devices?cursor=%00garbage"), 400, "invalid")
 

@@ -166,6 +166,43 @@ class CsvSource(SourcesTestCase):
         self.assertEqual(metric(text, "fleetkeep_source_poll_errors_total", source="inventory", reason="bad_response"), 1,
                          "a counter never goes down")
 
+    def test_a_restart_remembers_the_last_polls(self):
+        self.start_with()
+        ok = self.wait_polled()
+        self.assertEqual(ok["last_result"], "ok", ok)
+        broken = HEADER + ROWS[0] + ROWS[1].replace("2023-08-01", "2023-02-30") + ROWS[2]
+        self.write(self.d, "inventory.csv", broken)
+        failed = self.poll_now()
+        self.assertEqual(failed["last_result"], "failed", failed)
+        before_devices = self.d.all_devices()
+
+        self.d.restart()
+        # The first poll comes within a few seconds of the start; until it does, the last one shows as is.
+        s = self.source()
+        if s["polls"] == 0 and not s["running"]:
+            for key in ("last_start", "last_end", "last_result", "last_reason", "last_error", "last_success",
+                        "last_full_sync", "observed", "created", "listed"):
+                self.assertEqual(s[key], failed[key], key)
+        self.assertEqual(self.d.get("/api/v1/sources").json()["items"][0]["last_success"], ok["last_success"])
+
+        # The file is still broken: the restarted daemon's own poll fails too, and the last success, its
+        # counts and the metrics still come from before the restart.
+        s = self.wait_polled()
+        self.assertEqual((s["last_result"], s["last_reason"]), ("failed", "bad_response"), s)
+        self.assertIn("line 3 (purchase_date)", s["last_error"])
+        self.assertIsNotNone(s["last_start"])
+        self.assertEqual(s["last_success"], ok["last_success"])
+        self.assertEqual(s["last_full_sync"], ok["last_full_sync"])
+        self.assertEqual((s["observed"], s["created"], s["listed"]), (3, 3, 3))
+        self.assertEqual(self.d.all_devices(), before_devices, "a failed poll changes nothing")
+        text = self.d.get("/metrics", token=None).text
+        success = metric(text, "fleetkeep_source_last_success_timestamp_seconds", source="inventory")
+        self.assertIsNotNone(success)
+        self.assertGreater(success, 0)
+        self.assertEqual(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(success)), ok["last_success"])
+        self.assertEqual(metric(text, "fleetkeep_source_devices_observed", source="inventory"), 3)
+        self.assertEqual(metric(text, "fleetkeep_source_up", source="inventory"), 0)
+
     def test_poll_now_needs_admin_and_a_known_source(self):
         self.start_with()
         self.wait_polled()
