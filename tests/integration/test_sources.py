@@ -47,11 +47,15 @@ class SourcesTestCase(DaemonTestCase):
 
     def write(self, d, name, text):
         path = os.path.join(d.dir, name)
+        before = os.stat(path).st_mtime if os.path.exists(path) else None
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
-        # A later mtime than anything before it, even within the file system's timestamp granularity.
-        later = time.time() + 1
-        os.utime(path, (later, later))
+        # A rewrite gets a later mtime than the file had, even within the file system's timestamp
+        # granularity. A first write keeps the true time: a file dated in the future would look newer
+        # than a person's edit made after it, and the edit would rightly lose to it.
+        if before is not None:
+            later = max(time.time(), before + 1)
+            os.utime(path, (later, later))
 
     def source(self, name="inventory"):
         r = self.d.get("/api/v1/sources/" + name)
