@@ -74,6 +74,18 @@ TEST(Instants, FormatsUtcSeconds) {
   EXPECT_EQ(formatInstant(system_clock::time_point{}), "1970-01-01T00:00:00Z");
 }
 
+TEST(Instants, ParseIsTheInverseOfFormatAndNothingElse) {
+  using namespace std::chrono;
+  const sys_days day = year{2024} / 2 / 29;
+  const system_clock::time_point t = day + 23h + 59min + 58s;
+  ASSERT_EQ(parseInstant(formatInstant(t)), t);
+  EXPECT_EQ(parseInstant("1970-01-01T00:00:00Z"), system_clock::time_point{});
+  for (const char* bad : {"", "2026-11-27", "2026-11-27T08:30:00", "2026-11-27 08:30:00Z", "2026-11-27T24:00:00Z",
+                          "2026-11-27T08:60:00Z", "2026-11-27T08:30:60Z", "2026-02-30T08:30:00Z",
+                          "2026-11-27T08:3a:00Z", "2026-11-27T08:30:00.5Z", "2026-11-27T08-30-00Z"})
+    EXPECT_FALSE(parseInstant(bad).has_value()) << bad;
+}
+
 TEST(Instants, NowLooksLikeAnInstant) {
   const auto now = nowInstant();
   ASSERT_EQ(now.size(), 20u);

@@ -62,20 +62,6 @@ void bindText(SQLite::Statement& st, int index, const std::string& value) {
     st.bind(index, value);
 }
 
-std::optional<api::TimePoint> readInstant(const std::string& text) {
-  // Only fleetkeep's own "YYYY-MM-DDTHH:MM:SSZ" is stored here.
-  if (text.size() != 20) return std::nullopt;
-  auto date = parseDate(text.substr(0, 10));
-  if (!date) return std::nullopt;
-  try {
-    return api::TimePoint(std::chrono::sys_days(*date)) + std::chrono::hours(std::stoi(text.substr(11, 2))) +
-           std::chrono::minutes(std::stoi(text.substr(14, 2))) +
-           std::chrono::seconds(std::stoi(text.substr(17, 2)));
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 std::string describe(const Sighting& s) {
   std::string text = "seen by source " + s.source;
   if (!s.ip.empty()) text += " at " + s.ip;
@@ -123,7 +109,7 @@ Status noteLostSighting(SQLite::Database& db, std::int64_t device_id, DeviceStat
     if (prior.executeStep() && prior.getColumn(0).getInt64() == marked_id) {
       const std::string last = prior.getColumn(1).getString();
       if (s.at <= last) return {};  // nothing newer than what is recorded (a re-listed old sync)
-      auto last_t = readInstant(last), now_t = readInstant(s.at);
+      auto last_t = parseInstant(last), now_t = parseInstant(s.at);
       new_episode = !last_t || !now_t || *now_t - *last_t > kSightingEpisodeGap;
     }
 

@@ -80,18 +80,6 @@ SourcePollSummary toSummary(const ReconcileSummary& r, std::size_t network, std:
   return s;
 }
 
-// Only fleetkeep's own "YYYY-MM-DDTHH:MM:SSZ" is stored in source_state.
-std::optional<api::TimePoint> readInstant(const std::string& text) {
-  if (text.size() != 20 || text[10] != 'T' || text[19] != 'Z') return std::nullopt;
-  auto date = parseDate(text.substr(0, 10));
-  if (!date) return std::nullopt;
-  auto number = [&](std::size_t at) { return (text[at] - '0') * 10 + (text[at + 1] - '0'); };
-  for (std::size_t at : {11u, 14u, 17u})
-    if (text[at] < '0' || text[at] > '9' || text[at + 1] < '0' || text[at + 1] > '9') return std::nullopt;
-  return api::TimePoint(std::chrono::sys_days(*date)) + std::chrono::hours(number(11)) +
-         std::chrono::minutes(number(14)) + std::chrono::seconds(number(17));
-}
-
 }  // namespace
 
 RunnerSettings runnerSettings(const SourceConfig& s, const Config& config) {
@@ -127,14 +115,14 @@ void SourceRunner::restore() {
   }
   state_ = saved->state;
   state_loaded_ = true;
-  status_.last_start = readInstant(saved->last_start_at);
-  status_.last_end = readInstant(saved->last_end_at);
+  status_.last_start = parseInstant(saved->last_start_at);
+  status_.last_end = parseInstant(saved->last_end_at);
   status_.last_result = saved->last_result;
   status_.last_reason = saved->last_reason;
   status_.last_error = saved->last_error;
   status_.last_duration_seconds = saved->last_duration_seconds;
-  status_.last_success = readInstant(saved->last_success_end_at);
-  status_.last_full_sync = readInstant(saved->last_full_sync_at);
+  status_.last_success = parseInstant(saved->last_success_end_at);
+  status_.last_full_sync = parseInstant(saved->last_full_sync_at);
   status_.summary = saved->summary;
   std::optional<double> success_unix;
   if (status_.last_success)
