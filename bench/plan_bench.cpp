@@ -133,6 +133,23 @@ void BM_LoadPlanInputs(benchmark::State& state) {
 }
 BENCHMARK(BM_LoadPlanInputs)->Unit(benchmark::kMillisecond);
 
+// What the handler does before it writes a body: load and plan in one call, as the route runs them.
+// The handler's time minus this one is the cost of the body.
+void runComputePlan(benchmark::State& state, const PlanOptions& options) {
+  for (auto _ : state) {
+    auto computed = computePlan(*fleet().db, *fleet().config, kToday, options);
+    benchmark::DoNotOptimize(computed->plan.total.count);
+  }
+}
+void BM_ComputePlan(benchmark::State& state) {
+  runComputePlan(state, PlanOptions{.years = 5});
+}
+void BM_ComputePlanBudget(benchmark::State& state) {
+  runComputePlan(state, PlanOptions{.years = 5, .budget_cents = 200'000'000});
+}
+BENCHMARK(BM_ComputePlan)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ComputePlanBudget)->Unit(benchmark::kMillisecond);
+
 // The route handler end to end, as fleetkeepd runs it for one request.
 void runHandler(benchmark::State& state, const std::string& query) {
   Fleet& f = fleet();

@@ -22,7 +22,6 @@
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
-#include "core/device_csv.hpp"
 #include "fleetkeep/version.hpp"
 #include "http/api.hpp"
 #include "http/server.hpp"
@@ -103,18 +102,15 @@ void seedInventory(Database& db, const Config& config) {
   }
   std::stringstream text;
   text << in.rdbuf();
-  auto parsed = parseDeviceCsv(text.str());
-  if (!parsed.errors.empty()) {
-    spdlog::error("seed inventory {} has {} error(s); nothing imported", name, parsed.errors.size());
-    for (std::size_t i = 0; i < parsed.errors.size() && i < kMaxLoggedImportErrors; ++i) {
-      const auto& e = parsed.errors[i];
-      spdlog::error("{}:{}: {}: {}", name, e.line, e.field, e.message);
-    }
-    return;
-  }
-  auto imported = devices.import(parsed.rows, "system");
+  auto imported = devices.importCsv(text.str(), "system");
   if (!imported) {
-    spdlog::error("seed inventory {} refused: {} {}", name, imported.error().message, imported.error().details.dump());
+    const Error& e = imported.error();
+    spdlog::error("seed inventory {}: {}", name, e.message);
+    const nlohmann::json errors = e.details.value("errors", nlohmann::json::array());
+    for (std::size_t i = 0; i < errors.size() && i < kMaxLoggedImportErrors; ++i) {
+      spdlog::error("{}:{}: {}: {}", name, errors[i].value("line", 0), errors[i].value("field", ""),
+                    errors[i].value("message", ""));
+    }
     return;
   }
   spdlog::info("seed inventory {}: {} created, {} updated, {} unchanged", name, imported->created, imported->updated,

@@ -363,94 +363,111 @@ std::vector<Column> readHeader(const std::vector<std::string>& cells, std::size_
   return columns;
 }
 
-using HeaderOf = std::unordered_map<std::string_view, std::string_view>;
-
-std::string headerFor(const HeaderOf& header_of, std::string_view field) {
-  const auto it = header_of.find(field);
-  return std::string(it != header_of.end() ? it->second : field);
-}
-
-// Two rows naming one device would make the import's outcome depend on row order. Sorting views
-// of the keys is much cheaper than a hash set of copies at 100k rows.
-void reportRepeats(ParsedImport& result, const HeaderOf& header_of, std::string_view field,
-                   std::optional<std::string> DeviceDraft::*member) {
-  std::vector<std::pair<std::string_view, std::size_t>> keys;
-  keys.reserve(result.rows.size());
-  for (const auto& row : result.rows) {
-    const auto& key = row.draft.*member;
-    if (key && !key->empty()) keys.emplace_back(*key, row.line);
-  }
-  std::sort(keys.begin(), keys.end());
-  for (std::size_t first = 0; first < keys.size();) {
-    std::size_t i = first + 1;
-    for (; i < keys.size() && keys[i].first == keys[first].first; ++i) {
-      result.errors.push_back(
-          {keys[i].second, headerFor(header_of, field),
-           "\"" + std::string(keys[i].first) + "\" repeats line " + std::to_string(keys[first].second)});
-    }
-    first = i;
-  }
-}
-
 bool isBlank(const std::vector<std::string>& cells) {
   return std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return trim(c).empty(); });
 }
 
 }  // namespace
 
-ParsedImport parseDeviceCsv(std::string_view text) {
-  ParsedImport result;
-  CsvReader reader(text);
-  std::vector<std::string> cells;
-  cells.reserve(32);
+// Everything the row loop needs, behind a pointer so the header's details stay out of the interface.
+struct DeviceCsvParser::State {
+  explicit State(std::string_view file) : text(file), reader(file) {}
 
+  std::string_view text;
+  CsvReader reader;
+  std::vector<std::string> cells;
   std::vector<Column> columns;
-  while (reader.next(cells)) {
-    if (isBlank(cells)) continue;
-    columns = readHeader(cells, reader.line(), result.errors);
+  std::vector<FieldError> errors;
+  // Validation names a field; errors name the column the file has for it.
+  std::unordered_map<std::string_view, std::size_t> column_of;
+  // First line of each key: two rows naming one device would make the outcome depend on row order.
+  std::unordered_map<std::string, std::size_t> tag_lines, serial_lines;
+  bool ended = false;
+  bool sized = false;
+
+  std::string headerFor(std::string_view field) const {
+    const auto it = column_of.find(field);
+    return std::string(it != column_of.end() ? std::string_view(columns[it->second].header) : field);
+  }
+
+  void noteRepeat(std::unordered_map<std::string, std::size_t>& lines, std::string_view field,
+                  const std::optional<std::string>& key, std::size_t line) {
+    if (!key || key->empty()) return;
+    const auto [it, fresh] = lines.try_emplace(*key, line);
+    if (fresh) return;
+    errors.push_back(
+        {line, headerFor(field), "\"" + *key + "\" repeats line " + std::to_string(it->second)});
+  }
+};
+
+DeviceCsvParser::DeviceCsvParser(std::string_view text) : state_(std::make_unique<State>(text)) {
+  State& s = *state_;
+  s.cells.reserve(32);
+  while (s.reader.next(s.cells)) {
+    if (isBlank(s.cells)) continue;
+    s.columns = readHeader(s.cells, s.reader.line(), s.errors);
     break;
   }
-  if (!reader.error().empty()) {
-    result.errors.push_back({reader.line(), "", reader.error()});
-    return result;
+  if (!s.reader.error().empty()) {
+    s.errors.push_back({s.reader.line(), "", s.reader.error()});
+  } else if (s.columns.empty() && s.errors.empty()) {
+    s.errors.push_back({1, "", "no header row"});
   }
-  if (columns.empty() && result.errors.empty()) {
-    result.errors.push_back({1, "", "no header row"});
+  // A bad header makes every row meaningless: there is nothing more to read.
+  s.ended = !s.errors.empty();
+  for (std::size_t i = 0; i < s.columns.size(); ++i) s.column_of.emplace(fieldOf(s.columns[i].target), i);
+}
+
+DeviceCsvParser::~DeviceCsvParser() = default;
+
+const std::vector<FieldError>& DeviceCsvParser::errors() const { return state_->errors; }
+
+bool DeviceCsvParser::next(ImportRow& row) {
+  State& s = *state_;
+  if (!s.sized) {
+    // Sized for the file up front (rows never outnumber line ends): rehashing 100k keys as the
+    // tables grow cost as much as the lookups. Here rather than in the constructor, so that the
+    // count runs on the thread that reads the rows.
+    const auto lines = static_cast<std::size_t>(std::count(s.text.begin(), s.text.end(), '\n')) + 1;
+    s.tag_lines.reserve(lines);
+    s.serial_lines.reserve(lines);
+    s.sized = true;
   }
-  if (!result.errors.empty()) return result;
-
-  // Names validation errors by the file's own header where a column sets that field.
-  HeaderOf header_of;
-  for (const auto& col : columns) header_of.emplace(fieldOf(col.target), col.header);
-
-  // Rows never outnumber line ends; counting them is far cheaper than regrowing the vector.
-  result.rows.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
-  RowParser parser(columns, result.errors);
-  while (reader.next(cells)) {
-    const std::size_t line = reader.line();
-    if (isBlank(cells)) continue;
-    if (cells.size() != columns.size()) {
-      result.errors.push_back(
-          {line, "",
-           "expected " + std::to_string(columns.size()) + " cells, found " + std::to_string(cells.size())});
+  RowParser parser(s.columns, s.errors);
+  while (!s.ended) {
+    if (!s.reader.next(s.cells)) {
+      if (!s.reader.error().empty()) s.errors.push_back({s.reader.line(), "", s.reader.error()});
+      s.ended = true;
+      break;
+    }
+    const std::size_t line = s.reader.line();
+    if (isBlank(s.cells)) continue;
+    if (s.cells.size() != s.columns.size()) {
+      s.errors.push_back({line, "",
+                          "expected " + std::to_string(s.columns.size()) + " cells, found " +
+                              std::to_string(s.cells.size())});
       continue;
     }
-    ImportRow& row = result.rows.emplace_back();
     row.line = line;
-    parser.parse(cells, line, row.draft);
-    for (auto& e : validateNewDevice(row.draft)) {
-      result.errors.push_back({line, headerFor(header_of, e.field), e.message});
-    }
+    row.draft = DeviceDraft{};
+    parser.parse(s.cells, line, row.draft);
+    for (auto& e : validateNewDevice(row.draft)) s.errors.push_back({line, s.headerFor(e.field), e.message});
+    s.noteRepeat(s.tag_lines, "asset_tag", row.draft.asset_tag, line);
+    s.noteRepeat(s.serial_lines, "serial", row.draft.serial, line);
+    return true;
   }
-  if (!reader.error().empty()) {
-    result.errors.push_back({reader.line(), "", reader.error()});
-    return result;
+  return false;
+}
+
+ParsedImport parseDeviceCsv(std::string_view text) {
+  ParsedImport result;
+  DeviceCsvParser parser(text);
+  // Rows never outnumber line ends; counting them is far cheaper than regrowing the vector.
+  result.rows.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  while (parser.next(result.rows.emplace_back())) {
   }
-  reportRepeats(result, header_of, "asset_tag", &DeviceDraft::asset_tag);
-  reportRepeats(result, header_of, "serial", &DeviceDraft::serial);
-  // Repeats were found after the fact; keep the report in file order, each line's errors in column order.
-  std::stable_sort(result.errors.begin(), result.errors.end(),
-                   [](const FieldError& a, const FieldError& b) { return a.line < b.line; });
+  result.rows.pop_back();
+  result.errors = parser.errors();
   return result;
 }
 

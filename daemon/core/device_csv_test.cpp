@@ -258,13 +258,8 @@ TEST(DeviceCsv, ExportRowMatchesHeader) {
   EXPECT_EQ(exportRow(bare)[std::find(header.begin(), header.end(), "purchase_price") - header.begin()], "");
 }
 
-std::chrono::nanoseconds threadCpuTime() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
-}
-
-TEST(DeviceCsv, ParsesHundredThousandRowsQuickly) {
+// A district-size file, every row read; its speed is measured by bench/import_bench.py.
+TEST(DeviceCsv, ParsesAHundredThousandRowFile) {
   std::string csv;
   appendCsvRow(csv, exportHeader());
   Device d = sampleDevice();
@@ -275,20 +270,13 @@ TEST(DeviceCsv, ParsesHundredThousandRowsQuickly) {
     d.serial = "5CD" + std::to_string(900000 + i);
     appendCsvRow(csv, exportRow(d));
   }
-  // CPU time of this thread, not wall time: the build machine is shared and often overloaded.
-  const auto start = threadCpuTime();
   const auto p = parseDeviceCsv(csv);
-  const auto elapsed = threadCpuTime() - start;
   ASSERT_TRUE(p.errors.empty()) << errorsText(p);
   ASSERT_EQ(p.rows.size(), 100'000u);
+  EXPECT_EQ(p.rows.front().line, 2u);
+  EXPECT_EQ(p.rows.back().line, 100'001u);
   EXPECT_EQ(p.rows.back().draft.serial, "5CD999999");
-#if defined(__SANITIZE_ADDRESS__)
-  constexpr auto kBudget = std::chrono::seconds(10);  // sanitizers slow everything several times
-#else
-  constexpr auto kBudget = std::chrono::seconds(1);
-#endif
-  EXPECT_LT(elapsed, kBudget) << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
-                              << " ms";
+  EXPECT_EQ(p.rows.back().draft.asset_tag, "CB-199999");
 }
 
 }  // namespace

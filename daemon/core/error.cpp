@@ -46,4 +46,18 @@ int httpStatus(Errc code) {
   return 500;
 }
 
+Error importRefused(const std::vector<FieldError>& errors) {
+  const std::size_t n = errors.size();
+  Error e{Errc::invalid, std::to_string(n) + (n == 1 ? " error" : " errors") + "; nothing was imported",
+          nlohmann::json::object()};
+  nlohmann::json list = nlohmann::json::array();
+  for (std::size_t i = 0; i < n && i < kMaxReportedImportErrors; ++i) {
+    list.push_back({{"line", errors[i].line}, {"field", errors[i].field}, {"message", errors[i].message}});
+  }
+  e.details["errors"] = std::move(list);
+  e.details["error_count"] = n;
+  if (n > kMaxReportedImportErrors) e.details["truncated"] = true;
+  return e;
+}
+
 }  // namespace fk

@@ -3,6 +3,7 @@
 #include <expected>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -46,5 +47,11 @@ struct FieldError {
   std::string field;
   std::string message;
 };
+
+// A refused file import (devices, people): 400 with details.errors = [{line, field, message}] in
+// file order, the first kMaxReportedImportErrors of them, details.error_count and, when there were
+// more, details.truncated. Nothing of the file was applied.
+inline constexpr std::size_t kMaxReportedImportErrors = 1000;
+Error importRefused(const std::vector<FieldError>& errors);
 
 }  // namespace fk

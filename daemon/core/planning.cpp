@@ -280,10 +280,15 @@ Plan buildPlan(std::span<const PlanDevice> devices, const PlanningRules& rules, 
   for (std::size_t y = 0; y < plan.years.size(); ++y) {
     FiscalYearPlan& year = plan.years[y];
     std::vector<PlanEntry> candidates = std::move(due[y]);
+    std::sort(candidates.begin(), candidates.end(), by_priority);
+    // What last year could not fund is already in priority order (the tail of its sorted list), so it
+    // is merged in rather than sorted again: under a tight budget it is nearly the whole fleet, every year.
+    // The order is total (ties fall to the id), so merging gives exactly the order a full sort would.
+    const auto due_count = static_cast<std::ptrdiff_t>(candidates.size());
     candidates.insert(candidates.end(), std::make_move_iterator(carried.begin()),
                       std::make_move_iterator(carried.end()));
     carried.clear();
-    std::sort(candidates.begin(), candidates.end(), by_priority);
+    std::inplace_merge(candidates.begin(), candidates.begin() + due_count, candidates.end(), by_priority);
     // Funding follows priority strictly: once one device does not fit, it and everything after it wait,
     // so a cheap low-priority device never jumps ahead of an expensive urgent one.
     std::size_t cut = candidates.size();
@@ -303,6 +308,8 @@ Plan buildPlan(std::span<const PlanDevice> devices, const PlanningRules& rules, 
       const PlanDevice& d = devices[candidates[i].device];
       fund(year, std::move(candidates[i]), d);
     }
+    year.deferred.reserve(candidates.size() - cut);
+    carried.reserve(candidates.size() - cut);
     for (std::size_t i = cut; i < candidates.size(); ++i) {
       year.deferred_total.add(candidates[i].cost);
       year.deferred.push_back(candidates[i]);

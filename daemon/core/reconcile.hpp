@@ -48,6 +48,7 @@ struct DeviceKeys {
   std::string asset_tag;
   std::int64_t version = 0;
   DeviceStatus status = DeviceStatus::in_stock;
+  bool operator==(const DeviceKeys&) const = default;
 };
 
 // This source's bookkeeping for a device it saw before (device_seen).
@@ -56,9 +57,10 @@ struct SeenRow {
   std::uint64_t hash = 0;
   std::int64_t device_version = 0;  // the device's version when the source last reconciled it
   bool in_last_poll = false;
+  bool operator==(const SeenRow&) const = default;
 };
 
-// The registry's keys, loaded once per poll.
+// The registry's keys, loaded once per poll or kept from the source's previous one.
 struct Index {
   std::unordered_map<std::int64_t, DeviceKeys> devices;
   std::unordered_map<std::string, std::int64_t> by_serial;

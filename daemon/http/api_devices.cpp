@@ -19,9 +19,6 @@ using nlohmann::json;
 
 namespace {
 
-// A broken million-row file would otherwise answer with a million errors.
-constexpr std::size_t kMaxReportedImportErrors = 1000;
-
 constexpr std::array<std::string_view, 12> kListParams = {"status", "kind",  "model",      "location",
                                                            "code",   "q",     "limit",      "cursor",
                                                            "stale",  "loaner", "seen_since", "lost_seen"};
@@ -179,23 +176,7 @@ Response deviceEvents(ApiContext& ctx, Request& req) {
 
 Response importDevices(ApiContext& ctx, Request& req) {
   // Parsed in place: an import body can be hundreds of MiB, and the parser only needs a view.
-  ParsedImport parsed = parseDeviceCsv(std::string_view(req.body));
-  if (!parsed.errors.empty()) {
-    const std::size_t n = parsed.errors.size();
-    Error e{Errc::invalid, std::to_string(n) + (n == 1 ? " error" : " errors") + "; nothing was imported",
-            json::object()};
-    json errors = json::array();
-    for (std::size_t i = 0; i < n && i < kMaxReportedImportErrors; ++i) {
-      const auto& fe = parsed.errors[i];
-      errors.push_back({{"line", fe.line}, {"field", fe.field}, {"message", fe.message}});
-    }
-    e.details["errors"] = std::move(errors);
-    e.details["error_count"] = n;
-    if (n > kMaxReportedImportErrors) e.details["truncated"] = true;
-    return errorResponse(e);
-  }
-  DeviceStore store(ctx.db);
-  auto summary = store.import(parsed.rows, req.actor());
+  auto summary = DeviceStore(ctx.db).importCsv(req.body, req.actor());
   if (!summary) return errorResponse(summary.error());
   return jsonResponse(
       200, {{"created", summary->created}, {"updated", summary->updated}, {"unchanged", summary->unchanged}});

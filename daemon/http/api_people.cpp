@@ -15,8 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kMaxReportedImportErrors = 1000;
-
 Result<PeopleFilter> peopleFilterFrom(const Request& req) {
   static constexpr std::array<std::string_view, 6> kParams = {"q",        "role",  "active",
                                                               "location", "limit", "cursor"};
@@ -71,19 +69,7 @@ Response patchPerson(ApiContext& ctx, Request& req) {
 
 Response importPeople(ApiContext& ctx, Request& req) {
   ParsedRoster parsed = parseRosterCsv(req.body);
-  if (!parsed.errors.empty()) {
-    const std::size_t n = parsed.errors.size();
-    Error e{Errc::invalid, std::to_string(n) + (n == 1 ? " error" : " errors") + "; nothing was imported",
-            json::object()};
-    json errors = json::array();
-    for (std::size_t i = 0; i < n && i < kMaxReportedImportErrors; ++i) {
-      const auto& fe = parsed.errors[i];
-      errors.push_back({{"line", fe.line}, {"field", fe.field}, {"message", fe.message}});
-    }
-    e.details["errors"] = std::move(errors);
-    e.details["error_count"] = n;
-    return errorResponse(e);
-  }
+  if (!parsed.errors.empty()) return errorResponse(importRefused(parsed.errors));
   auto summary = PeopleStore(ctx.db).import(parsed.rows);
   if (!summary) return errorResponse(summary.error());
   return jsonResponse(

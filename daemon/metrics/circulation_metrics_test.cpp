@@ -2,35 +2,21 @@
 
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "metrics/fleet_metrics.hpp"
 #include "store/checkout_store.hpp"
 #include "store/device_store.hpp"
 #include "store/people_store.hpp"
+#include "store/test_support.hpp"
 
 namespace fk {
 namespace {
 
-class CirculationMetricsTest : public ::testing::Test {
+class CirculationMetricsTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("fk_circ_metrics_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = Database::open(dir_ / "fleet.db");
-    ASSERT_TRUE(db.has_value()) << db.error().message;
-    db_ = std::move(*db);
+    ASSERT_NO_FATAL_FAILURE(StoreTest::SetUp());
     metrics_ = std::make_unique<CirculationMetrics>(registry_, *db_, [this] { return today_; });
-  }
-  void TearDown() override {
-    metrics_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
   }
   double value(const std::string& name) {
     for (const auto& family : registry_.Collect())
@@ -45,8 +31,6 @@ class CirculationMetricsTest : public ::testing::Test {
     ASSERT_TRUE(DeviceStore(*db_).create(d, "token:t"));
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<Database> db_;
   prometheus::Registry registry_;
   std::unique_ptr<CirculationMetrics> metrics_;
   std::string today_ = "2026-11-27";
@@ -91,7 +75,7 @@ TEST_F(CirculationMetricsTest, NoRequeryWithoutWriteOrNewDay) {
   metrics_->refresh(false);
   EXPECT_EQ(value("fleetkeep_loaners_available"), 1);
   // A write that skips noteWrite() stands in for "nothing changed": the gauge keeps its value.
-  db_->with([](SQLite::Database& db) { db.exec("UPDATE devices SET loaner = 0"); });
+  exec("UPDATE devices SET loaner = 0");
   metrics_->refresh(false);
   EXPECT_EQ(value("fleetkeep_loaners_available"), 1);
   metrics_->refresh(true);

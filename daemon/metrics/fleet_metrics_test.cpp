@@ -1,9 +1,7 @@
 #include "metrics/fleet_metrics.hpp"
 
 #include <chrono>
-#include <filesystem>
 #include <map>
-#include <sstream>
 
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
@@ -11,7 +9,9 @@
 #include "core/values.hpp"
 #include "metrics/http_metrics.hpp"
 #include "store/device_store.hpp"
+#include "metrics/test_support.hpp"
 #include "store/model_store.hpp"
+#include "store/test_support.hpp"
 
 namespace fk {
 namespace {
@@ -23,18 +23,7 @@ std::string dayOffset(int days) {
   return formatDate(std::chrono::year_month_day{today + std::chrono::days(days)});
 }
 
-// "name{labels}" -> value for every sample line of the exposition.
-std::map<std::string, double> samples(const std::string& text) {
-  std::map<std::string, double> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    auto space = line.rfind(' ');
-    out[line.substr(0, space)] = std::stod(line.substr(space + 1));
-  }
-  return out;
-}
+using test::samples;
 
 std::map<std::string, double> withPrefix(const std::map<std::string, double>& all, const std::string& prefix) {
   std::map<std::string, double> out;
@@ -43,23 +32,8 @@ std::map<std::string, double> withPrefix(const std::map<std::string, double>& al
   return out;
 }
 
-class FleetMetricsTest : public ::testing::Test {
+class FleetMetricsTest : public test::StoreTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("fk_metrics_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = Database::open(dir_ / "fleet.db");
-    ASSERT_TRUE(db.has_value()) << db.error().message;
-    db_ = std::move(*db);
-  }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   Device add(std::string tag, DeviceKind kind, std::string model, DeviceStatus status, std::string aue = "") {
     DeviceDraft d;
     d.asset_tag = tag;
@@ -79,8 +53,6 @@ class FleetMetricsTest : public ::testing::Test {
     ASSERT_TRUE(ModelStore(*db_).seed(entries).has_value());
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<Database> db_;
   prometheus::Registry registry_;
 };
 
@@ -151,7 +123,7 @@ TEST_F(FleetMetricsTest, NoRecomputeWithoutWrites) {
   metrics.refresh(true);
   // A change that bypasses noteWrite() stays invisible to the cheap path and shows after a forced
   // refresh: proof that refresh(false) does not query when nothing was written.
-  db_->with([](SQLite::Database& c) { c.exec("UPDATE devices SET status = 'deployed'"); });
+  exec("UPDATE devices SET status = 'deployed'");
   metrics.refresh(false);
   const std::string in_stock = "fleetkeep_devices{kind=\"chromebook\",status=\"in_stock\"}";
   EXPECT_EQ(samples(renderMetrics(registry_)).at(in_stock), 1);

@@ -4,26 +4,19 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
-#include <filesystem>
-
 #include "core/values.hpp"
 #include "store/device_store.hpp"
+#include "store/test_support.hpp"
 
 namespace fk {
 namespace {
 
 using namespace std::chrono_literals;
 
-class NetworkMetricsTest : public ::testing::Test {
+class NetworkMetricsTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("fk_net_metrics_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = Database::open(dir_ / "fleet.db");
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
+    ASSERT_NO_FATAL_FAILURE(StoreTest::SetUp());
     config_ = std::make_shared<Config>();
     config_->alerts.stale_sync_days = 30;
     for (auto [name, plugin] :
@@ -35,11 +28,6 @@ class NetworkMetricsTest : public ::testing::Test {
     }
     metrics_ = std::make_unique<NetworkMetrics>(registry_, *db_, [this] { return config_; });
   }
-  void TearDown() override {
-    metrics_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
 
   std::int64_t device(const std::string& serial, DeviceStatus status) {
     DeviceDraft d;
@@ -49,8 +37,9 @@ class NetworkMetricsTest : public ::testing::Test {
     EXPECT_TRUE(created) << created.error().message;
     return created->id;
   }
+  // Unlike StoreTest::exec, tells the collector: these rows stand for writes it must see.
   void exec(const std::string& sql) {
-    db_->with([&](SQLite::Database& db) { db.exec(sql); });
+    StoreTest::exec(sql);
     db_->noteWrite();
   }
   void seen(std::int64_t id, const std::string& source, std::chrono::hours ago, bool with_sync = true) {
@@ -65,8 +54,6 @@ class NetworkMetricsTest : public ::testing::Test {
     return prometheus::TextSerializer{}.Serialize(registry_.Collect());
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<Database> db_;
   std::shared_ptr<Config> config_;
   prometheus::Registry registry_;
   std::unique_ptr<NetworkMetrics> metrics_;

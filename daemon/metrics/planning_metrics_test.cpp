@@ -5,13 +5,13 @@
 #include <prometheus/text_serializer.h>
 
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <sstream>
 
 #include "core/values.hpp"
 #include "store/device_store.hpp"
 #include "store/model_store.hpp"
+#include "store/test_support.hpp"
 
 namespace fk {
 namespace {
@@ -36,25 +36,13 @@ system_clock::time_point at(const char* date, int hour = 12) {
   return sys_days{*parseDate(date)} + hours(hour);
 }
 
-class PlanningMetricsTest : public ::testing::Test {
+class PlanningMetricsTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("fk_plan_metrics_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = Database::open(dir_ / "fleet.db");
-    ASSERT_TRUE(db.has_value()) << db.error().message;
-    db_ = std::move(*db);
+    ASSERT_NO_FATAL_FAILURE(StoreTest::SetUp());
     config_ = std::make_shared<Config>();
     metrics_ = std::make_unique<PlanningMetrics>(
         registry_, *db_, [this] { return config_; }, [this] { return now_; });
-  }
-  void TearDown() override {
-    metrics_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
   }
   void add(const std::string& serial, const std::string& model, const std::string& aue,
            DeviceStatus status = DeviceStatus::deployed) {
@@ -69,13 +57,9 @@ class PlanningMetricsTest : public ::testing::Test {
   // A write the collector has not been told about yet (no noteWrite): it must not see it until the
   // generation moves, the day changes or the hour is up.
   void quietlyRetire(const std::string& serial) {
-    db_->with([&](SQLite::Database& c) {
-      c.exec("UPDATE devices SET status = 'retired' WHERE serial = '" + serial + "'");
-    });
+    exec("UPDATE devices SET status = 'retired' WHERE serial = '" + serial + "'");
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<Database> db_;
   std::shared_ptr<const Config> config_;
   prometheus::Registry registry_;
   system_clock::time_point now_ = at("2026-11-27");

@@ -2,48 +2,22 @@
 
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <map>
-#include <sstream>
-
-#include "metrics/fleet_metrics.hpp"
+#include "metrics/test_support.hpp"
 #include "store/device_store.hpp"
+#include "store/test_support.hpp"
 #include "store/work_order_store.hpp"
 
 namespace fk {
 namespace {
 
-std::map<std::string, double> samples(prometheus::Registry& registry) {
-  std::map<std::string, double> out;
-  std::istringstream in(renderMetrics(registry));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    auto space = line.rfind(' ');
-    out[line.substr(0, space)] = std::stod(line.substr(space + 1));
-  }
-  return out;
-}
+using test::samples;
 
-class RepairMetricsTest : public ::testing::Test {
+class RepairMetricsTest : public test::StoreTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("fk_repair_metrics_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = Database::open(dir_ / "fleet.db");
-    ASSERT_TRUE(db.has_value()) << db.error().message;
-    db_ = std::move(*db);
+    ASSERT_NO_FATAL_FAILURE(StoreTest::SetUp());
     metrics_ = std::make_unique<RepairMetrics>(registry_, *db_);
-  }
-  void TearDown() override {
-    metrics_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   WorkOrder open(const std::string& serial, WorkOrderCategory category) {
@@ -65,8 +39,6 @@ class RepairMetricsTest : public ::testing::Test {
     ASSERT_TRUE(r) << r.error().message;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<Database> db_;
   prometheus::Registry registry_;
   std::unique_ptr<RepairMetrics> metrics_;
 };
@@ -122,9 +94,7 @@ TEST_F(RepairMetricsTest, FollowsTheBench) {
 TEST_F(RepairMetricsTest, OldestOpenAgeGrowsWithoutWrites) {
   WorkOrder a = open("A", WorkOrderCategory::screen);
   // Backdate the opening by an hour: the age must follow the clock, not the last write.
-  db_->with([&](SQLite::Database& c) {
-    c.exec("UPDATE work_orders SET opened_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-3600 seconds')");
-  });
+  exec("UPDATE work_orders SET opened_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-3600 seconds')");
   db_->noteWrite();
   metrics_->refresh(false);
   const double first = samples(registry_).at("fleetkeep_work_order_oldest_open_age_seconds");

@@ -80,6 +80,20 @@ SourcePollSummary toSummary(const ReconcileSummary& r, std::size_t network, std:
   return s;
 }
 
+// What a successful poll changes in its source's status: the same values are recorded in the poll's
+// transaction and then shown.
+void succeeded(SourceStatus& s, api::TimePoint start, api::TimePoint end, bool complete,
+               SourcePollSummary summary) {
+  s.last_end = end;
+  s.last_duration_seconds = seconds(start, end);
+  s.last_result = "ok";
+  s.last_reason.clear();
+  s.last_error.clear();
+  s.last_success = end;
+  if (complete) s.last_full_sync = start;
+  s.summary = std::move(summary);
+}
+
 }  // namespace
 
 RunnerSettings runnerSettings(const SourceConfig& s, const Config& config) {
@@ -98,6 +112,7 @@ SourceRunner::SourceRunner(RunnerSettings settings, std::unique_ptr<api::Source>
     : name_(settings.name),
       source_(std::move(source)),
       world_(std::move(world)),
+      reconcile_(world_.db),
       settings_(settings),
       schedule_(settings.schedule) {
   status_.name = settings.name;
@@ -267,7 +282,11 @@ void SourceRunner::pollOnce() {
     complete = result.complete_listing;
   }
 
+  // Set inside the reconciliation's transaction: the outcome a successful poll commits with its changes.
+  std::optional<SourceStatus> committed;
+  api::TimePoint end{};
   if (!failure) {
+    const std::size_t network = sink.network.size();
     PollObservations poll{.source = name_,
                           .policy = settings.policy,
                           .managed = std::move(sink.managed),
@@ -275,29 +294,35 @@ void SourceRunner::pollOnce() {
                           .complete_listing = complete,
                           .next_state = next_state,
                           .poll_time = start};
-    const std::size_t network = poll.network.size();
-    auto r = ReconcileStore(world_.db).apply(std::move(poll), world_.hooks);
-    if (r) {
-      state_ = next_state;
-      SourcePollSummary summary = toSummary(*r, network, sink.skipped_count);
+    poll.outcome = [&](const ReconcileSummary& r) {
+      SourcePollSummary summary = toSummary(r, network, sink.skipped_count);
       for (auto& e : sink.skipped_examples)
         if (summary.problems.size() < 40) summary.problems.push_back("skipped " + e);
-      std::lock_guard lock(mutex_);
-      status_.summary = std::move(summary);
+      end = world_.now();
+      {
+        std::lock_guard lock(mutex_);
+        committed = status_;
+      }
+      succeeded(*committed, start, end, complete, std::move(summary));
+      return *committed;
+    };
+    if (auto r = reconcile_.apply(std::move(poll), world_.hooks); r) {
+      state_ = next_state;
     } else {
+      committed.reset();
       failure = api::PollResult::failure(api::FailureReason::io, "applying the poll: " + r.error().message);
     }
   }
 
-  const api::TimePoint end = world_.now();
+  if (!committed) end = world_.now();
   const double took = seconds(start, end);
   std::unique_lock lock(mutex_);
   status_.running = false;
   ++status_.polls;
-  status_.last_end = end;
-  status_.last_duration_seconds = took;
   if (failure) {
     next_ = schedule_.afterFailure(end, failure->retry_after, random01());
+    status_.last_end = end;
+    status_.last_duration_seconds = took;
     status_.last_result = "failed";
     status_.last_reason = std::string(toString(failure->reason));
     status_.last_error = failure->message;
@@ -307,11 +332,7 @@ void SourceRunner::pollOnce() {
   } else {
     next_ = schedule_.afterSuccess(start, end, random01());
     if (complete || full_sync) last_full_sync_ = start;
-    status_.last_result = "ok";
-    status_.last_reason.clear();
-    status_.last_error.clear();
-    status_.last_success = end;
-    if (complete) status_.last_full_sync = start;
+    succeeded(status_, start, end, complete, std::move(committed->summary));
     // Managed records: the devices the source lists; network sightings: the MACs this poll saw.
     world_.metrics.succeeded(name_, took, std::chrono::duration<double>(end.time_since_epoch()).count(),
                              status_.summary.listed + status_.summary.network);
@@ -334,8 +355,9 @@ void SourceRunner::pollOnce() {
   status_.consecutive_failures = schedule_.failures();
   status_.backoff = schedule_.backoff();
   status_.next_poll = next_;
-  // A poll cut short by stopping says nothing about the source's health: the last real outcome stays.
-  if (failure && failure->reason == api::FailureReason::cancelled) return;
+  // A successful poll's outcome is already recorded. A poll cut short by stopping says nothing about the
+  // source's health: the last real outcome stays.
+  if (!failure || failure->reason == api::FailureReason::cancelled) return;
   const SourceStatus outcome = status_;
   lock.unlock();
   if (auto ok = SourceStore(world_.db).recordOutcome(outcome); !ok)

@@ -79,6 +79,7 @@ class SourceRunner {
   const std::string name_;
   std::unique_ptr<api::Source> source_;
   RunnerWorld world_;
+  ReconcileStore reconcile_;  // keeps this source's index of the registry between polls
 
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable_any wake_;

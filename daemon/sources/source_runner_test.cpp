@@ -125,6 +125,37 @@ TEST_F(SourceRunnerTest, AFailedPollChangesNothingAndBacksOff) {
   EXPECT_TRUE(s.last_error.empty());
 }
 
+// A successful poll's changes and its outcome are one transaction: when the outcome cannot be written,
+// nothing of the poll is kept, and the poll is reported (and recorded) as failed.
+TEST_F(SourceRunnerTest, ASuccessfulPollCommitsItsOutcomeWithItsChanges) {
+  exec("CREATE TRIGGER refuse_ok BEFORE UPDATE ON source_state WHEN NEW.last_result = 'ok' "
+       "BEGIN SELECT RAISE(ABORT, 'outcome refused'); END");
+  auto r = runner();
+  source_->next = [&](api::PollContext& ctx, api::ObservationSink& sink) {
+    sink.observe(device("S1"));
+    ctx.next_state = "cursor-1";
+    return api::PollResult::success(true);
+  };
+  r->pollOnce();
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 0);
+  EXPECT_EQ(r->status().last_result, "failed");
+  EXPECT_NE(r->status().last_error.find("outcome refused"), std::string::npos) << r->status().last_error;
+  auto kept = SourceStore(db()).bookkeeping("inv");
+  EXPECT_EQ(kept->last_result, "failed");
+  EXPECT_EQ(kept->state, "");
+  EXPECT_EQ(kept->last_success_at, "");
+
+  exec("DROP TRIGGER refuse_ok");
+  now_ += 1h;
+  r->pollOnce();
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 1);
+  kept = SourceStore(db()).bookkeeping("inv");
+  EXPECT_EQ(kept->last_result, "ok");
+  EXPECT_EQ(kept->state, "cursor-1");
+  EXPECT_EQ(kept->summary.created, 1u);
+  EXPECT_EQ(kept->last_success_end_at, formatInstant(now_));
+}
+
 TEST_F(SourceRunnerTest, APollPastItsDeadlineIsATimeoutAndAppliesNothing) {
   RunnerSettings settings;
   settings.timeout = 30s;

@@ -8,8 +8,10 @@ namespace fk {
 namespace {
 
 std::unique_ptr<SQLite::Database> openConnection(const std::filesystem::path& file) {
-  auto db = std::make_unique<SQLite::Database>(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                                               Database::kBusyTimeoutMs);
+  // NOMUTEX: the pool hands a connection to one thread at a time, so SQLite's own lock around
+  // every call on it (two mutex operations per bind, step and reset) only costs time.
+  auto db = std::make_unique<SQLite::Database>(
+      file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX, Database::kBusyTimeoutMs);
   // journal_mode is persistent in the file; the rest are per connection and must be set on each.
   db->exec("PRAGMA foreign_keys = ON");
   db->exec("PRAGMA synchronous = NORMAL");
@@ -71,6 +73,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
   std::unique_ptr<Database> self(new Database(file));
   try {
     auto first = openConnection(file);
+    // Takes effect only in a new file (before its first table): fewer, fuller pages make a bulk
+    // import's b-tree and WAL work about a fifth cheaper. An existing file keeps its page size.
+    first->exec("PRAGMA page_size = " + std::to_string(kPageSize));
     // Migrate first: a file from a newer fleetkeepd is refused before anything in it changes.
     if (auto migrated = migrate(*first); !migrated) {
       Error e = migrated.error();

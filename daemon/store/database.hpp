@@ -48,6 +48,8 @@ class Database {
   std::uint64_t checkpoints() const { return checkpoints_.load(); }
   // WAL pages after a commit at which the checkpointer is woken (SQLite's own default threshold).
   static constexpr int kCheckpointPages = 1000;
+  // Page size of a database this daemon creates.
+  static constexpr int kPageSize = 16384;
 
  private:
   explicit Database(std::filesystem::path file);

@@ -25,6 +25,23 @@ TEST_F(DatabaseTest, OpensAFreshFileAtTheLatestSchemaInWalMode) {
             "wal");
 }
 
+TEST_F(DatabaseTest, ANewFileGetsLargePagesAnExistingOneKeepsItsOwn) {
+  EXPECT_EQ(db().with([](SQLite::Database& c) { return c.execAndGet("PRAGMA page_size").getInt(); }),
+            Database::kPageSize);
+
+  const auto old_file = dir_ / "old.db";
+  {
+    SQLite::Database old(old_file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    old.exec("PRAGMA page_size = 4096");
+    old.exec("CREATE TABLE kept (x)");
+  }
+  auto reopened = Database::open(old_file);
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().message;
+  EXPECT_EQ((*reopened)->schemaVersion(), Database::latestSchemaVersion());
+  EXPECT_EQ((*reopened)->with([](SQLite::Database& c) { return c.execAndGet("PRAGMA page_size").getInt(); }),
+            4096);
+}
+
 TEST_F(DatabaseTest, EveryPooledConnectionEnforcesForeignKeys) {
   // Hold all four connections at once so each one is checked, not the same one four times.
   std::vector<std::future<int>> checks;
@@ -141,9 +158,10 @@ TEST_F(DatabaseTest, LargeCommitsAreCheckpointedInTheBackground) {
 
   db().with([](SQLite::Database& c) {
     SQLite::Transaction tx(c);
-    // Each 4 KiB blob needs at least one page of its own: well past kCheckpointPages WAL frames.
+    // Each page-sized blob needs at least one page of its own: well past kCheckpointPages WAL frames.
     c.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
-           std::to_string(Database::kCheckpointPages + 200) + ") INSERT INTO filler SELECT randomblob(4096) FROM n");
+           std::to_string(Database::kCheckpointPages + 200) + ") INSERT INTO filler SELECT randomblob(" +
+           std::to_string(Database::kPageSize) + ") FROM n");
     tx.commit();
   });
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

@@ -3,8 +3,13 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <exception>
+#include <thread>
 #include <unordered_map>
+#include <utility>
 
+#include "core/batch_pipe.hpp"
+#include "core/device_csv.hpp"
 #include "core/lifecycle.hpp"
 #include "core/values.hpp"
 #include "store/device_import.hpp"
@@ -59,15 +64,6 @@ class KeyIndex {
   SQLite::Statement by_serial_stmt_, by_tag_stmt_;
 };
 
-// An existing device a row changes, as phase one worked it out; phase two only writes it.
-struct PlannedUpdate {
-  Device after;
-  std::int64_t read_version = 0;
-  std::vector<FieldChange> changes;
-  std::optional<FieldChange> status_change;
-  bool macs_changed = false;
-};
-
 std::string keyText(const std::string& field) {
   return field == "serial" ? "serial" : "asset tag";
 }
@@ -106,110 +102,108 @@ void bindNewDevice(SQLite::Statement& st, const DeviceDraft& d) {
   text(17, d.notes);
 }
 
+// Where an import's rows come from decides what is left to check: rows of this store's own
+// DeviceCsvParser were validated as new devices and their keys checked for repeats while reading,
+// rows from any other caller are checked here.
+enum class Rows { parsed_csv, unchecked };
+
+// Plans and writes an import a row at a time, in the caller's transaction. Rows are written as they
+// come while no problem has been found; after the first one the rest are only checked, so that the
+// refusal lists every problem, and the caller rolls the transaction back.
 class Importer {
  public:
-  Importer(SQLite::Database& db, const std::vector<ImportRow>& rows)
+  Importer(SQLite::Database& db, std::size_t expected_rows, const std::string& actor, Rows rows)
       : db_(db),
+        actor_(actor),
+        now_(nowInstant()),
         rows_(rows),
-        keys_(db, rows.size()),
+        keys_(db, expected_rows),
+        insert_(db, rows::kInsertDevice),
+        mac_(db, rows::kInsertMac),
         load_device_(db, std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id = ?1"),
-        load_macs_(db, "SELECT mac FROM device_macs WHERE device_id = ?1 ORDER BY mac") {}
+        load_macs_(db, "SELECT mac FROM device_macs WHERE device_id = ?1 ORDER BY mac") {
+    if (rows_ == Rows::unchecked) {
+      serials_.reserve(expected_rows);
+      tags_.reserve(expected_rows);
+    }
+  }
 
-  std::vector<FieldError> plan() {
-    serials_.reserve(rows_.size());
-    tags_.reserve(rows_.size());
-    for (const ImportRow& row : rows_) planRow(row);
+  // `row` must outlive the importer when rows are unchecked (the repeat checks keep views of it).
+  void add(const ImportRow& row) {
+    const DeviceDraft& draft = row.draft;
+    static const std::string kNone;
+    const std::string& serial = draft.serial ? *draft.serial : kNone;
+    const std::string& tag = draft.asset_tag ? *draft.asset_tag : kNone;
+    if (rows_ == Rows::unchecked) {
+      bool dup = duplicateInFile(row, "serial", serial, serials_);
+      dup = duplicateInFile(row, "asset_tag", tag, tags_) || dup;
+      if (dup) return;
+    }
+
+    auto by_serial = keys_.serial(serial);
+    auto by_tag = keys_.tag(tag);
+    if (by_serial && by_tag && *by_serial != *by_tag) {
+      fail(row, "asset_tag",
+           "serial " + serial + " is device " + std::to_string(*by_serial) + " but asset tag " + tag +
+               " is device " + std::to_string(*by_tag));
+      return;
+    }
+    std::optional<std::int64_t> target = by_serial ? by_serial : by_tag;
+    if (!target) return create(row);
+
+    auto [claim, fresh] = claimed_.emplace(*target, row.line);
+    if (!fresh) {
+      fail(row, serial.empty() ? "asset_tag" : "serial",
+           "matches the same device as line " + std::to_string(claim->second));
+      return;
+    }
+    update(row, *target);
+  }
+
+  // Every problem found, in file order; the transaction must not commit when there is one.
+  std::vector<FieldError> takeErrors() {
+    std::stable_sort(errors_.begin(), errors_.end(),
+                     [](const FieldError& a, const FieldError& b) { return a.line < b.line; });
     return std::move(errors_);
   }
 
-  ImportSummary write(const std::string& actor) {
-    const std::string now = nowInstant();
-    SQLite::Statement update(db_, rows::kUpdateDevice);
-    SQLite::Statement event(db_, rows::kInsertEvent);
-    SQLite::Statement mac(db_, rows::kInsertMac);
-    SQLite::Statement drop_macs(db_, "DELETE FROM device_macs WHERE device_id = ?1");
-    std::string changes;
-    auto addEvent = [&](std::int64_t id, const char* action, const char* reason) {
-      event.reset();
-      event.bind(1, static_cast<std::int64_t>(id));
-      event.bindNoCopy(2, now);
-      event.bindNoCopy(3, actor);
-      event.bindNoCopy(4, action);
-      event.bindNoCopy(5, changes);
-      if (reason) {
-        event.bindNoCopy(6, reason);
-      } else {
-        event.bind(6);
-      }
-      event.exec();
-    };
-    auto addMacs = [&](std::int64_t id, const std::vector<std::string>& macs) {
-      for (const std::string& m : macs) {
-        mac.reset();
-        mac.bind(1, static_cast<std::int64_t>(id));
-        mac.bindNoCopy(2, m);
-        mac.exec();  // OR IGNORE: a MAC listed twice in a row is stored once
-      }
-    };
-
-    writeCreates(now, actor, addMacs);
-    for (const PlannedUpdate& p : updates_) {
-      update.reset();
-      rows::bindFields(update, p.after);
-      update.bindNoCopy(18, now);
-      update.bind(19, static_cast<std::int64_t>(p.after.id));
-      update.bind(20, static_cast<std::int64_t>(p.read_version));
-      update.exec();
-      if (p.macs_changed) {
-        drop_macs.reset();
-        drop_macs.bind(1, static_cast<std::int64_t>(p.after.id));
-        drop_macs.exec();
-        addMacs(p.after.id, p.after.macs);
-      }
-      if (!p.changes.empty()) {
-        changes = rows::changesJson(p.changes);
-        addEvent(p.after.id, "updated", nullptr);
-      }
-      if (p.status_change) {
-        changes = rows::changesJson({*p.status_change});
-        addEvent(p.after.id, "transition", "import");
-      }
-    }
-    return {creates_.size(), updates_.size(), unchanged_};
-  }
-
- private:
-  // New rows keep file order, so ids follow the lines of the file.
-  template <typename AddMacs>
-  void writeCreates(const std::string& now, const std::string& actor, AddMacs& addMacs) {
-    if (creates_.empty()) return;
-    SQLite::Statement insert(db_, rows::kInsertDevice);
-    std::int64_t first_id = 0;
-    for (const ImportRow* row : creates_) {
-      insert.reset();
-      bindNewDevice(insert, row->draft);
-      insert.bindNoCopy(18, now);
-      insert.exec();
-      const std::int64_t id = db_.getLastInsertRowid();
-      if (first_id == 0) first_id = id;
-      if (row->draft.macs) addMacs(id, *row->draft.macs);
-    }
+  // Writes the created devices' events. Only when takeErrors() was empty.
+  ImportSummary finish() {
+    if (created_ == 0) return {0, updated_, unchanged_};
     // AUTOINCREMENT ids only grow and this transaction holds the write lock, so the rows from
-    // first_id on are exactly the ones created above: one statement writes all their events.
+    // first_id_ on are exactly the ones created here: one statement writes all their events.
     SQLite::Statement events(db_,
                              "INSERT INTO events (device_id, at, actor, action, changes) "
                              "SELECT id, ?2, ?3, 'imported', ?4 FROM devices WHERE id >= ?1 ORDER BY id");
-    events.bind(1, static_cast<std::int64_t>(first_id));
-    events.bindNoCopy(2, now);
-    events.bindNoCopy(3, actor);
+    events.bind(1, static_cast<std::int64_t>(first_id_));
+    events.bindNoCopy(2, now_);
+    events.bindNoCopy(3, actor_);
     events.bindNoCopy(4, import::kInitialValues.data());  // as text: a literal, NUL-terminated
-    if (static_cast<std::size_t>(events.exec()) != creates_.size()) {
+    if (static_cast<std::size_t>(events.exec()) != created_) {
       throw SQLite::Exception("import: created devices and their events do not match", SQLITE_INTERNAL);
     }
+    return {created_, updated_, unchanged_};
   }
+
+ private:
+  bool writing() const { return errors_.empty(); }
 
   void fail(const ImportRow& row, std::string field, std::string message) {
     errors_.push_back({row.line, std::move(field), std::move(message)});
+  }
+
+  // Checked before every write, yet another writer's change or a key an update moved can still
+  // collide: that is this line's problem, not a fault of the daemon.
+  template <class Write>
+  void write(const ImportRow& row, Write&& fn) {
+    try {
+      fn();
+    } catch (const SQLite::Exception& e) {
+      if (e.getErrorCode() != SQLITE_CONSTRAINT) throw;
+      const std::string what = e.what();
+      const char* field = what.find("asset_tag") != std::string::npos ? "asset_tag" : "serial";
+      fail(row, field, std::string("conflicts with a stored device: ") + e.what());
+    }
   }
 
   // Same serial or asset tag on two lines of the file.
@@ -222,74 +216,77 @@ class Importer {
     return true;
   }
 
-  void planRow(const ImportRow& row) {
-    const DeviceDraft& draft = row.draft;
-    static const std::string kNone;
-    const std::string& serial = draft.serial ? *draft.serial : kNone;
-    const std::string& tag = draft.asset_tag ? *draft.asset_tag : kNone;
-    bool dup = duplicateInFile(row, "serial", serial, serials_);
-    dup = duplicateInFile(row, "asset_tag", tag, tags_) || dup;
-    if (dup) return;
-
-    auto by_serial = keys_.serial(serial);
-    auto by_tag = keys_.tag(tag);
-    if (by_serial && by_tag && *by_serial != *by_tag) {
-      fail(row, "asset_tag",
-           "serial " + serial + " is device " + std::to_string(*by_serial) + " but asset tag " + tag +
-               " is device " + std::to_string(*by_tag));
-      return;
+  void create(const ImportRow& row) {
+    if (rows_ == Rows::unchecked) {
+      for (FieldError& e : validateNewDevice(row.draft)) fail(row, std::move(e.field), std::move(e.message));
     }
-    std::optional<std::int64_t> target = by_serial ? by_serial : by_tag;
-    if (!target) return planCreate(row);
-
-    auto [claim, fresh] = claimed_.emplace(*target, row.line);
-    if (!fresh) {
-      fail(row, serial.empty() ? "asset_tag" : "serial",
-           "matches the same device as line " + std::to_string(claim->second));
-      return;
-    }
-    planUpdate(row, *target);
+    if (!writing()) return;
+    write(row, [&] {
+      insert_.reset();
+      bindNewDevice(insert_, row.draft);
+      insert_.bindNoCopy(18, now_);
+      insert_.exec();
+      const std::int64_t id = db_.getLastInsertRowid();
+      if (first_id_ == 0) first_id_ = id;
+      if (row.draft.macs) addMacs(id, *row.draft.macs);
+      ++created_;
+    });
   }
 
-  // Only validated here: the device is built in phase two, so a 100k-row file never holds 100k
-  // Device copies at once.
-  void planCreate(const ImportRow& row) {
-    std::vector<FieldError> errors = validateNewDevice(row.draft);
-    if (errors.empty()) {
-      creates_.push_back(&row);
-      return;
-    }
-    for (FieldError& e : errors) fail(row, std::move(e.field), std::move(e.message));
-  }
-
-  void planUpdate(const ImportRow& row, std::int64_t id) {
+  void update(const ImportRow& row, std::int64_t id) {
     std::optional<Device> before = load(id);
     if (!before) return fail(row, "serial", "device " + std::to_string(id) + " vanished during the import");
-    PlannedUpdate p;
-    p.after = *before;
-    p.read_version = before->version;
-    p.changes = applyDraft(p.after, row.draft);
-    p.macs_changed = p.after.macs != before->macs;
+    Device after = *before;
+    std::vector<FieldChange> changes = applyDraft(after, row.draft);
+    std::optional<FieldChange> status_change;
     if (row.draft.status && *row.draft.status != before->status) {
       if (auto allowed = checkTransition(before->status, *row.draft.status); !allowed) {
         return fail(row, "status", allowed.error().message);
       }
-      p.after.status = *row.draft.status;
-      p.status_change =
-          FieldChange{"status", std::string(toString(before->status)), std::string(toString(p.after.status))};
+      after.status = *row.draft.status;
+      status_change =
+          FieldChange{"status", std::string(toString(before->status)), std::string(toString(after.status))};
     }
-    if (p.changes.empty() && !p.status_change) {
+    if (changes.empty() && !status_change) {
       ++unchanged_;
       return;
     }
-    if (!p.changes.empty()) {
-      std::vector<FieldError> errors = validateNewDevice(rows::draftFromDevice(p.after));
+    if (!changes.empty()) {
+      std::vector<FieldError> errors = validateNewDevice(rows::draftFromDevice(after));
       if (!errors.empty()) {
         for (FieldError& e : errors) fail(row, std::move(e.field), std::move(e.message));
         return;
       }
     }
-    updates_.push_back(std::move(p));
+    if (!writing()) return;
+    write(row, [&] {
+      SQLite::Statement st(db_, rows::kUpdateDevice);
+      rows::bindFields(st, after);
+      st.bindNoCopy(18, now_);
+      st.bind(19, static_cast<std::int64_t>(after.id));
+      st.bind(20, static_cast<std::int64_t>(before->version));
+      st.exec();
+      if (after.macs != before->macs) {
+        SQLite::Statement drop(db_, "DELETE FROM device_macs WHERE device_id = ?1");
+        drop.bind(1, static_cast<std::int64_t>(after.id));
+        drop.exec();
+        addMacs(after.id, after.macs);
+      }
+      if (!changes.empty()) rows::insertEvent(db_, after.id, now_, actor_, "updated", rows::changesJson(changes), "");
+      if (status_change) {
+        rows::insertEvent(db_, after.id, now_, actor_, "transition", rows::changesJson({*status_change}), "import");
+      }
+      ++updated_;
+    });
+  }
+
+  void addMacs(std::int64_t id, const std::vector<std::string>& macs) {
+    for (const std::string& m : macs) {
+      mac_.reset();
+      mac_.bind(1, static_cast<std::int64_t>(id));
+      mac_.bindNoCopy(2, m);
+      mac_.exec();  // OR IGNORE: a MAC listed twice in a row is stored once
+    }
   }
 
   // Prepared once per import: a re-import reads every matched device.
@@ -305,16 +302,109 @@ class Importer {
   }
 
   SQLite::Database& db_;
-  const std::vector<ImportRow>& rows_;
+  const std::string& actor_;
+  const std::string now_;
+  const Rows rows_;
   KeyIndex keys_;
-  SQLite::Statement load_device_, load_macs_;
-  // Views into rows_, which outlive the importer.
+  SQLite::Statement insert_, mac_, load_device_, load_macs_;
+  // Views into unchecked rows, which outlive the importer.
   std::unordered_map<std::string_view, std::size_t> serials_, tags_;
   std::unordered_map<std::int64_t, std::size_t> claimed_;
-  std::vector<const ImportRow*> creates_;
-  std::vector<PlannedUpdate> updates_;
-  std::size_t unchanged_ = 0;
+  std::int64_t first_id_ = 0;
+  std::size_t created_ = 0, updated_ = 0, unchanged_ = 0;
   std::vector<FieldError> errors_;
+};
+
+// Rows per batch handed from the reading thread to the writing one, and batches in flight: enough
+// that neither waits on the other for long, few enough that memory does not grow with the file.
+constexpr std::size_t kBatchRows = 512;
+constexpr std::size_t kBatchesInFlight = 8;
+
+// The reading thread: parses the whole file, sending rows until the first problem. After that
+// nothing will be written, so it only reads on to report every problem.
+void readRows(DeviceCsvParser& parser, BatchPipe<ImportRow>& pipe) {
+  std::vector<ImportRow> batch(kBatchRows);
+  std::size_t filled = 0;
+  ImportRow discarded;
+  bool sending = true;
+  while (parser.next(sending ? batch[filled] : discarded)) {
+    if (!sending) continue;
+    if (!parser.errors().empty()) {
+      sending = false;
+      continue;
+    }
+    if (++filled < kBatchRows) continue;
+    if (!pipe.put(batch)) return;  // the writer gave up
+    batch.resize(kBatchRows);      // a spent batch, or a new one
+    filled = 0;
+  }
+  if (sending && filled > 0) {
+    batch.resize(filled);
+    pipe.put(batch);
+  }
+}
+
+// Runs readRows on its own thread; whatever way the writer leaves, the reader is stopped and joined.
+class RowReader {
+ public:
+  explicit RowReader(DeviceCsvParser& parser) : pipe_(kBatchesInFlight) {
+    thread_ = std::thread([this, &parser] {
+      try {
+        readRows(parser, pipe_);
+      } catch (...) {
+        failure_ = std::current_exception();
+      }
+      pipe_.close();
+    });
+  }
+  ~RowReader() { stop(); }
+  RowReader(const RowReader&) = delete;
+  RowReader& operator=(const RowReader&) = delete;
+
+  bool take(std::vector<ImportRow>& batch) { return pipe_.take(batch); }
+
+  // Waits for the reader to finish; after this the parser's errors are complete.
+  void join() {
+    stop();
+    if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
+  }
+
+ private:
+  void stop() {
+    if (!thread_.joinable()) return;
+    pipe_.stop();
+    thread_.join();
+  }
+
+  BatchPipe<ImportRow> pipe_;
+  std::exception_ptr failure_;
+  std::thread thread_;
+};
+
+// A bulk insert runs a quarter faster with a small page cache than with the pool's large one:
+// dirty pages spill to the WAL as they fill instead of tens of MiB of fresh memory being faulted
+// in and all written at the commit (measured with 100k devices; see docs/performance.md). Set for
+// the import only: readers keep the large cache.
+class SmallCacheDuringImport {
+ public:
+  explicit SmallCacheDuringImport(SQLite::Database& db)
+      : db_(db), saved_(db.execAndGet("PRAGMA cache_size").getInt64()) {
+    db_.exec("PRAGMA cache_size = " + std::to_string(kImportCacheKiB));
+  }
+  ~SmallCacheDuringImport() {
+    try {
+      db_.exec("PRAGMA cache_size = " + std::to_string(saved_));
+    } catch (const SQLite::Exception&) {
+      // Only a smaller cache is left behind; the connection still works.
+    }
+  }
+  SmallCacheDuringImport(const SmallCacheDuringImport&) = delete;
+  SmallCacheDuringImport& operator=(const SmallCacheDuringImport&) = delete;
+
+ private:
+  static constexpr std::int64_t kImportCacheKiB = -4096;  // negative: KiB, not pages
+  SQLite::Database& db_;
+  std::int64_t saved_;
 };
 
 }  // namespace
@@ -323,31 +413,46 @@ Result<ImportSummary> DeviceStore::import(const std::vector<ImportRow>& rows, co
   if (rows.empty()) return ImportSummary{};
   return db_.with([&](SQLite::Database& db) -> Result<ImportSummary> {
     // The write lock is taken before validation so what was checked is what gets written.
+    SmallCacheDuringImport cache(db);
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    Importer importer(db, rows);
-    if (auto errors = importer.plan(); !errors.empty()) {
-      std::size_t count = errors.size();
-      return std::unexpected(rows::invalidFields(
-          std::move(errors),
-          "import refused, nothing was written: " + std::to_string(count) + " problem(s)"));
-    }
-    ImportSummary summary;
-    try {
-      summary = importer.write(actor);
-    } catch (const SQLite::Exception& e) {
-      // Phase one checked every key under the write lock; a constraint failing here is a bug, but
-      // it must still read as a refusal of the file, not as a half-written import.
-      if (e.getErrorCode() == SQLITE_CONSTRAINT) {
-        return std::unexpected(Error::conflict(std::string("import refused: ") + e.what()));
-      }
-      throw;
-    }
+    Importer importer(db, rows.size(), actor, Rows::unchecked);
+    for (const ImportRow& row : rows) importer.add(row);
+    if (auto errors = importer.takeErrors(); !errors.empty()) return std::unexpected(importRefused(errors));
+    ImportSummary summary = importer.finish();
     tx.commit();
     if (summary.created + summary.updated > 0) db_.noteWrite();
     return summary;
   });
 }
 
+Result<ImportSummary> DeviceStore::importCsv(std::string_view csv, const std::string& actor) {
+  DeviceCsvParser parser(csv);
+  if (!parser.errors().empty()) return std::unexpected(importRefused(parser.errors()));  // the header
+  // The file is parsed on a second thread while this one writes: SQLite's part is most of the
+  // work, and the parse then costs little more than the wait for its first batch.
+  RowReader reader(parser);
+  // Rows never outnumber line ends; the importer sizes its lookups by them.
+  const auto lines = static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')) + 1;
+  return db_.with([&](SQLite::Database& db) -> Result<ImportSummary> {
+    SmallCacheDuringImport cache(db);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    Importer importer(db, lines, actor, Rows::parsed_csv);
+    std::vector<ImportRow> batch;
+    while (reader.take(batch)) {
+      for (const ImportRow& row : batch) importer.add(row);
+    }
+    reader.join();
+    // A problem the reader found refuses the file first: rows after it were never written, so
+    // what the writer found alone would be an incomplete list.
+    if (!parser.errors().empty()) return std::unexpected(importRefused(parser.errors()));
+    if (auto errors = importer.takeErrors(); !errors.empty()) return std::unexpected(importRefused(errors));
+    ImportSummary summary = importer.finish();
+    if (summary.created + summary.updated == 0) return summary;  // nothing to commit
+    tx.commit();
+    db_.noteWrite();
+    return summary;
+  });
+}
 
 namespace import {
 

@@ -249,6 +249,113 @@ TEST_F(DeviceImportTest, ForEachStreamsEveryDeviceInIdOrder) {
   EXPECT_TRUE(macs_ok);
 }
 
+// A CSV of `rows` generated devices (CSV line i+2 is device i), more than one reader batch.
+std::string fleetCsv(std::size_t rows, std::size_t first = 0) {
+  std::string csv = "serial,asset_tag,kind,location,purchase_date,macs\n";
+  for (std::size_t i = first; i < first + rows; ++i) {
+    csv += "SN" + std::to_string(i) + ",TAG" + std::to_string(i) + ",chromebook,School " +
+           std::to_string(i % 7) + ",2024-07-15," + mac(i) + "\n";
+  }
+  return csv;
+}
+
+TEST_F(DeviceImportTest, CsvImportWritesEveryRowInFileOrder) {
+  constexpr std::size_t kRows = 2000;  // four of the reader's batches
+  auto r = store().importCsv(fleetCsv(kRows), "token:admin");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->created, kRows);
+  EXPECT_EQ(scalar("SELECT count(*) FROM events WHERE action = 'imported' AND actor = 'token:admin'"),
+            static_cast<std::int64_t>(kRows));
+  EXPECT_EQ(scalar("SELECT count(*) FROM device_macs"), static_cast<std::int64_t>(kRows));
+  std::size_t next = 0;
+  ASSERT_TRUE(store().forEach([&](const Device& d) {
+    EXPECT_EQ(d.serial, "SN" + std::to_string(next));
+    EXPECT_EQ(d.macs, std::vector<std::string>{mac(next)});
+    ++next;
+  }));
+  EXPECT_EQ(next, kRows);
+
+  const std::uint64_t generation = db().generation();
+  auto again = store().importCsv(fleetCsv(kRows), "token:admin");
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->unchanged, kRows);
+  EXPECT_EQ(db().generation(), generation);
+  EXPECT_EQ(scalar("SELECT count(*) FROM events"), static_cast<std::int64_t>(kRows));
+}
+
+TEST_F(DeviceImportTest, CsvProblemsLateInTheFileRefuseAllOfIt) {
+  ASSERT_TRUE(store().importCsv(fleetCsv(1, 90000), "system"));
+  std::string csv = fleetCsv(1500);  // lines 2..1501, written before the problems are read
+  csv += "SN-X,TAG-X,chromebook,School 1,2024-02-30,\n";  // line 1502
+  csv += "SN7,TAG-Y,laptop,School 1,,\n";                // line 1503
+  auto r = store().importCsv(csv, "system");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, Errc::invalid);
+  EXPECT_EQ(r.error().message, "2 errors; nothing was imported");
+  const auto& errors = r.error().details["errors"];
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0]["line"], 1502);
+  EXPECT_EQ(errors[0]["field"], "purchase_date");
+  EXPECT_EQ(errors[1]["line"], 1503);
+  EXPECT_EQ(errors[1]["field"], "serial");
+  EXPECT_EQ(errors[1]["message"], "\"SN7\" repeats line 9");
+  EXPECT_EQ(r.error().details["error_count"], 2);
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 1);
+  EXPECT_EQ(scalar("SELECT count(*) FROM device_macs"), 1);
+  EXPECT_EQ(scalar("SELECT count(*) FROM events"), 1);
+}
+
+TEST_F(DeviceImportTest, CsvConflictTheWriterFindsRefusesAllOfIt) {
+  ASSERT_TRUE(store().import({row(2, draft("SN-A", "TAG-A")), row(3, draft("SN-B", "TAG-B"))}, "system"));
+  std::string csv = fleetCsv(1200);
+  csv += "SN-A,TAG-B,laptop,,,\n";  // line 1202: two stored devices
+  csv += "SN-NEW,TAG-NEW,laptop,,,\n";
+  auto r = store().importCsv(csv, "system");
+  ASSERT_FALSE(r.has_value());
+  const auto& errors = r.error().details["errors"];
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0]["line"], 1202);
+  EXPECT_EQ(errors[0]["field"], "asset_tag");
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 2);
+  EXPECT_EQ(scalar("SELECT count(*) FROM events"), 2);
+}
+
+TEST_F(DeviceImportTest, CsvRowTheDatabaseRefusesIsThatLinesProblem) {
+  // Stands in for a constraint the checks before the write could not foresee.
+  db().with([](SQLite::Database& c) {
+    c.exec("CREATE TRIGGER refuse_sn900 BEFORE INSERT ON devices WHEN NEW.serial = 'SN900' "
+           "BEGIN SELECT RAISE(ABORT, 'serial SN900 refused'); END");
+  });
+  auto r = store().importCsv(fleetCsv(1000), "system");
+  ASSERT_FALSE(r.has_value());
+  const auto& errors = r.error().details["errors"];
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0]["line"], 902);
+  EXPECT_NE(errors[0]["message"].get<std::string>().find("SN900 refused"), std::string::npos);
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM events"), 0);
+}
+
+TEST_F(DeviceImportTest, CsvHeaderProblemsAndEmptyFiles) {
+  auto bad = store().importCsv("serial,colour\nSN1,red\n", "system");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().details["errors"][0]["field"], "colour");
+  auto empty = store().importCsv("serial,asset_tag\n", "system");
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_EQ(empty->created + empty->updated + empty->unchanged, 0u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 0);
+}
+
+TEST_F(DeviceImportTest, CsvErrorsBeyondTheReportedOnesAreCounted) {
+  std::string csv = "serial,purchase_date\n";
+  for (int i = 0; i < 1200; ++i) csv += "SN" + std::to_string(i) + ",not a date\n";
+  auto r = store().importCsv(csv, "system");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().details["errors"].size(), kMaxReportedImportErrors);
+  EXPECT_EQ(r.error().details["error_count"], 1200);
+  EXPECT_EQ(r.error().details["truncated"], true);
+}
+
 // Not a timed test: run by hand with --gtest_also_run_disabled_tests to measure a district-size import.
 TEST_F(DeviceImportTest, DISABLED_Import100kDevicesBenchmark) {
   constexpr std::size_t kRows = 100000;

@@ -279,6 +279,22 @@ std::optional<Error> uniqueViolation(const SQLite::Exception& e, const Device& d
   return std::nullopt;
 }
 
+void insertEvent(SQLite::Database& db, std::int64_t device_id, const std::string& at, const std::string& actor,
+                 const char* action, const std::string& changes_json, const std::string& reason) {
+  SQLite::Statement st(db, kInsertEvent);
+  st.bind(1, static_cast<std::int64_t>(device_id));
+  st.bindNoCopy(2, at);
+  st.bindNoCopy(3, actor);
+  st.bindNoCopy(4, action);
+  st.bindNoCopy(5, changes_json);
+  if (reason.empty()) {
+    st.bind(6);
+  } else {
+    st.bindNoCopy(6, reason);
+  }
+  st.exec();
+}
+
 Error invalidFields(std::vector<FieldError> errors, const std::string& message) {
   std::stable_sort(errors.begin(), errors.end(),
                    [](const FieldError& a, const FieldError& b) { return a.line < b.line; });

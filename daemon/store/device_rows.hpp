@@ -24,6 +24,10 @@ extern const char* const kUpdateDevice;
 extern const char* const kInsertEvent;  // ?1 device_id, ?2 at, ?3 actor, ?4 action, ?5 changes, ?6 reason
 extern const char* const kInsertMac;    // ?1 device_id, ?2 mac
 
+// Appends one event to a device's history; an empty reason is stored as NULL.
+void insertEvent(SQLite::Database& db, std::int64_t device_id, const std::string& at, const std::string& actor,
+                 const char* action, const std::string& changes_json, const std::string& reason);
+
 Device readDevice(SQLite::Statement& st);  // current row; macs left empty
 // Binds without copying: `d` must outlive the statement's next exec().
 void bindFields(SQLite::Statement& st, const Device& d);

@@ -53,23 +53,6 @@ std::optional<Error> takenKey(SQLite::Database& db, const Device& d, const Devic
   return std::nullopt;
 }
 
-void insertEvent(SQLite::Database& db, std::int64_t device_id, const std::string& at,
-                 const std::string& actor, const char* action, const std::string& changes_json,
-                 const std::string& reason) {
-  SQLite::Statement st(db, rows::kInsertEvent);
-  st.bind(1, static_cast<std::int64_t>(device_id));
-  st.bind(2, at);
-  st.bind(3, actor);
-  st.bind(4, action);
-  st.bind(5, changes_json);
-  if (reason.empty()) {
-    st.bind(6);
-  } else {
-    st.bind(6, reason);
-  }
-  st.exec();
-}
-
 void replaceMacs(SQLite::Database& db, const Device& d) {
   SQLite::Statement del(db, "DELETE FROM device_macs WHERE device_id = ?1");
   del.bind(1, static_cast<std::int64_t>(d.id));
@@ -126,7 +109,7 @@ Result<Device> DeviceStore::create(const DeviceDraft& draft, const std::string& 
       replaceMacs(db, d);
       std::string changes;
       rows::creationChangesJson(d, changes);
-      insertEvent(db, d.id, now, actor, "created", changes, "");
+      rows::insertEvent(db, d.id, now, actor, "created", changes, "");
       tx.commit();
       db_.noteWrite();
       return *rows::loadById(db, d.id);
@@ -239,7 +222,7 @@ Result<Device> DeviceStore::update(const DeviceRef& ref, const DeviceDraft& draf
             Error::internal("device " + std::to_string(after.id) + " vanished during update"));
       }
       if (after.macs != before->macs) replaceMacs(db, after);
-      insertEvent(db, after.id, now, actor, "updated", rows::changesJson(changes), "");
+      rows::insertEvent(db, after.id, now, actor, "updated", rows::changesJson(changes), "");
       tx.commit();
       db_.noteWrite();
       return *rows::loadById(db, after.id);
@@ -263,7 +246,7 @@ Result<Device> DeviceStore::transition(const DeviceRef& ref, DeviceStatus to, co
     writeDevice(db, after, before->version, now);
     std::vector<FieldChange> change{
         {"status", std::string(toString(before->status)), std::string(toString(to))}};
-    insertEvent(db, after.id, now, actor, "transition", rows::changesJson(change), reason);
+    rows::insertEvent(db, after.id, now, actor, "transition", rows::changesJson(change), reason);
     tx.commit();
     db_.noteWrite();
     return *rows::loadById(db, after.id);

@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -82,9 +83,13 @@ class DeviceStore {
 
   // All rows or none, in one transaction. A row matches an existing device by serial, then asset tag;
   // matches update (only changed fields become events), others create. Conflicts (a row whose serial
-  // and tag point at two different devices, duplicates within the file) fail with Errc::invalid and
-  // details {"errors": [{"line", "field", "message"}...]}.
+  // and tag point at two different devices, duplicates within the file) refuse the whole import with
+  // an importRefused() error (core/error.hpp) listing each line. Each row is validated here.
   Result<ImportSummary> import(const std::vector<ImportRow>& rows, const std::string& actor);
+  // The same for an inventory CSV (core/device_csv.hpp): parsed on a second thread while this one
+  // writes, so a large file costs about what its writing does, and memory stays bounded by a few
+  // batches of rows rather than the whole file. A problem anywhere in the file refuses all of it.
+  Result<ImportSummary> importCsv(std::string_view csv, const std::string& actor);
 
   // Streams every device in id order.
   Status forEach(const std::function<void(const Device&)>& fn);

@@ -1,15 +1,18 @@
 // ReconcileStore: one successful poll applied in one transaction. The decisions are core/reconcile's;
-// this file loads what they need (once per poll, not per record) and writes what they decide.
+// this file loads what they need (once per poll, not per record, or kept from the source's last poll)
+// and writes what they decide.
 
 #include "store/reconcile_store.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
+#include <utility>
 
 #include "core/values.hpp"
 #include "store/device_import.hpp"
 #include "store/device_rows.hpp"
+#include "store/source_store.hpp"
 
 namespace fk {
 namespace {
@@ -32,7 +35,7 @@ void bindText(SQLite::Statement& st, int index, const std::string& value) {
     st.bind(index, value);
 }
 
-rc::Index loadIndex(SQLite::Database& db, const std::string& source) {
+rc::Index readIndex(SQLite::Database& db, const std::string& source) {
   rc::Index idx;
   const auto rows = static_cast<std::size_t>(db.execAndGet("SELECT count(*) FROM devices").getInt64());
   idx.devices.reserve(rows);
@@ -71,6 +74,10 @@ rc::Index loadIndex(SQLite::Database& db, const std::string& source) {
     idx.seen.emplace(id, std::move(row));
   }
   return idx;
+}
+
+std::int64_t lastEvent(SQLite::Database& db) {
+  return db.execAndGet("SELECT coalesce(max(id), 0) FROM events").getInt64();
 }
 
 void appendQuoted(std::string& out, std::string_view text) {
@@ -142,12 +149,13 @@ std::string unknownKey(const rc::Record& r) {
 
 class Applier {
  public:
-  Applier(SQLite::Database& db, PollObservations& poll, const ReconcileHooks& hooks)
+  Applier(SQLite::Database& db, PollObservations& poll, const ReconcileHooks& hooks, rc::Index idx)
       : db_(db),
         poll_(poll),
         hooks_(hooks),
         actor_("source:" + poll.source),
         now_(formatInstant(poll.poll_time)),
+        idx_(std::move(idx)),
         load_device_(db, std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id = ?1"),
         load_macs_(db, "SELECT mac FROM device_macs WHERE device_id = ?1 ORDER BY mac"),
         load_history_(db, "SELECT at, actor, changes FROM events WHERE device_id = ?1 ORDER BY id DESC"),
@@ -181,7 +189,6 @@ class Applier {
     }
     summary_.observed = records.size();
     observed_.reserve(records.size());
-    idx_ = loadIndex(db_, poll_.source);
     const rc::Plan plan = rc::plan(idx_, records, poll_.policy);
     for (const rc::Duplicate& d : plan.duplicates) {
       if (summary_.duplicate_keys.size() < kMaxDuplicates) summary_.duplicate_keys.push_back(d);
@@ -205,6 +212,8 @@ class Applier {
   }
 
   bool wroteRegistry() const { return wrote_registry_; }
+  // The index as this poll leaves the registry, once run() has returned.
+  rc::Index takeIndex() { return std::move(idx_); }
 
  private:
   void note(std::string message) {
@@ -321,14 +330,8 @@ class Applier {
       }
       event(id, "updated", rows::changesJson(changes));
       ++version;
-      if (after.serial != device->serial) {
-        idx_.by_serial.erase(device->serial);
-        idx_.by_serial[after.serial] = id;
-      }
-      if (after.asset_tag != device->asset_tag) {
-        idx_.by_tag.erase(device->asset_tag);
-        idx_.by_tag[after.asset_tag] = id;
-      }
+      if (after.serial != device->serial) rekey(idx_.by_serial, device->serial, after.serial, id);
+      if (after.asset_tag != device->asset_tag) rekey(idx_.by_tag, device->asset_tag, after.asset_tag, id);
       idx_.devices[id] = {after.serial, after.asset_tag, version, after.status};
       ++summary_.updated;
     } else {
@@ -386,9 +389,18 @@ class Applier {
     upsert_seen_.bind(8, static_cast<std::int64_t>(version));
     upsert_seen_.bind(9, assertedJson(asserted));
     upsert_seen_.exec();
-    idx_.seen[id] = {r.source_id, r.hash, version, true};
-    if (!r.source_id.empty()) idx_.by_source_id[r.source_id] = id;
+    rc::SeenRow& seen = idx_.seen[id];
+    if (seen.source_id != r.source_id) rekey(idx_.by_source_id, seen.source_id, r.source_id, id);
+    seen = {r.source_id, r.hash, version, true};
     wrote_registry_ = true;
+  }
+
+  // The index outlives the poll (ReconcileStore keeps it), so it must end as a fresh load would read
+  // the registry: an old key leaves only if it was this device's, and an empty key is never indexed.
+  static void rekey(std::unordered_map<std::string, std::int64_t>& keys, const std::string& from,
+                    const std::string& to, std::int64_t id) {
+    if (auto it = keys.find(from); !from.empty() && it != keys.end() && it->second == id) keys.erase(it);
+    if (!to.empty()) keys[to] = id;
   }
 
   // A complete listing without a device means the source no longer has it: it leaves the listing
@@ -509,14 +521,57 @@ class Applier {
 }  // namespace
 
 Result<ReconcileSummary> ReconcileStore::apply(PollObservations poll, const ReconcileHooks& hooks) {
+  std::lock_guard lock(mutex_);
+  // Taken out: a poll that fails has changed the index it was working on, so nothing is kept.
+  std::optional<Kept> kept = std::exchange(kept_, std::nullopt);
   return db_.with([&](SQLite::Database& db) -> Result<ReconcileSummary> {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    Applier applier(db, poll, hooks);
+    // Read under the write lock: no other writer can commit until this poll has.
+    const Stamp start{db_.generation(), lastEvent(db)};
+    rc::Index idx;
+    if (kept && kept->source == poll.source && kept->stamp == start) {
+      idx = std::move(kept->index);
+      ++reuses_;
+    } else {
+      kept.reset();  // freed before the new one is read
+      idx = readIndex(db, poll.source);
+      ++loads_;
+    }
+    Applier applier(db, poll, hooks, std::move(idx));
     ReconcileSummary summary = applier.run();
+    if (poll.outcome) writeOutcome(db, poll.outcome(summary));
+    const std::int64_t last_event = lastEvent(db);
     tx.commit();
-    if (applier.wroteRegistry() || !poll.network.empty()) db_.noteWrite();
+    const bool wrote = applier.wroteRegistry() || !poll.network.empty();
+    if (wrote) db_.noteWrite();
+    // Kept only if the generation moved by this poll's own write alone: any other bump, even for a
+    // write committed before this poll began, may stand for keys the index lacks. Network sightings
+    // are not kept in step: the presence hook writes this source's device_seen rows itself.
+    const std::uint64_t generation = db_.generation();
+    if (poll.network.empty() && generation == start.generation + (wrote ? 1 : 0))
+      kept_ = Kept{poll.source, {generation, last_event}, applier.takeIndex()};
     return summary;
   });
+}
+
+Result<rc::Index> ReconcileStore::loadIndex(Database& db, const std::string& source) {
+  return db.with([&](SQLite::Database& c) -> Result<rc::Index> { return readIndex(c, source); });
+}
+
+std::optional<rc::Index> ReconcileStore::keptIndex(const std::string& source) const {
+  std::lock_guard lock(mutex_);
+  if (!kept_ || kept_->source != source) return std::nullopt;
+  return kept_->index;
+}
+
+std::uint64_t ReconcileStore::indexLoads() const {
+  std::lock_guard lock(mutex_);
+  return loads_;
+}
+
+std::uint64_t ReconcileStore::indexReuses() const {
+  std::lock_guard lock(mutex_);
+  return reuses_;
 }
 
 }  // namespace fk

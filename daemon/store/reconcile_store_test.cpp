@@ -45,14 +45,33 @@ class ReconcileStoreTest : public test::StoreTest {
                        .complete_listing = complete,
                        .next_state = std::move(state),
                        .poll_time = at};
-    auto r = ReconcileStore(db()).apply(p);
+    // One store for the test, as a runner keeps one: every test also runs on the index it keeps.
+    if (!store_) store_ = std::make_unique<ReconcileStore>(db());
+    auto r = store_->apply(p);
     EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
     return r ? *r : ReconcileSummary{};
+  }
+
+  // The index the store keeps for the next poll holds what a fresh load reads, owners' order aside.
+  void expectKeptIndexIsFresh(const ReconcileStore& store, const std::string& source = "inv") {
+    auto kept = store.keptIndex(source);
+    auto fresh = ReconcileStore::loadIndex(db(), source);
+    ASSERT_TRUE(kept.has_value()) << "an index was kept for " << source;
+    ASSERT_TRUE(fresh.has_value());
+    for (auto* idx : {&*kept, &*fresh})
+      for (auto& [mac, owners] : idx->by_mac) std::sort(owners.begin(), owners.end());
+    EXPECT_EQ(kept->devices, fresh->devices);
+    EXPECT_EQ(kept->by_serial, fresh->by_serial);
+    EXPECT_EQ(kept->by_tag, fresh->by_tag);
+    EXPECT_EQ(kept->by_mac, fresh->by_mac);
+    EXPECT_EQ(kept->by_source_id, fresh->by_source_id);
+    EXPECT_EQ(kept->seen, fresh->seen);
   }
 
   std::int64_t writes() { return scalar("SELECT count(*) FROM writes"); }
 
   api::TimePoint t0_ = api::Clock::now() - 24h;
+  std::unique_ptr<ReconcileStore> store_;
 };
 
 TEST_F(ReconcileStoreTest, UnknownDevicesAreCreatedInStockWithTheSourceAsActor) {
@@ -311,6 +330,190 @@ TEST_F(ReconcileStoreTest, BadFieldValuesAreDroppedAndReported) {
   EXPECT_EQ(s.field_problems, 1u);
   ASSERT_FALSE(s.problems.empty());
   EXPECT_NE(s.problems[0].find("aue_date"), std::string::npos);
+}
+
+// Between polls of a source its store keeps the registry's keys (reading them was half of an unchanged
+// 100k re-sync) and keeps them true through the poll's own writes.
+TEST_F(ReconcileStoreTest, TheNextPollReusesTheIndexThePreviousOneLeft) {
+  std::vector<api::Observation> fleet;
+  for (int i = 0; i < 20; ++i) {
+    auto o = device("S" + std::to_string(i), {{"location", "Room 1"}},
+                    {"aa:bb:cc:00:00:" + std::to_string(10 + i)});
+    o.source_id = "g-" + std::to_string(i);
+    fleet.push_back(o);
+  }
+  poll(fleet, t0_);
+  EXPECT_EQ(store_->indexLoads(), 1u);
+  expectKeptIndexIsFresh(*store_);
+
+  auto s = poll(fleet, t0_ + 1h);
+  EXPECT_EQ(s.unchanged, 20u);
+  EXPECT_EQ(store_->indexLoads(), 1u);
+  EXPECT_EQ(store_->indexReuses(), 1u);
+
+  // Every kind of change a poll makes to the keys: a new device, a serial and a source id that move, a
+  // MAC added, a tag asserted, devices leaving the listing.
+  fleet[0].fields["serial"] = "S0-NEW";
+  fleet[1].source_id = "g-1-renumbered";
+  fleet[2].macs.push_back("aa:bb:cc:00:01:02");
+  fleet[3].fields["asset_tag"] = "CB-3";
+  fleet.push_back(device("S-NEW", {}, {"aa:bb:cc:00:00:10"}));  // a MAC S0 has too: two owners
+  fleet.erase(fleet.begin() + 10, fleet.begin() + 15);
+  s = poll(fleet, t0_ + 2h);
+  EXPECT_EQ(s.created, 1u);
+  EXPECT_EQ(s.updated, 3u) << "serial, MAC and tag; a new source id alone changes no device";
+  EXPECT_EQ(s.left_listing, 5u);
+  EXPECT_EQ(store_->indexReuses(), 2u);
+  expectKeptIndexIsFresh(*store_);
+
+  // The next poll finds them by the new keys, from the kept index.
+  fleet[0].source_id.clear();  // found by its new serial alone
+  s = poll(fleet, t0_ + 3h);
+  EXPECT_EQ(s.created, 0u);
+  EXPECT_EQ(s.conflicts, 0u);
+  EXPECT_EQ(store_->indexReuses(), 3u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 21);
+  expectKeptIndexIsFresh(*store_);
+}
+
+// A person's write between two polls (a device created, a serial or MACs changed) is matched on the next
+// poll: the kept index is dropped, not trusted.
+TEST_F(ReconcileStoreTest, WritesByOthersBetweenPollsAreSeenByTheNextPoll) {
+  DeviceStore devices(db());
+  poll({device("S1", {}, {"aa:bb:cc:00:00:01"}), device("S2", {}, {"aa:bb:cc:00:00:02"})}, t0_);
+  ASSERT_EQ(store_->indexLoads(), 1u);
+
+  // Created by a person: the source's record with its serial is that device, not a new one.
+  auto made = devices.create(test::draft("P1"), "token:alice");
+  ASSERT_TRUE(made);
+  auto s = poll({device("S1", {}, {"aa:bb:cc:00:00:01"}), device("S2", {}, {"aa:bb:cc:00:00:02"}),
+                 device("P1", {{"model", "M"}})},
+                t0_ + 1h);
+  EXPECT_EQ(s.created, 0u);
+  EXPECT_EQ(s.conflicts, 0u);
+  EXPECT_EQ(store_->indexLoads(), 2u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM device_seen WHERE device_id = " + std::to_string(made->id)), 1);
+
+  // A serial changed by a person: the source listing the new serial finds the same device.
+  auto s1 = devices.get({DeviceRef::By::serial, 0, "S1"});
+  DeviceDraft rename;
+  rename.serial = "S1-FIXED";
+  ASSERT_TRUE(devices.update({DeviceRef::By::id, s1->id, ""}, rename, s1->version, "token:alice"));
+  s = poll({device("S1-FIXED", {}, {"aa:bb:cc:00:00:01"}), device("S2", {}, {"aa:bb:cc:00:00:02"}),
+            device("P1", {{"model", "M"}})},
+           t0_ + 2h);
+  EXPECT_EQ(s.created, 0u) << "not a new device with the fixed serial";
+  EXPECT_EQ(s.conflicts, 0u);
+  EXPECT_EQ(store_->indexLoads(), 3u);
+
+  // MACs changed by a person: a record known only by its tag (new to the registry) and the new MAC
+  // is that device, and takes the tag.
+  auto s2 = devices.get({DeviceRef::By::serial, 0, "S2"});
+  DeviceDraft remac;
+  remac.macs = std::vector<std::string>{"aa:bb:cc:00:00:99"};
+  ASSERT_TRUE(devices.update({DeviceRef::By::id, s2->id, ""}, remac, s2->version, "token:alice"));
+  api::Observation by_mac;
+  by_mac.fields["asset_tag"] = "CB-99";
+  by_mac.macs = {"AA:BB:CC:00:00:99"};
+  by_mac.origin = "record CB-99";
+  s = poll({device("S1-FIXED", {}, {"aa:bb:cc:00:00:01"}), by_mac, device("P1", {{"model", "M"}})}, t0_ + 3h);
+  EXPECT_EQ(s.created, 0u);
+  EXPECT_EQ(s.conflicts, 0u);
+  EXPECT_EQ(devices.get({DeviceRef::By::id, s2->id, ""})->asset_tag, "CB-99");
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 3);
+  EXPECT_EQ(store_->indexLoads(), 4u);
+  expectKeptIndexIsFresh(*store_);
+}
+
+// A writer's noteWrite() comes after its commit, so a poll can begin in between, with the generation
+// not yet moved: the newest event tells it the registry changed.
+TEST_F(ReconcileStoreTest, ADeviceWrittenBeforeItsWriterNotedItStillDropsTheIndex) {
+  poll({device("S1")}, t0_);
+  const std::uint64_t generation = db().generation();
+  exec("INSERT INTO devices (serial, kind, status, version, created_at, updated_at) "
+       "VALUES ('Z1', 'chromebook', 'in_stock', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+  exec("INSERT INTO events (device_id, at, actor, action, changes) "
+       "SELECT id, '2026-01-01T00:00:00Z', 'token:alice', 'created', '[]' FROM devices WHERE serial = 'Z1'");
+  ASSERT_EQ(db().generation(), generation);
+  auto s = poll({device("S1"), device("Z1")}, t0_ + 1h);
+  EXPECT_EQ(s.created, 0u);
+  EXPECT_EQ(store_->indexLoads(), 2u);
+}
+
+// Each source's store keeps its own index; a poll of one source that changes the registry drops the
+// other's, and a store polled for two sources never hands one the other's index.
+TEST_F(ReconcileStoreTest, TwoSourcesDoNotShareAStaleIndex) {
+  ReconcileStore a(db()), b(db());
+  auto apply = [&](ReconcileStore& store, const std::string& source, std::vector<api::Observation> seen,
+                   api::TimePoint at) {
+    auto r = store.apply(PollObservations{
+        .source = source, .managed = std::move(seen), .complete_listing = true, .poll_time = at});
+    EXPECT_TRUE(r) << (r ? "" : r.error().message);
+    return r ? *r : ReconcileSummary{};
+  };
+  apply(a, "google", {device("S1")}, t0_);
+  apply(b, "csv", {device("S1")}, t0_);
+  apply(a, "google", {device("S1"), device("S5")}, t0_ + 1h);  // creates S5
+  auto s = apply(b, "csv", {device("S1"), device("S5")}, t0_ + 1h);
+  EXPECT_EQ(s.created, 0u) << "csv finds the device google created";
+  EXPECT_EQ(b.indexLoads(), 2u);
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 2);
+  apply(a, "google", {device("S1"), device("S5")}, t0_ + 2h);
+  EXPECT_EQ(a.indexLoads(), 3u) << "csv's sightings were a write by someone else";
+  expectKeptIndexIsFresh(a, "google");
+  expectKeptIndexIsFresh(b, "csv");
+}
+
+TEST_F(ReconcileStoreTest, OneStorePolledForTwoSourcesKeepsOnlyTheLastOnesIndex) {
+  ReconcileStore shared(db());
+  std::size_t created = 0;
+  for (const char* source : {"google", "csv", "google"}) {
+    auto r = shared.apply(PollObservations{.source = source, .managed = {device("S1")}, .poll_time = t0_});
+    ASSERT_TRUE(r) << r.error().message;
+    created += r->created;
+  }
+  EXPECT_EQ(created, 1u);
+  EXPECT_EQ(shared.indexLoads(), 3u);
+  EXPECT_FALSE(shared.keptIndex("csv"));
+  expectKeptIndexIsFresh(shared, "google");
+}
+
+TEST_F(ReconcileStoreTest, ASuccessfulPollsOutcomeIsRecordedInItsTransaction) {
+  PollObservations p{.source = "inv", .managed = {device("S1")}, .next_state = "s1", .poll_time = t0_};
+  std::size_t seen_created = 0;
+  p.outcome = [&](const ReconcileSummary& r) {
+    seen_created = r.created;
+    SourceStatus s;
+    s.name = "inv";
+    s.last_start = t0_;
+    s.last_end = s.last_success = t0_ + 5s;
+    s.last_result = "ok";
+    s.last_duration_seconds = 5;
+    s.summary.created = r.created;
+    return s;
+  };
+  ASSERT_TRUE(ReconcileStore(db()).apply(p));
+  EXPECT_EQ(seen_created, 1u);
+  auto kept = SourceStore(db()).bookkeeping("inv");
+  EXPECT_EQ(kept->state, "s1");
+  EXPECT_EQ(kept->last_result, "ok");
+  EXPECT_EQ(kept->summary.created, 1u);
+  EXPECT_EQ(kept->last_success_end_at, formatInstant(t0_ + 5s));
+
+  // And a poll whose transaction fails records no outcome either.
+  api::Observation net;
+  net.kind = api::ObservationKind::network;
+  net.macs = {"aa:bb:cc:dd:ee:ff"};
+  p.network = {net};
+  p.managed = {device("S2")};
+  p.poll_time = t0_ + 1h;
+  ReconcileHooks failing{
+      .presence = [](SQLite::Database&, const std::string&, const std::vector<api::Observation>&,
+                     api::TimePoint) -> Status { return std::unexpected(Error::internal("disk full")); }};
+  seen_created = 0;
+  ASSERT_FALSE(ReconcileStore(db()).apply(p, failing));
+  EXPECT_EQ(SourceStore(db()).bookkeeping("inv")->last_start_at, formatInstant(t0_));
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 1);
 }
 
 }  // namespace

@@ -105,32 +105,36 @@ Result<SourceBookkeeping> SourceStore::bookkeeping(const std::string& source) {
 }
 
 Status SourceStore::recordOutcome(const SourceStatus& s) {
-  const std::string summary = summaryJson(s.summary).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  const std::string now = nowInstant();
   // No noteWrite(): no collector reads these columns, and an unchanged poll must not make every
   // database-fed gauge re-query.
   return db_.with([&](SQLite::Database& db) -> Status {
-    SQLite::Statement st(
-        db,
-        "INSERT INTO source_state (source, updated_at, last_start_at, last_end_at, last_result, last_reason, "
-        "last_error, last_duration_seconds, last_success_end_at, last_summary) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (source) DO UPDATE SET "
-        "updated_at = ?2, last_start_at = ?3, last_end_at = ?4, last_result = ?5, last_reason = ?6, "
-        "last_error = ?7, last_duration_seconds = ?8, "
-        "last_success_end_at = coalesce(?9, last_success_end_at), last_summary = ?10");
-    st.bind(1, s.name);
-    st.bind(2, now);
-    bindInstant(st, 3, s.last_start);
-    bindInstant(st, 4, s.last_end);
-    bindText(st, 5, s.last_result);
-    bindText(st, 6, s.last_reason);
-    bindText(st, 7, s.last_error);
-    st.bind(8, s.last_duration_seconds);
-    bindInstant(st, 9, s.last_success);
-    st.bind(10, summary);
-    st.exec();
+    writeOutcome(db, s);
     return {};
   });
+}
+
+void writeOutcome(SQLite::Database& db, const SourceStatus& s) {
+  const std::string summary =
+      summaryJson(s.summary).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  SQLite::Statement st(
+      db,
+      "INSERT INTO source_state (source, updated_at, last_start_at, last_end_at, last_result, last_reason, "
+      "last_error, last_duration_seconds, last_success_end_at, last_summary) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (source) DO UPDATE SET "
+      "updated_at = ?2, last_start_at = ?3, last_end_at = ?4, last_result = ?5, last_reason = ?6, "
+      "last_error = ?7, last_duration_seconds = ?8, "
+      "last_success_end_at = coalesce(?9, last_success_end_at), last_summary = ?10");
+  st.bind(1, s.name);
+  st.bind(2, nowInstant());
+  bindInstant(st, 3, s.last_start);
+  bindInstant(st, 4, s.last_end);
+  bindText(st, 5, s.last_result);
+  bindText(st, 6, s.last_reason);
+  bindText(st, 7, s.last_error);
+  st.bind(8, s.last_duration_seconds);
+  bindInstant(st, 9, s.last_success);
+  st.bind(10, summary);
+  st.exec();
 }
 
 Result<std::vector<FlaggedDevice>> SourceStore::flagged(const std::string& source, int limit) {

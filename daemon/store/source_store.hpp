@@ -59,4 +59,8 @@ class SourceStore {
   Database& db_;
 };
 
+// recordOutcome's row, written on the caller's connection inside its transaction: a successful poll's
+// reconciliation (store/reconcile_store) records its outcome with its changes. Throws SQLite's errors.
+void writeOutcome(SQLite::Database& db, const SourceStatus& status);
+
 }  // namespace fk

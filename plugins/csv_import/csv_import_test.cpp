@@ -5,28 +5,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "test_support/harness.hpp"
+
 namespace fk::csv_import {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct NullLog : api::Logger {
-  void debug(std::string_view) override {}
-  void info(std::string_view) override {}
-  void warn(std::string_view) override {}
-};
-
-struct NoHttp : api::HttpClient {
-  Outcome send(const api::HttpRequest&, api::TimePoint) override {
-    return {std::nullopt, "no network in tests"};
-  }
-};
-
-struct Collect : api::ObservationSink {
-  std::vector<api::Observation> seen;
-  void observe(api::Observation o) override { seen.push_back(std::move(o)); }
-  void skipped(std::string, std::string) override {}
-};
+using Collect = plugin_test::RecordingSink;
 
 class CsvImport : public ::testing::Test {
  protected:
@@ -64,8 +50,8 @@ class CsvImport : public ::testing::Test {
 
   fs::path dir_;
   std::string state_;
-  NullLog log_;
-  NoHttp http_;
+  plugin_test::QuietLog log_;
+  plugin_test::NoHttp http_;
 };
 
 TEST_F(CsvImport, RowsBecomeManagedObservationsWithLineOrigins) {

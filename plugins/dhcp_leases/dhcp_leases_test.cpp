@@ -6,11 +6,11 @@
 #include <atomic>
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <thread>
 
 #include "dhcp_leases/parse.hpp"
 #include "dhcp_leases/read_file.hpp"
+#include "test_support/harness.hpp"
 
 namespace fk::dhcp_leases {
 namespace {
@@ -19,10 +19,7 @@ namespace {
 const TimePoint kNow{std::chrono::seconds(1'791'288'000)};
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(TESTDATA_DIR) + "/" + name, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return plugin_test::readFile(TESTDATA_DIR, name);
 }
 
 std::vector<Lease> inForceAt(const Parsed& p, TimePoint now) {
@@ -217,32 +214,10 @@ TEST(ReadStable, FingerprintChangesWithTheFile) {
 
 // --- the plugin through its contract ----------------------------------------------------------
 
-struct Sink : api::ObservationSink {
-  std::vector<api::Observation> seen;
-  std::vector<std::string> skipped_;
-  void observe(api::Observation o) override { seen.push_back(std::move(o)); }
-  void skipped(std::string origin, std::string) override { skipped_.push_back(origin); }
-};
-struct Log : api::Logger {
-  void debug(std::string_view) override {}
-  void info(std::string_view) override {}
-  void warn(std::string_view) override {}
-};
-struct NoHttp : api::HttpClient {
-  Outcome send(const api::HttpRequest&, api::TimePoint) override { return {std::nullopt, "no network"}; }
-};
+using Sink = plugin_test::RecordingSink;
 
-struct Harness {
-  Log log;
-  NoHttp http;
-  TimePoint now = kNow;
-  api::PollContext ctx{api::Clock::now() + std::chrono::seconds(10),
-                       [this] { return now; },
-                       [] { return false; },
-                       log,
-                       http,
-                       TESTDATA_DIR,
-                       "/etc/fleetkeep"};
+struct Harness : plugin_test::PollHarness<> {
+  Harness() : PollHarness(kNow, TESTDATA_DIR) {}
 };
 
 std::vector<api::ConfigIssue> validate(const std::string& yaml) {
@@ -297,7 +272,7 @@ TEST(DhcpLeasesPlugin, DnsmasqLeasesCountAsSeenAtThePoll) {
   ASSERT_TRUE(source->poll(h.ctx, sink).ok);
   ASSERT_EQ(sink.seen.size(), 2u);
   EXPECT_EQ(sink.seen[0].observed_at, kNow);
-  EXPECT_EQ(sink.skipped_.size(), 4u);
+  EXPECT_EQ(sink.skips.size(), 4u);
 }
 
 TEST(DhcpLeasesPlugin, FailsOnAMissingOrHeaderlessFile) {

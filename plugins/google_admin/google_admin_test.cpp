@@ -13,6 +13,7 @@
 
 #include "auth.hpp"
 #include "test_key.hpp"
+#include "test_support/harness.hpp"
 
 namespace fk::google_admin {
 namespace {
@@ -110,12 +111,7 @@ class FakeGoogle : public api::HttpClient {
   }
 };
 
-struct Sink : api::ObservationSink {
-  std::vector<api::Observation> seen;
-  std::vector<std::string> skips;
-  void observe(api::Observation o) override { seen.push_back(std::move(o)); }
-  void skipped(std::string origin, std::string reason) override { skips.push_back(origin + ": " + reason); }
-};
+using Sink = plugin_test::RecordingSink;
 
 struct Log : api::Logger {
   std::vector<std::string> lines;

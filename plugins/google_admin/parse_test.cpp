@@ -3,8 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include "test_support/harness.hpp"
 
 namespace fk::google_admin {
 namespace {
@@ -14,11 +13,9 @@ using ::testing::ElementsAre;
 using ::testing::Pair;
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(GOOGLE_ADMIN_TESTDATA) + "/" + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  EXPECT_FALSE(s.str().empty()) << name;
-  return s.str();
+  std::string text = plugin_test::readFile(GOOGLE_ADMIN_TESTDATA, name);
+  EXPECT_FALSE(text.empty()) << name;
+  return text;
 }
 
 api::TimePoint at(std::int64_t epoch_ms) {

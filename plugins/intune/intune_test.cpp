@@ -3,10 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <deque>
-#include <fstream>
-#include <sstream>
 
 #include "intune/parse.hpp"
+#include "test_support/harness.hpp"
 
 namespace fk::intune {
 namespace {
@@ -14,10 +13,7 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(TESTDATA_DIR) + "/" + name, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return plugin_test::readFile(TESTDATA_DIR, name);
 }
 
 const api::TimePoint kNow = *parseInstant("2026-10-06T12:00:00Z");
@@ -130,17 +126,7 @@ struct FakeHttp : api::HttpClient {
   }
 };
 
-struct Sink : api::ObservationSink {
-  std::vector<api::Observation> seen;
-  std::vector<std::string> skipped_;
-  void observe(api::Observation o) override { seen.push_back(std::move(o)); }
-  void skipped(std::string origin, std::string) override { skipped_.push_back(origin); }
-};
-struct Log : api::Logger {
-  void debug(std::string_view) override {}
-  void info(std::string_view) override {}
-  void warn(std::string_view) override {}
-};
+using Sink = plugin_test::RecordingSink;
 
 constexpr const char* kToken = "https://login.example.test/tenant-1/token";
 constexpr const char* kGraph = "https://graph.example.test/v1.0/deviceManagement/managedDevices";
@@ -152,15 +138,11 @@ api::HttpResponse tokenOk() {
   return ok(R"({"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"tok-1"})");
 }
 
-struct Harness {
-  Log log;
-  FakeHttp http;
+struct Harness : plugin_test::PollHarness<FakeHttp> {
   std::vector<std::chrono::seconds> slept;
-  api::PollContext ctx{kNow + 60s, [] { return kNow; }, [] { return false; }, log, http, TESTDATA_DIR,
-                       "/etc"};
   std::unique_ptr<api::Source> source;
 
-  Harness() {
+  Harness() : PollHarness(kNow, TESTDATA_DIR, "/etc", kNow + 60s) {
     Settings s;
     s.tenant_id = "tenant-1";
     s.client_id = "client-1";
@@ -187,7 +169,7 @@ TEST(IntuneSource, AuthenticatesPagesAndMaps) {
   ASSERT_TRUE(result.ok) << result.message;
   EXPECT_TRUE(result.complete_listing);
   EXPECT_EQ(sink.seen.size(), 4u);
-  EXPECT_EQ(sink.skipped_.size(), 2u);
+  EXPECT_EQ(sink.skips.size(), 2u);
 
   ASSERT_EQ(h.http.sent.size(), 3u);
   const api::HttpRequest& token = h.http.sent[0];

@@ -7,21 +7,17 @@
 #include <sys/socket.h>
 
 #include <cstring>
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include "network_neighbors/netlink.hpp"
 #include "network_neighbors/parse.hpp"
+#include "test_support/harness.hpp"
 
 namespace fk::network_neighbors {
 namespace {
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(TESTDATA_DIR) + "/" + name, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return plugin_test::readFile(TESTDATA_DIR, name);
 }
 
 TEST(ProcNetArp, ReadsCompleteEntriesAndLeavesOutIncompleteAndBroadcast) {
@@ -183,34 +179,10 @@ TEST(NeighbourDump, ReadsThisMachinesTable) {
 
 // --- the plugin through its contract ----------------------------------------------------------
 
-struct Sink : api::ObservationSink {
-  std::vector<api::Observation> seen;
-  std::vector<std::pair<std::string, std::string>> skipped_;
-  void observe(api::Observation o) override { seen.push_back(std::move(o)); }
-  void skipped(std::string origin, std::string reason) override { skipped_.emplace_back(origin, reason); }
-};
-struct Log : api::Logger {
-  void debug(std::string_view) override {}
-  void info(std::string_view) override {}
-  void warn(std::string_view) override {}
-};
-struct NoHttp : api::HttpClient {
-  Outcome send(const api::HttpRequest&, api::TimePoint) override {
-    return {std::nullopt, "no network in tests"};
-  }
-};
+using Sink = plugin_test::RecordingSink;
 
-struct Harness {
-  Log log;
-  NoHttp http;
-  api::TimePoint fixed = api::Clock::from_time_t(1'790'000'000);
-  api::PollContext ctx{api::Clock::now() + std::chrono::seconds(10),
-                       [this] { return fixed; },
-                       [] { return false; },
-                       log,
-                       http,
-                       TESTDATA_DIR,
-                       "/etc/fleetkeep"};
+struct Harness : plugin_test::PollHarness<> {
+  Harness() : PollHarness(api::Clock::from_time_t(1'790'000'000), TESTDATA_DIR) {}
 };
 
 std::vector<api::ConfigIssue> validate(const std::string& yaml) {
@@ -248,7 +220,7 @@ TEST(NetworkNeighborsPlugin, ObservesTheFixtureUnderTheFileRoot) {
   EXPECT_EQ(o.extra.at("ip"), "192.168.1.20");
   EXPECT_EQ(o.extra.at("interface"), "wlan0");
   EXPECT_EQ(o.extra.at("state"), "complete");
-  EXPECT_EQ(o.observed_at, h.fixed);
+  EXPECT_EQ(o.observed_at, h.now);
   EXPECT_TRUE(o.fields.empty());  // presence never asserts registry fields
 }
 
@@ -260,7 +232,7 @@ TEST(NetworkNeighborsPlugin, SkipsMalformedLinesAndFailsOnAMissingFile) {
   h.ctx.config_dir = "/";
   ASSERT_TRUE(source->poll(h.ctx, sink).ok);
   EXPECT_EQ(sink.seen.size(), 2u);
-  EXPECT_EQ(sink.skipped_.size(), 6u);
+  EXPECT_EQ(sink.skips.size(), 6u);
 
   auto missing = factory->create({"lan", YAML::Load("{path: /no/such/file}"), "/"});
   Sink none;

@@ -89,6 +89,25 @@ class Import(SharedDaemonTestCase):
             self.assertTrue(e["message"])
         self.assertEqual(self.d.all_devices("q=ANS-"), [], "nothing may be imported when a row is bad")
 
+    def test_problem_after_thousands_of_rows_refuses_the_whole_file(self):
+        # Rows are written while later ones are still being read: the refusal must undo all of them.
+        rows = ["LT-%d,LTS-%d,chromebook,North" % (i, i) for i in range(3000)]
+        rows.append("LT-bad,LTS-bad,chromebook,North,extra")     # line 3002: a cell too many
+        rows.append("LT-7,LTS-new,laptop,South")                  # line 3003: tag of line 9
+        text = "asset_tag,serial,kind,location\n" + "\n".join(rows) + "\n"
+        r = self.d.import_csv(text)
+        self.assertError(r, 400, "invalid")
+        details = r.json()["error"]["details"]
+        self.assertEqual([(e["line"], e["field"]) for e in details["errors"]], [(3002, ""), (3003, "asset_tag")])
+        self.assertEqual(details["error_count"], 2)
+        self.assertEqual(self.d.all_devices("q=LTS-"), [], "nothing may be imported when a row is bad")
+
+        r = self.d.import_csv(text.replace("LT-bad,LTS-bad,chromebook,North,extra\n", "")
+                              .replace("LT-7,LTS-new,laptop,South", "LT-3000,LTS-3000,laptop,South"))
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json(), {"created": 3001, "updated": 0, "unchanged": 0})
+        self.assertEqual(self.device("serial:LTS-2999")["location"], "North")
+
     def test_duplicate_serial_inside_one_file_is_refused(self):
         text = "asset_tag,serial\nDD-1,DDS-1\nDD-2,DDS-1\n"
         r = self.d.import_csv(text)

@@ -1,0 +1,316 @@
+#include "http/plan_body.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
+
+#include "core/csv.hpp"
+#include "core/values.hpp"
+
+namespace fk {
+
+namespace {
+
+// Per-device formatting without snprintf or temporaries: a 100k-device plan formats half a million
+// dates and amounts per request.
+void appendInt(std::string& out, std::int64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+void appendDate(std::string& out, std::chrono::year_month_day d) {
+  const int y = static_cast<int>(d.year());
+  const unsigned m = static_cast<unsigned>(d.month()), day = static_cast<unsigned>(d.day());
+  if (y < 0 || y > 9999 || m > 99 || day > 99) {
+    out += formatDate(d);
+    return;
+  }
+  const char text[10] = {char('0' + y / 1000),
+                         char('0' + y / 100 % 10),
+                         char('0' + y / 10 % 10),
+                         char('0' + y % 10),
+                         '-',
+                         char('0' + m / 10),
+                         char('0' + m % 10),
+                         '-',
+                         char('0' + day / 10),
+                         char('0' + day % 10)};
+  out.append(text, sizeof text);
+}
+
+void appendMoney(std::string& out, std::int64_t cents) {
+  if (cents < 0) {
+    out += formatMoney(cents);
+    return;
+  }
+  appendInt(out, cents / 100);
+  out += '.';
+  out += char('0' + cents % 100 / 10);
+  out += char('0' + cents % 10);
+}
+
+void appendFiscalYear(std::string& out, int fy) {
+  out += "FY";
+  appendInt(out, fy);
+}
+
+// In allDueReasons() order: JSON strings (the names need no escaping) or the CSV's ";" list.
+void appendReasons(std::string& out, DueReasons reasons, char separator, bool quoted) {
+  bool first = true;
+  for (auto r : allDueReasons()) {
+    if (!reasons.has(r)) continue;
+    if (!first) out += separator;
+    first = false;
+    if (quoted) out += '"';
+    out += toString(r);
+    if (quoted) out += '"';
+  }
+}
+
+// Plain printable ASCII is copied; anything else (escapes, non-ASCII, invalid UTF-8, which is replaced
+// as jsonResponse does) goes through nlohmann so the bytes stay exactly the library's.
+void appendString(std::string& out, std::string_view s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x80 && c != '"' &&
+           c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += s;
+    out += '"';
+  } else {
+    out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+}
+
+void appendStringOrNull(std::string& out, std::string_view s) {
+  if (s.empty())
+    out += "null";
+  else
+    appendString(out, s);
+}
+
+void appendQuotedMoney(std::string& out, std::int64_t cents) {
+  out += '"';
+  appendMoney(out, cents);
+  out += '"';
+}
+
+// The members of a bucket without braces; callers add their own members after it where nlohmann's key
+// order puts them ("cost" < "count" < "device_ids" < "devices" < "unknown_cost").
+void appendBucketCostCount(std::string& out, const PlanBucket& b) {
+  out += "\"cost\":";
+  appendQuotedMoney(out, b.cost_cents);
+  out += ",\"count\":";
+  appendInt(out, b.count);
+}
+
+void appendBucket(std::string& out, const PlanBucket& b) {
+  out += '{';
+  appendBucketCostCount(out, b);
+  out += ",\"unknown_cost\":";
+  appendInt(out, b.unknown_cost);
+  out += '}';
+}
+
+// A split as the nlohmann object had it: the empty key is shown as "(none)" and sorted there, and a
+// real "(none)" key, which comes later in the map, overwrote it.
+void appendSplit(std::string& out, const std::map<std::string, PlanBucket>& split) {
+  constexpr std::string_view kNone = "(none)";
+  const auto empty = split.find("");
+  bool none_pending = empty != split.end() && !split.contains(std::string(kNone));
+  bool first = true;
+  auto member = [&](std::string_view key, const PlanBucket& b) {
+    if (!first) out += ',';
+    first = false;
+    appendString(out, key);
+    out += ':';
+    appendBucket(out, b);
+  };
+  out += '{';
+  for (const auto& [key, bucket] : split) {
+    if (key.empty()) continue;
+    if (none_pending && std::string_view(key) > kNone) {
+      member(kNone, empty->second);
+      none_pending = false;
+    }
+    member(key, bucket);
+  }
+  if (none_pending) member(kNone, empty->second);
+  out += '}';
+}
+
+void appendEntry(std::string& out, const PlanEntry& e, const PlanDevice& d) {
+  out += "{\"id\":";
+  appendInt(out, d.id);
+  out += ",\"asset_tag\":";
+  appendStringOrNull(out, d.asset_tag);
+  out += ",\"serial\":";
+  appendStringOrNull(out, d.serial);
+  out += ",\"kind\":";
+  appendString(out, toString(d.kind));
+  out += ",\"model\":";
+  appendStringOrNull(out, d.model);
+  out += ",\"location\":";
+  appendStringOrNull(out, d.location);
+  out += ",\"reasons\":[";
+  appendReasons(out, e.reasons, ',', true);
+  out += "],\"due_date\":\"";
+  appendDate(out, e.due_date);
+  out += "\",\"due_fiscal_year\":\"";
+  appendFiscalYear(out, e.due_fiscal_year);
+  out += "\",\"cost\":";
+  if (e.cost.cents)
+    appendQuotedMoney(out, *e.cost.cents);
+  else
+    out += "null";
+  out += ",\"cost_source\":";
+  appendString(out, toString(e.cost.source));
+  out += '}';
+}
+
+void appendEntries(std::string& out, const std::vector<PlanEntry>& entries,
+                   std::span<const PlanDevice> devices) {
+  out += '[';
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (i) out += ',';
+    appendEntry(out, entries[i], devices[entries[i].device]);
+  }
+  out += ']';
+}
+
+void appendYear(std::string& out, const FiscalYearPlan& y, std::span<const PlanDevice> devices) {
+  out += "{\"begins\":\"";
+  appendDate(out, y.begins);
+  out += "\",\"budget\":";
+  if (y.budget_cents)
+    appendQuotedMoney(out, *y.budget_cents);
+  else
+    out += "null";
+  out += ",\"by_location\":";
+  appendSplit(out, y.by_location);
+  out += ",\"by_model\":";
+  appendSplit(out, y.by_model);
+  out += ",\"by_reason\":";
+  appendSplit(out, y.by_reason);
+  out += ',';
+  appendBucketCostCount(out, y.total);
+  // Deferred devices appear in full where they are funded (or in the backlog); here only their ids.
+  out += ",\"deferred\":{";
+  appendBucketCostCount(out, y.deferred_total);
+  out += ",\"device_ids\":[";
+  for (std::size_t i = 0; i < y.deferred.size(); ++i) {
+    if (i) out += ',';
+    appendInt(out, devices[y.deferred[i].device].id);
+  }
+  out += "],\"unknown_cost\":";
+  appendInt(out, y.deferred_total.unknown_cost);
+  out += "},\"ends\":\"";
+  appendDate(out, y.ends);
+  out += "\",\"fiscal_year\":\"";
+  appendFiscalYear(out, y.fiscal_year);
+  out += "\",\"unknown_cost\":";
+  appendInt(out, y.total.unknown_cost);
+  out += ",\"devices\":";
+  appendEntries(out, y.devices, devices);
+  out += '}';
+}
+
+}  // namespace
+
+std::string planJsonBody(const Plan& p, std::span<const PlanDevice> devices, FiscalYearStart start) {
+  std::size_t deferred = 0;
+  for (const auto& y : p.years) deferred += y.deferred.size();
+  // One reserved string: copying a 20 MB body between intermediate strings cost more than formatting it.
+  std::string out;
+  out.reserve(256 * static_cast<std::size_t>(p.total.count + p.backlog_total.count) + 8 * deferred + 16384);
+  char start_text[8];
+  std::snprintf(start_text, sizeof start_text, "%02d-%02d", start.month, start.day);
+
+  out += "{\"beyond_horizon\":";
+  appendInt(out, p.beyond_horizon);
+  out += ",\"budgeted\":";
+  out += p.budgeted ? "true" : "false";
+  out += ",\"current_fiscal_year\":\"";
+  appendFiscalYear(out, p.current_fiscal_year);
+  out += "\",\"fiscal_year_start\":";
+  appendString(out, start_text);
+  out += ",\"in_service\":";
+  appendInt(out, p.in_service);
+  out += ",\"today\":\"";
+  appendDate(out, p.today);
+  out += "\",\"total\":";
+  appendBucket(out, p.total);
+  out += ",\"unknown_cost\":";
+  appendInt(out, p.unknown_cost);
+  out += ",\"unplannable\":";
+  appendInt(out, p.unplannable);
+  out += ",\"years\":";
+  appendInt(out, static_cast<std::int64_t>(p.years.size()));
+  out += ",\"fiscal_years\":[";
+  for (std::size_t i = 0; i < p.years.size(); ++i) {
+    if (i) out += ',';
+    appendYear(out, p.years[i], devices);
+  }
+  out += "],\"backlog\":{";
+  appendBucketCostCount(out, p.backlog_total);
+  out += ",\"unknown_cost\":";
+  appendInt(out, p.backlog_total.unknown_cost);
+  out += ",\"devices\":";
+  appendEntries(out, p.backlog, devices);
+  out += "}}\n";
+  return out;
+}
+
+namespace {
+
+void appendCsvField(std::string& out, std::string_view field) {
+  if (field.find_first_of(",\"\r\n \t") == std::string_view::npos)
+    out += field;
+  else
+    out += csvEscape(field);
+}
+
+void appendEntryRow(std::string& out, std::string_view fiscal_year, const PlanEntry& e, const PlanDevice& d) {
+  out += fiscal_year;
+  out += ',';
+  appendInt(out, d.id);
+  for (std::string_view text : {std::string_view(d.asset_tag), std::string_view(d.serial), toString(d.kind),
+                                std::string_view(d.model), std::string_view(d.location)}) {
+    out += ',';
+    appendCsvField(out, text);
+  }
+  out += ',';
+  appendDate(out, e.due_date);
+  out += ',';
+  appendFiscalYear(out, e.due_fiscal_year);
+  out += ',';
+  appendReasons(out, e.reasons, ';', false);
+  out += ',';
+  if (e.cost.cents) appendMoney(out, *e.cost.cents);
+  out += ',';
+  out += toString(e.cost.source);
+  out += "\r\n";
+}
+
+}  // namespace
+
+std::string planCsvBody(const Plan& plan, std::span<const PlanDevice> devices) {
+  std::string out;
+  out.reserve(128 * static_cast<std::size_t>(plan.total.count + plan.backlog_total.count + 1));
+  appendCsvRow(out, {"fiscal_year", "id", "asset_tag", "serial", "kind", "model", "location", "due_date",
+                     "due_fiscal_year", "reasons", "cost", "cost_source"});
+  for (const auto& y : plan.years) {
+    const std::string label = fiscalYearLabel(y.fiscal_year);
+    for (const auto& e : y.devices) appendEntryRow(out, label, e, devices[e.device]);
+  }
+  for (const auto& e : plan.backlog) appendEntryRow(out, "backlog", e, devices[e.device]);
+  return out;
+}
+
+}  // namespace fk
