@@ -4,11 +4,11 @@
 #include <charconv>
 #include <cstdio>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string_view>
 #include <vector>
 
 #include "core/csv.hpp"
+#include "core/json_text.hpp"
 #include "core/values.hpp"
 
 namespace fk {
@@ -72,27 +72,11 @@ void appendReasons(std::string& out, DueReasons reasons, char separator, bool qu
   }
 }
 
-// Plain printable ASCII is copied; anything else (escapes, non-ASCII, invalid UTF-8, which is replaced
-// as jsonResponse does) goes through nlohmann so the bytes stay exactly the library's.
-void appendString(std::string& out, std::string_view s) {
-  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
-    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x80 && c != '"' &&
-           c != '\\';
-  });
-  if (plain) {
-    out += '"';
-    out += s;
-    out += '"';
-  } else {
-    out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  }
-}
-
 void appendStringOrNull(std::string& out, std::string_view s) {
   if (s.empty())
     out += "null";
   else
-    appendString(out, s);
+    appendJsonString(out, s);
 }
 
 void appendQuotedMoney(std::string& out, std::int64_t cents) {
@@ -128,7 +112,7 @@ void appendSplit(std::string& out, const std::map<std::string, PlanBucket>& spli
   auto member = [&](std::string_view key, const PlanBucket& b) {
     if (!first) out += ',';
     first = false;
-    appendString(out, key);
+    appendJsonString(out, key);
     out += ':';
     appendBucket(out, b);
   };
@@ -153,7 +137,7 @@ void appendEntry(std::string& out, const PlanEntry& e, const PlanDevice& d) {
   out += ",\"serial\":";
   appendStringOrNull(out, d.serial);
   out += ",\"kind\":";
-  appendString(out, toString(d.kind));
+  appendJsonString(out, toString(d.kind));
   out += ",\"model\":";
   appendStringOrNull(out, d.model);
   out += ",\"location\":";
@@ -170,7 +154,7 @@ void appendEntry(std::string& out, const PlanEntry& e, const PlanDevice& d) {
   else
     out += "null";
   out += ",\"cost_source\":";
-  appendString(out, toString(e.cost.source));
+  appendJsonString(out, toString(e.cost.source));
   out += '}';
 }
 
@@ -239,7 +223,7 @@ std::string planJsonBody(const Plan& p, std::span<const PlanDevice> devices, Fis
   out += ",\"current_fiscal_year\":\"";
   appendFiscalYear(out, p.current_fiscal_year);
   out += "\",\"fiscal_year_start\":";
-  appendString(out, start_text);
+  appendJsonString(out, start_text);
   out += ",\"in_service\":";
   appendInt(out, p.in_service);
   out += ",\"today\":\"";

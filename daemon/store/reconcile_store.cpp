@@ -9,6 +9,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "core/json_text.hpp"
 #include "core/values.hpp"
 #include "store/device_import.hpp"
 #include "store/device_rows.hpp"
@@ -80,31 +81,17 @@ std::int64_t lastEvent(SQLite::Database& db) {
   return db.execAndGet("SELECT coalesce(max(id), 0) FROM events").getInt64();
 }
 
-void appendQuoted(std::string& out, std::string_view text) {
-  // Plain printable ASCII needs no escaping, and it is nearly every value a source sends; anything else
-  // goes through the JSON library (escapes, invalid UTF-8 replaced), so the text is the same either way.
-  const bool plain = std::all_of(text.begin(), text.end(),
-                                 [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
-  if (!plain) {
-    out += json(text).dump(-1, ' ', false, json::error_handler_t::replace);
-    return;
-  }
-  out += '"';
-  out += text;
-  out += '"';
-}
-
 // Written by hand: the first sync of a 100k-device source writes one of each per device, and building
 // a JSON tree for each was a visible share of its time.
 std::string assertedJson(const rc::Asserted& a) {
   std::string out = "{";
   for (const auto& [field, v] : a) {
     if (out.size() > 1) out += ',';
-    appendQuoted(out, field);
+    appendJsonString(out, field);
     out += ":[";
-    appendQuoted(out, v.value);
+    appendJsonString(out, v.value);
     out += ',';
-    appendQuoted(out, v.since);
+    appendJsonString(out, v.since);
     out += ']';
   }
   return out + "}";
@@ -125,9 +112,9 @@ std::string sightingFields(const rc::Record& r) {
   std::string out = "{";
   auto add = [&](std::string_view k, std::string_view v) {
     if (out.size() > 1) out += ',';
-    appendQuoted(out, k);
+    appendJsonString(out, k);
     out += ':';
-    appendQuoted(out, v);
+    appendJsonString(out, v);
   };
   for (const auto& [k, v] : r.extra)
     if (k != "last_sync") add(k, v);
