@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/device_fields.hpp"
 #include "core/reconcile.hpp"
 #include "core/values.hpp"
 
@@ -167,22 +168,10 @@ Record readObservation(api::Observation&& o) {
 }
 
 std::string fieldText(const Device& d, std::string_view field) {
-  if (field == "asset_tag") return d.asset_tag;
-  if (field == "serial") return d.serial;
+  if (const std::string* text = textField(d, field)) return *text;
   if (field == "kind") return std::string(toString(d.kind));
-  if (field == "manufacturer") return d.manufacturer;
-  if (field == "model") return d.model;
-  if (field == "purchase_date") return d.purchase_date;
   if (field == "purchase_price") return d.purchase_price_cents ? formatMoney(*d.purchase_price_cents) : "";
-  if (field == "vendor") return d.vendor;
-  if (field == "po_number") return d.po_number;
-  if (field == "funding_source") return d.funding_source;
-  if (field == "warranty_end") return d.warranty_end;
-  if (field == "aue_date") return d.aue_date;
-  if (field == "location") return d.location;
-  if (field == "org_unit") return d.org_unit;
   if (field == "loaner") return d.loaner ? "true" : "false";
-  if (field == "notes") return d.notes;
   if (field == "status") return std::string(toString(d.status));
   if (field == "macs") {
     std::string out;
@@ -195,38 +184,14 @@ std::string fieldText(const Device& d, std::string_view field) {
 DeviceDraft draftOf(const std::map<std::string, std::string>& fields) {
   DeviceDraft d;
   for (const auto& [name, v] : fields) {
-    if (name == "asset_tag")
-      d.asset_tag = v;
-    else if (name == "serial")
-      d.serial = v;
+    if (auto* text = textField(d, name))
+      *text = v;
     else if (name == "kind")
       d.kind = parseKind(v);
-    else if (name == "manufacturer")
-      d.manufacturer = v;
-    else if (name == "model")
-      d.model = v;
-    else if (name == "purchase_date")
-      d.purchase_date = v;
     else if (name == "purchase_price")
       d.purchase_price_cents = std::optional<std::int64_t>(parseMoney(v));
-    else if (name == "vendor")
-      d.vendor = v;
-    else if (name == "po_number")
-      d.po_number = v;
-    else if (name == "funding_source")
-      d.funding_source = v;
-    else if (name == "warranty_end")
-      d.warranty_end = v;
-    else if (name == "aue_date")
-      d.aue_date = v;
-    else if (name == "location")
-      d.location = v;
-    else if (name == "org_unit")
-      d.org_unit = v;
     else if (name == "loaner")
       d.loaner = v == "true";
-    else if (name == "notes")
-      d.notes = v;
     else if (name == "status")
       d.status = parseStatus(v);
   }

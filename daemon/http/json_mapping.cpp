@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/device_fields.hpp"
 #include "core/values.hpp"
 
 namespace fk {
@@ -109,26 +110,13 @@ Status applyDeviceField(ParsedDraft& out, const std::string& name, const json& v
   if (contains(kTextFields, name)) {
     auto text = textFromJson(v, name);
     if (!text) return std::unexpected(text.error());
-    std::optional<std::string>* slot = name == "asset_tag"        ? &d.asset_tag
-                                       : name == "serial"         ? &d.serial
-                                       : name == "manufacturer"   ? &d.manufacturer
-                                       : name == "model"          ? &d.model
-                                       : name == "vendor"         ? &d.vendor
-                                       : name == "po_number"      ? &d.po_number
-                                       : name == "funding_source" ? &d.funding_source
-                                       : name == "location"       ? &d.location
-                                       : name == "org_unit"       ? &d.org_unit
-                                                                  : &d.notes;
-    *slot = std::move(*text);
+    *textField(d, name) = std::move(*text);
     return {};
   }
   if (contains(kDateFields, name)) {
     auto date = dateFromJson(v, name);
     if (!date) return std::unexpected(date.error());
-    std::optional<std::string>* slot = name == "purchase_date"  ? &d.purchase_date
-                                       : name == "warranty_end" ? &d.warranty_end
-                                                                : &d.aue_date;
-    *slot = std::move(*date);
+    *textField(d, name) = std::move(*date);
     return {};
   }
   if (name == "kind") {

@@ -10,6 +10,7 @@
 
 #include "core/batch_pipe.hpp"
 #include "core/device_csv.hpp"
+#include "core/device_fields.hpp"
 #include "core/lifecycle.hpp"
 #include "core/values.hpp"
 #include "store/device_import.hpp"
@@ -464,24 +465,6 @@ nlohmann::json textJson(const std::string& s) {
 
 std::string textOf(const nlohmann::json& v) {
   return v.is_string() ? v.get<std::string>() : std::string();
-}
-
-// The creation-event fields of a device, by name, as changes record them: null for unset.
-std::string* textField(Device& d, std::string_view field) {
-  if (field == "asset_tag") return &d.asset_tag;
-  if (field == "serial") return &d.serial;
-  if (field == "manufacturer") return &d.manufacturer;
-  if (field == "model") return &d.model;
-  if (field == "purchase_date") return &d.purchase_date;
-  if (field == "vendor") return &d.vendor;
-  if (field == "po_number") return &d.po_number;
-  if (field == "funding_source") return &d.funding_source;
-  if (field == "warranty_end") return &d.warranty_end;
-  if (field == "aue_date") return &d.aue_date;
-  if (field == "location") return &d.location;
-  if (field == "org_unit") return &d.org_unit;
-  if (field == "notes") return &d.notes;
-  return nullptr;
 }
 
 // Puts back the old value of one recorded change. Only when the device holds the change's new
