@@ -371,9 +371,10 @@ bool isBlank(const std::vector<std::string>& cells) {
 
 // Everything the row loop needs, behind a pointer so the header's details stay out of the interface.
 struct DeviceCsvParser::State {
-  explicit State(std::string_view file) : text(file), reader(file) {}
+  explicit State(std::string_view file)
+      : rows_at_most(static_cast<std::size_t>(std::count(file.begin(), file.end(), '\n')) + 1), reader(file) {}
 
-  std::string_view text;
+  std::size_t rows_at_most;  // rows never outnumber line ends
   CsvReader reader;
   std::vector<std::string> cells;
   std::vector<Column> columns;
@@ -422,15 +423,15 @@ DeviceCsvParser::~DeviceCsvParser() = default;
 
 const std::vector<FieldError>& DeviceCsvParser::errors() const { return state_->errors; }
 
+std::size_t DeviceCsvParser::rowsAtMost() const { return state_->rows_at_most; }
+
 bool DeviceCsvParser::next(ImportRow& row) {
   State& s = *state_;
   if (!s.sized) {
-    // Sized for the file up front (rows never outnumber line ends): rehashing 100k keys as the
-    // tables grow cost as much as the lookups. Here rather than in the constructor, so that the
-    // count runs on the thread that reads the rows.
-    const auto lines = static_cast<std::size_t>(std::count(s.text.begin(), s.text.end(), '\n')) + 1;
-    s.tag_lines.reserve(lines);
-    s.serial_lines.reserve(lines);
+    // Sized for the file up front: rehashing 100k keys as the tables grow cost as much as the
+    // lookups. Here rather than in the constructor, on the thread that reads the rows.
+    s.tag_lines.reserve(s.rows_at_most);
+    s.serial_lines.reserve(s.rows_at_most);
     s.sized = true;
   }
   RowParser parser(s.columns, s.errors);
@@ -438,6 +439,10 @@ bool DeviceCsvParser::next(ImportRow& row) {
     if (!s.reader.next(s.cells)) {
       if (!s.reader.error().empty()) s.errors.push_back({s.reader.line(), "", s.reader.error()});
       s.ended = true;
+      // Freed here, on the thread that read the file, rather than by whoever destroys the parser
+      // (an import's writer, which still has its commit ahead of it).
+      std::unordered_map<std::string, std::size_t>().swap(s.tag_lines);
+      std::unordered_map<std::string, std::size_t>().swap(s.serial_lines);
       break;
     }
     const std::size_t line = s.reader.line();
@@ -462,8 +467,7 @@ bool DeviceCsvParser::next(ImportRow& row) {
 ParsedImport parseDeviceCsv(std::string_view text) {
   ParsedImport result;
   DeviceCsvParser parser(text);
-  // Rows never outnumber line ends; counting them is far cheaper than regrowing the vector.
-  result.rows.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  result.rows.reserve(parser.rowsAtMost());  // far cheaper than regrowing the vector
   while (parser.next(result.rows.emplace_back())) {
   }
   result.rows.pop_back();

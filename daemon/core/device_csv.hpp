@@ -39,6 +39,8 @@ class DeviceCsvParser {
   bool next(ImportRow& row);
   // Every problem found so far, in file order; all of them once next() has returned false.
   const std::vector<FieldError>& errors() const;
+  // An upper bound on the rows next() can return (the file's line ends), for sizing.
+  std::size_t rowsAtMost() const;
 
  private:
   struct State;

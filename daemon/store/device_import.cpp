@@ -121,6 +121,10 @@ class Importer {
         keys_(db, expected_rows),
         insert_(db, rows::kInsertDevice),
         mac_(db, rows::kInsertMac),
+        // Prepared once per import: a re-import can update every device.
+        update_(db, rows::kUpdateDevice),
+        drop_macs_(db, "DELETE FROM device_macs WHERE device_id = ?1"),
+        event_(db, rows::kInsertEvent),
         load_device_(db, std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id = ?1"),
         load_macs_(db, "SELECT mac FROM device_macs WHERE device_id = ?1 ORDER BY mac") {
     if (rows_ == Rows::unchecked) {
@@ -261,21 +265,24 @@ class Importer {
     }
     if (!writing()) return;
     write(row, [&] {
-      SQLite::Statement st(db_, rows::kUpdateDevice);
-      rows::bindFields(st, after);
-      st.bindNoCopy(18, now_);
-      st.bind(19, static_cast<std::int64_t>(after.id));
-      st.bind(20, static_cast<std::int64_t>(before->version));
-      st.exec();
+      update_.reset();
+      rows::bindFields(update_, after);
+      update_.bindNoCopy(18, now_);
+      update_.bind(19, static_cast<std::int64_t>(after.id));
+      update_.bind(20, static_cast<std::int64_t>(before->version));
+      update_.exec();
       if (after.macs != before->macs) {
-        SQLite::Statement drop(db_, "DELETE FROM device_macs WHERE device_id = ?1");
-        drop.bind(1, static_cast<std::int64_t>(after.id));
-        drop.exec();
+        drop_macs_.reset();
+        drop_macs_.bind(1, static_cast<std::int64_t>(after.id));
+        drop_macs_.exec();
         addMacs(after.id, after.macs);
       }
-      if (!changes.empty()) rows::insertEvent(db_, after.id, now_, actor_, "updated", rows::changesJson(changes), "");
+      if (!changes.empty()) {
+        rows::insertEvent(event_, after.id, now_, actor_, "updated", rows::changesJson(changes), "");
+      }
       if (status_change) {
-        rows::insertEvent(db_, after.id, now_, actor_, "transition", rows::changesJson({*status_change}), "import");
+        rows::insertEvent(event_, after.id, now_, actor_, "transition", rows::changesJson({*status_change}),
+                          "import");
       }
       ++updated_;
     });
@@ -307,7 +314,7 @@ class Importer {
   const std::string now_;
   const Rows rows_;
   KeyIndex keys_;
-  SQLite::Statement insert_, mac_, load_device_, load_macs_;
+  SQLite::Statement insert_, mac_, update_, drop_macs_, event_, load_device_, load_macs_;
   // Views into unchecked rows, which outlive the importer.
   std::unordered_map<std::string_view, std::size_t> serials_, tags_;
   std::unordered_map<std::int64_t, std::size_t> claimed_;
@@ -432,12 +439,10 @@ Result<ImportSummary> DeviceStore::importCsv(std::string_view csv, const std::st
   // The file is parsed on a second thread while this one writes: SQLite's part is most of the
   // work, and the parse then costs little more than the wait for its first batch.
   RowReader reader(parser);
-  // Rows never outnumber line ends; the importer sizes its lookups by them.
-  const auto lines = static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')) + 1;
   return db_.with([&](SQLite::Database& db) -> Result<ImportSummary> {
     SmallCacheDuringImport cache(db);
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    Importer importer(db, lines, actor, Rows::parsed_csv);
+    Importer importer(db, parser.rowsAtMost(), actor, Rows::parsed_csv);
     std::vector<ImportRow> batch;
     while (reader.take(batch)) {
       for (const ImportRow& row : batch) importer.add(row);

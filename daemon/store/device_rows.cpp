@@ -279,9 +279,9 @@ std::optional<Error> uniqueViolation(const SQLite::Exception& e, const Device& d
   return std::nullopt;
 }
 
-void insertEvent(SQLite::Database& db, std::int64_t device_id, const std::string& at, const std::string& actor,
+void insertEvent(SQLite::Statement& st, std::int64_t device_id, const std::string& at, const std::string& actor,
                  const char* action, const std::string& changes_json, const std::string& reason) {
-  SQLite::Statement st(db, kInsertEvent);
+  st.reset();
   st.bind(1, static_cast<std::int64_t>(device_id));
   st.bindNoCopy(2, at);
   st.bindNoCopy(3, actor);
@@ -293,6 +293,12 @@ void insertEvent(SQLite::Database& db, std::int64_t device_id, const std::string
     st.bindNoCopy(6, reason);
   }
   st.exec();
+}
+
+void insertEvent(SQLite::Database& db, std::int64_t device_id, const std::string& at, const std::string& actor,
+                 const char* action, const std::string& changes_json, const std::string& reason) {
+  SQLite::Statement st(db, kInsertEvent);
+  insertEvent(st, device_id, at, actor, action, changes_json, reason);
 }
 
 Error invalidFields(std::vector<FieldError> errors, const std::string& message) {

@@ -24,7 +24,10 @@ extern const char* const kUpdateDevice;
 extern const char* const kInsertEvent;  // ?1 device_id, ?2 at, ?3 actor, ?4 action, ?5 changes, ?6 reason
 extern const char* const kInsertMac;    // ?1 device_id, ?2 mac
 
-// Appends one event to a device's history; an empty reason is stored as NULL.
+// Appends one event to a device's history; an empty reason is stored as NULL. The first form
+// reuses a prepared kInsertEvent, for callers writing many.
+void insertEvent(SQLite::Statement& st, std::int64_t device_id, const std::string& at, const std::string& actor,
+                 const char* action, const std::string& changes_json, const std::string& reason);
 void insertEvent(SQLite::Database& db, std::int64_t device_id, const std::string& at, const std::string& actor,
                  const char* action, const std::string& changes_json, const std::string& reason);
 
