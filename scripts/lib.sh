@@ -6,13 +6,16 @@ FK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # Debian 12 packages the build, the tests and the tools need. systemd provides systemd-analyze
 # (unit checks); prometheus provides promtool (rule tests) and the server the monitoring test scrapes
-# with; prometheus-alertmanager the alert delivery test and amtool; sqlite3 is the shell the bench compares with.
+# with; prometheus-alertmanager the alert delivery test and amtool; sqlite3 is the shell the bench compares with;
+# libargon2 hashes passwords, mstch renders statements and mails, libzip reads OneRoster bundles, and
+# python3-aiosmtpd is the mail server the notification tests send to.
 FK_PACKAGES=(
   cmake g++ make pkg-config
   libboost-dev libsqlitecpp-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libcurl4-openssl-dev
   prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libssl-dev libsystemd-dev
   prometheus prometheus-alertmanager python3 curl systemd
+  libargon2-dev libmstch-dev libzip-dev python3-aiosmtpd
 )
 
 fk_log() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; }
