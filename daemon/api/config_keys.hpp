@@ -27,37 +27,10 @@
 #include <string_view>
 #include <vector>
 
+#include "api/config_syntax.hpp"
 #include "api/source.hpp"
 
 namespace fk::api {
-
-/// Parses "30s", "5m", "1h", "1d" and combinations such as "1h30m" (the config's duration syntax).
-/// Returns nullopt for anything else, including zero.
-inline std::optional<std::chrono::seconds> parseConfigDuration(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  std::int64_t total = 0;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::int64_t n = 0;
-    const std::size_t start = i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      if (n > 1'000'000'000) return std::nullopt;
-      n = n * 10 + (text[i] - '0');
-      ++i;
-    }
-    if (i == start || i == text.size()) return std::nullopt;
-    switch (text[i++]) {
-      case 's': total += n; break;
-      case 'm': total += n * 60; break;
-      case 'h': total += n * 3600; break;
-      case 'd': total += n * 86400; break;
-      default: return std::nullopt;
-    }
-    if (total > 100ll * 365 * 86400) return std::nullopt;
-  }
-  if (total <= 0) return std::nullopt;
-  return std::chrono::seconds(total);
-}
 
 /// Reads a source entry's own keys and collects positioned ConfigIssues instead of throwing.
 /// Each read marks its key as known; finish() reports the rest (core keys excepted) as unknown.
@@ -89,11 +62,8 @@ class ConfigKeys {
   std::optional<bool> optionalBool(std::string_view key, bool fallback) {
     auto node = find(key);
     if (!node) return fallback;
-    if (node->IsScalar()) {
-      bool value = false;
-      if (YAML::convert<bool>::decode(*node, value)) return value;
-    }
-    add(*node, key, "expected true or false, got " + shown(*node));
+    if (auto value = parseConfigBool(*node)) return value;
+    add(*node, key, "expected true or false, got " + describeConfigValue(*node));
     return std::nullopt;
   }
 
@@ -102,22 +72,11 @@ class ConfigKeys {
                                           std::int64_t max) {
     auto node = find(key);
     if (!node) return fallback;
-    std::int64_t value = 0;
-    const std::string t = node->IsScalar() ? node->Scalar() : std::string();
-    bool digits = !t.empty() && t.find_first_not_of("-0123456789") == std::string::npos;
-    if (digits) {
-      try {
-        std::size_t used = 0;
-        value = std::stoll(t, &used);
-        digits = used == t.size();
-      } catch (const std::exception&) {
-        digits = false;
-      }
-    }
-    if (!digits || value < min || value > max) {
+    auto value = node->IsScalar() ? parseConfigInteger(node->Scalar(), min, max) : std::nullopt;
+    if (!value) {
       add(*node, key,
           "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max) + ", got " +
-              shown(*node));
+              describeConfigValue(*node));
       return std::nullopt;
     }
     return value;
@@ -130,7 +89,7 @@ class ConfigKeys {
     auto t = text(*node, key, false);
     if (!t) return std::nullopt;
     auto d = parseConfigDuration(*t);
-    if (!d) add(*node, key, "\"" + *t + "\" is not a duration (e.g. 30s, 5m, 1h, 1d, 1h30m)");
+    if (!d) add(*node, key, notADuration(*t));
     return d;
   }
 
@@ -186,7 +145,7 @@ class ConfigKeys {
 
   std::optional<std::string> text(const YAML::Node& node, std::string_view key, bool allow_empty) {
     if (!node.IsScalar() && !(allow_empty && node.IsNull())) {
-      add(node, key, "expected text, got " + shown(node));
+      add(node, key, "expected text, got " + describeConfigValue(node));
       return std::nullopt;
     }
     const std::string t = node.IsScalar() ? node.Scalar() : std::string();
@@ -210,13 +169,6 @@ class ConfigKeys {
   void add(const YAML::Mark& mark, std::string key, std::string message) {
     issues_.push_back({mark.line < 0 ? 0 : mark.line + 1, mark.column < 0 ? 0 : mark.column + 1,
                        std::move(message), std::move(key)});
-  }
-
-  static std::string shown(const YAML::Node& n) {
-    if (n.IsScalar()) return "\"" + n.Scalar() + "\"";
-    if (n.IsSequence()) return "a list";
-    if (n.IsMap()) return "a mapping";
-    return "nothing";
   }
 
   YAML::Node entry_;

@@ -229,7 +229,7 @@ void readSources(Reader& r, const Entry& sources, Config& c, const PluginChecks&
       } else if (e.name == "timeout") {
         if (auto d = r.duration(e)) s.timeout = *d;
       } else if (e.name == "overwrite_manual") {
-        if (auto v = r.oneOf(e, {"true", "false"})) s.overwrite_manual = *v == "true";
+        if (auto v = r.boolean(e)) s.overwrite_manual = *v;
       }
       // Any other key belongs to the plugin, which checks its own subtree.
       return true;

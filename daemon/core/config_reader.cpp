@@ -3,6 +3,7 @@
 #include <charconv>
 #include <set>
 
+#include "api/config_syntax.hpp"
 #include "core/values.hpp"
 
 namespace fk::config_detail {
@@ -10,14 +11,6 @@ namespace {
 
 std::string inQuotes(const std::string& s) {
   return "\"" + s + "\"";
-}
-
-// Text of a scalar for messages; a non-scalar is described rather than dumped.
-std::string shown(const YAML::Node& n) {
-  if (n.IsScalar()) return inQuotes(n.Scalar());
-  if (n.IsSequence()) return "a list";
-  if (n.IsMap()) return "a mapping";
-  return "nothing";
 }
 
 }  // namespace
@@ -39,7 +32,7 @@ void Reader::forEach(const YAML::Node& map, const YAML::Mark& where, const std::
   if (!map.IsMap()) {
     problem(
         map.Mark().line >= 0 && !map.IsNull() ? map.Mark() : where,
-        (path.empty() ? std::string("top level") : path) + ": expected a mapping of keys, got " + shown(map));
+        (path.empty() ? std::string("top level") : path) + ": expected a mapping of keys, got " + api::describeConfigValue(map));
     return;
   }
   std::set<std::string> seen;
@@ -60,7 +53,7 @@ void Reader::forEach(const YAML::Node& map, const YAML::Mark& where, const std::
 
 std::optional<std::string> Reader::string(const Entry& e, bool allow_empty) {
   if (!e.value.IsScalar()) {
-    problem(e, "expected text, got " + shown(e.value));
+    problem(e, "expected text, got " + api::describeConfigValue(e.value));
     return std::nullopt;
   }
   if (!allow_empty && e.value.Scalar().empty()) {
@@ -73,14 +66,8 @@ std::optional<std::string> Reader::string(const Entry& e, bool allow_empty) {
 std::optional<std::int64_t> Reader::integer(const Entry& e, std::int64_t min, std::int64_t max) {
   const std::string range =
       max == INT32_MAX ? ">= " + std::to_string(min) : std::to_string(min) + " to " + std::to_string(max);
-  const std::string text = e.value.IsScalar() ? e.value.Scalar() : std::string();
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (!e.value.IsScalar() || text.empty() || ec != std::errc{} || end != text.data() + text.size() ||
-      value < min || value > max) {
-    problem(e, "expected a whole number " + range + ", got " + shown(e.value));
-    return std::nullopt;
-  }
+  auto value = e.value.IsScalar() ? api::parseConfigInteger(e.value.Scalar(), min, max) : std::nullopt;
+  if (!value) problem(e, "expected a whole number " + range + ", got " + api::describeConfigValue(e.value));
   return value;
 }
 
@@ -89,7 +76,7 @@ std::optional<double> Reader::number(const Entry& e) {
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (!e.value.IsScalar() || text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
-    problem(e, "expected a number, got " + shown(e.value));
+    problem(e, "expected a number, got " + api::describeConfigValue(e.value));
     return std::nullopt;
   }
   return value;
@@ -98,9 +85,15 @@ std::optional<double> Reader::number(const Entry& e) {
 std::optional<std::chrono::seconds> Reader::duration(const Entry& e) {
   auto text = string(e);
   if (!text) return std::nullopt;
-  auto d = parseDuration(*text);
-  if (!d) problem(e, inQuotes(*text) + " is not a duration (e.g. 30s, 5m, 1h, 1d, 1h30m)");
+  auto d = api::parseConfigDuration(*text);
+  if (!d) problem(e, api::notADuration(*text));
   return d;
+}
+
+std::optional<bool> Reader::boolean(const Entry& e) {
+  auto value = api::parseConfigBool(e.value);
+  if (!value) problem(e, api::describeConfigValue(e.value) + " is not one of true, false");
+  return value;
 }
 
 std::optional<std::uint64_t> Reader::byteSize(const Entry& e) {

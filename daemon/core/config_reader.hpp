@@ -41,6 +41,7 @@ class Reader {
   std::optional<std::int64_t> integer(const Entry& e, std::int64_t min, std::int64_t max = INT32_MAX);
   std::optional<double> number(const Entry& e);
   std::optional<std::chrono::seconds> duration(const Entry& e);
+  std::optional<bool> boolean(const Entry& e);  // the same spellings as a plugin key (api/config_syntax.hpp)
   std::optional<std::uint64_t> byteSize(const Entry& e);
   std::optional<std::string> oneOf(const Entry& e, const std::vector<std::string_view>& choices);
 

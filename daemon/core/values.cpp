@@ -5,6 +5,8 @@
 #include <ctime>
 #include <limits>
 
+#include "api/config_syntax.hpp"
+
 namespace fk {
 namespace {
 
@@ -189,29 +191,7 @@ std::optional<std::string> normaliseMac(std::string_view text) {
 }
 
 std::optional<std::chrono::seconds> parseDuration(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  constexpr std::string_view kUnits = "dhms";
-  constexpr std::array<std::int64_t, 4> kSeconds{86400, 3600, 60, 1};
-  std::int64_t total = 0;
-  std::size_t next_unit = 0;  // units must come largest first, each once: "1h30m", not "30m1h"
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::int64_t amount = 0;
-    const std::size_t start = i;
-    while (i < text.size() && isDigit(text[i])) {
-      if (!pushDigit(amount, text[i])) return std::nullopt;
-      ++i;
-    }
-    if (i == start || i == text.size()) return std::nullopt;
-    const auto unit = kUnits.find(text[i]);
-    if (unit == std::string_view::npos || unit < next_unit) return std::nullopt;
-    next_unit = unit + 1;
-    ++i;
-    if (amount > (std::numeric_limits<std::int64_t>::max() - total) / kSeconds[unit]) return std::nullopt;
-    total += amount * kSeconds[unit];
-  }
-  if (total == 0) return std::nullopt;
-  return std::chrono::seconds{total};
+  return api::parseConfigDuration(text);
 }
 
 std::optional<std::uint64_t> parseByteSize(std::string_view text) {
@@ -232,8 +212,8 @@ std::optional<std::uint64_t> parseByteSize(std::string_view text) {
                                                {"MiB", 1ull << 20},
                                                {"GiB", 1ull << 30},
                                                {"KB", 1000},
-                                               {"MB", 1000 * 1000},
-                                               {"GB", 1000 * 1000 * 1000}}};
+                                               {"MB", 1000ull * 1000},
+                                               {"GB", 1000ull * 1000 * 1000}}};
   const auto suffix = text.substr(i);
   for (const auto& unit : kUnits) {
     // "kB" is how many people spell a thousand bytes; accept it alongside "KB".

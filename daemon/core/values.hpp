@@ -26,7 +26,8 @@ std::optional<std::chrono::system_clock::time_point> parseInstant(std::string_vi
 // MAC address in any common spelling (aa:bb.., AA-BB-.., aabb.ccdd.eeff, aabbccddeeff) to "aa:bb:cc:dd:ee:ff".
 std::optional<std::string> normaliseMac(std::string_view text);
 
-// Durations in config: "30s", "5m", "1h", "1d" (also combinations like "1h30m").
+// Durations in config: "30s", "5m", "1h", "1d" (also combinations like "1h30m"). The one parser is
+// api::parseConfigDuration, so plugins' keys and the core's read durations alike.
 std::optional<std::chrono::seconds> parseDuration(std::string_view text);
 
 // Sizes in config: "10MiB", "256MiB", "512KiB", "1GiB", "1000" (bytes), also "10MB" (decimal).

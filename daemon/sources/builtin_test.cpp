@@ -6,6 +6,7 @@
 #include <set>
 
 #include "api/config_keys.hpp"
+#include "core/values.hpp"
 #include "store/test_support.hpp"
 
 namespace fk {
@@ -96,11 +97,45 @@ TEST(ConfigKeys, TypedReadsReportPositionedIssues) {
   EXPECT_TRUE(good.finish().empty());
 }
 
+// A core key (read by the core's config reader) and a plugin key (read by ConfigKeys) given the same text.
+struct BothPaths {
+  std::optional<SourceConfig> core;
+  api::ConfigKeys plugin;
+};
+
+BothPaths readBoth(const std::string& key, const std::string& text) {
+  test::TempDir dir;
+  std::ofstream(dir / "f.yaml") << "sources:\n  - {name: a, plugin: csv_import, path: x.csv, " << key << ": '"
+                                << text << "'}\n";
+  auto c = loadConfig(dir / "f.yaml", pluginChecks(builtinFactories()));
+  std::optional<SourceConfig> core;
+  if (c) core = c->sources.at(0);
+  return {core, api::ConfigKeys(YAML::Load("{" + key + ": '" + text + "'}"))};
+}
+
 TEST(ConfigKeys, DurationsMatchTheCoreSyntax) {
   EXPECT_EQ(api::parseConfigDuration("30s"), std::chrono::seconds(30));
   EXPECT_EQ(api::parseConfigDuration("1d2h"), std::chrono::seconds(93600));
   for (const char* bad : {"", "0s", "5", "h", "1x", "-1s", "1h 30m"})
     EXPECT_FALSE(api::parseConfigDuration(bad)) << bad;
+  // Each text through the core's reader (a source's `interval`) and a plugin's ConfigKeys: same verdict, same value.
+  for (const char* text : {"30s", "1d2h", "1h30m", "1d2h3m4s", "90m", "30m1h", "1h1h", "0s", "5", "1x", "1.5h",
+                           "36500d", "36501d", "99999999999999999999s"}) {
+    auto both = readBoth("interval", text);
+    auto plugin = both.plugin.optionalDuration("interval", std::chrono::seconds(1));
+    ASSERT_EQ(both.core.has_value(), plugin.has_value()) << text;
+    if (plugin) EXPECT_EQ(both.core->interval, *plugin) << text;
+    EXPECT_EQ(parseDuration(text), api::parseConfigDuration(text)) << text;
+  }
+}
+
+TEST(ConfigKeys, BooleansMatchTheCoreSyntax) {
+  for (const char* text : {"true", "false", "yes", "no", "on", "off", "True", "FALSE", "maybe", "1", "0", ""}) {
+    auto both = readBoth("overwrite_manual", text);
+    auto plugin = both.plugin.optionalBool("overwrite_manual", false);
+    ASSERT_EQ(both.core.has_value(), plugin.has_value()) << text;
+    if (plugin) EXPECT_EQ(both.core->overwrite_manual, *plugin) << text;
+  }
 }
 
 }  // namespace
