@@ -8,6 +8,7 @@
 /// interval, jitter, deadline, back-off, logging, metrics and reconciliation. A poll only reads the
 /// outside world and emits Observations; it never touches the database or the HTTP server.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -179,6 +181,26 @@ struct PollContext {
   std::string next_state;
   /// The core asks for a full listing (first poll, or `full_sync_interval` has passed).
   bool full_sync = false;
+  /// How sleep() lets time pass. Unset: real time, in slices so a cancellation is seen within 100 ms.
+  /// A test with a fake clock sets one that advances it.
+  std::function<void(std::chrono::milliseconds)> pause;
+  /// Added to each back-off step of a retry (api/http_pacing.hpp), so sources retrying together spread
+  /// out. The core draws up to a second at random; unset means none.
+  std::function<std::chrono::milliseconds()> jitter;
+
+  /// Waits `d`, returning early with false once the poll is cancelled (stop, reload, deadline).
+  bool sleep(std::chrono::milliseconds d) {
+    const auto stop = [this] { return cancelled && cancelled(); };
+    if (pause) {
+      pause(d);
+    } else {
+      const auto until = std::chrono::steady_clock::now() + d;
+      for (auto left = d; left.count() > 0 && !stop();
+           left = std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()))
+        std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(100)));
+    }
+    return !stop();
+  }
 
   /// Resolves a configured path against config_dir and then file_root.
   std::filesystem::path resolve(const std::filesystem::path& configured) const {

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <random>
+
 #include "core/values.hpp"
 #include "store/source_store.hpp"
 
@@ -55,6 +57,13 @@ class BufferSink : public api::ObservationSink {
   std::size_t skipped_count = 0;
   std::vector<std::string> skipped_examples;
 };
+
+// Up to a second added to each retry's back-off inside a poll, so sources that failed together do not
+// retry in step.
+std::chrono::milliseconds retryJitter() {
+  thread_local std::minstd_rand rng(std::random_device{}());
+  return std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 1000)(rng));
+}
 
 double seconds(api::TimePoint from, api::TimePoint to) {
   return std::chrono::duration<double>(to - from).count();
@@ -261,7 +270,9 @@ void SourceRunner::pollOnce() {
                          .config_dir = settings.config_dir,
                          .state = state_,
                          .next_state = state_,
-                         .full_sync = full_sync};
+                         .full_sync = full_sync,
+                         .pause = world_.pause,
+                         .jitter = retryJitter};
     api::PollResult result;
     try {
       result = source_->poll(ctx, sink);

@@ -43,6 +43,8 @@ struct RunnerWorld {
   api::HttpClient& http;
   SourceMetrics& metrics;
   std::function<api::TimePoint()> now = [] { return api::Clock::now(); };
+  // How a poll's waits pass (PollContext::pause); unset: real time. A test with a fake clock advances it.
+  std::function<void(std::chrono::milliseconds)> pause;
   ReconcileHooks hooks;
 };
 

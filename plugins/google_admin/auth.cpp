@@ -152,23 +152,8 @@ std::optional<std::string> base64UrlDecode(std::string_view text) {
   return out;
 }
 
-std::string urlEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
 std::string tokenRequestBody(std::string_view assertion) {
-  return "grant_type=" + urlEncode(kJwtBearerGrant) + "&assertion=" + urlEncode(assertion);
+  return "grant_type=" + api::urlEncode(kJwtBearerGrant) + "&assertion=" + api::urlEncode(assertion);
 }
 
 std::optional<AccessToken> parseTokenResponse(std::string_view body, api::TimePoint now, std::string& error) {
@@ -196,11 +181,8 @@ std::optional<AccessToken> parseTokenResponse(std::string_view body, api::TimePo
     error = "token response has expires_in " + std::to_string(seconds);
     return std::nullopt;
   }
-  AccessToken out;
-  out.value = token->get<std::string>();
-  out.expires_at = now + std::chrono::seconds{seconds};
-  out.renew_at = out.expires_at - std::min(std::chrono::seconds{300}, std::chrono::seconds{seconds / 2});
-  return out;
+  return AccessToken::issued(token->get<std::string>(), now, std::chrono::seconds{seconds},
+                             std::min(std::chrono::seconds{300}, std::chrono::seconds{seconds / 2}));
 }
 
 }  // namespace fk::google_admin

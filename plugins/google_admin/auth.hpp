@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/http_pacing.hpp"
 #include "api/source.hpp"
 
 namespace fk::google_admin {
@@ -43,19 +44,12 @@ std::optional<std::string> signJwt(const JwtClaims& claims, const ServiceAccount
 
 std::string base64Url(std::string_view bytes);
 std::optional<std::string> base64UrlDecode(std::string_view text);
-// application/x-www-form-urlencoded / URL component escaping (RFC 3986 unreserved kept).
-std::string urlEncode(std::string_view text);
 
 // grant_type=urn:...:jwt-bearer&assertion=JWT
 std::string tokenRequestBody(std::string_view assertion);
 
-struct AccessToken {
-  std::string value;
-  api::TimePoint expires_at;
-  // A little before expires_at, so a token never dies in the middle of a listing.
-  api::TimePoint renew_at;
-  bool usable(api::TimePoint now) const { return !value.empty() && now < renew_at; }
-};
+// Renewed a little before it expires (at most 5 min, at most half its life).
+using AccessToken = api::BearerToken;
 std::optional<AccessToken> parseTokenResponse(std::string_view body, api::TimePoint now, std::string& error);
 
 }  // namespace fk::google_admin

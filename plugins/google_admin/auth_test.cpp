@@ -128,7 +128,7 @@ TEST(ServiceAccountKey, NamesWhatIsMissing) {
 TEST(TokenRequest, IsAFormWithTheJwtBearerGrant) {
   EXPECT_EQ(tokenRequestBody("a.b.c"),
             "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=a.b.c");
-  EXPECT_EQ(urlEncode("sync:2026-11-26.. x/y"), "sync%3A2026-11-26..%20x%2Fy");
+  EXPECT_EQ(api::urlEncode("sync:2026-11-26.. x/y"), "sync%3A2026-11-26..%20x%2Fy");
 }
 
 TEST(TokenResponse, CachedUntilShortlyBeforeExpiry) {

@@ -1,11 +1,10 @@
 #include "google_admin.hpp"
 
 #include <nlohmann/json.hpp>
-#include <random>
-#include <thread>
 #include <unordered_set>
 
 #include "api/config_keys.hpp"
+#include "api/http_pacing.hpp"
 #include "parse.hpp"
 #include "session.hpp"
 
@@ -44,8 +43,7 @@ std::optional<Cursor> readCursor(const std::string& state) {
 
 class GoogleAdminSource : public api::Source {
  public:
-  GoogleAdminSource(Settings settings, Pacing pacing)
-      : settings_(std::move(settings)), pacing_(std::move(pacing)) {}
+  explicit GoogleAdminSource(Settings settings) : settings_(std::move(settings)) {}
 
   api::PollResult poll(api::PollContext& context, api::ObservationSink& sink) override {
     const api::TimePoint started = context.now();
@@ -53,7 +51,7 @@ class GoogleAdminSource : public api::Source {
     const bool full = context.full_sync || !cursor || cursor->customer_id != settings_.customer_id;
     std::string query = full ? "" : "sync:" + cursor->since + "..";
 
-    Session session(context, settings_, pacing_, token_);
+    Session session(context, settings_, token_);
     std::unordered_set<std::string> tokens_seen;
     std::string page_token;
     std::size_t observed = 0;
@@ -96,16 +94,15 @@ class GoogleAdminSource : public api::Source {
   std::string listUrl(const std::string& query, const std::string& page_token) const {
     std::string url = settings_.api_base_url;
     while (!url.empty() && url.back() == '/') url.pop_back();
-    url += "/admin/directory/v1/customer/" + urlEncode(settings_.customer_id) +
+    url += "/admin/directory/v1/customer/" + api::urlEncode(settings_.customer_id) +
            "/devices/chromeos?maxResults=" + std::to_string(settings_.max_results) +
-           "&projection=FULL&fields=" + urlEncode(kFields);
-    if (!query.empty()) url += "&query=" + urlEncode(query);
-    if (!page_token.empty()) url += "&pageToken=" + urlEncode(page_token);
+           "&projection=FULL&fields=" + api::urlEncode(kFields);
+    if (!query.empty()) url += "&query=" + api::urlEncode(query);
+    if (!page_token.empty()) url += "&pageToken=" + api::urlEncode(page_token);
     return url;
   }
 
   Settings settings_;
-  Pacing pacing_;
   std::optional<AccessToken> token_;  // survives across polls until shortly before it expires
 };
 
@@ -155,7 +152,7 @@ class GoogleAdminFactory : public api::SourceFactory {
 
   std::unique_ptr<api::Source> create(const api::SourceSpec& spec) const override {
     api::ConfigKeys keys(spec.node);
-    return makeSource(readSettings(keys), Pacing{});
+    return makeSource(readSettings(keys));
   }
 };
 
@@ -165,14 +162,8 @@ std::unique_ptr<api::SourceFactory> makeFactory() {
   return std::make_unique<GoogleAdminFactory>();
 }
 
-std::unique_ptr<api::Source> makeSource(Settings settings, Pacing pacing) {
-  if (!pacing.sleep) pacing.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
-  if (!pacing.jitter) {
-    pacing.jitter = [rng = std::minstd_rand(std::random_device{}())]() mutable {
-      return std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 1000)(rng));
-    };
-  }
-  return std::make_unique<GoogleAdminSource>(std::move(settings), std::move(pacing));
+std::unique_ptr<api::Source> makeSource(Settings settings) {
+  return std::make_unique<GoogleAdminSource>(std::move(settings));
 }
 
 }  // namespace fk::google_admin

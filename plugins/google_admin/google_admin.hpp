@@ -2,8 +2,6 @@
 
 // google_admin: ChromeOS devices from the Google Admin SDK Directory API (see README.md).
 
-#include <chrono>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,12 +22,6 @@ struct Settings {
   int max_retries = 5;  // Google's documented back-off: 1, 2, 4, 8, 16 s, then give up
 };
 
-// How retries wait: real sleeps by default; tests pass a sleep that advances a fake clock.
-struct Pacing {
-  std::function<void(std::chrono::milliseconds)> sleep;
-  std::function<std::chrono::milliseconds()> jitter;  // up to 1 s added to each back-off step
-};
-
-std::unique_ptr<api::Source> makeSource(Settings settings, Pacing pacing);
+std::unique_ptr<api::Source> makeSource(Settings settings);
 
 }  // namespace fk::google_admin

@@ -146,15 +146,7 @@ class GoogleAdminTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  std::unique_ptr<api::Source> source() {
-    Pacing pacing;
-    pacing.sleep = [this](milliseconds d) {
-      slept += d;
-      now += d;
-    };
-    pacing.jitter = [] { return milliseconds(250); };
-    return makeSource(settings, pacing);
-  }
+  std::unique_ptr<api::Source> source() { return makeSource(settings); }
 
   api::PollResult poll(api::Source& s, std::string state = "", bool full = false) {
     sink = Sink{};
@@ -167,7 +159,9 @@ class GoogleAdminTest : public ::testing::Test {
                              dir_,
                              state,
                              state,
-                             full};
+                             full,
+                             pause,
+                             [this] { return jitter; }};
     auto result = s.poll(context, sink);
     next_state = context.next_state;
     return result;
@@ -182,6 +176,12 @@ class GoogleAdminTest : public ::testing::Test {
   int deadline_s = 300;
   bool cancel = false;
   milliseconds slept{0};
+  milliseconds jitter{250};
+  // The poll's waits pass on the fake clock.
+  std::function<void(milliseconds)> pause = [this](milliseconds d) {
+    slept += d;
+    now += d;
+  };
   std::string next_state;
 };
 
@@ -302,13 +302,12 @@ TEST_F(GoogleAdminTest, CancelledDuringBackOff) {
   google.list_faults.push_back(reply(503, ""));
   auto s = source();
   cancel = false;
-  Pacing pacing;
-  pacing.sleep = [this](milliseconds d) {
+  pause = [this](milliseconds d) {
     now += d;
     cancel = true;
   };
-  pacing.jitter = [] { return milliseconds(0); };
-  auto cancellable = makeSource(settings, pacing);
+  jitter = milliseconds(0);
+  auto cancellable = makeSource(settings);
   auto r = poll(*cancellable);
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.reason, api::FailureReason::cancelled);

@@ -306,31 +306,4 @@ ErrorVerdict classifyError(int status, std::string_view body) {
   return v;
 }
 
-std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value, api::TimePoint now) {
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-  if (allDigits(value)) {
-    std::int64_t s = 0;
-    if (value.size() > 9 || !readInt(value, s)) return std::nullopt;
-    return std::chrono::seconds{s};
-  }
-  // IMF-fixdate: "Wed, 21 Oct 2015 07:28:00 GMT"
-  static constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  if (value.size() != 29 || value.substr(25) != " GMT") return std::nullopt;
-  int day = 0, year = 0, h = 0, m = 0, s = 0;
-  auto month = std::find(kMonths.begin(), kMonths.end(), value.substr(8, 3));
-  if (month == kMonths.end() || !readInt(value.substr(5, 2), day) || !readInt(value.substr(12, 4), year) ||
-      !readInt(value.substr(17, 2), h) || !readInt(value.substr(20, 2), m) ||
-      !readInt(value.substr(23, 2), s))
-    return std::nullopt;
-  std::chrono::year_month_day ymd{std::chrono::year{year},
-                                  std::chrono::month{static_cast<unsigned>(month - kMonths.begin() + 1)},
-                                  std::chrono::day{static_cast<unsigned>(day)}};
-  if (!ymd.ok()) return std::nullopt;
-  auto at = api::TimePoint{std::chrono::sys_days{ymd}} + std::chrono::hours{h} + std::chrono::minutes{m} +
-            std::chrono::seconds{s};
-  return std::max(std::chrono::seconds{0}, std::chrono::ceil<std::chrono::seconds>(at - now));
-}
-
 }  // namespace fk::google_admin

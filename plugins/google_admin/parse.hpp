@@ -52,7 +52,4 @@ struct ErrorVerdict {
 };
 ErrorVerdict classifyError(int status, std::string_view body);
 
-// Retry-After as seconds ("120") or an HTTP date; nullopt when absent or unreadable.
-std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value, api::TimePoint now);
-
 }  // namespace fk::google_admin

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "api/http_pacing.hpp"
 #include "test_support/harness.hpp"
 
 namespace fk::google_admin {
@@ -228,13 +229,13 @@ TEST(Errors, MessagesStayOneShortLine) {
 
 TEST(RetryAfter, SecondsOrHttpDate) {
   auto now = api::TimePoint{std::chrono::seconds{1445412470}};  // Wed, 21 Oct 2015 07:27:50 GMT
-  EXPECT_EQ(parseRetryAfter("120", now), std::chrono::seconds{120});
-  EXPECT_EQ(parseRetryAfter(" 0 ", now), std::chrono::seconds{0});
-  EXPECT_EQ(parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now), std::chrono::seconds{10});
-  EXPECT_EQ(parseRetryAfter("Wed, 21 Oct 2015 07:00:00 GMT", now), std::chrono::seconds{0});
-  EXPECT_FALSE(parseRetryAfter("", now));
-  EXPECT_FALSE(parseRetryAfter("soon", now));
-  EXPECT_FALSE(parseRetryAfter("-5", now));
+  EXPECT_EQ(api::parseRetryAfter("120", now), std::chrono::seconds{120});
+  EXPECT_EQ(api::parseRetryAfter(" 0 ", now), std::chrono::seconds{0});
+  EXPECT_EQ(api::parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now), std::chrono::seconds{10});
+  EXPECT_EQ(api::parseRetryAfter("Wed, 21 Oct 2015 07:00:00 GMT", now), std::chrono::seconds{0});
+  EXPECT_FALSE(api::parseRetryAfter("", now));
+  EXPECT_FALSE(api::parseRetryAfter("soon", now));
+  EXPECT_FALSE(api::parseRetryAfter("-5", now));
 }
 
 }  // namespace

@@ -3,26 +3,19 @@
 #include <openssl/crypto.h>
 
 #include <fstream>
-#include <sstream>
 
+#include "api/http_pacing.hpp"
 #include "parse.hpp"
 
 namespace fk::google_admin {
 
 namespace {
 
-constexpr std::uintmax_t kMaxKeyFileBytes = 64 * 1024;
+constexpr std::uintmax_t kMaxKeyFileBytes = std::uintmax_t{64} * 1024;
 
 std::unexpected<Failure> fail(api::FailureReason why, std::string message,
                               std::optional<std::chrono::seconds> retry_after = std::nullopt) {
   return std::unexpected(Failure::failure(why, std::move(message), retry_after));
-}
-
-std::string inSeconds(std::chrono::milliseconds d) {
-  std::ostringstream s;
-  s.precision(1);
-  s << std::fixed << static_cast<double>(d.count()) / 1000.0 << " s";
-  return s.str();
 }
 
 // Reads the key file, wiping the buffer afterwards: the private key should not linger in freed memory.
@@ -48,56 +41,25 @@ std::optional<std::string> readKeyFile(const std::filesystem::path& path, std::s
 
 }  // namespace
 
-Session::Session(api::PollContext& context, const Settings& settings, const Pacing& pacing,
-                 std::optional<AccessToken>& token)
-    : context_(context), settings_(settings), pacing_(pacing), token_(token) {}
-
-std::optional<std::unexpected<Failure>> Session::stopped(std::string_view what) const {
-  // The deadline first: the core's cancelled() also turns true at the deadline, and a timeout is the
-  // truer name for that.
-  if (context_.now() >= context_.deadline)
-    return fail(api::FailureReason::timeout, std::string(what) + ": poll deadline reached");
-  if (context_.cancelled && context_.cancelled())
-    return fail(api::FailureReason::cancelled, "poll cancelled");
-  return std::nullopt;
-}
+Session::Session(api::PollContext& context, const Settings& settings, std::optional<AccessToken>& token)
+    : context_(context), settings_(settings), token_(token) {}
 
 std::expected<api::HttpResponse, Failure> Session::send(const api::HttpRequest& request,
                                                         std::string_view what) {
-  for (int attempt = 0;; ++attempt) {
-    if (auto stop = stopped(what)) return *stop;
-    auto outcome = context_.http.send(request, context_.deadline);
-    if (!outcome.response) {
-      if (auto stop = stopped(what)) return *stop;
-      return fail(api::FailureReason::network, std::string(what) + ": " + outcome.error);
-    }
-    api::HttpResponse& response = *outcome.response;
-    if (response.status >= 200 && response.status < 300) return std::move(response);
-    ErrorVerdict verdict = classifyError(response.status, response.body);
-    if (verdict.refresh_token) return std::move(response);
-    std::string message = std::string(what) + ": " + verdict.message;
-    if (!verdict.retry) return fail(verdict.reason, message);
-
-    auto retry_after = parseRetryAfter(response.header("retry-after"), context_.now());
-    if (attempt >= settings_.max_retries)
-      return fail(verdict.reason, message + " (gave up after " + std::to_string(attempt) + " retries)",
-                  retry_after);
-    std::chrono::milliseconds wait = retry_after
-                                         ? std::chrono::milliseconds(*retry_after)
-                                         : std::chrono::milliseconds(1000 << attempt) + pacing_.jitter();
-    if (context_.now() + wait >= context_.deadline) {
-      // Waiting here would run past the deadline: hand the pause to the core's back-off instead.
-      return fail(verdict.reason,
-                  message + " (retry in " + inSeconds(wait) + " would pass the poll deadline)",
-                  std::chrono::ceil<std::chrono::seconds>(wait));
-    }
-    context_.log.warn(message + "; retry " + std::to_string(attempt + 1) + " in " + inSeconds(wait));
-    // Short slices, so a stopping daemon does not sit out a 16 s back-off.
-    for (auto left = wait; left.count() > 0; left -= std::chrono::milliseconds(100)) {
-      if (auto stop = stopped(what)) return *stop;
-      pacing_.sleep(std::min(left, std::chrono::milliseconds(100)));
-    }
-  }
+  // Google says to decide on error.errors[].reason, not on the status alone: a 403 can be a quota
+  // error worth a retry.
+  api::RetryOptions retry{
+      .max_retries = settings_.max_retries,
+      .also_retry =
+          [](const api::HttpResponse& r) { return r.status == 403 && classifyError(r.status, r.body).retry; },
+      .what = std::string(what)};
+  auto sent = api::sendPaced(context_, request, retry);
+  if (!sent) return std::unexpected(std::move(sent.error()));
+  api::HttpResponse& response = sent->response;
+  if (response.status >= 200 && response.status < 300) return std::move(response);
+  const ErrorVerdict verdict = classifyError(response.status, response.body);
+  if (verdict.refresh_token) return std::move(response);
+  return fail(verdict.reason, std::string(what) + ": " + verdict.message + sent->gave_up, sent->retry_after);
 }
 
 std::expected<AccessToken, Failure> Session::fetchToken() {

@@ -1,7 +1,7 @@
 #pragma once
 
 // One poll's conversation with Google: the access token (cached across polls by the source) and
-// requests retried with back-off inside the poll's deadline.
+// requests, paced by the core.
 
 #include <expected>
 #include <optional>
@@ -18,24 +18,20 @@ using Failure = api::PollResult;
 
 class Session {
  public:
-  Session(api::PollContext& context, const Settings& settings, const Pacing& pacing,
-          std::optional<AccessToken>& token);
+  Session(api::PollContext& context, const Settings& settings, std::optional<AccessToken>& token);
 
   // GET with the Bearer token. A 401 earns one fresh token and one more try, then the poll fails (auth).
   std::expected<api::HttpResponse, Failure> get(const std::string& url, std::string_view what);
 
  private:
-  // Sends, retrying 429, the quota reasons and 500/502/503/504 with back-off (Retry-After when given).
+  // Sends through the core's pacing (api/http_pacing.hpp), which also retries the quota 403s.
   // Returns 2xx and 401 responses; anything else is a failure.
   std::expected<api::HttpResponse, Failure> send(const api::HttpRequest& request, std::string_view what);
   std::expected<std::string, Failure> accessToken();
-  // A failure when the poll is past its deadline or cancelled.
-  std::optional<std::unexpected<Failure>> stopped(std::string_view what) const;
   std::expected<AccessToken, Failure> fetchToken();
 
   api::PollContext& context_;
   const Settings& settings_;
-  const Pacing& pacing_;
   std::optional<AccessToken>& token_;
 };
 

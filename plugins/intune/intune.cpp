@@ -3,9 +3,9 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "api/config_keys.hpp"
+#include "api/http_pacing.hpp"
 #include "intune/parse.hpp"
 
 namespace fk::intune {
@@ -15,25 +15,11 @@ using api::FailureReason;
 using api::PollResult;
 
 constexpr auto kTokenMargin = std::chrono::seconds(120);  // renew this long before the token expires
-
-bool realSleep(std::chrono::seconds d, const std::function<bool()>& cancelled) {
-  const auto until = std::chrono::steady_clock::now() + d;
-  while (std::chrono::steady_clock::now() < until) {
-    if (cancelled && cancelled()) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return true;
-}
-
-struct CachedToken {
-  std::string value;
-  api::TimePoint expires;
-};
+constexpr int kMaxRetries = 3;
 
 class IntuneSource : public api::Source {
  public:
-  IntuneSource(Settings settings, Pacing pacing)
-      : settings_(std::move(settings)), pacing_(std::move(pacing)) {}
+  explicit IntuneSource(Settings settings) : settings_(std::move(settings)) {}
 
   PollResult poll(api::PollContext& ctx, api::ObservationSink& sink) override {
     std::string url = settings_.firstPageUrl();
@@ -55,55 +41,30 @@ class IntuneSource : public api::Source {
   }
 
  private:
-  // GET with the bearer token. A 401 gets one fresh token and one more try; 429 and 503 wait for
-  // Retry-After (or back off) while that fits in the poll.
+  // GET with the bearer token, paced by the core (429 and 5xx retried). A 401 gets one fresh token and
+  // one more try.
   std::expected<api::HttpResponse, PollResult> get(api::PollContext& ctx, const std::string& url) {
     bool renewed = false;
-    int retries = 0;
     for (;;) {
       auto token = accessToken(ctx);
       if (!token) return std::unexpected(token.error());
       api::HttpRequest request{
           "GET", url, {{"Authorization", "Bearer " + *token}, {"Accept", "application/json"}}, ""};
-      auto outcome = ctx.http.send(request, ctx.deadline);
-      if (!outcome.response) return std::unexpected(transportFailure(ctx, outcome.error));
-      const api::HttpResponse& r = *outcome.response;
+      auto sent = api::sendPaced(ctx, request, {.max_retries = kMaxRetries, .what = "Graph"});
+      if (!sent) return std::unexpected(sent.error());
+      const api::HttpResponse& r = sent->response;
       if (r.status >= 200 && r.status < 300) return r;
       if (r.status == 401 && !renewed) {
         token_.reset();
         renewed = true;
         continue;
       }
-      if (r.status == 401)
-        return std::unexpected(PollResult::failure(FailureReason::auth, describeError(r.status, r.body)));
-      if (r.status == 403)
-        return std::unexpected(PollResult::failure(
-            FailureReason::forbidden,
-            describeError(r.status, r.body) + " (the app needs DeviceManagementManagedDevices.Read.All)"));
-      if (r.status == 429 || r.status == 503 || r.status == 502 || r.status == 504) {
-        // Without Retry-After, back off 1, 2, 4 s.
-        const auto wait =
-            parseRetryAfter(r.header("retry-after")).value_or(std::chrono::seconds(1 << retries));
-        const bool fits = ctx.now() + wait < ctx.deadline && wait <= pacing_.max_wait;
-        if (retries < pacing_.max_retries && fits) {
-          ++retries;
-          ctx.log.info("Graph answered " + std::to_string(r.status) + "; retrying in " +
-                       std::to_string(wait.count()) + "s");
-          if (!pacing_.sleep(wait, ctx.cancelled))
-            return std::unexpected(PollResult::failure(FailureReason::cancelled, "poll cancelled"));
-          continue;
-        }
-        return std::unexpected(
-            PollResult::failure(r.status == 429 ? FailureReason::rate_limited : FailureReason::server_error,
-                                describeError(r.status, r.body), wait));
-      }
-      const FailureReason why = r.status >= 500 ? FailureReason::server_error : FailureReason::bad_response;
-      return std::unexpected(PollResult::failure(why, describeError(r.status, r.body)));
+      return std::unexpected(failure(r, "", *sent));
     }
   }
 
   std::expected<std::string, PollResult> accessToken(api::PollContext& ctx) {
-    if (token_ && ctx.now() + kTokenMargin < token_->expires) return token_->value;
+    if (token_ && token_->usable(ctx.now())) return token_->value;
     // Read on every renewal, so a rotated secret is picked up without a restart.
     const auto file = ctx.resolve(settings_.client_secret_file);
     std::ifstream in(file, std::ios::binary);
@@ -120,38 +81,41 @@ class IntuneSource : public api::Source {
     request.method = "POST";
     request.url = settings_.tokenUrl();
     request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
-    request.body = "grant_type=client_credentials&client_id=" + formEncode(settings_.client_id) +
-                   "&client_secret=" + formEncode(secret) +
-                   "&scope=" + formEncode("https://graph.microsoft.com/.default");
-    auto outcome = ctx.http.send(request, ctx.deadline);
-    if (!outcome.response) return std::unexpected(transportFailure(ctx, "token request: " + outcome.error));
-    const api::HttpResponse& r = *outcome.response;
-    if (r.status == 429) {
-      return std::unexpected(PollResult::failure(FailureReason::rate_limited,
-                                                 "token request: " + describeError(r.status, r.body),
-                                                 parseRetryAfter(r.header("retry-after"))));
+    request.body = "grant_type=client_credentials&client_id=" + api::urlEncode(settings_.client_id) +
+                   "&client_secret=" + api::urlEncode(secret) +
+                   "&scope=" + api::urlEncode("https://graph.microsoft.com/.default");
+    auto sent = api::sendPaced(ctx, request, {.max_retries = kMaxRetries, .what = "token request"});
+    if (!sent) return std::unexpected(sent.error());
+    const api::HttpResponse& r = sent->response;
+    if (r.status != 200) {
+      // Any other refusal of the token request is about the app's credentials.
+      const bool paced = r.status == 429 || r.status >= 500;
+      return std::unexpected(
+          paced ? failure(r, "token request: ", *sent)
+                : PollResult::failure(FailureReason::auth,
+                                      "token request refused: " + describeError(r.status, r.body)));
     }
-    if (r.status >= 500)
-      return std::unexpected(PollResult::failure(FailureReason::server_error,
-                                                 "token request: " + describeError(r.status, r.body)));
-    if (r.status != 200)
-      return std::unexpected(PollResult::failure(
-          FailureReason::auth, "token request refused: " + describeError(r.status, r.body)));
     auto token = parseTokenResponse(r.body);
     if (!token) return std::unexpected(PollResult::failure(FailureReason::bad_response, token.error()));
-    token_ = CachedToken{token->access_token, ctx.now() + token->expires_in};
+    token_ = api::BearerToken::issued(token->access_token, ctx.now(), token->expires_in, kTokenMargin);
     return token_->value;
   }
 
-  static PollResult transportFailure(api::PollContext& ctx, const std::string& error) {
-    if (ctx.cancelled()) return PollResult::failure(FailureReason::cancelled, "poll cancelled");
-    if (ctx.now() >= ctx.deadline) return PollResult::failure(FailureReason::timeout, error);
-    return PollResult::failure(FailureReason::network, error);
+  // A refusal from Graph or Entra, by status; the pacing's verdict (gave up, pause) carried along.
+  static PollResult failure(const api::HttpResponse& r, const std::string& prefix,
+                            const api::PacedResponse& paced) {
+    const std::string message = prefix + describeError(r.status, r.body) + paced.gave_up;
+    if (r.status == 401) return PollResult::failure(FailureReason::auth, message);
+    if (r.status == 403)
+      return PollResult::failure(FailureReason::forbidden,
+                                 message + " (the app needs DeviceManagementManagedDevices.Read.All)");
+    if (r.status == 429) return PollResult::failure(FailureReason::rate_limited, message, paced.retry_after);
+    if (r.status >= 500) return PollResult::failure(FailureReason::server_error, message, paced.retry_after);
+    return PollResult::failure(FailureReason::bad_response, message);
   }
 
   Settings settings_;
-  Pacing pacing_;
-  std::optional<CachedToken> token_;  // in memory only: a token is a secret and never reaches the database
+  std::optional<api::BearerToken> token_;  // in memory only: a secret never reaches the database
 };
 
 bool isHttpUrl(const std::string& url) {
@@ -187,7 +151,7 @@ class Factory : public api::SourceFactory {
 
   std::unique_ptr<api::Source> create(const api::SourceSpec& spec) const override {
     api::ConfigKeys keys(spec.node);
-    return makeSource(readSettings(keys), Pacing{});
+    return makeSource(readSettings(keys));
   }
 };
 
@@ -201,14 +165,13 @@ std::string Settings::tokenUrl() const {
 std::string Settings::firstPageUrl() const {
   std::string url = graph_base_url + "/v1.0/deviceManagement/managedDevices?$select=" + kSelect;
   if (!filter.empty()) {
-    url += "&$filter=" + formEncode(filter);
+    url += "&$filter=" + api::urlEncode(filter);
   }
   return url;
 }
 
-std::unique_ptr<api::Source> makeSource(Settings settings, Pacing pacing) {
-  if (!pacing.sleep) pacing.sleep = realSleep;
-  return std::make_unique<IntuneSource>(std::move(settings), std::move(pacing));
+std::unique_ptr<api::Source> makeSource(Settings settings) {
+  return std::make_unique<IntuneSource>(std::move(settings));
 }
 
 }  // namespace fk::intune

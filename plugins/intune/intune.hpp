@@ -1,7 +1,5 @@
 #pragma once
 
-#include <chrono>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -27,16 +25,7 @@ struct Settings {
   std::string firstPageUrl() const;
 };
 
-// How long the source may wait inside one poll for Graph to lift a throttle; a longer Retry-After ends
-// the poll (rate_limited) and hands the wait to the core's scheduler.
-struct Pacing {
-  std::chrono::seconds max_wait{30};
-  int max_retries = 3;
-  // Sleeps up to `d`, returning early (false) when the poll is cancelled. Tests replace it.
-  std::function<bool(std::chrono::seconds d, const std::function<bool()>& cancelled)> sleep;
-};
-
-// For tests: a source with an injected sleep.
-std::unique_ptr<api::Source> makeSource(Settings settings, Pacing pacing);
+// For tests: a source polled through a test's PollContext.
+std::unique_ptr<api::Source> makeSource(Settings settings);
 
 }  // namespace fk::intune

@@ -4,6 +4,7 @@
 
 #include <deque>
 
+#include "api/http_pacing.hpp"
 #include "intune/parse.hpp"
 #include "test_support/harness.hpp"
 
@@ -49,10 +50,11 @@ TEST(Errors, DescribeBothErrorShapesAndRetryAfter) {
           R"({"error":"invalid_client","error_description":"AADSTS7000215: bad secret.\r\nTrace ID: x"})"),
       "HTTP 401 invalid_client: AADSTS7000215: bad secret.");
   EXPECT_EQ(describeError(502, "<html>bad gateway</html>"), "HTTP 502");
-  EXPECT_EQ(parseRetryAfter(" 7 "), 7s);
-  EXPECT_FALSE(parseRetryAfter("Wed, 21 Oct 2026 07:28:00 GMT"));
-  EXPECT_FALSE(parseRetryAfter(""));
-  EXPECT_EQ(formEncode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+  // Retry-After is read by the core's pacing, in both of its forms; a date two weeks out waits a day at most.
+  EXPECT_EQ(api::parseRetryAfter(" 7 ", kNow), 7s);
+  EXPECT_EQ(api::parseRetryAfter("Wed, 21 Oct 2026 07:28:00 GMT", kNow), 24h);
+  EXPECT_FALSE(api::parseRetryAfter("", kNow));
+  EXPECT_EQ(api::urlEncode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
 }
 
 TEST(Page, MapsTheManagedDeviceFields) {
@@ -149,12 +151,10 @@ struct Harness : plugin_test::PollHarness<FakeHttp> {
     s.client_secret_file = "/client_secret";
     s.graph_base_url = "https://graph.example.test";
     s.token_url = kToken;
-    Pacing pacing;
-    pacing.sleep = [this](std::chrono::seconds d, const std::function<bool()>&) {
-      slept.push_back(d);
-      return true;
+    ctx.pause = [this](std::chrono::milliseconds d) {
+      slept.push_back(std::chrono::duration_cast<std::chrono::seconds>(d));
     };
-    source = makeSource(s, pacing);
+    source = makeSource(s);
     http.script[kToken] = {tokenOk()};
   }
   api::PollResult poll(Sink& sink) { return source->poll(ctx, sink); }
@@ -303,7 +303,7 @@ TEST(IntuneSource, FailsWithoutItsSecretFile) {
   s.tenant_id = "t";
   s.client_id = "c";
   s.client_secret_file = "/missing_secret";
-  auto source = makeSource(s, Pacing{});
+  auto source = makeSource(s);
   Sink sink;
   auto result = source->poll(h.ctx, sink);
   EXPECT_EQ(result.reason, api::FailureReason::config);

@@ -96,22 +96,6 @@ std::optional<std::string> normaliseMac(std::string_view text) {
   return out;
 }
 
-std::string formEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    }
-  }
-  return out;
-}
-
 std::expected<Token, std::string> parseTokenResponse(std::string_view body) {
   const json doc = json::parse(body, nullptr, false);
   if (!doc.is_object()) return std::unexpected("token response is not JSON");
@@ -151,15 +135,6 @@ std::string describeError(int status, std::string_view body) {
   if (!code.empty()) text += " " + code;
   if (!message.empty()) text += ": " + message;
   return text;
-}
-
-std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value) {
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || v < 0) return std::nullopt;
-  return std::chrono::seconds(std::min<std::int64_t>(v, 86400));
 }
 
 std::expected<Page, std::string> parsePage(std::string_view body, int page) {

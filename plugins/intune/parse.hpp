@@ -25,9 +25,6 @@ std::string formatInstant(api::TimePoint t);
 // zeros.
 std::optional<std::string> normaliseMac(std::string_view text);
 
-// application/x-www-form-urlencoded value.
-std::string formEncode(std::string_view text);
-
 struct Token {
   std::string access_token;
   std::chrono::seconds expires_in{0};
@@ -36,9 +33,6 @@ struct Token {
 std::expected<Token, std::string> parseTokenResponse(std::string_view body);
 // Graph and Entra error bodies: {"error": {"code", "message"}} or {"error": "...", "error_description"}.
 std::string describeError(int status, std::string_view body);
-
-// Retry-After in seconds (Graph sends delta-seconds); nullopt when absent or unreadable.
-std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value);
 
 struct Page {
   std::vector<api::Observation> devices;
