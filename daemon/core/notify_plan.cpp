@@ -143,7 +143,7 @@ NoticePlan planNotices(const NotificationsConfig& config, const NoticeCalendar& 
     }
     // One mail per address: the students of one household share it, so it covers all of them.
     auto& g = (step->kind == NoticeKind::due_soon ? due_soon : overdue)[{lower(loan.email), step->day}];
-    g.to = loan.email;
+    if (g.to.empty()) g.to = loan.email;  // the first spelling of a shared address
     g.names.push_back(loan.name);
     auto item = loanItem(loan, today, config);
     item["step"] = step->days;
@@ -164,7 +164,7 @@ NoticePlan planNotices(const NotificationsConfig& config, const NoticeCalendar& 
         continue;
       }
       auto& g = ready[{lower(r.email), day}];
-      g.to = r.email;
+      if (g.to.empty()) g.to = r.email;
       g.names.push_back(r.name);
       g.items.push_back(repairItem(r));
     }

@@ -88,8 +88,10 @@ Result<std::optional<OutboxRow>> OutboxStore::claimNext(const std::string& now, 
     st.bind(2, owner);
     st.bind(3, lease_until);
     std::optional<OutboxRow> row;
-    if (st.executeStep()) row = readRow(st);
-    while (st.executeStep()) {
+    if (st.executeStep()) {
+      row = readRow(st);
+      while (st.executeStep()) {  // RETURNING: the UPDATE completes when the statement is stepped to its end
+      }
     }
     if (row) db_.noteWrite();
     return row;
