@@ -28,6 +28,7 @@
 #include "metrics/collector.hpp"
 #include "metrics/fleet_metrics.hpp"
 #include "metrics/http_metrics.hpp"
+#include "notify/notify_service.hpp"
 #include "sources/builtin.hpp"
 #include "sources/curl_http_client.hpp"
 #include "sources/source_service.hpp"
@@ -140,6 +141,7 @@ class Daemon {
   TokenStore tokens_;
   CurlHttpClient http_client_;             // lent to source plugins
   std::unique_ptr<SourceService> sources_;
+  std::unique_ptr<NotifyService> notify_;
   std::atomic<bool> ready_{false};
   net::io_context io_;
   net::signal_set signals_{io_, SIGTERM, SIGINT, SIGHUP};
@@ -163,6 +165,8 @@ int Daemon::run() {
   sources_ = std::make_unique<SourceService>(builtinFactories(), *db_, http_client_, registry_,
                                              [this] { return config_.get(); });
   ctx.sources = sources_.get();
+  notify_ = std::make_unique<NotifyService>(*db_, [this] { return config_.get(); });
+  ctx.notify = notify_.get();
   Router router;
   registerRoutes(router, ctx);
 
@@ -188,6 +192,7 @@ int Daemon::run() {
   std::jthread refresher([this](std::stop_token stop) { refreshLoop(stop); });
 
   sources_->apply(*config);  // before serving, so GET /api/v1/sources lists them from the first request
+  notify_->start();           // idle until the config has a notifications block
   waitForSignal();
 
   std::vector<std::jthread> io_threads;
@@ -204,6 +209,7 @@ int Daemon::run() {
   spdlog::info("stopping: finishing in-flight requests");
   ready_ = false;
   sources_->stopAll();  // cancels running polls; a cancelled poll applies nothing
+  notify_->stop();      // a mail being sent finishes (curl's timeout bounds it) and is recorded
   server.stop(kShutdownGrace);
   refresher.request_stop();
   io_.stop();

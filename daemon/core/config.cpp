@@ -353,6 +353,8 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
       if (auto v = r.string(e, true)) seed = *v;
     } else if (e.name == "sources")
       readSources(r, e, c, plugins);
+    else if (e.name == "notifications")
+      config_detail::readNotifications(r, e, c.notifications.emplace(), base);
     else
       return false;
     return true;

@@ -14,6 +14,7 @@
 #include "api/source.hpp"
 #include "core/catalog.hpp"
 #include "core/error.hpp"
+#include "core/notify_config.hpp"
 
 namespace fk {
 
@@ -73,6 +74,7 @@ struct Config {
   } repair;
   std::filesystem::path seed_inventory;  // CSV imported on start when the registry is empty; "" = none
   std::vector<SourceConfig> sources;
+  std::optional<NotificationsConfig> notifications;  // unset: no mail is planned or sent
 };
 
 // The source plugins config validation knows, by `plugin:` name, each with the check of its own keys

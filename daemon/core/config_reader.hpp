@@ -50,4 +50,7 @@ class Reader {
   std::vector<ConfigProblem> problems_;
 };
 
+// notify_config_read.cpp: the `notifications:` block; relative paths resolve against `base`.
+void readNotifications(Reader& r, const Entry& block, NotificationsConfig& n, const std::filesystem::path& base);
+
 }  // namespace fk::config_detail

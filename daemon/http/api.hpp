@@ -11,6 +11,7 @@
 namespace fk {
 
 class FleetMetrics;
+class NotifyService;
 
 // What the API handlers need; owned by the daemon, outliving the server.
 struct ApiContext {
@@ -23,6 +24,8 @@ struct ApiContext {
   std::function<bool()> ready;
   // The running sources (sources/source_service); null when the daemon runs none (tests).
   SourceControl* sources = nullptr;
+  // The notification planner and sender (notify/notify_service); null when not running (tests).
+  NotifyService* notify = nullptr;
 };
 
 // Registers /healthz, /readyz, /metrics and every /api/v1 route into `router`.

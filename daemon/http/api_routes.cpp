@@ -29,6 +29,7 @@ void registerRoutes(Router& router, ApiContext& ctx) {
   registerPlanningRoutes(router, ctx);
   registerSourceRoutes(router, ctx);
   registerNetworkRoutes(router, ctx);
+  registerNotificationRoutes(router, ctx);
 }
 
 }  // namespace fk
