@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/config_reader.hpp"
+#include "core/config_web.hpp"
 #include "core/values.hpp"
 #include "core/work_order.hpp"
 
@@ -349,6 +350,8 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
       readNetwork(r, e, c.network);
     else if (e.name == "repair")
       readRepair(r, e, c.repair);
+    else if (e.name == "web")
+      config_detail::readWeb(r, e, c.web, base);
     else if (e.name == "seed_inventory") {
       if (auto v = r.string(e, true)) seed = *v;
     } else if (e.name == "sources")

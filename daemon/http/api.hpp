@@ -12,6 +12,8 @@ namespace fk {
 
 class FleetMetrics;
 class NotifyService;
+class SessionStore;
+class LoginThrottle;
 
 // What the API handlers need; owned by the daemon, outliving the server.
 struct ApiContext {
@@ -26,6 +28,9 @@ struct ApiContext {
   SourceControl* sources = nullptr;
   // The notification planner and sender (notify/notify_service); null when not running (tests).
   NotifyService* notify = nullptr;
+  // Browser sign-in (api_auth.cpp); null = /auth/login refuses (tests that need no sessions).
+  SessionStore* sessions = nullptr;
+  LoginThrottle* login_throttle = nullptr;
 };
 
 // Registers /healthz, /readyz, /metrics and every /api/v1 route into `router`.

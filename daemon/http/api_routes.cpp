@@ -30,6 +30,7 @@ void registerRoutes(Router& router, ApiContext& ctx) {
   registerSourceRoutes(router, ctx);
   registerNetworkRoutes(router, ctx);
   registerNotificationRoutes(router, ctx);
+  registerAuthRoutes(router, ctx);
 }
 
 }  // namespace fk

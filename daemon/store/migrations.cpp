@@ -220,11 +220,15 @@ const char* migrationNetwork();
 const char* migrationImport();
 const char* migrationPollOutcome();
 const char* migrationNotifications();  // migrations_notifications.cpp
+const char* migrationUsers();  // migrations_users.cpp: users, sessions, token scopes
 
 const std::vector<std::string>& migrations() {
-  static const std::vector<std::string> kAll{kV1, kV2, kV3, migrationSources(), migrationNetwork(),
-                                                   migrationImport(), migrationPollOutcome(),
-                                                   migrationNotifications()};
+  // One entry per line, appended in the order features landed.
+  static const std::vector<std::string> kAll{
+      kV1, kV2, kV3, migrationSources(), migrationNetwork(), migrationImport(), migrationPollOutcome(),
+      migrationNotifications(),
+      migrationUsers(),
+  };
   return kAll;
 }
 
