@@ -25,6 +25,7 @@
 #include "fleetkeep/version.hpp"
 #include "http/api.hpp"
 #include "http/server.hpp"
+#include "http/web_desk.hpp"
 #include "metrics/collector.hpp"
 #include "metrics/fleet_metrics.hpp"
 #include "metrics/http_metrics.hpp"
@@ -165,6 +166,13 @@ int Daemon::run() {
   ctx.sources = sources_.get();
   Router router;
   registerRoutes(router, ctx);
+  // web.enabled: false leaves the API as it was; / is then a 404 like any unknown path.
+  if (config->web.enabled) {
+    std::error_code ec;
+    auto root = config->web.root.empty() ? defaultWebRoot(std::filesystem::read_symlink("/proc/self/exe", ec))
+                                         : config->web.root;
+    registerWebRoutes(router, loadWebDesk(root));
+  }
 
   ServerOptions options{.host = config->listen_host,
                         .port = config->listen_port,

@@ -271,6 +271,19 @@ void readNetwork(Reader& r, const Entry& network, Config::Network& n) {
   });
 }
 
+void readWeb(Reader& r, const Entry& web, Config::Web& out, std::string& root) {
+  r.forEach(web.value, web.key.Mark(), web.path, [&](const Entry& e) {
+    if (e.name == "enabled") {
+      if (auto v = r.oneOf(e, {"true", "false"})) out.enabled = *v == "true";
+    } else if (e.name == "root") {
+      if (auto v = r.string(e, true)) root = *v;
+    } else {
+      return false;
+    }
+    return true;
+  });
+}
+
 std::filesystem::path resolve(const std::filesystem::path& base, const std::string& p) {
   const std::filesystem::path path(p);
   return (path.is_absolute() ? path : base / path).lexically_normal();
@@ -312,7 +325,7 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
   std::error_code ec;
   c.file = std::filesystem::absolute(file, ec).lexically_normal();
   const auto base = c.file.parent_path();
-  std::string state_dir = "var", database = "fleetkeep.db", seed;
+  std::string state_dir = "var", database = "fleetkeep.db", seed, web_root;
   Reader r(name);
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);  // an empty file means all defaults
 
@@ -349,6 +362,8 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
       readNetwork(r, e, c.network);
     else if (e.name == "repair")
       readRepair(r, e, c.repair);
+    else if (e.name == "web")
+      readWeb(r, e, c.web, web_root);
     else if (e.name == "seed_inventory") {
       if (auto v = r.string(e, true)) seed = *v;
     } else if (e.name == "sources")
@@ -362,6 +377,7 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
   c.state_dir = resolve(base, state_dir);
   c.database = resolve(c.state_dir, database);
   if (!seed.empty()) c.seed_inventory = resolve(base, seed);
+  if (!web_root.empty()) c.web.root = resolve(base, web_root);
   return c;
 }
 

@@ -71,6 +71,11 @@ struct Config {
   struct Repair {
     std::int64_t labour_rate_cents = 0;  // per hour; prices a work order's labour_minutes
   } repair;
+  // The web desk (web/, built into build/web by the CMake target `web`).
+  struct Web {
+    bool enabled = true;
+    std::filesystem::path root;  // the built desk; "" = found beside the executable (daemon/web_root)
+  } web;
   std::filesystem::path seed_inventory;  // CSV imported on start when the registry is empty; "" = none
   std::vector<SourceConfig> sources;
 };
