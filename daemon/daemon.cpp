@@ -169,9 +169,7 @@ int Daemon::run() {
   // web.enabled: false leaves the API as it was; / is then a 404 like any unknown path.
   if (config->web.enabled) {
     std::error_code ec;
-    auto root = config->web.root.empty() ? defaultWebRoot(std::filesystem::read_symlink("/proc/self/exe", ec))
-                                         : config->web.root;
-    registerWebRoutes(router, loadWebDesk(root));
+    registerWebRoutes(router, loadWebDesk(defaultWebRoot(std::filesystem::read_symlink("/proc/self/exe", ec))));
   }
 
   ServerOptions options{.host = config->listen_host,

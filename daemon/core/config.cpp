@@ -271,15 +271,10 @@ void readNetwork(Reader& r, const Entry& network, Config::Network& n) {
   });
 }
 
-void readWeb(Reader& r, const Entry& web, Config::Web& out, std::string& root) {
+void readWeb(Reader& r, const Entry& web, Config::Web& out) {
   r.forEach(web.value, web.key.Mark(), web.path, [&](const Entry& e) {
-    if (e.name == "enabled") {
-      if (auto v = r.oneOf(e, {"true", "false"})) out.enabled = *v == "true";
-    } else if (e.name == "root") {
-      if (auto v = r.string(e, true)) root = *v;
-    } else {
-      return false;
-    }
+    if (e.name != "enabled") return false;
+    if (auto v = r.oneOf(e, {"true", "false"})) out.enabled = *v == "true";
     return true;
   });
 }
@@ -325,7 +320,7 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
   std::error_code ec;
   c.file = std::filesystem::absolute(file, ec).lexically_normal();
   const auto base = c.file.parent_path();
-  std::string state_dir = "var", database = "fleetkeep.db", seed, web_root;
+  std::string state_dir = "var", database = "fleetkeep.db", seed;
   Reader r(name);
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);  // an empty file means all defaults
 
@@ -363,7 +358,7 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
     else if (e.name == "repair")
       readRepair(r, e, c.repair);
     else if (e.name == "web")
-      readWeb(r, e, c.web, web_root);
+      readWeb(r, e, c.web);
     else if (e.name == "seed_inventory") {
       if (auto v = r.string(e, true)) seed = *v;
     } else if (e.name == "sources")
@@ -377,7 +372,6 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
   c.state_dir = resolve(base, state_dir);
   c.database = resolve(c.state_dir, database);
   if (!seed.empty()) c.seed_inventory = resolve(base, seed);
-  if (!web_root.empty()) c.web.root = resolve(base, web_root);
   return c;
 }
 

@@ -71,10 +71,8 @@ struct Config {
   struct Repair {
     std::int64_t labour_rate_cents = 0;  // per hour; prices a work order's labour_minutes
   } repair;
-  // The web desk (web/, built into build/web by the CMake target `web`).
   struct Web {
-    bool enabled = true;
-    std::filesystem::path root;  // the built desk; "" = found beside the executable (daemon/web_root)
+    bool enabled = true;  // serve the desk at / (found beside the executable: http/web_desk.hpp)
   } web;
   std::filesystem::path seed_inventory;  // CSV imported on start when the registry is empty; "" = none
   std::vector<SourceConfig> sources;

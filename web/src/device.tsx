@@ -1,5 +1,5 @@
 // The device card: what a technician needs at a glance, and the actions its state allows.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, qs, seg } from './api';
 import {
   ago, aueState, changedFields, deviceActions, dueState, isoDate, label, manualTransitions, money, repairAdvice,
@@ -45,6 +45,7 @@ export function DeviceCard({ refId, user }: { refId: string; user: Me }) {
   const [mode, setMode] = useState<Mode>(null);
   const [done, setDone] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
+  const measured = useRef(false);
 
   useEffect(() => {
     let live = true;
@@ -63,12 +64,18 @@ export function DeviceCard({ refId, user }: { refId: string; user: Me }) {
   }, [refId, tick]);
 
   // The scan-to-card figure of bench/desk_bench: from Enter in the scan box to this card on screen.
+  // and to the card complete with its history, sightings and open repair.
   useEffect(() => {
-    if (data && performance.getEntriesByName('fk-scan', 'mark').length) {
+    if (!data || !performance.getEntriesByName('fk-scan', 'mark').length) return;
+    if (!measured.current) {
       performance.measure('fk-scan-to-card', 'fk-scan');
+      measured.current = true;
+    }
+    if (full) {
+      performance.measure('fk-scan-to-full-card', 'fk-scan');
       performance.clearMarks('fk-scan');
     }
-  }, [!!data]);
+  }, [!!data, full]);
 
   if (error)
     return (
