@@ -36,6 +36,8 @@ export function Desk({ route, user }: { route: Route; user: Me }) {
   const [problem, setProblem] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [cart, setCart] = useState<PersonCart | null>(null);
+  // Scanning the card already open shows it afresh (a new key remounts it).
+  const [opened, setOpened] = useState(0);
   const box = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -51,8 +53,9 @@ export function Desk({ route, user }: { route: Route; user: Me }) {
   }, [route.screen === 'device' ? route.ref : route.screen === 'person' ? route.id : '']);
 
   const open = (f: Found) => {
-    performance.mark('fk-open');
     setChoices(null);
+    setNotFound(null);
+    setOpened((n) => n + 1);
     if (f.kind === 'device') {
       seenDevices.set(String(f.device.id), f.device);
       location.hash = '#/device/' + f.device.id;
@@ -150,9 +153,9 @@ export function Desk({ route, user }: { route: Route; user: Me }) {
           }}
         />
       )}
-      {!choices && !notFound && route.screen === 'device' && <DeviceCard key={route.ref} refId={route.ref} user={user} />}
+      {!choices && !notFound && route.screen === 'device' && <DeviceCard key={route.ref + '/' + opened} refId={route.ref} user={user} />}
       {!choices && !notFound && route.screen === 'person' && (
-        <PersonCard key={route.id} id={route.id} user={user} onCart={setCart} />
+        <PersonCard key={route.id + '/' + opened} id={route.id} user={user} onCart={setCart} />
       )}
       {route.screen === 'desk' && !choices && !notFound && <Welcome />}
     </div>
