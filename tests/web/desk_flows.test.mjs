@@ -163,6 +163,8 @@ test('the repair queue lists open orders by status', async () => {
 test('batch lending: 20 devices scanned to a teacher; one bad code refuses all until it is removed', async () => {
   await scan(page, 'T2001');
   await heading('Maria Rivera').waitFor();
+  await page.getByRole('button', { name: 'Lend devices to Maria Rivera' }).click();
+  await page.waitForFunction(() => document.activeElement?.id === 'scan');
   const tags = Array.from({ length: 20 }, (_, i) => `CB-${1011 + i}`);
   const list = page.getByRole('list', { name: 'Devices to lend' });
   for (const [i, tag] of tags.entries()) {
@@ -224,7 +226,7 @@ test('the desk works with the keyboard alone: / refocuses the scan box, Enter lo
   assert.ok(reached, 'Tab reaches "Check out"');
   await page.keyboard.press('Enter');
   await page.getByLabel('Student or staff ID').waitFor();
-  assert.equal(await page.evaluate(() => (document.activeElement)?.getAttribute('name')), 'person');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'person');
 });
 
 test('a tablet-sized window keeps the desk usable', async () => {

@@ -119,7 +119,7 @@ export function Desk({ route, user }: { route: Route; user: Me }) {
           </button>
         </div>
         <p id="scan-hint" class="hint">
-          {route.screen === 'person' && canWrite(user)
+          {route.screen === 'person' && cart
             ? 'Scanning devices now adds them to this person’s checkout. Press / to come back here.'
             : 'A scanner types the code and Enter. Press / anywhere to come back here.'}
         </p>
@@ -194,7 +194,7 @@ function Welcome() {
     ['Devices', summary.total, '#/desk'],
     ['Lent out', summary.by_status.deployed ?? 0, '#/loans'],
     ['Overdue', summary.overdue_checkouts, '#/loans/overdue'],
-    ['Open repairs', summary.open_work_orders, '#/repairs'],
+    ['In repair', summary.open_work_orders, '#/repairs'],
     ['In stock', summary.by_status.in_stock ?? 0, '#/desk'],
     ['Past AUE', summary.aue.past ?? 0, '#/planning'],
   ];

@@ -137,7 +137,7 @@ export function Receipt({ id }: { id: number }) {
     <div class="slip">
       <div class="no-print actions">
         <a href="#/loans" class="button">
-          Back to loans
+          Back to the list
         </a>
         <button type="button" class="primary" onClick={() => window.print()}>
           Print

@@ -94,7 +94,7 @@ function App() {
         Skip to content
       </a>
       <header class="top">
-        <a class="brand" href="#/desk" aria-label="fleetkeep desk home">
+        <a class="brand" href="#/desk" aria-label="fleetkeep home">
           <span class="logo" aria-hidden="true">fk</span> fleetkeep
         </a>
         <nav aria-label="Main">

@@ -21,6 +21,8 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
+  // Lending mode: scanned devices go into the cart instead of opening their cards.
+  const [lending, setLending] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -49,7 +51,7 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
 
   // The desk's scan box feeds the cart while this card is open.
   useEffect(() => {
-    if (!canWrite(user) || !person?.active) {
+    if (!canWrite(user) || !person?.active || !lending) {
       onCart(null);
       return;
     }
@@ -70,7 +72,7 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
       },
     });
     return () => onCart(null);
-  }, [person?.external_id, person?.active, user.role]);
+  }, [person?.external_id, person?.active, user.role, lending]);
 
   if (error) return <Panel title="Person not available"><Problem text={error.general ?? 'This person cannot be shown.'} /></Panel>;
   if (!person) return <Loading what="the person" />;
@@ -88,6 +90,7 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
       const r = await api.post<{ items: Checkout[] }>('/api/v1/checkouts:batch', { items });
       setDone(`${r.items.length} device${r.items.length === 1 ? '' : 's'} checked out to ${person.name}.`);
       setCart([]);
+      setLending(false);
       setTick((t) => t + 1);
     } catch (err) {
       const er = errorsOf(err);
@@ -162,7 +165,13 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
           <h3 id="cart-h" class="small-h">
             Check out to {person.name}
           </h3>
-          <p class="hint">Scan devices one after another into the box above; they all go out together, or none does.</p>
+          {!lending ? (
+            <button type="button" class="primary" onClick={() => { setLending(true); setDone(null); focusScan(); }}>
+              Lend devices to {person.name}
+            </button>
+          ) : (
+            <p class="hint">Scan devices one after another into the box above; they all go out together, or none does.</p>
+          )}
           {cart.length > 0 && (
             <ol class="cart-list" aria-label="Devices to lend">
               {cart.map((c, i) => (
@@ -177,6 +186,7 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
               ))}
             </ol>
           )}
+          {lending && (
           <div class="cart-foot">
             <Field label="Due (all)" name="due" type="date" value={due} onInput={setDue} error={cartError?.fields.due} />
             <button type="button" class="primary" disabled={!cart.length || busy} onClick={lend}>
@@ -187,7 +197,11 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
                 Clear
               </button>
             )}
+            <button type="button" class="ghost" onClick={() => { setLending(false); setCart([]); setCartError(null); focusScan(); }}>
+              Done
+            </button>
           </div>
+          )}
           {refused ? (
             <p class="notice notice-error" role="alert">
               Nothing was lent: {refused} of {cart.length} {refused === 1 ? 'device is' : 'devices are'} refused. Remove or fix {refused === 1 ? 'it' : 'them'} and check out again.

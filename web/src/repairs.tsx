@@ -134,7 +134,7 @@ export function WorkOrderPage({ id, user }: { id: number; user: Me }) {
   return (
     <div class="page">
       <p class="crumbs">
-        <a href="#/repairs">Repairs</a> / #{order.id}
+        <a href="#/repairs">Repair queue</a> / #{order.id}
       </p>
       <article class="card" aria-labelledby="wo-h">
         <header class="card-head">
