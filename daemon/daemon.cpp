@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <condition_variable>
 #include <cstring>
 #include <fstream>
@@ -14,6 +15,8 @@
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <prometheus/registry.h>
@@ -35,6 +38,8 @@
 #include "store/device_store.hpp"
 #include "store/model_store.hpp"
 #include "store/token_store.hpp"
+#include "store/session_store.hpp"
+#include "store/user_store.hpp"
 
 namespace fk {
 namespace {
@@ -86,6 +91,29 @@ Status ensureAdminToken(Database& db, const std::filesystem::path& state_dir) {
   return {};
 }
 
+// So that a fresh install leads straight to a sign-in page: like admin.token, a secret only the
+// service account can read.
+Status ensureAdminUser(Database& db, const std::filesystem::path& state_dir) {
+  UserStore users(db);
+  auto count = users.count();
+  if (!count) return std::unexpected(count.error());
+  if (*count > 0) return {};
+  std::array<unsigned char, 18> random{};
+  if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1)
+    return std::unexpected(Error::internal("no random bytes for the admin password"));
+  static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  std::string password;
+  for (unsigned char b : random) password += kAlphabet[b % (sizeof(kAlphabet) - 1)];
+  auto user = users.create({"admin", Role::admin, "", {}}, password);
+  if (!user) return std::unexpected(user.error());
+  auto file = state_dir / "admin.password";
+  auto written = writeFileAtomic(file, password + "\n", 0600);
+  OPENSSL_cleanse(password.data(), password.size());
+  if (!written) return written;
+  spdlog::info("no users yet: created user \"admin\" (role admin), password written to {}", file.string());
+  return {};
+}
+
 void seedInventory(Database& db, const Config& config) {
   if (config.seed_inventory.empty()) return;
   DeviceStore devices(db);
@@ -122,7 +150,7 @@ class Daemon {
  public:
   Daemon(std::shared_ptr<const Config> config, std::unique_ptr<Database> db)
       : config_(std::move(config)), db_(std::move(db)), http_metrics_(registry_),
-        tokens_(*db_) {}
+        tokens_(*db_), sessions_(*db_) {}
 
   int run();
 
@@ -139,6 +167,8 @@ class Daemon {
   std::vector<std::unique_ptr<Collector>> collectors_;
   HttpMetrics http_metrics_;
   TokenStore tokens_;
+  SessionStore sessions_;
+  LoginThrottle login_throttle_;
   CurlHttpClient http_client_;             // lent to source plugins
   std::unique_ptr<SourceService> sources_;
   std::atomic<bool> ready_{false};
@@ -157,6 +187,10 @@ int Daemon::run() {
     spdlog::error("creating the admin token failed: {}", admin.error().message);
     return 1;
   }
+  if (auto admin = ensureAdminUser(*db_, config->state_dir); !admin) {
+    spdlog::error("creating the admin user failed: {}", admin.error().message);
+    return 1;
+  }
   seedInventory(*db_, *config);
 
   ApiContext ctx{*db_, [this] { return config_.get(); }, [this] { return renderMetrics(registry_); },
@@ -164,6 +198,8 @@ int Daemon::run() {
   sources_ = std::make_unique<SourceService>(builtinFactories(), *db_, http_client_, registry_,
                                              [this] { return config_.get(); });
   ctx.sources = sources_.get();
+  ctx.sessions = &sessions_;
+  ctx.login_throttle = &login_throttle_;
   Router router;
   registerRoutes(router, ctx);
   // web.enabled: false leaves the API as it was; / is then a 404 like any unknown path.
@@ -176,6 +212,10 @@ int Daemon::run() {
                         .port = config->listen_port,
                         .json_body_bytes = config->limits.json_body_bytes,
                         .import_body_bytes = config->limits.import_body_bytes};
+  options.session_auth = [this](std::string_view id) {
+    const auto& web = config_.get()->web;
+    return sessions_.authenticate(id, SessionLimits{web.session_idle, web.session_max});
+  };
   HttpServer server(io_, options, router, tokens_, &http_metrics_);
   auto port = server.start();
   if (!port) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/config_reader.hpp"
+#include "core/config_web.hpp"
 #include "core/values.hpp"
 #include "core/work_order.hpp"
 
@@ -271,14 +272,6 @@ void readNetwork(Reader& r, const Entry& network, Config::Network& n) {
   });
 }
 
-void readWeb(Reader& r, const Entry& web, Config::Web& out) {
-  r.forEach(web.value, web.key.Mark(), web.path, [&](const Entry& e) {
-    if (e.name != "enabled") return false;
-    if (auto v = r.oneOf(e, {"true", "false"})) out.enabled = *v == "true";
-    return true;
-  });
-}
-
 std::filesystem::path resolve(const std::filesystem::path& base, const std::string& p) {
   const std::filesystem::path path(p);
   return (path.is_absolute() ? path : base / path).lexically_normal();
@@ -358,7 +351,7 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
     else if (e.name == "repair")
       readRepair(r, e, c.repair);
     else if (e.name == "web")
-      readWeb(r, e, c.web);
+      config_detail::readWeb(r, e, c.web, base);
     else if (e.name == "seed_inventory") {
       if (auto v = r.string(e, true)) seed = *v;
     } else if (e.name == "sources")

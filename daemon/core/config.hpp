@@ -71,8 +71,20 @@ struct Config {
   struct Repair {
     std::int64_t labour_rate_cents = 0;  // per hour; prices a work order's labour_minutes
   } repair;
+  // People signing in from a browser (docs/signin.md).
   struct Web {
     bool enabled = true;  // serve the desk at / (found beside the executable: http/web_desk.hpp)
+    std::chrono::seconds session_idle{8 * 3600};
+    std::chrono::seconds session_max{7 * 86400};
+    bool cookie_secure = false;  // add Secure to the session cookie (HTTPS in front)
+    struct Oidc {
+      std::string issuer;
+      std::string client_id;
+      std::filesystem::path client_secret_file;  // absolute
+      std::string redirect_url;
+      std::vector<std::string> allowed_domains;
+    };
+    std::optional<Oidc> oidc;
   } web;
   std::filesystem::path seed_inventory;  // CSV imported on start when the registry is empty; "" = none
   std::vector<SourceConfig> sources;

@@ -11,6 +11,8 @@
 namespace fk {
 
 class FleetMetrics;
+class SessionStore;
+class LoginThrottle;
 
 // What the API handlers need; owned by the daemon, outliving the server.
 struct ApiContext {
@@ -23,6 +25,9 @@ struct ApiContext {
   std::function<bool()> ready;
   // The running sources (sources/source_service); null when the daemon runs none (tests).
   SourceControl* sources = nullptr;
+  // Browser sign-in (api_auth.cpp); null = /auth/login refuses (tests that need no sessions).
+  SessionStore* sessions = nullptr;
+  LoginThrottle* login_throttle = nullptr;
 };
 
 // Registers /healthz, /readyz, /metrics and every /api/v1 route into `router`.

@@ -220,7 +220,7 @@ Response createCheckout(ApiContext& ctx, Request& req) {
   const std::string today = localToday();
   auto request = checkoutFrom(*body, today, ctx.config()->checkout.default_loan_days);
   if (!request) return errorResponse(request.error());
-  auto checkout = CheckoutStore(ctx.db).checkOut(*request, req.actor());
+  auto checkout = CheckoutStore(ctx.db, req.scope()).checkOut(*request, req.actor());
   if (!checkout) return errorResponse(checkout.error());
   Response r = jsonResponse(201, checkoutToJson(*checkout, today));
   r.headers.emplace_back("Location", "/api/v1/checkouts/" + std::to_string(checkout->id));
@@ -233,7 +233,7 @@ Response batchCheckout(ApiContext& ctx, Request& req) {
   auto items =
       batchFrom<CheckoutRequest>(req.body, [&](const json& item) { return checkoutFrom(item, today, days); });
   if (!items) return errorResponse(items.error());
-  auto done = CheckoutStore(ctx.db).checkOutBatch(*items, req.actor());
+  auto done = CheckoutStore(ctx.db, req.scope()).checkOutBatch(*items, req.actor());
   if (!done) return errorResponse(done.error());
   json out = json::array();
   for (const auto& c : *done) out.push_back(checkoutToJson(c, today));
@@ -251,7 +251,7 @@ Result<std::int64_t> checkoutIdOf(const Request& req) {
 Response getCheckout(ApiContext& ctx, Request& req) {
   auto id = checkoutIdOf(req);
   if (!id) return errorResponse(id.error());
-  auto c = CheckoutStore(ctx.db).get(*id);
+  auto c = CheckoutStore(ctx.db, req.scope()).get(*id);
   if (!c) return errorResponse(c.error());
   return jsonResponse(200, checkoutToJson(*c, localToday()));
 }
@@ -264,7 +264,7 @@ Response returnCheckout(ApiContext& ctx, Request& req) {
   if (!body) return errorResponse(body.error());
   auto parsed = returnFrom(*body, false);
   if (!parsed) return errorResponse(parsed.error());
-  auto r = CheckoutStore(ctx.db).returnCheckout(*id, parsed->second, req.actor());
+  auto r = CheckoutStore(ctx.db, req.scope()).returnCheckout(*id, parsed->second, req.actor());
   if (!r) return errorResponse(r.error());
   return jsonResponse(200, returnToJson(*r, localToday()));
 }
@@ -276,7 +276,7 @@ Response returnDevice(ApiContext& ctx, Request& req) {
   if (!body) return errorResponse(body.error());
   auto parsed = returnFrom(*body, false);
   if (!parsed) return errorResponse(parsed.error());
-  auto r = CheckoutStore(ctx.db).returnDevice(*ref, parsed->second, req.actor());
+  auto r = CheckoutStore(ctx.db, req.scope()).returnDevice(*ref, parsed->second, req.actor());
   if (!r) return errorResponse(r.error());
   return jsonResponse(200, returnToJson(*r, localToday()));
 }
@@ -285,7 +285,7 @@ Response batchReturn(ApiContext& ctx, Request& req) {
   using Item = std::pair<DeviceRef, ReturnRequest>;
   auto items = batchFrom<Item>(req.body, [](const json& item) { return returnFrom(item, true); });
   if (!items) return errorResponse(items.error());
-  auto done = CheckoutStore(ctx.db).returnBatch(*items, req.actor());
+  auto done = CheckoutStore(ctx.db, req.scope()).returnBatch(*items, req.actor());
   if (!done) return errorResponse(done.error());
   const std::string today = localToday();
   json out = json::array();
@@ -297,7 +297,7 @@ Response listCheckouts(ApiContext& ctx, Request& req) {
   auto filter = checkoutFilterFrom(req, /*person_in_path=*/false);
   if (!filter) return errorResponse(filter.error());
   filter->today = localToday();
-  return checkoutPageResponse(CheckoutStore(ctx.db).list(*filter), filter->today);
+  return checkoutPageResponse(CheckoutStore(ctx.db, req.scope()).list(*filter), filter->today);
 }
 
 }  // namespace

@@ -87,7 +87,7 @@ Result<DeviceFilter> filterFrom(ApiContext& ctx, const Request& req) {
 Response listDevices(ApiContext& ctx, Request& req) {
   auto filter = filterFrom(ctx, req);
   if (!filter) return errorResponse(filter.error());
-  return pageResponse(DeviceStore(ctx.db).list(*filter), [](const Device& d) {
+  return pageResponse(DeviceStore(ctx.db, req.scope()).list(*filter), [](const Device& d) {
     json item = deviceToJson(d);
     // Sightings cost a query per device; the list leaves them to GET /devices/{ref}.
     item.erase("seen");
@@ -101,7 +101,7 @@ Response createDevice(ApiContext& ctx, Request& req) {
   auto parsed = deviceDraftFromJson(*body, DraftMode::create);
   if (!parsed) return errorResponse(parsed.error());
   // The store validates the whole draft (serial or tag required, ...) and names every bad field.
-  DeviceStore store(ctx.db);
+  DeviceStore store(ctx.db, req.scope());
   auto device = store.create(parsed->draft, req.actor());
   if (!device) return errorResponse(device.error());
   Response r = deviceResponse(201, *device, store);
@@ -112,7 +112,7 @@ Response createDevice(ApiContext& ctx, Request& req) {
 Response getDevice(ApiContext& ctx, Request& req) {
   auto ref = refOf(req);
   if (!ref) return errorResponse(ref.error());
-  DeviceStore store(ctx.db);
+  DeviceStore store(ctx.db, req.scope());
   auto device = store.get(*ref);
   if (!device) return errorResponse(device.error());
   return deviceResponse(200, *device, store);
@@ -125,7 +125,7 @@ Response patchDevice(ApiContext& ctx, Request& req) {
   if (!body) return errorResponse(body.error());
   auto parsed = deviceDraftFromJson(*body, DraftMode::patch);
   if (!parsed) return errorResponse(parsed.error());
-  DeviceStore store(ctx.db);
+  DeviceStore store(ctx.db, req.scope());
   auto device = store.update(*ref, parsed->draft, parsed->version, req.actor());
   if (!device) return errorResponse(device.error());
   return deviceResponse(200, *device, store);
@@ -157,7 +157,7 @@ Response transitionDevice(ApiContext& ctx, Request& req) {
     }
   }
   if (!to) return errorResponse(Error::invalid("to", "to is required: the status to move to"));
-  DeviceStore store(ctx.db);
+  DeviceStore store(ctx.db, req.scope());
   auto device = store.transition(*ref, *to, reason, req.actor());
   if (!device) return errorResponse(device.error());
   return deviceResponse(200, *device, store);
@@ -166,7 +166,7 @@ Response transitionDevice(ApiContext& ctx, Request& req) {
 Response deviceEvents(ApiContext& ctx, Request& req) {
   auto ref = refOf(req);
   if (!ref) return errorResponse(ref.error());
-  DeviceStore store(ctx.db);
+  DeviceStore store(ctx.db, req.scope());
   auto events = store.events(*ref);
   if (!events) return errorResponse(events.error());
   json items = json::array();
@@ -176,18 +176,18 @@ Response deviceEvents(ApiContext& ctx, Request& req) {
 
 Response importDevices(ApiContext& ctx, Request& req) {
   // Parsed in place: an import body can be hundreds of MiB, and the parser only needs a view.
-  auto summary = DeviceStore(ctx.db).importCsv(req.body, req.actor());
+  auto summary = DeviceStore(ctx.db, req.scope()).importCsv(req.body, req.actor());
   if (!summary) return errorResponse(summary.error());
   return jsonResponse(
       200, {{"created", summary->created}, {"updated", summary->updated}, {"unchanged", summary->unchanged}});
 }
 
-Response exportDevices(ApiContext& ctx, Request&) {
+Response exportDevices(ApiContext& ctx, Request& req) {
   std::string out;
   // Rows run ~150 bytes; start big enough for a small district and let growth double from there.
   out.reserve(1 << 20);
   appendCsvRow(out, exportHeader());
-  DeviceStore store(ctx.db);
+  DeviceStore store(ctx.db, req.scope());
   if (auto st = store.forEach([&out](const Device& d) { appendCsvRow(out, exportRow(d)); }); !st) {
     return errorResponse(st.error());
   }

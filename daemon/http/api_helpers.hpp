@@ -21,7 +21,9 @@ namespace fk {
 
 inline constexpr RouteOptions kReadRoute{.min_role = Role::viewer, .body = RouteOptions::Body::none};
 inline constexpr RouteOptions kWriteRoute{.min_role = Role::technician, .body = RouteOptions::Body::json};
-inline constexpr RouteOptions kCsvUploadRoute{.min_role = Role::technician, .body = RouteOptions::Body::csv};
+// An import may touch any row of the registry or roster, so a scoped caller cannot run one.
+inline constexpr RouteOptions kCsvUploadRoute{
+    .min_role = Role::technician, .body = RouteOptions::Body::csv, .district_only = true};
 
 using ApiHandler = Response (*)(ApiContext&, Request&);
 

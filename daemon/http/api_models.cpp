@@ -65,7 +65,7 @@ void registerModelRoutes(Router& router, ApiContext& ctx) {
              [&ctx](Request& req) { return listModels(ctx, req); });
   router.add("GET", "/api/v1/models/{model}", {.min_role = Role::viewer, .body = Body::none},
              [&ctx](Request& req) { return getModel(ctx, req); });
-  router.add("PUT", "/api/v1/models/{model}", {.min_role = Role::admin, .body = Body::json},
+  router.add("PUT", "/api/v1/models/{model}", {.min_role = Role::admin, .body = Body::json, .district_only = true},
              [&ctx](Request& req) { return putModel(ctx, req); });
 }
 

@@ -48,7 +48,7 @@ Response listUnknown(ApiContext& ctx, Request& req) {
 }  // namespace
 
 void registerNetworkRoutes(Router& router, ApiContext& ctx) {
-  router.add("GET", "/api/v1/network/unknown", RouteOptions{.min_role = Role::viewer},
+  router.add("GET", "/api/v1/network/unknown", RouteOptions{.min_role = Role::viewer, .district_only = true},
              [&ctx](Request& req) { return listUnknown(ctx, req); });
 }
 

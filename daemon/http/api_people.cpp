@@ -36,7 +36,7 @@ Result<PeopleFilter> peopleFilterFrom(const Request& req) {
 Response listPeople(ApiContext& ctx, Request& req) {
   auto filter = peopleFilterFrom(req);
   if (!filter) return errorResponse(filter.error());
-  return pageResponse(PeopleStore(ctx.db).list(*filter), personToJson);
+  return pageResponse(PeopleStore(ctx.db, req.scope()).list(*filter), personToJson);
 }
 
 Response createPerson(ApiContext& ctx, Request& req) {
@@ -44,7 +44,7 @@ Response createPerson(ApiContext& ctx, Request& req) {
   if (!body) return errorResponse(body.error());
   auto draft = personDraftFromJson(*body);
   if (!draft) return errorResponse(draft.error());
-  auto person = PeopleStore(ctx.db).create(*draft);
+  auto person = PeopleStore(ctx.db, req.scope()).create(*draft);
   if (!person) return errorResponse(person.error());
   Response r = jsonResponse(201, personToJson(*person));
   r.headers.emplace_back("Location", "/api/v1/people/" + person->external_id);
@@ -52,7 +52,7 @@ Response createPerson(ApiContext& ctx, Request& req) {
 }
 
 Response getPerson(ApiContext& ctx, Request& req) {
-  auto person = PeopleStore(ctx.db).get(req.params.at("external_id"));
+  auto person = PeopleStore(ctx.db, req.scope()).get(req.params.at("external_id"));
   if (!person) return errorResponse(person.error());
   return jsonResponse(200, personToJson(*person));
 }
@@ -62,7 +62,7 @@ Response patchPerson(ApiContext& ctx, Request& req) {
   if (!body) return errorResponse(body.error());
   auto draft = personDraftFromJson(*body);
   if (!draft) return errorResponse(draft.error());
-  auto person = PeopleStore(ctx.db).update(req.params.at("external_id"), *draft);
+  auto person = PeopleStore(ctx.db, req.scope()).update(req.params.at("external_id"), *draft);
   if (!person) return errorResponse(person.error());
   return jsonResponse(200, personToJson(*person));
 }
@@ -70,7 +70,7 @@ Response patchPerson(ApiContext& ctx, Request& req) {
 Response importPeople(ApiContext& ctx, Request& req) {
   ParsedRoster parsed = parseRosterCsv(req.body);
   if (!parsed.errors.empty()) return errorResponse(importRefused(parsed.errors));
-  auto summary = PeopleStore(ctx.db).import(parsed.rows);
+  auto summary = PeopleStore(ctx.db, req.scope()).import(parsed.rows);
   if (!summary) return errorResponse(summary.error());
   return jsonResponse(
       200, {{"created", summary->created}, {"updated", summary->updated}, {"unchanged", summary->unchanged}});
@@ -80,7 +80,7 @@ Response personCheckouts(ApiContext& ctx, Request& req) {
   auto filter = checkoutFilterFrom(req, /*person_in_path=*/true);
   if (!filter) return errorResponse(filter.error());
   filter->today = localToday();
-  return checkoutPageResponse(CheckoutStore(ctx.db).list(*filter), filter->today);
+  return checkoutPageResponse(CheckoutStore(ctx.db, req.scope()).list(*filter), filter->today);
 }
 
 }  // namespace

@@ -74,7 +74,7 @@ Response replacementPlan(ApiContext& ctx, Request& req) {
   const auto today = todayUtcDate();
   auto query = planQueryFrom(req, start, today);
   if (!query) return errorResponse(query.error());
-  auto computed = computePlan(ctx.db, *config, today, query->options);
+  auto computed = computePlan(ctx.db, *config, today, query->options, req.scope());
   if (!computed) return errorResponse(computed.error());
   const Plan& plan = computed->plan;
   const auto& devices = computed->inputs.devices;

@@ -20,26 +20,26 @@ std::string todayUtc() {
 }
 
 // Parts and labour of the work orders opened in this fiscal year and the one before.
-Result<json> repairSpendJson(ApiContext& ctx) {
+Result<json> repairSpendJson(ApiContext& ctx, const Scope& scope) {
   const auto config = ctx.config();
   const FiscalYearStart start{config->fiscal_year_start_month, config->fiscal_year_start_day};
   const int current = fiscalYearOf(todayUtcDate(), start);
   json out = {{"this_fiscal_year", fiscalYearLabel(current)}, {"last_fiscal_year", fiscalYearLabel(current - 1)}};
   for (int fy : {current, current - 1}) {
     auto cents = readRepairSpendCents(ctx.db, formatDate(fiscalYearBegin(fy, start)),
-                                      formatDate(fiscalYearBegin(fy + 1, start)));
+                                      formatDate(fiscalYearBegin(fy + 1, start)), scope);
     if (!cents) return std::unexpected(cents.error());
     out[fy == current ? "this_fy" : "last_fy"] = formatMoney(*cents);
   }
   return out;
 }
 
-Response fleetSummary(ApiContext& ctx, Request&) {
-  auto counts = readFleetCounts(ctx.db, todayUtc());
+Response fleetSummary(ApiContext& ctx, Request& req) {
+  auto counts = readFleetCounts(ctx.db, todayUtc(), req.scope());
   if (!counts) return errorResponse(counts.error());
-  auto service = readServiceCounts(ctx.db, todayUtc());
+  auto service = readServiceCounts(ctx.db, todayUtc(), req.scope());
   if (!service) return errorResponse(service.error());
-  auto spend = repairSpendJson(ctx);
+  auto spend = repairSpendJson(ctx, req.scope());
   if (!spend) return errorResponse(spend.error());
   // Every status and kind appears, zero or not, so dashboards and scripts need no "missing key" case.
   json by_status = json::object();

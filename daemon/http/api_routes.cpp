@@ -29,6 +29,7 @@ void registerRoutes(Router& router, ApiContext& ctx) {
   registerPlanningRoutes(router, ctx);
   registerSourceRoutes(router, ctx);
   registerNetworkRoutes(router, ctx);
+  registerAuthRoutes(router, ctx);
 }
 
 }  // namespace fk

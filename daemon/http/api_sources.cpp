@@ -141,7 +141,7 @@ void registerSourceRoutes(Router& router, ApiContext& ctx) {
   router.add("GET", "/api/v1/sources/{name}", {.min_role = Role::viewer, .body = Body::none},
              [&ctx](Request& req) { return getSource(ctx, req); });
   // No body: an empty POST (curl -X POST) is how people will call it.
-  router.add("POST", "/api/v1/sources/{name}/poll", {.min_role = Role::admin, .body = Body::none},
+  router.add("POST", "/api/v1/sources/{name}/poll", {.min_role = Role::admin, .body = Body::none, .district_only = true},
              [&ctx](Request& req) { return pollSource(ctx, req); });
 }
 

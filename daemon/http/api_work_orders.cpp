@@ -63,7 +63,7 @@ Result<WorkOrderFilter> filterFrom(const Request& req) {
 Response listOrders(ApiContext& ctx, Request& req) {
   auto filter = filterFrom(req);
   if (!filter) return errorResponse(filter.error());
-  return pageResponse(WorkOrderStore(ctx.db).list(*filter), workOrderToJson);
+  return pageResponse(WorkOrderStore(ctx.db, req.scope()).list(*filter), workOrderToJson);
 }
 
 Response openOrder(ApiContext& ctx, Request& req) {
@@ -71,7 +71,7 @@ Response openOrder(ApiContext& ctx, Request& req) {
   if (!body) return errorResponse(body.error());
   auto order = newWorkOrderFromJson(*body);
   if (!order) return errorResponse(order.error());
-  WorkOrderStore store(ctx.db);
+  WorkOrderStore store(ctx.db, req.scope());
   auto w = store.open(*order, req.actor());
   Response r = orderResponse(201, w);
   if (w) r.headers.emplace_back("Location", "/api/v1/work-orders/" + std::to_string(w->id));
@@ -81,7 +81,7 @@ Response openOrder(ApiContext& ctx, Request& req) {
 Response getOrder(ApiContext& ctx, Request& req) {
   auto id = idOf(req);
   if (!id) return errorResponse(id.error());
-  auto w = WorkOrderStore(ctx.db).get(*id);
+  auto w = WorkOrderStore(ctx.db, req.scope()).get(*id);
   if (!w) return errorResponse(w.error());
   json body = workOrderToJson(*w);
   // Repair or replace (core/planning, docs/planning.md); a failed read must not hide the order itself.
@@ -101,7 +101,7 @@ Response patchOrder(ApiContext& ctx, Request& req) {
   // The rate in force when the minutes are entered prices them; a later rate change leaves them be.
   const std::int64_t rate = ctx.config()->repair.labour_rate_cents;
   return orderResponse(200,
-                       WorkOrderStore(ctx.db).update(*id, parsed->patch, parsed->version, rate, req.actor()));
+                       WorkOrderStore(ctx.db, req.scope()).update(*id, parsed->patch, parsed->version, rate, req.actor()));
 }
 
 Response addPart(ApiContext& ctx, Request& req) {
@@ -111,7 +111,7 @@ Response addPart(ApiContext& ctx, Request& req) {
   if (!body) return errorResponse(body.error());
   auto part = newPartFromJson(*body);
   if (!part) return errorResponse(part.error());
-  return orderResponse(201, WorkOrderStore(ctx.db).addPart(*id, *part, req.actor()));
+  return orderResponse(201, WorkOrderStore(ctx.db, req.scope()).addPart(*id, *part, req.actor()));
 }
 
 Response addNote(ApiContext& ctx, Request& req) {
@@ -121,7 +121,7 @@ Response addNote(ApiContext& ctx, Request& req) {
   if (!body) return errorResponse(body.error());
   auto text = requiredStringField(*body, "text");
   if (!text) return errorResponse(text.error());
-  return orderResponse(201, WorkOrderStore(ctx.db).addNote(*id, *text, req.actor()));
+  return orderResponse(201, WorkOrderStore(ctx.db, req.scope()).addNote(*id, *text, req.actor()));
 }
 
 Response lendLoaner(ApiContext& ctx, Request& req) {
@@ -137,7 +137,7 @@ Response lendLoaner(ApiContext& ctx, Request& req) {
     e.details["field"] = "device";
     return errorResponse(e);
   }
-  return orderResponse(201, WorkOrderStore(ctx.db).lendLoaner(*id, *ref, req.actor()));
+  return orderResponse(201, WorkOrderStore(ctx.db, req.scope()).lendLoaner(*id, *ref, req.actor()));
 }
 
 }  // namespace

@@ -30,3 +30,12 @@ Response errorResponse(const Error& e) {
 }
 
 }  // namespace fk
+
+namespace fk {
+
+const Scope& Request::scope() const {
+  static const Scope kDistrict;
+  return principal ? principal->scope : kDistrict;
+}
+
+}  // namespace fk

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
-#include "store/token_store.hpp"
+#include "store/principal.hpp"
 
 namespace fk {
 
@@ -21,12 +21,15 @@ struct Request {
   std::map<std::string, std::string> headers;     // lower-case names
   std::string body;
   std::map<std::string, std::string> params;      // from the route template, e.g. {"ref": "tag:CB-1"}
-  std::optional<TokenInfo> token;                 // set on /api/ routes
+  std::optional<Principal> principal;             // who calls: set on routes that need a role
   std::string route;                              // matched template, e.g. "/api/v1/devices/{ref}"
+  std::string client_address;                     // the peer's IP address, for sign-in throttling
 
   std::optional<std::string> queryValue(std::string_view key) const;
   std::string header(std::string_view lower_name) const;
-  std::string actor() const { return token ? "token:" + token->name : "anonymous"; }
+  std::string actor() const { return principal ? principal->actor() : "anonymous"; }
+  // The caller's scope; district-wide when nobody is signed in (open routes).
+  const Scope& scope() const;
 };
 
 struct Response {

@@ -117,3 +117,13 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
 }
 
 }  // namespace fk
+
+namespace fk {
+
+std::vector<Router::Listed> Router::list() const {
+  std::vector<Listed> out;
+  for (const auto& e : entries_) out.push_back({e.method, e.path_template, e.options});
+  return out;
+}
+
+}  // namespace fk

@@ -19,6 +19,9 @@ using Handler = std::function<Response(Request&)>;
 struct RouteOptions {
   std::optional<Role> min_role = Role::viewer;
   enum class Body { none, json, csv } body = Body::none;
+  // Refused (403) to a caller with a scope: the route reads or changes what no building owns (imports
+  // that may touch any row, the catalog, sources, the network's unknown devices).
+  bool district_only = false;
 };
 
 // `path` given to match() is the raw, still percent-encoded request path: it is split on '/' first and
@@ -42,6 +45,14 @@ class Router {
     std::vector<std::string> allowed;  // methods the path takes, for the Allow header of a 405
   };
   Match match(const std::string& method, const std::string& path) const;
+
+  struct Listed {
+    std::string method;
+    std::string path_template;
+    RouteOptions options;
+  };
+  // Every route, in registration order (the `routes` admin command; tests walk it).
+  std::vector<Listed> list() const;
 
  private:
   struct Entry {

@@ -15,7 +15,9 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "http/browser.hpp"
 #include "metrics/http_metrics.hpp"
+#include "store/session_store.hpp"
 #include "store/token_store.hpp"
 
 namespace fk {
@@ -169,6 +171,11 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string_view raw_path = target.substr(0, question);
     if (question != std::string_view::npos) request_.query = parseQuery(target.substr(question + 1));
     request_.path = percentDecode(raw_path).value_or(std::string(raw_path));
+    {
+      beast::error_code peer_ec;
+      auto peer = stream_.socket().remote_endpoint(peer_ec);
+      if (!peer_ec) request_.client_address = peer.address().to_string();
+    }
     for (const auto& field : req) {
       auto& slot = request_.headers[lower(std::string_view(field.name_string().data(), field.name_string().size()))];
       std::string_view value(field.value().data(), field.value().size());
@@ -199,34 +206,60 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string_view auth = trim(header);
     std::string token;
     if (auth.size() > 7 && lower(auth.substr(0, 7)) == "bearer ") token = std::string(trim(auth.substr(7)));
-    if (token.empty()) return unauthorized();
+    // A bearer token wins over a cookie: scripts never carry CSRF tokens, and a cookie they happen to
+    // hold must not make their calls need one.
+    std::string session = token.empty() && options().session_auth ? sessionCookie(request_) : std::string();
+    if (token.empty() && session.empty()) return unauthorized();
     // The lookup touches SQLite, so it runs on the worker pool like the handlers.
-    net::post(server_->workers, [self = shared_from_this(), token = std::move(token)] {
-      std::optional<TokenInfo> info;
+    net::post(server_->workers, [self = shared_from_this(), token = std::move(token), session = std::move(session)] {
+      std::optional<Principal> who;
       try {
-        info = self->server_->tokens.authenticate(token);
+        if (!token.empty()) {
+          if (auto info = self->server_->tokens.authenticate(token))
+            who = Principal{Principal::Kind::token, info->name, info->role, info->scope, {}};
+        } else {
+          who = self->options().session_auth(session);
+        }
       } catch (const std::exception& e) {
-        spdlog::error("token check failed: {}", describe(e));
+        spdlog::error("credential check failed: {}", describe(e));
       }
-      net::post(self->stream_.get_executor(), [self, info = std::move(info)]() mutable {
-        self->afterAuth(std::move(info));
+      net::post(self->stream_.get_executor(), [self, who = std::move(who)]() mutable {
+        self->afterAuth(std::move(who));
       });
     });
   }
 
   void unauthorized() {
-    Response r = refusal(Errc::unauthorized, "missing or invalid bearer token");
+    Response r = refusal(Errc::unauthorized, "not signed in: missing or invalid bearer token or session");
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     send(std::move(r), canKeepAlive());
   }
 
-  void afterAuth(std::optional<TokenInfo> info) {
-    if (!info) return unauthorized();
+  // Cross-site request forgery: a session cookie rides along on requests other sites' pages make, so a
+  // session call that changes something must prove it comes from our own page.
+  bool csrfOk(const Principal& who) {
+    if (who.kind != Principal::Kind::user) return true;
+    if (!sameOrigin(request_)) return false;
+    const std::string& m = request_.method;
+    if (m == "GET" || m == "HEAD" || m == "OPTIONS") return true;
+    return csrfMatches(who.session_id, request_.header("x-csrf-token"));
+  }
+
+  void afterAuth(std::optional<Principal> who) {
+    if (!who) return unauthorized();
+    if (!csrfOk(*who))
+      return send(refusal(403, "csrf",
+                          "this request needs the session's X-CSRF-Token header and must come from this site's own pages"),
+                  canKeepAlive());
     Role needed = *match_.options.min_role;
-    if (static_cast<int>(info->role) < static_cast<int>(needed))
+    if (static_cast<int>(who->role) < static_cast<int>(needed))
       return send(refusal(Errc::forbidden, "this call needs the " + std::string(toString(needed)) + " role"),
                   canKeepAlive());
-    request_.token = std::move(info);
+    if (match_.options.district_only && !who->scope.districtWide())
+      return send(refusal(Errc::forbidden, "this call covers the whole district; your access is limited to " +
+                                               std::to_string(who->scope.prefixes.size()) + " location(s)"),
+                  canKeepAlive());
+    request_.principal = std::move(who);
     checkBody();
   }
 

@@ -4,12 +4,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include "http/router.hpp"
+#include "store/principal.hpp"
 
 namespace fk {
 
@@ -23,11 +26,14 @@ struct ServerOptions {
   std::uint64_t import_body_bytes = 256ull << 20;
   std::chrono::seconds idle_timeout{30};     // keep-alive connection idle
   std::chrono::seconds request_timeout{300}; // whole request read (large imports)
+  // Checks the value of an fk_session cookie (runs on the worker pool). Unset: bearer tokens only.
+  std::function<std::optional<Principal>(std::string_view session_id)> session_auth;
 };
 
 // HTTP/1.1 over Boost.Beast on the given io_context: keep-alive, per-connection timeouts, body limits
 // chosen per route (413 over them), bearer-token auth and role checks for /api/, JSON errors, and
-// request metrics by route template. Handlers run on a worker pool so a slow import never blocks I/O.
+// request metrics by route template. A browser session (fk_session cookie) authenticates like a
+// token; with it, unsafe methods need the session's X-CSRF-Token and a same-origin Origin/Referer. Handlers run on a worker pool so a slow import never blocks I/O.
 class HttpServer {
  public:
   HttpServer(boost::asio::io_context& io, ServerOptions options, const Router& router, TokenStore& tokens,

@@ -1,4 +1,5 @@
 #include "store/checkout_store.hpp"
+#include "store/scope_sql.hpp"
 
 #include <sqlite3.h>
 
@@ -117,29 +118,33 @@ std::optional<std::int64_t> resolveDevice(SQLite::Database& db, const DeviceRef&
   return std::nullopt;
 }
 
-Result<std::int64_t> deviceIdOf(SQLite::Database& db, const DeviceRef& ref) {
+// Out of the caller's scope reads as absent (404), for devices and people alike.
+Result<std::int64_t> deviceIdOf(SQLite::Database& db, const DeviceRef& ref, const Scope& scope) {
   auto id = resolveDevice(db, ref);
-  if (!id)
+  if (!id || !scope_sql::deviceWithin(db, *id, scope))
     return std::unexpected(withField(Error::notFound("device " + toString(ref) + " not found"), "device"));
   return *id;
 }
 
-Result<Person> personOf(SQLite::Database& db, const std::string& external_id) {
+Result<Person> personOf(SQLite::Database& db, const std::string& external_id, const Scope& scope) {
   auto p = findPersonIn(db, external_id);
-  if (!p) {
+  if (!p || !scope_sql::personWithin(db, p->id, scope)) {
     return std::unexpected(
         withField(Error::notFound("no person with external_id \"" + external_id + "\""), "person"));
   }
   return *p;
 }
 
-Result<std::int64_t> lend(SQLite::Database& db, const CheckoutRequest& request, const std::string& actor) {
-  auto device_id = deviceIdOf(db, request.device);
+Result<std::int64_t> lend(SQLite::Database& db, const CheckoutRequest& request, const std::string& actor,
+                          const Scope& scope) {
+  if (request.person.empty() && !scope.contains(request.location))
+    return std::unexpected(scope_sql::outsideScope("the loan's", request.location));
+  auto device_id = deviceIdOf(db, request.device, scope);
   if (!device_id) return std::unexpected(device_id.error());
   NewCheckout loan{*device_id,   std::nullopt,      request.location, request.due,
                    std::nullopt, request.condition, request.notes};
   if (!request.person.empty()) {
-    auto person = personOf(db, request.person);
+    auto person = personOf(db, request.person, scope);
     if (!person) return std::unexpected(person.error());
     loan.person_id = person->id;
   }
@@ -162,8 +167,8 @@ Result<ReturnResult> giveBack(SQLite::Database& db, const Checkout& checkout, co
   return result;
 }
 
-Result<Checkout> openCheckoutOfRef(SQLite::Database& db, const DeviceRef& ref) {
-  auto device_id = deviceIdOf(db, ref);
+Result<Checkout> openCheckoutOfRef(SQLite::Database& db, const DeviceRef& ref, const Scope& scope) {
+  auto device_id = deviceIdOf(db, ref, scope);
   if (!device_id) return std::unexpected(device_id.error());
   auto open = openCheckoutIn(db, *device_id);
   if (!open) {
@@ -346,7 +351,7 @@ Status returnIn(SQLite::Database& db, std::int64_t checkout_id, const ReturnInfo
 Result<Checkout> CheckoutStore::checkOut(const CheckoutRequest& request, const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<Checkout> {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    auto id = lend(db, request, actor);
+    auto id = lend(db, request, actor, scope_);
     if (!id) return std::unexpected(id.error());
     tx.commit();
     db_.noteWrite();
@@ -358,7 +363,7 @@ Result<std::vector<Checkout>> CheckoutStore::checkOutBatch(const std::vector<Che
                                                            const std::string& actor) {
   return allOrNone<CheckoutRequest, Checkout>(
       db_, items, [&](SQLite::Database& db, const CheckoutRequest& item) -> Result<Checkout> {
-        auto id = lend(db, item, actor);
+        auto id = lend(db, item, actor, scope_);
         if (!id) return std::unexpected(id.error());
         return *checkoutIn(db, *id);
       });
@@ -369,7 +374,7 @@ Result<ReturnResult> CheckoutStore::returnCheckout(std::int64_t checkout_id, con
   return db_.with([&](SQLite::Database& db) -> Result<ReturnResult> {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     auto checkout = checkoutIn(db, checkout_id);
-    if (!checkout)
+    if (!checkout || !scope_sql::deviceWithin(db, checkout->device_id, scope_))
       return std::unexpected(Error::notFound("checkout " + std::to_string(checkout_id) + " not found"));
     auto result = giveBack(db, *checkout, request, actor);
     if (!result) return result;
@@ -383,7 +388,7 @@ Result<ReturnResult> CheckoutStore::returnDevice(const DeviceRef& device, const 
                                                  const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<ReturnResult> {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    auto checkout = openCheckoutOfRef(db, device);
+    auto checkout = openCheckoutOfRef(db, device, scope_);
     if (!checkout) return std::unexpected(checkout.error());
     auto result = giveBack(db, *checkout, request, actor);
     if (!result) return result;
@@ -398,7 +403,7 @@ Result<std::vector<ReturnResult>> CheckoutStore::returnBatch(
   using Item = std::pair<DeviceRef, ReturnRequest>;
   return allOrNone<Item, ReturnResult>(db_, items,
                                        [&](SQLite::Database& db, const Item& item) -> Result<ReturnResult> {
-                                         auto checkout = openCheckoutOfRef(db, item.first);
+                                         auto checkout = openCheckoutOfRef(db, item.first, scope_);
                                          if (!checkout) return std::unexpected(checkout.error());
                                          return giveBack(db, *checkout, item.second, actor);
                                        });
@@ -407,7 +412,7 @@ Result<std::vector<ReturnResult>> CheckoutStore::returnBatch(
 Result<Checkout> CheckoutStore::get(std::int64_t id) {
   return db_.with([&](SQLite::Database& db) -> Result<Checkout> {
     auto c = checkoutIn(db, id);
-    if (!c) return std::unexpected(Error::notFound("checkout " + std::to_string(id) + " not found"));
+    if (!c || !scope_sql::deviceWithin(db, c->device_id, scope_)) return std::unexpected(Error::notFound("checkout " + std::to_string(id) + " not found"));
     return *c;
   });
 }
@@ -425,12 +430,12 @@ Result<CheckoutPage> CheckoutStore::list(const CheckoutFilter& filter) {
       return "?" + std::to_string(texts.size() + 2);
     };
     if (filter.person) {
-      auto person = personOf(db, *filter.person);
+      auto person = personOf(db, *filter.person, scope_);
       if (!person) return std::unexpected(person.error());
       sql += " AND c.person_id = " + std::to_string(person->id);
     }
     if (filter.device) {
-      auto id = deviceIdOf(db, *filter.device);
+      auto id = deviceIdOf(db, *filter.device, scope_);
       if (!id) return std::unexpected(id.error());
       sql += " AND c.device_id = " + std::to_string(*id);
     }
@@ -439,11 +444,14 @@ Result<CheckoutPage> CheckoutStore::list(const CheckoutFilter& filter) {
     if (filter.open && !*filter.open) sql += " AND c.returned_at IS NOT NULL";
     if (filter.overdue)
       sql += " AND c.due < " + textParam(filter.today.empty() ? localToday() : filter.today);
+    if (!scope_.districtWide())
+      sql += " AND c.device_id IN (SELECT id FROM devices WHERE " + scope_sql::condition("location") + ")";
     sql += " ORDER BY c.id LIMIT ?2";
     SQLite::Statement st(db, sql);
     st.bind(1, static_cast<std::int64_t>(filter.after_id));
     st.bind(2, filter.limit + 1);
     for (std::size_t i = 0; i < texts.size(); ++i) st.bind(static_cast<int>(i) + 3, texts[i]);
+    scope_sql::bindIfScoped(st, scope_);
     CheckoutPage page;
     while (st.executeStep()) page.items.push_back(readCheckout(st));
     if (page.items.size() > static_cast<std::size_t>(filter.limit)) {

@@ -14,6 +14,7 @@
 #include "core/circulation.hpp"
 #include "core/device.hpp"
 #include "core/error.hpp"
+#include "core/scope.hpp"
 #include "store/database.hpp"
 #include "store/work_order_store.hpp"
 
@@ -117,7 +118,8 @@ struct ReturnResult {
 
 class CheckoutStore {
  public:
-  explicit CheckoutStore(Database& db) : db_(db) {}
+  // With a scope, the device (and the person or place it goes to) must lie in it; others read as 404.
+  explicit CheckoutStore(Database& db, Scope scope = {}) : db_(db), scope_(std::move(scope)) {}
 
   Result<Checkout> checkOut(const CheckoutRequest& request, const std::string& actor);
   // All or none: one transaction; when any item fails nothing is written and the error (code of the
@@ -138,6 +140,7 @@ class CheckoutStore {
 
  private:
   Database& db_;
+  Scope scope_;
 };
 
 }  // namespace fk

@@ -1,4 +1,5 @@
 #include "store/device_store.hpp"
+#include "store/scope_sql.hpp"
 
 #include <iterator>
 
@@ -19,7 +20,7 @@ Error notFound(const DeviceRef& ref) {
   return Error::notFound("device " + toString(ref) + " not found");
 }
 
-std::optional<std::int64_t> resolveId(SQLite::Database& db, const DeviceRef& ref) {
+std::optional<std::int64_t> resolveAny(SQLite::Database& db, const DeviceRef& ref) {
   switch (ref.by) {
     case DeviceRef::By::id: {
       SQLite::Statement st(db, "SELECT id FROM devices WHERE id = ?1");
@@ -33,9 +34,15 @@ std::optional<std::int64_t> resolveId(SQLite::Database& db, const DeviceRef& ref
   return std::nullopt;
 }
 
-std::optional<Device> loadByRef(SQLite::Database& db, const DeviceRef& ref) {
-  if (ref.by == DeviceRef::By::id) return rows::loadById(db, ref.id);
-  auto id = resolveId(db, ref);
+// A device outside the caller's scope is not found, like one that does not exist.
+std::optional<std::int64_t> resolveId(SQLite::Database& db, const DeviceRef& ref, const Scope& scope) {
+  auto id = resolveAny(db, ref);
+  if (!id || !scope_sql::deviceWithin(db, *id, scope)) return std::nullopt;
+  return id;
+}
+
+std::optional<Device> loadByRef(SQLite::Database& db, const DeviceRef& ref, const Scope& scope) {
+  auto id = resolveId(db, ref, scope);
   if (!id) return std::nullopt;
   return rows::loadById(db, *id);
 }
@@ -96,6 +103,7 @@ Result<Device> DeviceStore::create(const DeviceDraft& draft, const std::string& 
   Device d;
   applyDraft(d, draft);  // also sorts and de-duplicates the MACs
   d.status = draft.status.value_or(DeviceStatus::in_stock);
+  if (!scope_.contains(d.location)) return std::unexpected(scope_sql::outsideScope("the device's", d.location));
   return db_.with([&](SQLite::Database& db) -> Result<Device> {
     try {
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -123,7 +131,7 @@ Result<Device> DeviceStore::create(const DeviceDraft& draft, const std::string& 
 
 Result<Device> DeviceStore::get(const DeviceRef& ref) {
   return db_.with([&](SQLite::Database& db) -> Result<Device> {
-    auto d = loadByRef(db, ref);
+    auto d = loadByRef(db, ref, scope_);
     if (!d) return std::unexpected(notFound(ref));
     return *d;
   });
@@ -175,12 +183,14 @@ Result<DevicePage> DeviceStore::list(const DeviceFilter& filter) {
   if (filter.loaner) sql += *filter.loaner ? " AND loaner = 1" : " AND loaner = 0";
   if (filter.lost_seen)
     sql += std::string(" AND id IN (SELECT d.id FROM devices d WHERE ") + network_sql::kLostSeen + ")";
+  sql += scope_sql::andWithin(scope_, "location");
   sql += " ORDER BY id LIMIT ?2";
   return db_.with([&](SQLite::Database& db) -> Result<DevicePage> {
     SQLite::Statement st(db, sql);
     st.bind(1, static_cast<std::int64_t>(filter.after_id));
     st.bind(2, filter.limit + 1);
     for (std::size_t i = 0; i < texts.size(); ++i) st.bind(static_cast<int>(i) + 3, texts[i]);
+    scope_sql::bindIfScoped(st, scope_);
     DevicePage page;
     while (st.executeStep()) page.items.push_back(rows::readDevice(st));
     if (page.items.size() > static_cast<std::size_t>(filter.limit)) {
@@ -198,7 +208,7 @@ Result<Device> DeviceStore::update(const DeviceRef& ref, const DeviceDraft& draf
     Device after;
     try {
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-      auto before = loadByRef(db, ref);
+      auto before = loadByRef(db, ref, scope_);
       if (!before) return std::unexpected(notFound(ref));
       if (before->version != expected_version) {
         return std::unexpected(Error::conflict("device " + toString(ref) + " has changed since version " +
@@ -212,6 +222,8 @@ Result<Device> DeviceStore::update(const DeviceRef& ref, const DeviceDraft& draf
       after = *before;
       std::vector<FieldChange> changes = applyDraft(after, draft);
       if (changes.empty()) return *before;
+      if (!scope_.contains(after.location))
+        return std::unexpected(scope_sql::outsideScope("the device's new", after.location));
       if (auto errors = validateNewDevice(rows::draftFromDevice(after)); !errors.empty()) {
         return std::unexpected(rows::invalidFields(std::move(errors), "invalid device"));
       }
@@ -237,7 +249,7 @@ Result<Device> DeviceStore::transition(const DeviceRef& ref, DeviceStatus to, co
                                        const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<Device> {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    auto before = loadByRef(db, ref);
+    auto before = loadByRef(db, ref, scope_);
     if (!before) return std::unexpected(notFound(ref));
     if (auto allowed = checkTransition(before->status, to); !allowed) return std::unexpected(allowed.error());
     Device after = *before;
@@ -257,7 +269,7 @@ Result<std::vector<DeviceEvent>> DeviceStore::events(const DeviceRef& ref) {
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<DeviceEvent>> {
     // One read transaction so the device cannot vanish between the lookup and the history read.
     SQLite::Transaction tx(db);
-    auto id = resolveId(db, ref);
+    auto id = resolveId(db, ref, scope_);
     if (!id) return std::unexpected(notFound(ref));
     SQLite::Statement st(db,
                          "SELECT id, device_id, at, actor, action, changes, coalesce(reason, '') "
@@ -296,14 +308,15 @@ Result<std::vector<DeviceSighting>> DeviceStore::sightings(std::int64_t device_i
 
 Status DeviceStore::forEach(const std::function<void(const Device&)>& fn) {
   std::int64_t after_id = 0;
-  const std::string sql =
-      std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id > ?1 ORDER BY id LIMIT ?2";
+  const std::string sql = std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id > ?1" +
+                          scope_sql::andWithin(scope_, "location") + " ORDER BY id LIMIT ?2";
   for (;;) {
     // The connection goes back to the pool between batches, so `fn` may be slow or use the store.
     auto batch = db_.with([&](SQLite::Database& db) -> Result<std::vector<Device>> {
       SQLite::Statement st(db, sql);
       st.bind(1, static_cast<std::int64_t>(after_id));
       st.bind(2, kForEachBatch);
+      scope_sql::bindIfScoped(st, scope_);
       std::vector<Device> out;
       while (st.executeStep()) out.push_back(rows::readDevice(st));
       rows::hydrateMacs(db, out);

@@ -12,6 +12,7 @@
 #include "core/device.hpp"
 #include "core/device_csv.hpp"
 #include "core/error.hpp"
+#include "core/scope.hpp"
 #include "store/database.hpp"
 
 namespace fk {
@@ -64,9 +65,12 @@ struct DeviceSighting {
   nlohmann::json fields = nlohmann::json::object();
 };
 
+// With a scope (a building-scoped user or token), every read, list, export and write sees only devices
+// whose location lies in it: others answer 404 as if absent, and a create or update that would put a
+// device outside it is refused (403). The check is part of each query, inside its transaction.
 class DeviceStore {
  public:
-  explicit DeviceStore(Database& db) : db_(db) {}
+  explicit DeviceStore(Database& db, Scope scope = {}) : db_(db), scope_(std::move(scope)) {}
 
   // 409 on duplicate serial or asset tag (details name the field); 400 for invalid drafts.
   Result<Device> create(const DeviceDraft& draft, const std::string& actor);
@@ -96,6 +100,7 @@ class DeviceStore {
 
  private:
   Database& db_;
+  Scope scope_;
 };
 
 }  // namespace fk

@@ -1,4 +1,5 @@
 #include "store/people_store.hpp"
+#include "store/scope_sql.hpp"
 
 #include <sqlite3.h>
 
@@ -124,6 +125,7 @@ Result<Person> PeopleStore::create(const PersonDraft& draft) {
   }
   Person p;
   applyPersonDraft(p, draft);
+  if (!scope_.contains(p.location)) return std::unexpected(scope_sql::outsideScope("the person's", p.location));
   return db_.with([&](SQLite::Database& db) -> Result<Person> {
     try {
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -142,7 +144,7 @@ Result<Person> PeopleStore::create(const PersonDraft& draft) {
 Result<Person> PeopleStore::get(const std::string& external_id) {
   return db_.with([&](SQLite::Database& db) -> Result<Person> {
     auto p = findPersonIn(db, external_id);
-    if (!p) return std::unexpected(notFound(external_id));
+    if (!p || !scope_sql::personWithin(db, p->id, scope_)) return std::unexpected(notFound(external_id));
     return *p;
   });
 }
@@ -165,12 +167,14 @@ Result<PeoplePage> PeopleStore::list(const PeopleFilter& filter) {
     sql += " AND (external_id LIKE " + p + " ESCAPE '\\' OR name LIKE " + p + " ESCAPE '\\' OR email LIKE " +
            p + " ESCAPE '\\' OR homeroom LIKE " + p + " ESCAPE '\\')";
   }
+  sql += scope_sql::andWithin(scope_, "location");
   sql += " ORDER BY id LIMIT ?2";
   return db_.with([&](SQLite::Database& db) -> Result<PeoplePage> {
     SQLite::Statement st(db, sql);
     st.bind(1, static_cast<std::int64_t>(filter.after_id));
     st.bind(2, filter.limit + 1);
     for (std::size_t i = 0; i < texts.size(); ++i) st.bind(static_cast<int>(i) + 3, texts[i]);
+    scope_sql::bindIfScoped(st, scope_);
     PeoplePage page;
     while (st.executeStep()) page.items.push_back(readPerson(st));
     if (page.items.size() > static_cast<std::size_t>(filter.limit)) {
@@ -190,9 +194,11 @@ Result<Person> PeopleStore::update(const std::string& external_id, const PersonD
     try {
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
       auto before = findPersonIn(db, external_id);
-      if (!before) return std::unexpected(notFound(external_id));
+      if (!before || !scope_sql::personWithin(db, before->id, scope_)) return std::unexpected(notFound(external_id));
       after = *before;
       if (applyPersonDraft(after, draft).empty()) return *before;
+      if (!scope_.contains(after.location))
+        return std::unexpected(scope_sql::outsideScope("the person's new", after.location));
       if (after.external_id != before->external_id && findPersonIn(db, after.external_id)) {
         return std::unexpected(duplicate(after.external_id));
       }

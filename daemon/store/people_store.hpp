@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/scope.hpp"
 #include "core/person.hpp"
 #include "core/roster_csv.hpp"
 #include "store/database.hpp"
@@ -38,9 +39,10 @@ struct RosterSummary {
 std::optional<Person> findPersonIn(SQLite::Database& db, const std::string& external_id);
 
 // People are never deleted: a person who leaves is deactivated and keeps their loan history.
+// With a scope, only people whose location lies in it exist for the caller (see DeviceStore).
 class PeopleStore {
  public:
-  explicit PeopleStore(Database& db) : db_(db) {}
+  explicit PeopleStore(Database& db, Scope scope = {}) : db_(db), scope_(std::move(scope)) {}
 
   // 400 naming the field for invalid drafts; 409 when the external_id is taken.
   Result<Person> create(const PersonDraft& draft);
@@ -55,6 +57,7 @@ class PeopleStore {
 
  private:
   Database& db_;
+  Scope scope_;
 };
 
 }  // namespace fk

@@ -1,4 +1,5 @@
 #include "store/planning_store.hpp"
+#include "store/scope_sql.hpp"
 
 #include <algorithm>
 
@@ -46,7 +47,7 @@ std::string windowStart(std::chrono::year_month_day today) {
 
 }  // namespace
 
-Result<PlanInputs> loadPlanInputs(Database& db, std::chrono::year_month_day today) {
+Result<PlanInputs> loadPlanInputs(Database& db, std::chrono::year_month_day today, const Scope& scope) {
   const std::string since = windowStart(today);
   return db.with([&](SQLite::Database& c) -> Result<PlanInputs> {
     SQLite::Transaction tx(c);  // one snapshot: the catalog and the devices agree
@@ -67,8 +68,10 @@ Result<PlanInputs> loadPlanInputs(Database& db, std::chrono::year_month_day toda
     out.devices.reserve(static_cast<std::size_t>(in_service.getInt64()));
     SQLite::Statement st(c,
                          std::string(kSelect) +
-                             "WHERE d.status NOT IN ('retired', 'disposed', 'lost', 'stolen') ORDER BY d.id");
+                             "WHERE d.status NOT IN ('retired', 'disposed', 'lost', 'stolen')" +
+                             scope_sql::andWithin(scope, "d.location") + " ORDER BY d.id");
     st.bind(1, since);
+    scope_sql::bindIfScoped(st, scope);
     while (st.executeStep()) out.devices.push_back(readRow(st));
     return out;
   });
@@ -87,8 +90,8 @@ Result<PlanDevice> loadPlanDevice(Database& db, std::int64_t device_id, std::chr
 }
 
 Result<ComputedPlan> computePlan(Database& db, const Config& config, std::chrono::year_month_day today,
-                                 const PlanOptions& options) {
-  auto inputs = loadPlanInputs(db, today);
+                                 const PlanOptions& options, const Scope& scope) {
+  auto inputs = loadPlanInputs(db, today, scope);
   if (!inputs) return std::unexpected(inputs.error());
   ComputedPlan out;
   out.inputs = std::move(*inputs);

@@ -6,6 +6,7 @@
 
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "core/scope.hpp"
 #include "core/planning.hpp"
 #include "store/database.hpp"
 
@@ -19,7 +20,7 @@ struct PlanInputs {
 
 // One pass over the devices in service joined with their catalog model, and the work orders opened in
 // the last 12 months (not cancelled) counted per device, in one read transaction.
-Result<PlanInputs> loadPlanInputs(Database& db, std::chrono::year_month_day today);
+Result<PlanInputs> loadPlanInputs(Database& db, std::chrono::year_month_day today, const Scope& scope = {});
 
 // One device in any status, as the plan sees it (for repair advice). 404 if it does not exist.
 Result<PlanDevice> loadPlanDevice(Database& db, std::int64_t device_id, std::chrono::year_month_day today);
@@ -31,8 +32,9 @@ struct ComputedPlan {
   PlanningRules rules;
   Plan plan;
 };
+// `scope`: only the devices in it (the API's scoped callers); the metrics pass none.
 Result<ComputedPlan> computePlan(Database& db, const Config& config, std::chrono::year_month_day today,
-                                 const PlanOptions& options);
+                                 const PlanOptions& options, const Scope& scope = {});
 
 // Repair-vs-replace for a work order on `device_id` (GET /api/v1/work-orders/{id}). The order's cost is
 // its parts and labour when it has any, else its estimate. The device's lifetime repair cost already

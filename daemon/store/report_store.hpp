@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/scope.hpp"
 #include "store/database.hpp"
 
 namespace fk {
@@ -23,7 +24,9 @@ struct FleetCounts {
   std::int64_t total = 0;
 };
 
-Result<FleetCounts> readFleetCounts(Database& db, const std::string& today /* YYYY-MM-DD */);
+// `scope`: only devices (and their orders and loans) in it; the metrics pass none (district-wide).
+Result<FleetCounts> readFleetCounts(Database& db, const std::string& today /* YYYY-MM-DD */,
+                                   const Scope& scope = {});
 
 // The repair bench and the circulation desk, for /reports/fleet-summary. Repair spend is parts plus
 // labour of the work orders opened in [from, to) (dates YYYY-MM-DD), whatever their status.
@@ -31,7 +34,8 @@ struct ServiceCounts {
   std::int64_t open_work_orders = 0;
   std::int64_t overdue_checkouts = 0;  // open, due before today
 };
-Result<ServiceCounts> readServiceCounts(Database& db, const std::string& today);
-Result<std::int64_t> readRepairSpendCents(Database& db, const std::string& from, const std::string& to);
+Result<ServiceCounts> readServiceCounts(Database& db, const std::string& today, const Scope& scope = {});
+Result<std::int64_t> readRepairSpendCents(Database& db, const std::string& from, const std::string& to,
+                                          const Scope& scope = {});
 
 }  // namespace fk

@@ -86,7 +86,7 @@ std::optional<Role> parseRole(std::string_view s) {
   return std::nullopt;
 }
 
-Result<std::string> TokenStore::create(const std::string& name, Role role) {
+Result<std::string> TokenStore::create(const std::string& name, Role role, const Scope& scope) {
   if (!validName(name)) {
     return std::unexpected(Error::invalid("name", "token name must be 1-64 characters of A-Z a-z 0-9 . _ -"));
   }
@@ -98,10 +98,11 @@ Result<std::string> TokenStore::create(const std::string& name, Role role) {
   return db_.with([&](SQLite::Database& db) -> Result<std::string> {
     try {
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-      SQLite::Statement ins(db, "INSERT INTO tokens (name, role, hash, created_at) VALUES (?1, ?2, '', ?3)");
+      SQLite::Statement ins(db, "INSERT INTO tokens (name, role, hash, created_at, scopes) VALUES (?1, ?2, '', ?3, ?4)");
       ins.bind(1, name);
       ins.bind(2, std::string(toString(role)));
       ins.bind(3, nowInstant());
+      ins.bind(4, scopeToJson(scope));
       ins.exec();
       // The id is part of the plaintext, so the hash can only be computed once the row exists.
       const std::string token = "fk_" + std::to_string(db.getLastInsertRowid()) + "_" + secret_hex;
@@ -127,12 +128,13 @@ Result<std::string> TokenStore::create(const std::string& name, Role role) {
 Result<std::vector<TokenInfo>> TokenStore::list() {
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<TokenInfo>> {
     SQLite::Statement st(
-        db, "SELECT name, role, created_at, coalesce(last_used_at, '') FROM tokens ORDER BY name");
+        db, "SELECT name, role, created_at, coalesce(last_used_at, ''), scopes FROM tokens ORDER BY name");
     std::vector<TokenInfo> out;
     while (st.executeStep()) {
       out.push_back({st.getColumn(0).getString(),
                      parseRole(st.getColumn(1).getString()).value_or(Role::viewer),
-                     st.getColumn(2).getString(), st.getColumn(3).getString()});
+                     st.getColumn(2).getString(), st.getColumn(3).getString(),
+                     scopeFromJson(st.getColumn(4).getString())});
     }
     return out;
   });
@@ -155,7 +157,7 @@ std::optional<TokenInfo> TokenStore::authenticate(std::string_view presented) {
   if (!hash) return std::nullopt;
   auto found = db_.with([&](SQLite::Database& db) -> Result<std::optional<TokenInfo>> {
     SQLite::Statement st(
-        db, "SELECT name, role, created_at, coalesce(last_used_at, ''), hash FROM tokens WHERE id = ?1");
+        db, "SELECT name, role, created_at, coalesce(last_used_at, ''), hash, scopes FROM tokens WHERE id = ?1");
     st.bind(1, static_cast<std::int64_t>(*id));
     if (!st.executeStep()) return std::optional<TokenInfo>();
     const std::string stored = st.getColumn(4).getString();
@@ -163,7 +165,8 @@ std::optional<TokenInfo> TokenStore::authenticate(std::string_view presented) {
       return std::optional<TokenInfo>();
     }
     TokenInfo info{st.getColumn(0).getString(), parseRole(st.getColumn(1).getString()).value_or(Role::viewer),
-                   st.getColumn(2).getString(), st.getColumn(3).getString()};
+                   st.getColumn(2).getString(), st.getColumn(3).getString(),
+                   scopeFromJson(st.getColumn(5).getString())};
     st.reset();
     auto now = std::chrono::system_clock::now();
     // RFC 3339 UTC strings of one fixed format order like the instants they name.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/scope.hpp"
 #include "store/database.hpp"
 
 namespace fk {
@@ -18,6 +19,7 @@ struct TokenInfo {
   Role role = Role::viewer;
   std::string created_at;
   std::string last_used_at;
+  Scope scope;  // no prefixes = the whole district
 };
 
 // API tokens. The plaintext ("fk_<id>_<secret>") is shown once at creation; only its SHA-256 is
@@ -26,7 +28,7 @@ class TokenStore {
  public:
   explicit TokenStore(Database& db) : db_(db) {}
 
-  Result<std::string> create(const std::string& name, Role role);  // 409 if the name exists
+  Result<std::string> create(const std::string& name, Role role, const Scope& scope = {});  // 409 if the name exists
   Result<std::vector<TokenInfo>> list();
   Status revoke(const std::string& name);  // 404 if unknown
   std::optional<TokenInfo> authenticate(std::string_view presented);

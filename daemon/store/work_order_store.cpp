@@ -1,4 +1,5 @@
 #include "store/work_order_store.hpp"
+#include "store/scope_sql.hpp"
 
 #include <sqlite3.h>
 
@@ -100,10 +101,19 @@ Status closeOrder(SQLite::Database& db, const WorkOrder& w, WorkOrderStatus to, 
   return {};
 }
 
+// An order on a device outside the caller's scope reads as absent.
+Result<WorkOrder> loadWithin(SQLite::Database& db, std::int64_t id, const Scope& scope);
+
 Result<WorkOrder> loadOrFail(SQLite::Database& db, std::int64_t id) {
   auto w = wo_rows::load(db, id);
   if (!w) return std::unexpected(orderNotFound(id));
   return *w;
+}
+
+Result<WorkOrder> loadWithin(SQLite::Database& db, std::int64_t id, const Scope& scope) {
+  auto w = loadOrFail(db, id);
+  if (w && !scope_sql::deviceWithin(db, w->device_id, scope)) return std::unexpected(orderNotFound(id));
+  return w;
 }
 
 }  // namespace
@@ -184,6 +194,11 @@ Result<std::int64_t> openWorkOrderIn(SQLite::Database& db, const NewWorkOrder& o
 Result<WorkOrder> WorkOrderStore::open(const NewWorkOrder& order, const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<WorkOrder> {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (auto device = wo_rows::resolveDevice(db, order.device); device && !scope_sql::deviceWithin(db, *device, scope_)) {
+      Error e = Error::notFound("device " + toString(order.device) + " not found");
+      e.details["field"] = "device";
+      return std::unexpected(std::move(e));
+    }
     auto id = openWorkOrderIn(db, order, actor);
     if (!id) return std::unexpected(id.error());
     tx.commit();
@@ -195,7 +210,7 @@ Result<WorkOrder> WorkOrderStore::open(const NewWorkOrder& order, const std::str
 Result<WorkOrder> WorkOrderStore::get(std::int64_t id) {
   return db_.with([&](SQLite::Database& db) -> Result<WorkOrder> {
     SQLite::Transaction tx(db);  // one snapshot for the order, its parts and its loans
-    return loadOrFail(db, id);
+    return loadWithin(db, id, scope_);
   });
 }
 
@@ -209,7 +224,7 @@ Result<WorkOrderPage> WorkOrderStore::list(const WorkOrderFilter& filter) {
     std::optional<std::int64_t> device_id;
     if (filter.device) {
       device_id = wo_rows::resolveDevice(db, *filter.device);
-      if (!device_id) {
+      if (!device_id || !scope_sql::deviceWithin(db, *device_id, scope_)) {
         Error e = Error::notFound("device " + toString(*filter.device) + " not found");
         e.details["field"] = "device";
         return std::unexpected(std::move(e));
@@ -219,8 +234,11 @@ Result<WorkOrderPage> WorkOrderStore::list(const WorkOrderFilter& filter) {
     if (filter.status) sql += " AND status = ?4";
     if (filter.category) sql += " AND category = ?5";
     if (filter.open_only) sql += " AND closed_at IS NULL";
+    if (!scope_.districtWide())
+      sql += " AND device_id IN (SELECT id FROM devices WHERE " + scope_sql::condition("location") + ")";
     sql += " ORDER BY id LIMIT ?2";
     SQLite::Statement st(db, sql);
+    scope_sql::bindIfScoped(st, scope_);
     st.bind(1, filter.after_id);
     st.bind(2, filter.limit + 1);
     if (device_id) st.bind(3, *device_id);
@@ -264,7 +282,7 @@ Result<WorkOrder> WorkOrderStore::update(std::int64_t id, const WorkOrderPatch& 
   }
   return db_.with([&](SQLite::Database& db) -> Result<WorkOrder> {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    auto w = loadOrFail(db, id);
+    auto w = loadWithin(db, id, scope_);
     if (!w) return w;
     if (expected_version && *expected_version != w->version) {
       return std::unexpected(Error::conflict(wo_rows::orderName(id) + " has changed since version " +
@@ -361,7 +379,7 @@ Result<WorkOrder> WorkOrderStore::addPart(std::int64_t id, const NewPart& part, 
   const auto cost = partCostCents(part.quantity, part.unit_cost_cents);  // bounded inputs: cannot overflow
   return db_.with([&](SQLite::Database& db) -> Result<WorkOrder> {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    auto w = loadOrFail(db, id);
+    auto w = loadWithin(db, id, scope_);
     if (!w) return w;
     if (isClosed(w->status))
       return std::unexpected(closedError(*w, "parts can only be added while it is open"));
@@ -402,7 +420,7 @@ Result<WorkOrder> WorkOrderStore::addNote(std::int64_t id, const std::string& te
   if (!body) return std::unexpected(body.error());
   return db_.with([&](SQLite::Database& db) -> Result<WorkOrder> {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    auto w = loadOrFail(db, id);
+    auto w = loadWithin(db, id, scope_);
     if (!w) return w;
     // Notes are a log beside the order, so they neither bump its version (a PATCH in flight stays
     // valid) nor close with it (a note after pickup is still worth keeping).
@@ -426,7 +444,7 @@ Result<WorkOrder> WorkOrderStore::lendLoaner(std::int64_t id, const DeviceRef& l
                                              const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<WorkOrder> {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    auto w = loadOrFail(db, id);
+    auto w = loadWithin(db, id, scope_);
     if (!w) return w;
     if (isClosed(w->status))
       return std::unexpected(closedError(*w, "a loaner can only be lent while it is open"));
@@ -442,7 +460,7 @@ Result<WorkOrder> WorkOrderStore::lendLoaner(std::int64_t id, const DeviceRef& l
           {{"field", "device"}}));
     }
     auto loaner_id = wo_rows::resolveDevice(db, loaner);
-    if (!loaner_id) {
+    if (!loaner_id || !scope_sql::deviceWithin(db, *loaner_id, scope_)) {
       Error e = Error::notFound("device " + toString(loaner) + " not found");
       e.details["field"] = "device";
       return std::unexpected(std::move(e));

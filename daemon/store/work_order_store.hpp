@@ -9,6 +9,7 @@
 
 #include "core/device.hpp"
 #include "core/error.hpp"
+#include "core/scope.hpp"
 #include "core/work_order.hpp"
 #include "store/database.hpp"
 
@@ -126,7 +127,8 @@ Result<std::int64_t> openWorkOrderIn(SQLite::Database& db, const NewWorkOrder& o
 
 class WorkOrderStore {
  public:
-  explicit WorkOrderStore(Database& db) : db_(db) {}
+  // With a scope, only orders on devices in it exist for the caller; a loaner must lie in it too.
+  explicit WorkOrderStore(Database& db, Scope scope = {}) : db_(db), scope_(std::move(scope)) {}
 
   Result<WorkOrder> open(const NewWorkOrder& order, const std::string& actor);
   Result<WorkOrder> get(std::int64_t id);
@@ -145,6 +147,7 @@ class WorkOrderStore {
 
  private:
   Database& db_;
+  Scope scope_;
 };
 
 }  // namespace fk
