@@ -13,7 +13,7 @@ export interface BarSpec {
 export function barChart(el: HTMLElement, spec: BarSpec): () => void {
   const xs = spec.labels.map((_, i) => i);
   const series: uPlot.Series[] = [
-    {},
+    { label: 'Fiscal year', value: (_u, v) => (v == null ? '—' : spec.labels[v] ?? '') },
     {
       label: spec.name,
       fill: spec.color,

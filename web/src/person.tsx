@@ -174,7 +174,11 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
           )}
           {cart.length > 0 && (
             <ol class="cart-list" aria-label="Devices to lend">
-              {cart.map((c, i) => (
+              {/* Refused items first, so they show without scrolling a class set; numbers stay as scanned. */}
+              {cart
+                .map((c, i) => [c, i] as const)
+                .sort((a, b) => Number(!!b[0].problem) - Number(!!a[0].problem) || a[1] - b[1])
+                .map(([c, i]) => (
                 <li key={c.ref} class={c.problem ? 'cart-bad' : ''}>
                   <span class="cart-n">{i + 1}</span>
                   <span class="cart-label">{c.label}</span>
@@ -204,7 +208,7 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
           )}
           {refused ? (
             <p class="notice notice-error" role="alert">
-              Nothing was lent: {refused} of {cart.length} {refused === 1 ? 'device is' : 'devices are'} refused. Remove or fix {refused === 1 ? 'it' : 'them'} and check out again.
+              Nothing was lent: {refused} of {cart.length} devices {refused === 1 ? 'is' : 'are'} refused. Remove or fix {refused === 1 ? 'it' : 'them'} and check out again.
             </p>
           ) : (
             <Problem text={cartError?.general} />

@@ -202,8 +202,9 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]) {
 export function Dialog(props: { title: string; onClose: () => void; children: ComponentChildren }) {
   const id = useId('dlg');
   useEffect(() => {
-    const first = document.querySelector<HTMLElement>(`#${id} input, #${id} select, #${id} textarea, #${id} button`);
-    first?.focus();
+    // The first field, not the Cancel button that comes before it in the heading.
+    const box = document.getElementById(id);
+    (box?.querySelector<HTMLElement>('input, select, textarea') ?? box?.querySelector<HTMLElement>('button'))?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') props.onClose();
     };
