@@ -263,7 +263,7 @@ export function WorkOrderPage({ id, user }: { id: number; user: Me }) {
           <form class="inline-form" onSubmit={addPart} aria-label="Add a part">
             <Field label="Part" name="part" value={part.part} onInput={(v) => setPart({ ...part, part: v })} error={errors.fields.part} required />
             <Field label="Quantity" name="quantity" inputMode="numeric" value={part.quantity} onInput={(v) => setPart({ ...part, quantity: v })} error={errors.fields.quantity} />
-            <Field label="Unit cost" name="unit_cost" inputMode="decimal" value={part.unit_cost} onInput={(v) => setPart({ ...part, unit_cost: v })} error={errors.fields.unit_cost} hint="e.g. 54.00" />
+            <Field label="Unit cost (54.00)" name="unit_cost" inputMode="decimal" value={part.unit_cost} onInput={(v) => setPart({ ...part, unit_cost: v })} error={errors.fields.unit_cost} />
             <button type="submit">Add part</button>
           </form>
         )}
