@@ -28,6 +28,7 @@
 #include "fleetkeep/version.hpp"
 #include "http/api.hpp"
 #include "http/server.hpp"
+#include "http/web_desk.hpp"
 #include "metrics/collector.hpp"
 #include "metrics/fleet_metrics.hpp"
 #include "metrics/http_metrics.hpp"
@@ -205,6 +206,11 @@ int Daemon::run() {
   ctx.login_throttle = &login_throttle_;
   Router router;
   registerRoutes(router, ctx);
+  // web.enabled: false leaves the API as it was; / is then a 404 like any unknown path.
+  if (config->web.enabled) {
+    std::error_code ec;
+    registerWebRoutes(router, loadWebDesk(defaultWebRoot(std::filesystem::read_symlink("/proc/self/exe", ec))));
+  }
 
   ServerOptions options{.host = config->listen_host,
                         .port = config->listen_port,

@@ -55,6 +55,27 @@ fk_install_deps() {
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# The web desk needs node and npm to build and Chromium to test. Only missing *commands* are installed
+# from Debian (nodejs, npm, chromium): a machine with Node.js from elsewhere (nodesource, with its own
+# npm) keeps it, and Debian's npm is never installed over it.
+fk_install_web_deps() {
+  local missing=()
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  if ((${#missing[@]} == 0)); then
+    return 0
+  fi
+  if [[ $(id -u) -ne 0 ]]; then
+    fk_log "missing for the web desk: ${missing[*]}; run as root, or: sudo apt-get install ${missing[*]}"
+    return 1
+  fi
+  fk_log "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
 # fk_build DIR [cmake -D options...]: configure and build DIR. FK_TARGETS (space-separated) limits the
 # build to those targets; unset builds everything, tests included.
 fk_build() {

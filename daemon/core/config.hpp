@@ -74,7 +74,7 @@ struct Config {
   } repair;
   // People signing in from a browser (docs/signin.md).
   struct Web {
-    bool enabled = true;  // serve the desk at /
+    bool enabled = true;  // serve the desk at / (found beside the executable: http/web_desk.hpp)
     std::chrono::seconds session_idle{8 * 3600};
     std::chrono::seconds session_max{7 * 86400};
     bool cookie_secure = false;  // add Secure to the session cookie (HTTPS in front)

@@ -1,0 +1,545 @@
+// The device card: what a technician needs at a glance, and the actions its state allows.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, qs, seg } from './api';
+import {
+  ago, aueState, changedFields, deviceActions, dueState, isoDate, label, manualTransitions, money, repairAdvice,
+  type Me,
+} from './logic';
+import type { CatalogModel, Checkout, Device, DeviceEvent, Page, WorkOrder } from './types';
+import { seenDevices } from './desk';
+import {
+  Badge, DateText, Dialog, errorsOf, Field, focusScan, Loading, noErrors, Notice, Panel, Problem, Select, Time,
+  type FormErrors,
+} from './ui';
+
+const CATEGORIES = ['screen', 'keyboard', 'battery', 'charging', 'liquid', 'hinge', 'software', 'other'];
+const EDITABLE = ['asset_tag', 'serial', 'model', 'location', 'org_unit', 'aue_date', 'warranty_end', 'notes'] as const;
+
+interface CardData {
+  device: Device;
+  events: DeviceEvent[];
+  order: WorkOrder | null;
+  catalog: CatalogModel | null;
+}
+
+async function loadCard(ref: string): Promise<CardData> {
+  const r = seg(ref);
+  const [device, events, orders] = await Promise.all([
+    api.get<Device>('/api/v1/devices/' + r),
+    api.get<{ items: DeviceEvent[] }>(`/api/v1/devices/${r}/events`),
+    api.get<Page<WorkOrder>>('/api/v1/work-orders' + qs({ device: ref, open: true, limit: 5 })),
+  ]);
+  const catalog = device.model
+    ? await api.get<CatalogModel>('/api/v1/models/' + seg(device.model)).catch(() => null)
+    : null;
+  return { device, events: events.items, order: orders.items[0] ?? null, catalog };
+}
+
+type Mode = null | 'checkout' | 'return' | 'repair' | 'loaner' | 'transition' | 'edit';
+
+export function DeviceCard({ refId, user }: { refId: string; user: Me }) {
+  const cached = seenDevices.get(refId) ?? null;
+  const [data, setData] = useState<CardData | null>(cached ? { device: cached, events: [], order: null, catalog: null } : null);
+  const [full, setFull] = useState(false);
+  const [error, setError] = useState<FormErrors | null>(null);
+  const [mode, setMode] = useState<Mode>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  const measured = useRef(false);
+
+  useEffect(() => {
+    let live = true;
+    loadCard(refId).then(
+      (d) => {
+        if (!live) return;
+        setData(d);
+        setFull(true);
+        seenDevices.set(String(d.device.id), d.device);
+      },
+      (e) => live && (setError(errorsOf(e)), setData(null)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [refId, tick]);
+
+  // The scan-to-card figure of bench/desk_bench: from Enter in the scan box to this card on screen.
+  // and to the card complete with its history, sightings and open repair.
+  useEffect(() => {
+    if (!data || !performance.getEntriesByName('fk-scan', 'mark').length) return;
+    if (!measured.current) {
+      performance.measure('fk-scan-to-card', 'fk-scan');
+      measured.current = true;
+    }
+    if (full) {
+      performance.measure('fk-scan-to-full-card', 'fk-scan');
+      performance.clearMarks('fk-scan');
+    }
+  }, [!!data, full]);
+
+  if (error)
+    return (
+      <Panel title="Device not available">
+        <Problem text={error.general ?? 'This device cannot be shown.'} />
+      </Panel>
+    );
+  if (!data) return <Loading what="the device" />;
+
+  const { device: d, events, order, catalog } = data;
+  const today = isoDate(new Date());
+  const aue = aueState(d.aue_date ?? catalog?.aue_date, today);
+  const advice = repairAdvice({ repairCost: d.repair_cost, replacementCost: catalog?.unit_cost ?? d.purchase_price, aue });
+  const actions = deviceActions(d, user.role, full ? order : { loaner: true });
+  const after = (text: string) => {
+    setMode(null);
+    setDone(text);
+    setTick((t) => t + 1);
+    focusScan();
+  };
+  const name = d.asset_tag ?? d.serial ?? `#${d.id}`;
+
+  return (
+    <article class="card device-card" aria-labelledby="dev-h">
+      <header class="card-head">
+        <div>
+          <p class="eyebrow">{label(d.kind)}{d.loaner ? ' · loaner pool' : ''}</p>
+          <h2 id="dev-h">{name}</h2>
+          <p class="muted">
+            {d.model ?? 'Unknown model'} · serial <span class="mono">{d.serial ?? '—'}</span>
+          </p>
+        </div>
+        <Badge status={d.status} />
+      </header>
+      <Notice text={done} />
+      {aue.level === 'past' || aue.level === 'near' ? (
+        <p class={`notice notice-${aue.level === 'past' ? 'error' : 'warn'}`} role="note">
+          {aue.text}
+        </p>
+      ) : null}
+
+      <div class="card-grid">
+        <dl class="facts">
+          <dt>Holder</dt>
+          <dd>
+            {d.holder ? (
+              <>
+                {d.holder.type === 'person' ? (
+                  <a href={'#/person/' + seg(d.holder.external_id!)}>
+                    {d.holder.name} ({d.holder.external_id})
+                  </a>
+                ) : (
+                  d.holder.location
+                )}
+                {' · due '}
+                <DateText date={d.holder.due} />
+                {dueState(d.holder.due, today) === 'overdue' && <span class="flag flag-bad"> overdue</span>}
+              </>
+            ) : (
+              'Not lent'
+            )}
+          </dd>
+          <dt>Location</dt>
+          <dd>{d.location ?? '—'}</dd>
+          <dt>AUE</dt>
+          <dd>{aue.level === 'none' ? '—' : <DateText date={d.aue_date ?? catalog?.aue_date} />}</dd>
+          <dt>Warranty</dt>
+          <dd>
+            <DateText date={d.warranty_end} />
+          </dd>
+          <dt>Repairs so far</dt>
+          <dd>{money(d.repair_cost)}</dd>
+          <dt>Open repair</dt>
+          <dd>
+            {order ? (
+              <a href={'#/repairs/' + order.id}>
+                #{order.id} {label(order.category)} · {label(order.status)}
+              </a>
+            ) : (
+              'None'
+            )}
+          </dd>
+        </dl>
+        <div>
+          <p class={`advice advice-${advice.verdict}`}>{advice.text}</p>
+          <h3 class="small-h">Seen by</h3>
+          {d.seen && Object.keys(d.seen).length ? (
+            <ul class="seen">
+              {Object.entries(d.seen).map(([src, s]) => (
+                <li key={src}>
+                  last seen by <strong>{src}</strong> {ago(s.last_seen, new Date())}
+                  {s.fields?.ip ? ` at ${String(s.fields.ip)}` : ''}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p class="muted">{full ? 'No source has seen it.' : '…'}</p>
+          )}
+        </div>
+      </div>
+
+      {actions.length > 0 && (
+        <div class="actions" role="group" aria-label="Device actions">
+          {actions.includes('checkout') && (
+            <button type="button" class="primary" onClick={() => setMode('checkout')}>
+              Check out
+            </button>
+          )}
+          {actions.includes('return') && (
+            <button type="button" class="primary" onClick={() => setMode('return')}>
+              Return
+            </button>
+          )}
+          {actions.includes('repair') && (
+            <button type="button" onClick={() => setMode('repair')}>
+              Open repair
+            </button>
+          )}
+          {actions.includes('loaner') && (
+            <button type="button" onClick={() => setMode('loaner')}>
+              Give loaner
+            </button>
+          )}
+          {actions.includes('transition') && (
+            <button type="button" onClick={() => setMode('transition')}>
+              Transition
+            </button>
+          )}
+          {actions.includes('edit') && (
+            <button type="button" class="ghost" onClick={() => setMode('edit')}>
+              Edit fields
+            </button>
+          )}
+        </div>
+      )}
+
+      {mode === 'checkout' && <CheckoutForm device={d} onDone={after} onCancel={() => setMode(null)} />}
+      {mode === 'return' && <ReturnForm device={d} onDone={after} onCancel={() => setMode(null)} />}
+      {mode === 'repair' && <RepairForm device={d} onDone={after} onCancel={() => setMode(null)} />}
+      {mode === 'loaner' && order && <LoanerForm order={order} onDone={after} onCancel={() => setMode(null)} />}
+      {mode === 'transition' && <TransitionForm device={d} onDone={after} onCancel={() => setMode(null)} />}
+      {mode === 'edit' && <EditForm device={d} onDone={after} onCancel={() => setMode(null)} />}
+
+      <h3 class="small-h">History</h3>
+      {full ? <Timeline events={events} /> : <Loading what="history" />}
+    </article>
+  );
+}
+
+function Timeline({ events }: { events: DeviceEvent[] }) {
+  if (!events.length) return <p class="muted">No history yet.</p>;
+  const recent = [...events].reverse().slice(0, 25);
+  return (
+    <ol class="timeline">
+      {recent.map((e) => (
+        <li key={e.id}>
+          <Time at={e.at} /> <strong>{label(e.action)}</strong> <span class="muted">by {e.actor}</span>
+          {e.changes.length > 0 && (
+            <span class="changes">
+              {' — '}
+              {e.changes.map((c) => `${label(c.field)}: ${c.old ?? '∅'} → ${c.new ?? '∅'}`).join('; ')}
+            </span>
+          )}
+          {e.reason && <span class="muted"> ({e.reason})</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function Submit({ text, busy }: { text: string; busy: boolean }) {
+  return (
+    <button type="submit" class="primary" disabled={busy}>
+      {text}
+    </button>
+  );
+}
+
+function CheckoutForm({ device, onDone, onCancel }: { device: Device; onDone: (t: string) => void; onCancel: () => void }) {
+  const [person, setPerson] = useState('');
+  const [place, setPlace] = useState('');
+  const [due, setDue] = useState('');
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const body: Record<string, string> = { device: String(device.id) };
+      if (person.trim()) body.person = person.trim();
+      if (place.trim()) body.location = place.trim();
+      if (due) body.due = due;
+      const c = await api.post<Checkout>('/api/v1/checkouts', body);
+      onDone(`Checked out to ${c.person ? c.person.name : c.location}, due ${c.due}.`);
+    } catch (err) {
+      setErrors(errorsOf(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title="Check out" onClose={onCancel}>
+      <form onSubmit={submit} class="form-grid">
+        <Field label="Student or staff ID" name="person" value={person} onInput={setPerson} error={errors.fields.person} hint="Scan their card, or type the ID" />
+        <Field label="Or a place (cart, room)" name="location" value={place} onInput={setPlace} error={errors.fields.location} />
+        <Field label="Due" name="due" type="date" value={due} onInput={setDue} error={errors.fields.due} hint="Empty: the district's usual loan length" />
+        <Problem text={errors.general ?? errors.fields.device} />
+        <div class="form-actions">
+          <Submit text="Check out" busy={busy} />
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function ReturnForm({ device, onDone, onCancel }: { device: Device; onDone: (t: string) => void; onCancel: () => void }) {
+  const [condition, setCondition] = useState('good');
+  const [notes, setNotes] = useState('');
+  const [category, setCategory] = useState('screen');
+  const [description, setDescription] = useState('');
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [busy, setBusy] = useState(false);
+  const damaged = condition === 'damaged';
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const body: Record<string, unknown> = { condition };
+      if (notes.trim()) body.notes = notes.trim();
+      if (damaged) body.open_work_order = { category, description: description.trim() || notes.trim() || 'damaged at return' };
+      const c = await api.post<Checkout>(`/api/v1/devices/${device.id}/return`, body);
+      onDone(c.opened_work_order_id ? `Returned damaged; work order #${c.opened_work_order_id} opened.` : 'Returned.');
+    } catch (err) {
+      setErrors(errorsOf(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title="Return" onClose={onCancel}>
+      <form onSubmit={submit} class="form-grid">
+        <Select
+          label="Condition"
+          name="condition"
+          value={condition}
+          onChange={setCondition}
+          options={[['good', 'Good'], ['damaged', 'Damaged (opens a repair)'], ['missing_parts', 'Missing parts']]}
+          error={errors.fields.condition}
+        />
+        <Field label="Notes" name="notes" value={notes} onInput={setNotes} error={errors.fields.notes} />
+        {damaged && (
+          <>
+            <Select label="Repair category" name="category" value={category} onChange={setCategory} options={CATEGORIES.map((c) => [c, label(c)])} error={errors.fields['open_work_order.category']} />
+            <Field label="What is wrong" name="description" value={description} onInput={setDescription} error={errors.fields['open_work_order.description']} />
+          </>
+        )}
+        <Problem text={errors.general ?? errors.fields.device} />
+        <div class="form-actions">
+          <Submit text="Return" busy={busy} />
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function RepairForm({ device, onDone, onCancel }: { device: Device; onDone: (t: string) => void; onCancel: () => void }) {
+  const [category, setCategory] = useState('screen');
+  const [description, setDescription] = useState('');
+  const [priority, setPriority] = useState('normal');
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const o = await api.post<WorkOrder>('/api/v1/work-orders', { device: String(device.id), category, description: description.trim(), priority });
+      onDone(`Work order #${o.id} opened.`);
+    } catch (err) {
+      setErrors(errorsOf(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title="Open repair" onClose={onCancel}>
+      <form onSubmit={submit} class="form-grid">
+        <Select label="Category" name="category" value={category} onChange={setCategory} options={CATEGORIES.map((c) => [c, label(c)])} error={errors.fields.category} />
+        <Field label="What is wrong" name="description" value={description} onInput={setDescription} error={errors.fields.description} required />
+        <Select label="Priority" name="priority" value={priority} onChange={setPriority} options={[['low', 'Low'], ['normal', 'Normal'], ['high', 'High'], ['urgent', 'Urgent']]} error={errors.fields.priority} />
+        <Problem text={errors.general ?? errors.fields.device} />
+        <div class="form-actions">
+          <Submit text="Open repair" busy={busy} />
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+export function LoanerForm({ order, onDone, onCancel }: { order: WorkOrder; onDone: (t: string) => void; onCancel: () => void }) {
+  const [loaner, setLoaner] = useState('');
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [busy, setBusy] = useState(false);
+  const [free, setFree] = useState<Device[]>([]);
+  useEffect(() => {
+    api.get<Page<Device>>('/api/v1/devices' + qs({ loaner: true, status: 'in_stock', limit: 5 })).then((p) => setFree(p.items), () => setFree([]));
+  }, []);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const code = loaner.trim();
+      const ref = /^(tag|serial):|^\d+$/.test(code) ? code : 'tag:' + code;
+      await api.post<WorkOrder>(`/api/v1/work-orders/${order.id}/loaner`, { device: ref });
+      onDone(`Loaner ${code} lent.`);
+    } catch (err) {
+      setErrors(errorsOf(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title="Give loaner" onClose={onCancel}>
+      <form onSubmit={submit} class="form-grid">
+        <Field label="Loaner tag" name="loaner" value={loaner} onInput={setLoaner} error={errors.fields.device} hint={free.length ? 'Free now: ' + free.map((f) => f.asset_tag).join(', ') : 'Scan the loaner'} />
+        <Problem text={errors.general} />
+        <div class="form-actions">
+          <Submit text="Give loaner" busy={busy} />
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function TransitionForm({ device, onDone, onCancel }: { device: Device; onDone: (t: string) => void; onCancel: () => void }) {
+  const moves = manualTransitions(device.status);
+  const [to, setTo] = useState(moves[0] ?? '');
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      await api.post<Device>(`/api/v1/devices/${device.id}/transitions`, { to, reason: reason.trim() || undefined });
+      onDone(`Now ${label(to)}.`);
+    } catch (err) {
+      setErrors(errorsOf(err));
+      setBusy(false);
+    }
+  };
+  const names: Record<string, string> = { in_stock: device.status === 'lost' || device.status === 'stolen' ? 'Found (in stock)' : 'In stock', lost: 'Lost', stolen: 'Stolen', retired: 'Retired', disposed: 'Disposed' };
+  return (
+    <Dialog title="Transition" onClose={onCancel}>
+      <form onSubmit={submit} class="form-grid">
+        <Select label="Move to" name="to" value={to} onChange={setTo} options={moves.map((m) => [m, names[m] ?? label(m)])} error={errors.fields.to ?? errors.fields.status} />
+        <Field label="Reason" name="reason" value={reason} onInput={setReason} error={errors.fields.reason} />
+        <Problem text={errors.general} />
+        <div class="form-actions">
+          <Submit text="Move" busy={busy} />
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+// Edits carry the version they started from; a 409 shows what someone else changed meanwhile and lets
+// the person send theirs again on top of it.
+function EditForm({ device, onDone, onCancel }: { device: Device; onDone: (t: string) => void; onCancel: () => void }) {
+  const initial = Object.fromEntries(EDITABLE.map((k) => [k, (device[k] as string | null) ?? ''])) as Record<string, string>;
+  const [values, setValues] = useState(initial);
+  const [base, setBase] = useState<Device>(device);
+  const [stale, setStale] = useState<Array<{ field: string; was: unknown; now: unknown }> | null>(null);
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setErrors(noErrors);
+    const body: Record<string, unknown> = { version: base.version };
+    for (const k of EDITABLE) if (values[k] !== ((device[k] as string | null) ?? '')) body[k] = values[k] === '' ? null : values[k];
+    try {
+      await api.patch<Device>(`/api/v1/devices/${device.id}`, body);
+      onDone('Saved.');
+    } catch (err) {
+      const er = errorsOf(err);
+      if ('version' in er.fields || (err as { status?: number }).status === 409 && (err as { body?: { details?: Record<string, unknown> } }).body?.details?.current_version) {
+        const now = await api.get<Device>(`/api/v1/devices/${device.id}`);
+        setStale(changedFields(base as unknown as Record<string, unknown>, now as unknown as Record<string, unknown>, [...EDITABLE, 'status']));
+        setBase(now);
+        setErrors(noErrors);
+      } else setErrors(er);
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title="Edit fields" onClose={onCancel}>
+      {stale && (
+        <div class="notice notice-warn" role="alert">
+          <p>
+            Someone changed this device while you were editing (now version {base.version}). Their changes:
+          </p>
+          <ul>
+            {stale.map((c) => (
+              <li key={c.field}>
+                {label(c.field)}: {String(c.was ?? '∅')} → {String(c.now ?? '∅')}
+              </li>
+            ))}
+          </ul>
+          <p>Save again to apply yours on top of them.</p>
+        </div>
+      )}
+      <form onSubmit={submit} class="form-grid">
+        {EDITABLE.map((k) => (
+          <Field
+            key={k}
+            label={label(k).replace(/^./, (c) => c.toUpperCase())}
+            name={k}
+            type={k.endsWith('_date') || k === 'warranty_end' ? 'date' : 'text'}
+            value={values[k]}
+            onInput={(v) => setValues({ ...values, [k]: v })}
+            error={errors.fields[k]}
+          />
+        ))}
+        <Problem text={errors.general} />
+        <div class="form-actions">
+          <Submit text={stale ? 'Save again' : 'Save'} busy={busy} />
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+export function RegisterDevice({ code, onDone, onCancel }: { code: string; onDone: (d: Device) => void; onCancel: () => void }) {
+  const [tag, setTag] = useState(code);
+  const [serial, setSerial] = useState('');
+  const [model, setModel] = useState('');
+  const [kind, setKind] = useState('chromebook');
+  const [location, setLocation] = useState('');
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const body: Record<string, unknown> = { kind, status: 'in_stock' };
+      if (tag.trim()) body.asset_tag = tag.trim();
+      if (serial.trim()) body.serial = serial.trim();
+      if (model.trim()) body.model = model.trim();
+      if (location.trim()) body.location = location.trim();
+      onDone(await api.post<Device>('/api/v1/devices', body));
+    } catch (err) {
+      setErrors(errorsOf(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title="Register this device" onClose={onCancel}>
+      <form onSubmit={submit} class="form-grid">
+        <Field label="Asset tag" name="asset_tag" value={tag} onInput={setTag} error={errors.fields.asset_tag} />
+        <Field label="Serial" name="serial" value={serial} onInput={setSerial} error={errors.fields.serial} />
+        <Select label="Kind" name="kind" value={kind} onChange={setKind} options={['chromebook', 'laptop', 'tablet', 'desktop', 'other'].map((k) => [k, label(k)])} error={errors.fields.kind} />
+        <Field label="Model" name="model" value={model} onInput={setModel} error={errors.fields.model} />
+        <Field label="Location" name="location" value={location} onInput={setLocation} error={errors.fields.location} />
+        <Problem text={errors.general} />
+        <div class="form-actions">
+          <Submit text="Register" busy={busy} />
+        </div>
+      </form>
+    </Dialog>
+  );
+}
