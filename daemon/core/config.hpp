@@ -71,6 +71,10 @@ struct Config {
   struct Repair {
     std::int64_t labour_rate_cents = 0;  // per hour; prices a work order's labour_minutes
   } repair;
+  struct Import {
+    // A district's own status labels (lower case) to lifecycle statuses, over the Snipe-IT defaults.
+    std::map<std::string, std::string> status_labels;
+  } import;
   std::filesystem::path seed_inventory;  // CSV imported on start when the registry is empty; "" = none
   std::vector<SourceConfig> sources;
 };

@@ -19,10 +19,11 @@ namespace {
 constexpr std::size_t kMaxTextBytes = 4096;
 constexpr std::size_t kMaxNotesBytes = 65536;
 
-constexpr std::array<std::string_view, 10> kTextFields = {
-    "asset_tag", "serial",         "manufacturer", "model",    "vendor",
-    "po_number", "funding_source", "location",     "org_unit", "notes"};
-constexpr std::array<std::string_view, 3> kDateFields = {"purchase_date", "warranty_end", "aue_date"};
+constexpr std::array<std::string_view, 12> kTextFields = {
+    "asset_tag", "serial",   "manufacturer", "model", "vendor",      "po_number", "funding_source",
+    "location",  "org_unit", "notes",        "name",  "model_number"};
+constexpr std::array<std::string_view, 4> kDateFields = {"purchase_date", "warranty_end", "aue_date",
+                                                         "replacement_date"};
 constexpr std::array<std::string_view, 6> kReadOnlyFields = {"id",          "created_at", "updated_at",
                                                              "repair_cost", "holder",     "seen"};
 
@@ -299,6 +300,9 @@ json deviceToJson(const Device& d, const std::vector<DeviceSighting>* sightings)
   out["holder"] = holderToJson(d.holder);
   out["repair_cost"] = formatMoney(d.repair_cost_cents);
   out["notes"] = textOrNull(d.notes);
+  out["name"] = textOrNull(d.name);
+  out["model_number"] = textOrNull(d.model_number);
+  out["replacement_date"] = textOrNull(d.replacement_date);
   out["version"] = d.version;
   out["created_at"] = d.created_at;
   out["updated_at"] = d.updated_at;
