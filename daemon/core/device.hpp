@@ -57,6 +57,7 @@ struct Device {
     std::string person_name;
     std::string location;
     std::string due;
+    std::string person_email;  // "" when none (or lent to a location)
   };
   std::optional<Holder> holder;
 };

@@ -334,11 +334,12 @@ TEST(DeviceCsvAsPeopleHaveIt, DatesInEveryFormAndOrder) {
   const auto ok = parseDeviceCsv(
       "asset_tag,purchase_date,warranty_end,aue_date\n"
       "A1,2022-09-01,31.8.2025,12/25/2030\n"
-      "A2,9/1/22,4/4/2026,\n");
+      "A2,9/13/22,4/4/2026,\n");
   ASSERT_TRUE(ok.errors.empty()) << errorsText(ok);
   EXPECT_EQ(ok.rows[0].draft.warranty_end, "2025-08-31");
   EXPECT_EQ(ok.rows[0].draft.aue_date, "2030-12-25");
-  EXPECT_FALSE(ok.rows[1].draft.purchase_date) << "9/1/22 is ambiguous";
+  EXPECT_EQ(ok.rows[1].draft.purchase_date, "2022-09-13");
+  EXPECT_EQ(ok.rows[1].draft.warranty_end, "2026-04-04") << "day and month alike read the same both ways";
 
   const auto ambiguous = parseDeviceCsv("asset_tag,purchase_date\nA1,12/25/2022\nA2,3/4/2023\n");
   EXPECT_EQ(errorsText(ambiguous),

@@ -14,7 +14,7 @@ const char* const kDeviceColumns =
     "version, created_at, updated_at, repair_cost_cents, "
     // The open checkout, if any, as one JSON text: a probe of the partial unique index per row, so lists
     // and exports stay one query.
-    "(SELECT json_array(c.id, p.external_id, p.name, c.location, c.due) FROM checkouts c "
+    "(SELECT json_array(c.id, p.external_id, p.name, c.location, c.due, p.email) FROM checkouts c "
     "LEFT JOIN people p ON p.id = c.person_id WHERE c.device_id = devices.id AND c.returned_at IS NULL), "
     "name, model_number, replacement_date";
 
@@ -85,9 +85,9 @@ Device readDevice(SQLite::Statement& st) {
   d.replacement_date = text(st, 25);
   if (!st.getColumn(22).isNull()) {
     auto h = nlohmann::json::parse(st.getColumn(22).getString(), nullptr, false);
-    if (h.is_array() && h.size() == 5) {
+    if (h.is_array() && h.size() == 6) {
       auto str = [&h](std::size_t i) { return h[i].is_string() ? h[i].get<std::string>() : std::string(); };
-      d.holder = Device::Holder{h[0].get<std::int64_t>(), str(1), str(2), str(3), str(4)};
+      d.holder = Device::Holder{h[0].get<std::int64_t>(), str(1), str(2), str(3), str(4), str(5)};
     }
   }
   return d;
