@@ -54,7 +54,23 @@ int printAnswer(const GlobalOptions& global, const std::expected<json, int>& ans
 void printImportSummary(const json& summary) {
   std::cout << "created " << displayValue(summary.value("created", json(0))) << ", updated "
             << displayValue(summary.value("updated", json(0))) << ", unchanged "
-            << displayValue(summary.value("unchanged", json(0))) << '\n';
+            << displayValue(summary.value("unchanged", json(0)));
+  for (const char* key : {"checkouts", "people_created"}) {
+    if (summary.contains(key) && summary[key] != json(0)) std::cout << ", " << key << ' ' << displayValue(summary[key]);
+  }
+  std::cout << '\n';
+  if (auto it = summary.find("ignored_columns"); it != summary.end() && it->is_array() && !it->empty()) {
+    std::cout << "ignored columns:";
+    for (std::size_t i = 0; i < it->size(); ++i) std::cout << (i ? ", " : " ") << displayValue((*it)[i]);
+    std::cout << '\n';
+  }
+  if (auto it = summary.find("warnings"); it != summary.end() && it->is_array()) {
+    for (const auto& w : *it) {
+      std::cout << "warning: line " << displayValue(w.value("line", json(0))) << ", "
+                << displayValue(w.value("field", json(""))) << ": " << displayValue(w.value("message", json("")))
+                << '\n';
+    }
+  }
 }
 
 void setAction(CLI::App* command, Cli& cli, std::function<int(Api&, const GlobalOptions&)> run) {

@@ -12,8 +12,23 @@ namespace {
 
 using nlohmann::json;
 
-int importCsv(Api& api, const GlobalOptions& global, const std::string& file) {
-  return printAnswer(global, api.postFile("/api/v1/devices:import", file, "text/csv"), printImportSummary);
+struct ImportFlags {
+  std::string file, encoding, date_order;
+  bool strict = false;
+};
+
+int importCsv(Api& api, const GlobalOptions& global, const ImportFlags& flags) {
+  std::string path = "/api/v1/devices:import";
+  char sep = '?';
+  auto add = [&](const char* key, const std::string& value) {
+    if (value.empty()) return;
+    path += sep + std::string(key) + "=" + value;
+    sep = '&';
+  };
+  add("encoding", flags.encoding);
+  add("date_order", flags.date_order);
+  add("strict", flags.strict ? "true" : "");
+  return printAnswer(global, api.postFile(path, flags.file, "text/csv"), printImportSummary);
 }
 
 // Writes beside the destination and renames at the end, so a failed export never leaves half a file.
@@ -52,11 +67,14 @@ int exportCsv(Api& api, const std::string& file) {
 
 void addTransferCommands(CLI::App& app, Cli& cli) {
   auto* import = app.add_subcommand("import", "import an inventory CSV (own columns or a Snipe-IT export)");
-  auto import_file = std::make_shared<std::string>();
-  import->add_option("FILE", *import_file, "CSV file")->required()->check(CLI::ExistingFile);
-  setAction(import, cli, [import_file](Api& api, const GlobalOptions& global) {
-    return importCsv(api, global, *import_file);
-  });
+  auto flags = std::make_shared<ImportFlags>();
+  import->add_option("FILE", flags->file, "CSV file")->required()->check(CLI::ExistingFile);
+  import->add_option("--encoding", flags->encoding, "text encoding of an old export")
+      ->check(CLI::IsMember({"utf-8", "windows-1252"}));
+  import->add_option("--date-order", flags->date_order, "how to read 3/4/2027: mdy or dmy")
+      ->check(CLI::IsMember({"mdy", "dmy"}));
+  import->add_flag("--strict", flags->strict, "refuse columns fleetkeep does not know instead of ignoring them");
+  setAction(import, cli, [flags](Api& api, const GlobalOptions& global) { return importCsv(api, global, *flags); });
 
   auto* exp = app.add_subcommand("export", "write the registry as CSV (to FILE, or stdout)");
   auto export_file = std::make_shared<std::string>();

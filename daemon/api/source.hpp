@@ -48,7 +48,8 @@ struct Observation {
   std::string origin;
   /// Registry fields the source asserts, keyed by the device field names of the API and CSV export:
   /// asset_tag, serial, kind, manufacturer, model, purchase_date, purchase_price, vendor, po_number,
-  /// funding_source, warranty_end, aue_date, location, org_unit, loaner, notes, status.
+  /// funding_source, warranty_end, aue_date, location, org_unit, loaner, notes, status, name, model_number,
+  /// replacement_date.
   /// Values are strings in API format (dates YYYY-MM-DD, money "289.00", loaner "true"/"false").
   /// The core validates them: a bad value drops that field (reported), not the record. An empty value
   /// counts as unset: a source never clears a registry field. `status` is used only when the core

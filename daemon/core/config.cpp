@@ -1,6 +1,7 @@
 #include "core/config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -9,6 +10,7 @@
 
 #include "core/config_reader.hpp"
 #include "core/config_web.hpp"
+#include "core/device.hpp"
 #include "core/values.hpp"
 #include "core/work_order.hpp"
 
@@ -113,6 +115,24 @@ void readPlanning(Reader& r, const Entry& planning, Config::Planning& p) {
 }
 
 // Money is text ("40.00") like everywhere else, so a rate never goes through a float.
+// import: {status_labels: {"Loaned to student": deployed, ...}}
+void readImport(Reader& r, const Entry& import, Config::Import& out) {
+  r.forEach(import.value, import.key.Mark(), import.path, [&](const Entry& e) {
+    if (e.name != "status_labels") return false;
+    r.forEach(e.value, e.key.Mark(), e.path, [&](const Entry& label) {
+      std::vector<std::string_view> statuses;
+      for (DeviceStatus s : allStatuses()) statuses.push_back(toString(s));
+      if (auto status = r.oneOf(label, statuses)) {
+        std::string name = label.name;
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out.status_labels[name] = *status;
+      }
+      return true;
+    });
+    return true;
+  });
+}
+
 void readRepair(Reader& r, const Entry& repair, Config::Repair& out) {
   r.forEach(repair.value, repair.key.Mark(), repair.path, [&](const Entry& e) {
     if (e.name != "labour_rate") return false;
@@ -352,6 +372,8 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
       readRepair(r, e, c.repair);
     else if (e.name == "web")
       config_detail::readWeb(r, e, c.web, base);
+    else if (e.name == "import")
+      readImport(r, e, c.import);
     else if (e.name == "seed_inventory") {
       if (auto v = r.string(e, true)) seed = *v;
     } else if (e.name == "sources")

@@ -87,6 +87,10 @@ struct Config {
     };
     std::optional<Oidc> oidc;
   } web;
+  struct Import {
+    // A district's own status labels (lower case) to lifecycle statuses, over the Snipe-IT defaults.
+    std::map<std::string, std::string> status_labels;
+  } import;
   std::filesystem::path seed_inventory;  // CSV imported on start when the registry is empty; "" = none
   std::vector<SourceConfig> sources;
   std::optional<NotificationsConfig> notifications;  // unset: no mail is planned or sent

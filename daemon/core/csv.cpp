@@ -14,7 +14,7 @@ std::string& slot(std::vector<std::string>& fields, std::size_t index) {
 
 }  // namespace
 
-CsvReader::CsvReader(std::string_view text) : text_(text) {
+CsvReader::CsvReader(std::string_view text, char delimiter) : text_(text), delimiter_(delimiter) {
   if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
 }
 
@@ -23,6 +23,7 @@ bool CsvReader::next(std::vector<std::string>& fields) {
   record_line_ = current_line_;
   const char* const data = text_.data();
   const std::size_t size = text_.size();
+  const char delim = delimiter_;
   std::size_t count = 0;
 
   while (true) {
@@ -40,7 +41,10 @@ bool CsvReader::next(std::vector<std::string>& fields) {
         }
         const std::size_t quote = static_cast<const char*>(hit) - data;
         const std::string_view chunk(data + pos_, quote - pos_);
-        for (char c : chunk) current_line_ += (c == '\n');
+        // A line end inside quotes still moves the line count: LF or CRLF once, a lone CR once.
+        for (std::size_t i = 0; i < chunk.size(); ++i) {
+          current_line_ += chunk[i] == '\n' || (chunk[i] == '\r' && (i + 1 == chunk.size() || chunk[i + 1] != '\n'));
+        }
         field.append(chunk);
         pos_ = quote + 1;
         if (pos_ < size && data[pos_] == '"') {  // "" is one literal quote
@@ -50,7 +54,7 @@ bool CsvReader::next(std::vector<std::string>& fields) {
         }
         break;
       }
-      if (pos_ < size && data[pos_] != ',' && data[pos_] != '\r' && data[pos_] != '\n') {
+      if (pos_ < size && data[pos_] != delim && data[pos_] != '\r' && data[pos_] != '\n') {
         record_line_ = current_line_;
         error_ = "unexpected character after a closing quote";
         return false;
@@ -59,7 +63,7 @@ bool CsvReader::next(std::vector<std::string>& fields) {
       const std::size_t start = pos_;
       while (pos_ < size) {
         const char c = data[pos_];
-        if (c == ',' || c == '\r' || c == '\n') break;
+        if (c == delim || c == '\r' || c == '\n') break;
         if (c == '"') {
           record_line_ = current_line_;
           error_ = "stray quote in an unquoted field (quote the whole field and double the quote)";
@@ -71,7 +75,7 @@ bool CsvReader::next(std::vector<std::string>& fields) {
     }
 
     if (pos_ >= size) break;
-    if (data[pos_] == ',') {
+    if (data[pos_] == delim) {
       ++pos_;
       continue;
     }

@@ -193,6 +193,9 @@ std::vector<FieldChange> applyDraft(Device& device, const DeviceDraft& draft) {
     device.loaner = *draft.loaner;
   }
   applyText(changes, "notes", device.notes, draft.notes);
+  applyText(changes, "name", device.name, draft.name);
+  applyText(changes, "model_number", device.model_number, draft.model_number);
+  applyText(changes, "replacement_date", device.replacement_date, draft.replacement_date);
   return changes;
 }
 
@@ -221,6 +224,9 @@ std::vector<FieldError> validateDraft(const DeviceDraft& draft) {
     }
   }
   checkText(errors, "notes", draft.notes, kMaxNotes, /*multi_line=*/true);
+  checkText(errors, "name", draft.name, kMaxText);
+  checkText(errors, "model_number", draft.model_number, kMaxText);
+  checkDate(errors, "replacement_date", draft.replacement_date);
   return errors;
 }
 

@@ -43,6 +43,9 @@ struct Device {
   bool loaner = false;
   DeviceStatus status = DeviceStatus::in_stock;
   std::string notes;
+  std::string name;              // a display name ("Library cart 3 #12"), e.g. Snipe-IT's asset name
+  std::string model_number;      // the maker's model number (SKU), beside the model name
+  std::string replacement_date;  // planned replacement (Snipe-IT's "Asset EOL Date"); the plan honours it
   std::int64_t version = 0;
   std::string created_at;  // RFC 3339 UTC
   std::string updated_at;
@@ -54,6 +57,7 @@ struct Device {
     std::string person_name;
     std::string location;
     std::string due;
+    std::string person_email;  // "" when none (or lent to a location)
   };
   std::optional<Holder> holder;
 };
@@ -62,7 +66,7 @@ struct Device {
 // "use the default" (create). Dates, price and texts use "" / nullopt-inside to clear.
 struct DeviceDraft {
   std::optional<std::string> asset_tag, serial, manufacturer, model, purchase_date, vendor, po_number,
-      funding_source, warranty_end, aue_date, location, org_unit, notes;
+      funding_source, warranty_end, aue_date, location, org_unit, notes, name, model_number, replacement_date;
   std::optional<DeviceKind> kind;
   std::optional<std::optional<std::int64_t>> purchase_price_cents;
   std::optional<std::vector<std::string>> macs;  // already normalised

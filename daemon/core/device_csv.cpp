@@ -2,144 +2,35 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <unordered_map>
 
 #include "core/csv.hpp"
+#include "core/csv_date.hpp"
+#include "core/device_csv_columns.hpp"
 #include "core/values.hpp"
 
 namespace fk {
+
+using device_csv::Column;
+using device_csv::lower;
+using device_csv::Target;
+using device_csv::trim;
+
+const StatusLabels& defaultStatusLabels() {
+  // Snipe-IT's stock labels (a fresh install's seeds and the names districts commonly add).
+  static const StatusLabels kDefault{
+      {"ready to deploy", DeviceStatus::in_stock}, {"deployable", DeviceStatus::in_stock},
+      {"deployed", DeviceStatus::deployed},        {"pending", DeviceStatus::on_order},
+      {"archived", DeviceStatus::retired},         {"broken", DeviceStatus::in_repair},
+      {"out for repair", DeviceStatus::in_repair}, {"out for diagnostics", DeviceStatus::in_repair},
+      {"lost", DeviceStatus::lost},                {"stolen", DeviceStatus::stolen},
+      {"lost/stolen", DeviceStatus::lost},
+  };
+  return kDefault;
+}
+
 namespace {
-
-// What a column sets. Two columns with the same target (e.g. "Model" and "Model Name", or
-// "kind" and "Category") would contradict each other, so that is refused as a duplicate.
-enum class Target {
-  asset_tag,
-  serial,
-  kind,
-  category,
-  manufacturer,
-  model,
-  purchase_date,
-  purchase_price,
-  vendor,
-  po_number,
-  funding_source,
-  warranty_end,
-  warranty_months,
-  aue_date,
-  location,
-  org_unit,
-  macs,
-  loaner,
-  status,
-  notes,
-  // Read-only export columns: accepted so an export re-imports, and ignored.
-  id,
-  version,
-  created_at,
-  updated_at,
-  // Other columns of a Snipe-IT asset export that fleetkeep has no field for (yet): accepted so
-  // an unedited export imports, and ignored. Anything else unknown is still refused.
-  ignored,
-};
-
-struct KnownColumn {
-  std::string_view name;  // lower case
-  Target target;
-};
-
-// fleetkeep's own names first, then a Snipe-IT asset export's.
-constexpr std::array kKnownColumns{
-    KnownColumn{"asset_tag", Target::asset_tag},
-    KnownColumn{"serial", Target::serial},
-    KnownColumn{"kind", Target::kind},
-    KnownColumn{"manufacturer", Target::manufacturer},
-    KnownColumn{"model", Target::model},
-    KnownColumn{"purchase_date", Target::purchase_date},
-    KnownColumn{"purchase_price", Target::purchase_price},
-    KnownColumn{"vendor", Target::vendor},
-    KnownColumn{"po_number", Target::po_number},
-    KnownColumn{"funding_source", Target::funding_source},
-    KnownColumn{"warranty_end", Target::warranty_end},
-    KnownColumn{"aue_date", Target::aue_date},
-    KnownColumn{"location", Target::location},
-    KnownColumn{"org_unit", Target::org_unit},
-    KnownColumn{"macs", Target::macs},
-    KnownColumn{"loaner", Target::loaner},
-    KnownColumn{"status", Target::status},
-    KnownColumn{"notes", Target::notes},
-    KnownColumn{"id", Target::id},
-    KnownColumn{"version", Target::version},
-    KnownColumn{"created_at", Target::created_at},
-    KnownColumn{"updated_at", Target::updated_at},
-    KnownColumn{"asset tag", Target::asset_tag},
-    KnownColumn{"model name", Target::model},
-    KnownColumn{"category", Target::category},
-    KnownColumn{"purchase date", Target::purchase_date},
-    KnownColumn{"purchase cost", Target::purchase_price},
-    KnownColumn{"supplier", Target::vendor},
-    KnownColumn{"order number", Target::po_number},
-    KnownColumn{"warranty months", Target::warranty_months},
-    KnownColumn{"warranty", Target::warranty_months},
-    KnownColumn{"asset name", Target::ignored},
-    KnownColumn{"company", Target::ignored},
-    KnownColumn{"model no.", Target::ignored},
-    KnownColumn{"default location", Target::ignored},
-    KnownColumn{"checked out to", Target::ignored},
-    KnownColumn{"checkout date", Target::ignored},
-    KnownColumn{"expected checkin", Target::ignored},
-    KnownColumn{"last checkout", Target::ignored},
-    KnownColumn{"last checkin", Target::ignored},
-    KnownColumn{"last audit", Target::ignored},
-    KnownColumn{"next audit date", Target::ignored},
-    KnownColumn{"warranty expires", Target::ignored},
-    KnownColumn{"eol", Target::ignored},
-    KnownColumn{"asset eol date", Target::ignored},
-    KnownColumn{"current value", Target::ignored},
-    KnownColumn{"depreciation", Target::ignored},
-    KnownColumn{"requestable", Target::ignored},
-    KnownColumn{"byod", Target::ignored},
-    KnownColumn{"created at", Target::ignored},
-    KnownColumn{"updated at", Target::ignored},
-    KnownColumn{"deleted at", Target::ignored},
-    KnownColumn{"username", Target::ignored},
-    KnownColumn{"email", Target::ignored},
-    KnownColumn{"employee no", Target::ignored},
-    KnownColumn{"image", Target::ignored},
-};
-
-// Which device field a column's problems are about, for duplicate detection and messages.
-std::string_view fieldOf(Target t) {
-  switch (t) {
-    case Target::category: return "kind";
-    case Target::warranty_months: return "warranty_end";
-    default: break;
-  }
-  for (const auto& c : kKnownColumns) {
-    if (c.target == t) return c.name;
-  }
-  return "";
-}
-
-struct Column {
-  Target target;
-  std::string header;  // as written in the file, trimmed: errors name what the user sees
-};
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t");
-  return s.substr(first, last - first + 1);
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool allDigits(std::string_view s, std::size_t from, std::size_t to) {
   for (std::size_t i = from; i < to; ++i) {
@@ -148,21 +39,18 @@ bool allDigits(std::string_view s, std::size_t from, std::size_t to) {
   return true;
 }
 
-// "YYYY-MM-DD", or Snipe-IT's "YYYY-MM-DD HH:MM:SS" whose date part is kept.
-std::optional<std::string> csvDate(std::string_view s) {
-  if (s.size() == 19) {
-    if (s[10] != ' ' || s[13] != ':' || s[16] != ':' || !allDigits(s, 11, 13) || !allDigits(s, 14, 16) ||
-        !allDigits(s, 17, 19)) {
-      return std::nullopt;
-    }
-    const int hh = (s[11] - '0') * 10 + (s[12] - '0');
-    const int mm = (s[14] - '0') * 10 + (s[15] - '0');
-    const int ss = (s[17] - '0') * 10 + (s[18] - '0');
-    if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
-    s = s.substr(0, 10);
-  }
-  if (!isValidDate(s)) return std::nullopt;
-  return std::string(s);
+// "6.37702E+15", "5.02E+18", "1E+12": what Excel shows (and saves) for a long number typed into a
+// cell. The digits it dropped are gone, so two devices would end up with one serial.
+bool looksLikeExcelNumber(std::string_view s) {
+  const auto e = s.find_first_of("eE");
+  if (e == std::string_view::npos || e == 0 || e + 1 >= s.size()) return false;
+  std::string_view mantissa = s.substr(0, e), exponent = s.substr(e + 1);
+  if (exponent.front() == '+') exponent.remove_prefix(1);
+  if (exponent.empty() || !allDigits(exponent, 0, exponent.size())) return false;
+  const auto dot = mantissa.find('.');
+  if (dot == std::string_view::npos) return allDigits(mantissa, 0, mantissa.size());
+  return dot > 0 && dot + 1 < mantissa.size() && allDigits(mantissa, 0, dot) &&
+         allDigits(mantissa, dot + 1, mantissa.size());
 }
 
 DeviceKind kindFromCategory(std::string_view category) {
@@ -173,23 +61,6 @@ DeviceKind kindFromCategory(std::string_view category) {
   if (has("tablet") || has("ipad")) return DeviceKind::tablet;
   if (has("desktop")) return DeviceKind::desktop;
   return DeviceKind::other;
-}
-
-std::optional<DeviceStatus> statusFromCell(std::string_view cell) {
-  const auto s = lower(cell);
-  if (auto own = parseStatus(s)) return own;
-  static constexpr std::array<std::pair<std::string_view, DeviceStatus>, 6> kSnipeLabels{{
-      {"ready to deploy", DeviceStatus::in_stock},
-      {"pending", DeviceStatus::on_order},
-      {"archived", DeviceStatus::retired},
-      {"broken", DeviceStatus::in_repair},
-      {"out for repair", DeviceStatus::in_repair},
-      {"lost/stolen", DeviceStatus::lost},
-  }};
-  for (const auto& [label, status] : kSnipeLabels) {
-    if (label == s) return status;
-  }
-  return std::nullopt;
 }
 
 std::optional<bool> boolFromCell(std::string_view cell) {
@@ -220,26 +91,38 @@ std::string addMonths(const std::string& date, int months) {
   return formatDate(end);
 }
 
+// What the rows of one file share while they are read: the order its slash dates were found in.
+struct DateState {
+  DateOrder order = DateOrder::unknown;  // given, or the first unambiguous date's
+  std::size_t decided_at = 0;            // the line that decided it (0: given, or not yet)
+};
+
 class RowParser {
  public:
-  RowParser(const std::vector<Column>& columns, std::vector<FieldError>& errors)
-      : columns_(columns), errors_(errors) {}
+  RowParser(const std::vector<Column>& columns, const DeviceImportOptions& options, DateState& dates,
+            std::vector<FieldError>& errors, std::vector<FieldError>& warnings)
+      : columns_(columns), options_(options), dates_(dates), errors_(errors), warnings_(warnings) {}
 
-  // Fills `d` (a fresh draft already in place in the result, which saves moving ~600 bytes a row).
-  void parse(const std::vector<std::string>& cells, std::size_t line, DeviceDraft& d) {
-    line_ = line;
+  // Fills `row` (a fresh one already in place in the result, which saves moving ~700 bytes a row).
+  void parse(const std::vector<std::string>& cells, ImportRow& row) {
+    line_ = row.line;
+    DeviceDraft& d = row.draft;
     std::optional<int> warranty_months;
-    for (std::size_t i = 0; i < columns_.size(); ++i) {
-      const Column& col = columns_[i];
-      const std::string_view raw = cells[i];
+    ImportCheckout checkout;
+    std::string checkout_type;
+    bool any_checkout = false;
+    for (const Column& col : columns_) {
+      const std::string_view raw = cells[col.index];
       const std::string_view cell = trim(raw);
       if (cell.empty()) continue;  // an empty cell leaves the field unset
       switch (col.target) {
-        case Target::asset_tag: d.asset_tag = std::string(cell); break;
-        case Target::serial: d.serial = std::string(cell); break;
+        case Target::asset_tag: d.asset_tag = identifier(col, cell); break;
+        case Target::serial: d.serial = identifier(col, cell); break;
         // Free text is kept as written so that an export re-imports byte for byte.
         case Target::manufacturer: d.manufacturer = std::string(raw); break;
         case Target::model: d.model = std::string(raw); break;
+        case Target::model_number: d.model_number = std::string(cell); break;
+        case Target::name: d.name = std::string(raw); break;
         case Target::vendor: d.vendor = std::string(raw); break;
         case Target::po_number: d.po_number = std::string(raw); break;
         case Target::funding_source: d.funding_source = std::string(raw); break;
@@ -257,6 +140,7 @@ class RowParser {
         case Target::purchase_date: d.purchase_date = date(col, cell); break;
         case Target::warranty_end: d.warranty_end = date(col, cell); break;
         case Target::aue_date: d.aue_date = date(col, cell); break;
+        case Target::replacement_date: d.replacement_date = date(col, cell); break;
         case Target::purchase_price:
           if (auto cents = parseMoney(cell))
             d.purchase_price_cents = std::optional<std::int64_t>{*cents};
@@ -270,38 +154,114 @@ class RowParser {
           else
             fail(col, "\"" + std::string(cell) + "\" is not true/false/yes/no/1/0");
           break;
-        case Target::status:
-          if (auto s = statusFromCell(cell))
-            d.status = s;
-          else
-            fail(col, "unknown status \"" + std::string(cell) + "\"");
-          break;
+        case Target::status: d.status = status(col, cell); break;
         case Target::warranty_months:
           warranty_months = monthsFromCell(cell);
           if (!warranty_months) fail(col, "\"" + std::string(cell) + "\" is not a number of months");
           break;
-        case Target::id:
-        case Target::version:
-        case Target::created_at:
-        case Target::updated_at:
-        case Target::ignored: break;
+        case Target::checkout_type: checkout_type = lower(cell); break;
+        case Target::checkout_username: checkout.username = cell; any_checkout = true; break;
+        case Target::checkout_email: checkout.email = cell; any_checkout = true; break;
+        case Target::checkout_first_name: checkout.first_name = cell; any_checkout = true; break;
+        case Target::checkout_last_name: checkout.last_name = cell; any_checkout = true; break;
+        case Target::checkout_full_name: checkout.full_name = cell; any_checkout = true; break;
+        case Target::checkout_location: checkout.location = cell; break;
+        case Target::checkout_due:
+          if (auto due = date(col, cell)) checkout.due = std::move(*due);
+          break;
+        case Target::read_only: break;
       }
     }
     // Months count from the purchase date; without one there is nothing to count from.
     if (warranty_months && d.purchase_date && !d.purchase_date->empty()) {
       d.warranty_end = addMonths(*d.purchase_date, *warranty_months);
     }
+    // Snipe-IT: "location" lends to the place; any other type (or none) with a user named lends to
+    // that user. A place named without the type is where it is lent only when no user is named.
+    if (checkout_type == "location" || (!any_checkout && !checkout.location.empty() && checkout_type.empty())) {
+      if (checkout.location.empty()) {
+        warn("Checkout Type", "a location checkout names no place (\"Checked Out To: Location\"); not lent");
+        return;
+      }
+      checkout.to_location = true;
+      lend(row, std::move(checkout));
+    } else if (any_checkout) {
+      if (checkout.username.empty() && checkout.email.empty()) {
+        warn("Checked Out To: Username", "the user has no username or email to match; not lent");
+        return;
+      }
+      checkout.location.clear();
+      lend(row, std::move(checkout));
+    }
   }
 
  private:
-  void fail(const Column& col, std::string message) {
-    errors_.push_back({line_, col.header, std::move(message)});
+  void fail(const Column& col, std::string message) { errors_.push_back({line_, col.header, std::move(message)}); }
+  void warn(std::string field, std::string message) {
+    warnings_.push_back({line_, std::move(field), std::move(message)});
+  }
+
+  // A device that is out (or could be lent) is lent on import; one the status keeps off the shelf
+  // (in repair, lost, retired...) cannot be, as in Snipe-IT, which lends only deployable assets.
+  void lend(ImportRow& row, ImportCheckout checkout) {
+    auto& status = row.draft.status;
+    if (status && *status != DeviceStatus::in_stock && *status != DeviceStatus::deployed) {
+      warn("Checkout Type", "status " + std::string(toString(*status)) + " cannot be lent; not lent");
+      return;
+    }
+    // The checkout moves the device to deployed itself, with its own event.
+    status.reset();
+    row.checkout = std::move(checkout);
+  }
+
+  std::optional<std::string> identifier(const Column& col, std::string_view cell) {
+    if (looksLikeExcelNumber(cell)) {
+      fail(col, "\"" + std::string(cell) +
+                    "\" is a number Excel rewrote, with digits lost: export the column as text and import again");
+    }
+    return std::string(cell);
+  }
+
+  std::optional<DeviceStatus> status(const Column& col, std::string_view cell) {
+    const std::string s = lower(cell);
+    if (auto own = parseStatus(s)) return own;
+    if (auto it = options_.status_labels.find(s); it != options_.status_labels.end()) return it->second;
+    warn(col.header, "unknown status label \"" + std::string(cell) +
+                         "\": the device keeps its status (in_stock when new); map it under import.status_labels");
+    return std::nullopt;
   }
 
   std::optional<std::string> date(const Column& col, std::string_view cell) {
-    auto d = csvDate(cell);
-    if (!d) fail(col, "\"" + std::string(cell) + "\" is not a date (YYYY-MM-DD)");
-    return d;
+    // Without ?date_order an ambiguous date is refused even after unambiguous ones: a file mixing
+    // orders is not rare, and guessing from other lines would make the outcome depend on row order.
+    CsvDate parsed = parseCsvDate(cell, options_.csv.date_order);
+    using K = CsvDate::Kind;
+    switch (parsed.kind) {
+      case K::iso:
+      case K::either: return std::move(parsed.iso);
+      case K::mdy:
+      case K::dmy: {
+        const DateOrder order = parsed.kind == K::mdy ? DateOrder::mdy : DateOrder::dmy;
+        if (dates_.order == DateOrder::unknown) {
+          dates_.order = order;
+          dates_.decided_at = line_;
+        } else if (dates_.order != order) {
+          // Only reachable without ?date_order: with it, parseCsvDate reads every date that way.
+          fail(col, "\"" + std::string(cell) + "\" reads only as " +
+                        (order == DateOrder::mdy ? "month/day" : "day/month") + " but line " +
+                        std::to_string(dates_.decided_at) + " reads only the other way");
+          return std::nullopt;
+        }
+        return std::move(parsed.iso);
+      }
+      case K::ambiguous:
+        fail(col, "\"" + std::string(cell) +
+                      "\" could be month/day or day/month: add ?date_order=mdy or ?date_order=dmy");
+        return std::nullopt;
+      case K::invalid: break;
+    }
+    fail(col, "\"" + std::string(cell) + "\" is not a date (YYYY-MM-DD, M/D/YYYY, D.M.YYYY)");
+    return std::nullopt;
   }
 
   std::optional<std::vector<std::string>> macs(const Column& col, std::string_view cell) {
@@ -323,45 +283,12 @@ class RowParser {
   }
 
   const std::vector<Column>& columns_;
+  const DeviceImportOptions& options_;
+  DateState& dates_;
   std::vector<FieldError>& errors_;
+  std::vector<FieldError>& warnings_;
   std::size_t line_ = 0;
 };
-
-// Maps the header row to columns; any problem with it makes the rows meaningless.
-std::vector<Column> readHeader(const std::vector<std::string>& cells, std::size_t line,
-                               std::vector<FieldError>& errors) {
-  std::vector<Column> columns;
-  columns.reserve(cells.size());
-  for (const auto& cell : cells) {
-    const std::string header(trim(cell));
-    const auto name = lower(header);
-    const auto known = std::find_if(kKnownColumns.begin(), kKnownColumns.end(),
-                                    [&](const KnownColumn& c) { return c.name == name; });
-    if (known == kKnownColumns.end()) {
-      errors.push_back({line, header, "unknown column \"" + header + "\""});
-      continue;
-    }
-    if (known->target == Target::ignored) {
-      columns.push_back({Target::ignored, header});
-      continue;
-    }
-    const auto field = fieldOf(known->target);
-    const auto same = std::find_if(columns.begin(), columns.end(),
-                                   [&](const Column& c) { return fieldOf(c.target) == field; });
-    if (same != columns.end()) {
-      errors.push_back({line, header, "column \"" + header + "\" repeats \"" + same->header + "\""});
-      continue;
-    }
-    columns.push_back({known->target, header});
-  }
-  const bool has_identity = std::any_of(columns.begin(), columns.end(), [](const Column& c) {
-    return c.target == Target::asset_tag || c.target == Target::serial;
-  });
-  if (errors.empty() && !has_identity) {
-    errors.push_back({line, "serial", "the header needs a serial or an asset tag column"});
-  }
-  return columns;
-}
 
 bool isBlank(const std::vector<std::string>& cells) {
   return std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return trim(c).empty(); });
@@ -371,14 +298,25 @@ bool isBlank(const std::vector<std::string>& cells) {
 
 // Everything the row loop needs, behind a pointer so the header's details stay out of the interface.
 struct DeviceCsvParser::State {
-  explicit State(std::string_view file)
-      : rows_at_most(static_cast<std::size_t>(std::count(file.begin(), file.end(), '\n')) + 1), reader(file) {}
+  State(std::string_view body, const DeviceImportOptions& opts) : options(opts) {
+    if (auto prepared = csvText(body, options.csv.encoding, converted)) {
+      text = *prepared;
+    } else {
+      errors.push_back(std::move(prepared.error()));
+    }
+    rows_at_most = countLines(text);
+    reader.emplace(text, detectDelimiter(text));
+  }
 
-  std::size_t rows_at_most;  // rows never outnumber line ends
-  CsvReader reader;
+  DeviceImportOptions options;
+  std::string converted;  // the text, when it had to be converted to UTF-8
+  std::string_view text;
+  std::size_t rows_at_most = 0;  // rows never outnumber line ends
+  std::optional<CsvReader> reader;
   std::vector<std::string> cells;
-  std::vector<Column> columns;
-  std::vector<FieldError> errors;
+  device_csv::Header header;
+  std::vector<FieldError> errors, warnings;
+  DateState dates;
   // Validation names a field; errors name the column the file has for it.
   std::unordered_map<std::string_view, std::size_t> column_of;
   // First line of each key: two rows naming one device would make the outcome depend on row order.
@@ -388,7 +326,7 @@ struct DeviceCsvParser::State {
 
   std::string headerFor(std::string_view field) const {
     const auto it = column_of.find(field);
-    return std::string(it != column_of.end() ? std::string_view(columns[it->second].header) : field);
+    return std::string(it != column_of.end() ? std::string_view(header.columns[it->second].header) : field);
   }
 
   void noteRepeat(std::unordered_map<std::string, std::size_t>& lines, std::string_view field,
@@ -401,27 +339,34 @@ struct DeviceCsvParser::State {
   }
 };
 
-DeviceCsvParser::DeviceCsvParser(std::string_view text) : state_(std::make_unique<State>(text)) {
+DeviceCsvParser::DeviceCsvParser(std::string_view body, const DeviceImportOptions& options)
+    : state_(std::make_unique<State>(body, options)) {
   State& s = *state_;
   s.cells.reserve(32);
-  while (s.reader.next(s.cells)) {
+  bool found = false;
+  while (s.errors.empty() && s.reader->next(s.cells)) {
     if (isBlank(s.cells)) continue;
-    s.columns = readHeader(s.cells, s.reader.line(), s.errors);
+    s.header = device_csv::readHeader(s.cells, s.reader->line(), s.options.csv.strict, s.errors);
+    found = true;
     break;
   }
-  if (!s.reader.error().empty()) {
-    s.errors.push_back({s.reader.line(), "", s.reader.error()});
-  } else if (s.columns.empty() && s.errors.empty()) {
+  if (!s.reader->error().empty()) {
+    s.errors.push_back({s.reader->line(), "", s.reader->error()});
+  } else if (!found && s.errors.empty()) {
     s.errors.push_back({1, "", "no header row"});
   }
   // A bad header makes every row meaningless: there is nothing more to read.
   s.ended = !s.errors.empty();
-  for (std::size_t i = 0; i < s.columns.size(); ++i) s.column_of.emplace(fieldOf(s.columns[i].target), i);
+  for (std::size_t i = 0; i < s.header.columns.size(); ++i) {
+    s.column_of.emplace(device_csv::fieldOf(s.header.columns[i].target), i);
+  }
 }
 
 DeviceCsvParser::~DeviceCsvParser() = default;
 
 const std::vector<FieldError>& DeviceCsvParser::errors() const { return state_->errors; }
+const std::vector<FieldError>& DeviceCsvParser::warnings() const { return state_->warnings; }
+const std::vector<std::string>& DeviceCsvParser::ignoredColumns() const { return state_->header.ignored; }
 
 std::size_t DeviceCsvParser::rowsAtMost() const { return state_->rows_at_most; }
 
@@ -434,10 +379,10 @@ bool DeviceCsvParser::next(ImportRow& row) {
     s.serial_lines.reserve(s.rows_at_most);
     s.sized = true;
   }
-  RowParser parser(s.columns, s.errors);
+  RowParser parser(s.header.columns, s.options, s.dates, s.errors, s.warnings);
   while (!s.ended) {
-    if (!s.reader.next(s.cells)) {
-      if (!s.reader.error().empty()) s.errors.push_back({s.reader.line(), "", s.reader.error()});
+    if (!s.reader->next(s.cells)) {
+      if (!s.reader->error().empty()) s.errors.push_back({s.reader->line(), "", s.reader->error()});
       s.ended = true;
       // Freed here, on the thread that read the file, rather than by whoever destroys the parser
       // (an import's writer, which still has its commit ahead of it).
@@ -445,17 +390,18 @@ bool DeviceCsvParser::next(ImportRow& row) {
       std::unordered_map<std::string, std::size_t>().swap(s.serial_lines);
       break;
     }
-    const std::size_t line = s.reader.line();
+    const std::size_t line = s.reader->line();
     if (isBlank(s.cells)) continue;
-    if (s.cells.size() != s.columns.size()) {
+    if (s.cells.size() != s.header.width) {
       s.errors.push_back({line, "",
-                          "expected " + std::to_string(s.columns.size()) + " cells, found " +
+                          "expected " + std::to_string(s.header.width) + " cells, found " +
                               std::to_string(s.cells.size())});
       continue;
     }
     row.line = line;
     row.draft = DeviceDraft{};
-    parser.parse(s.cells, line, row.draft);
+    row.checkout.reset();
+    parser.parse(s.cells, row);
     for (auto& e : validateNewDevice(row.draft)) s.errors.push_back({line, s.headerFor(e.field), e.message});
     s.noteRepeat(s.tag_lines, "asset_tag", row.draft.asset_tag, line);
     s.noteRepeat(s.serial_lines, "serial", row.draft.serial, line);
@@ -464,9 +410,9 @@ bool DeviceCsvParser::next(ImportRow& row) {
   return false;
 }
 
-ParsedImport parseDeviceCsv(std::string_view text) {
+ParsedImport parseDeviceCsv(std::string_view text, const DeviceImportOptions& options) {
   ParsedImport result;
-  DeviceCsvParser parser(text);
+  DeviceCsvParser parser(text, options);
   result.rows.reserve(parser.rowsAtMost());  // far cheaper than regrowing the vector
   while (parser.next(result.rows.emplace_back())) {
   }
@@ -481,7 +427,8 @@ std::vector<std::string> exportHeader() {
           "vendor",       "po_number", "funding_source", "warranty_end",
           "aue_date",     "location",  "org_unit",       "macs",
           "loaner",       "status",    "notes",          "version",
-          "created_at",   "updated_at"};
+          "created_at",   "updated_at", "name",           "model_number",
+          "replacement_date"};
 }
 
 std::vector<std::string> exportRow(const Device& d) {
@@ -511,7 +458,10 @@ std::vector<std::string> exportRow(const Device& d) {
           d.notes,
           std::to_string(d.version),
           d.created_at,
-          d.updated_at};
+          d.updated_at,
+          d.name,
+          d.model_number,
+          d.replacement_date};
 }
 
 }  // namespace fk

@@ -1,19 +1,41 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/csv_input.hpp"
 #include "core/device.hpp"
 #include "core/error.hpp"
 
 namespace fk {
 
+// Who a row says holds the device (Snipe-IT's "Checkout Type" and "Checked Out To: ..." columns).
+struct ImportCheckout {
+  bool to_location = false;
+  std::string username, email, first_name, last_name, full_name;  // a person
+  std::string location;                                           // or a place
+  std::string due;  // "YYYY-MM-DD" from "Expected Checkin Date", "" = the default loan length
+};
+
 // One parsed row of an inventory CSV, with the line it started on.
 struct ImportRow {
   std::size_t line = 0;
   DeviceDraft draft;
+  std::optional<ImportCheckout> checkout;
+};
+
+// Status labels (lower case) to the lifecycle: Snipe-IT's default labels, or a district's own from
+// `import.status_labels:` in the config (defaultStatusLabels() plus those, which win).
+using StatusLabels = std::map<std::string, DeviceStatus, std::less<>>;
+const StatusLabels& defaultStatusLabels();
+
+struct DeviceImportOptions {
+  CsvOptions csv;
+  StatusLabels status_labels = defaultStatusLabels();
+  int default_loan_days = 180;  // a checkout without an expected check-in date (config checkout:)
 };
 
 struct ParsedImport {
@@ -26,8 +48,9 @@ struct ParsedImport {
 // reference between the thread that reads and the one that writes.
 class DeviceCsvParser {
  public:
-  // Reads the header row; a problem with it is in errors() and next() then returns nothing.
-  explicit DeviceCsvParser(std::string_view text);
+  // Reads the header row; a problem with it (or with the text: invalid UTF-8, a byte Windows-1252
+  // lacks) is in errors() and next() then returns nothing. `body` must outlive the parser.
+  explicit DeviceCsvParser(std::string_view body, const DeviceImportOptions& options = {});
   ~DeviceCsvParser();
   DeviceCsvParser(const DeviceCsvParser&) = delete;
   DeviceCsvParser& operator=(const DeviceCsvParser&) = delete;
@@ -41,6 +64,11 @@ class DeviceCsvParser {
   const std::vector<FieldError>& errors() const;
   // An upper bound on the rows next() can return (the file's line ends), for sizing.
   std::size_t rowsAtMost() const;
+  // Header names the import does not use (unknown, or a second column for the same field), as written.
+  const std::vector<std::string>& ignoredColumns() const;
+  // What was read but not applied (an unknown status label, a checkout to a device that cannot be
+  // lent), in file order; complete once next() has returned false.
+  const std::vector<FieldError>& warnings() const;
 
  private:
   struct State;
@@ -48,10 +76,10 @@ class DeviceCsvParser {
 };
 
 // Parses an inventory CSV: fleetkeep's own columns (those of exportHeader()) or a Snipe-IT asset
-// export's (Asset Tag, Serial, Model, Manufacturer, Category, Purchase Date, Purchase Cost, Supplier,
-// Order Number, Location, Notes, Warranty months). Header names match case-insensitively; unknown
-// columns are an error naming them. Empty cells leave a field unset.
-ParsedImport parseDeviceCsv(std::string_view text);
+// file's (its importer's labels and aliases: docs/migrating-from-snipe-it.md lists them). Header names
+// match case-insensitively; unknown columns are ignored (refused with options.csv.strict). Empty cells
+// leave a field unset.
+ParsedImport parseDeviceCsv(std::string_view text, const DeviceImportOptions& options = {});
 
 // The export format, which parseDeviceCsv reads back unchanged.
 std::vector<std::string> exportHeader();

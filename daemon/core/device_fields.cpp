@@ -25,6 +25,9 @@ constexpr std::array kTextFields{
     TextField{"location", &Device::location, &DeviceDraft::location},
     TextField{"org_unit", &Device::org_unit, &DeviceDraft::org_unit},
     TextField{"notes", &Device::notes, &DeviceDraft::notes},
+    TextField{"name", &Device::name, &DeviceDraft::name},
+    TextField{"model_number", &Device::model_number, &DeviceDraft::model_number},
+    TextField{"replacement_date", &Device::replacement_date, &DeviceDraft::replacement_date},
 };
 
 const TextField* find(std::string_view name) {

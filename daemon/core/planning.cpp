@@ -128,8 +128,12 @@ Assessment assess(const PlanDevice& d, const PlanningRules& rules, year_month_da
     auto it = rules.default_life_years.find(d.kind);
     life = it == rules.default_life_years.end() ? std::nullopt : std::optional<int>(it->second);
   }
-  if (auto purchased = dateOf(d.purchase_date); purchased && life)
+  // A replacement date the district planned itself is its end of life, whatever the age rule says.
+  if (auto planned = dateOf(d.replacement_date)) {
+    a.end_of_life = planned;
+  } else if (auto purchased = dateOf(d.purchase_date); purchased && life) {
     a.end_of_life = addYears(*purchased, *life);
+  }
 
   const bool repair_cost = d.repair_cost_cents > 0 && a.cost.cents &&
                            reachesShare(d.repair_cost_cents, *a.cost.cents, rules.repair_cost_share);

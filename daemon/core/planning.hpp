@@ -67,6 +67,7 @@ struct PlanDevice {
   std::string purchase_date;  // "" = unknown
   std::optional<std::int64_t> purchase_price_cents;
   std::string aue_date;                // the device's own; "" = none
+  std::string replacement_date;        // planned by the district (e.g. Snipe-IT's EOL date); "" = none
   std::int64_t repair_cost_cents = 0;  // lifetime
   int work_orders_last_year = 0;       // opened on or after workOrderWindowStart(today), not cancelled
   std::optional<std::int64_t> model_unit_cost_cents;
@@ -92,7 +93,7 @@ bool reachesShare(std::int64_t repair_cents, std::int64_t replacement_cents, dou
 // What the rules say about one device on `today`.
 struct Assessment {
   std::optional<std::chrono::year_month_day> aue;          // own, else the catalog's
-  std::optional<std::chrono::year_month_day> end_of_life;  // purchase date + expected life
+  std::optional<std::chrono::year_month_day> end_of_life;  // planned replacement, else purchase + life
   std::optional<std::chrono::year_month_day> due_date;     // unset: not due (yet or ever)
   int fiscal_year = 0;                                     // the FY it is due in; set with due_date
   DueReasons reasons;

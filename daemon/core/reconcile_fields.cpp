@@ -24,6 +24,7 @@ constexpr FieldSpec kFields[] = {
     {"funding_source", Type::text},  {"warranty_end", Type::date}, {"aue_date", Type::date},
     {"location", Type::text},        {"org_unit", Type::text},     {"loaner", Type::flag},
     {"notes", Type::text},           {"status", Type::status},
+    {"name", Type::text},            {"model_number", Type::text}, {"replacement_date", Type::date},
 };
 
 const FieldSpec* specOf(std::string_view name) {

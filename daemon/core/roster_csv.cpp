@@ -43,25 +43,32 @@ std::optional<bool> parseActive(const std::string& cell) {
   return std::nullopt;
 }
 
-// Reads the header; empty result with errors when it is unusable.
-std::vector<Column> readHeader(const std::vector<std::string>& fields, std::size_t line,
-                               std::vector<FieldError>& errors) {
-  std::vector<Column> columns;
+// Reads the header; errors when it is unusable. A column the import does not read is nullopt.
+std::vector<std::optional<Column>> readHeader(const std::vector<std::string>& fields, std::size_t line,
+                                              bool strict, std::vector<std::string>& ignored,
+                                              std::vector<FieldError>& errors) {
+  std::vector<std::optional<Column>> columns;
   std::vector<bool> seen(kColumns.size(), false);
   for (const auto& raw : fields) {
-    const std::string name = lower(trimmed(raw));
+    const std::string header = trimmed(raw);
+    const std::string name = lower(header);
+    columns.emplace_back();
+    if (name.empty()) continue;
     auto it = std::find_if(kColumns.begin(), kColumns.end(), [&](const auto& c) { return c.first == name; });
-    if (it == kColumns.end()) {
-      errors.push_back(
-          {line, trimmed(raw),
-           "unknown column \"" + trimmed(raw) +
-               "\" (expected external_id, name, email, role, grade, homeroom, location, active)"});
+    const auto index = static_cast<std::size_t>(it - kColumns.begin());
+    if (it == kColumns.end() || seen[index]) {
+      if (strict) {
+        errors.push_back({line, header,
+                          it == kColumns.end()
+                              ? "unknown column \"" + header +
+                                    "\" (expected external_id, name, email, role, grade, homeroom, location, active)"
+                              : "column \"" + header + "\" appears twice"});
+      }
+      ignored.push_back(header);
       continue;
     }
-    const auto index = static_cast<std::size_t>(it - kColumns.begin());
-    if (seen[index]) errors.push_back({line, name, "column \"" + name + "\" appears twice"});
     seen[index] = true;
-    columns.push_back(it->second);
+    columns.back() = it->second;
   }
   for (Column required : {Column::external_id, Column::name}) {
     if (!seen[static_cast<std::size_t>(required)]) {
@@ -74,9 +81,15 @@ std::vector<Column> readHeader(const std::vector<std::string>& fields, std::size
 
 }  // namespace
 
-ParsedRoster parseRosterCsv(std::string_view text) {
+ParsedRoster parseRosterCsv(std::string_view body, const CsvOptions& options) {
   ParsedRoster out;
-  CsvReader reader(text);
+  std::string converted;
+  auto text = csvText(body, options.encoding, converted);
+  if (!text) {
+    out.errors.push_back(std::move(text.error()));
+    return out;
+  }
+  CsvReader reader(*text, detectDelimiter(*text));
   std::vector<std::string> fields;
   if (!reader.next(fields)) {
     out.errors.push_back(
@@ -84,7 +97,7 @@ ParsedRoster parseRosterCsv(std::string_view text) {
          reader.error().empty() ? "the file is empty: a header row is required" : reader.error()});
     return out;
   }
-  const std::vector<Column> columns = readHeader(fields, reader.line(), out.errors);
+  const auto columns = readHeader(fields, reader.line(), options.strict, out.ignored_columns, out.errors);
   if (!out.errors.empty()) return out;
 
   std::unordered_map<std::string, std::size_t> first_line;  // external_id -> line
@@ -101,8 +114,9 @@ ParsedRoster parseRosterCsv(std::string_view text) {
     PersonDraft& d = row.draft;
     std::vector<FieldError> row_errors;
     for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (!columns[i]) continue;
       std::string cell = trimmed(fields[i]);
-      switch (columns[i]) {
+      switch (*columns[i]) {
         case Column::external_id: d.external_id = std::move(cell); break;
         case Column::name: d.name = std::move(cell); break;
         case Column::email: d.email = std::move(cell); break;

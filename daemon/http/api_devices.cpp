@@ -174,12 +174,45 @@ Response deviceEvents(ApiContext& ctx, Request& req) {
   return jsonResponse(200, {{"items", std::move(items)}});
 }
 
+json importSummaryJson(const ImportSummary& s) {
+  json warnings = json::array();
+  for (const FieldError& w : s.warnings) {
+    if (warnings.size() >= kMaxReportedImportErrors) break;
+    warnings.push_back({{"line", w.line}, {"field", w.field}, {"message", w.message}});
+  }
+  return {{"created", s.created},
+          {"updated", s.updated},
+          {"unchanged", s.unchanged},
+          {"checkouts", s.checkouts},
+          {"people_created", s.people_created},
+          {"ignored_columns", s.ignored_columns},
+          {"warnings", std::move(warnings)},
+          {"warning_count", s.warnings.size()}};
+}
+
+// ?encoding=, ?date_order=, ?strict=, and the config's status labels and loan length.
+Result<DeviceImportOptions> importOptions(ApiContext& ctx, const Request& req) {
+  static constexpr std::array<std::string_view, 3> kAllowed{"encoding", "date_order", "strict"};
+  if (auto st = checkQueryParams(req, kAllowed); !st) return std::unexpected(st.error());
+  auto csv = csvOptionsFromQuery(req);
+  if (!csv) return std::unexpected(csv.error());
+  DeviceImportOptions options;
+  options.csv = *csv;
+  const auto config = ctx.config();
+  for (const auto& [label, status] : config->import.status_labels) {
+    options.status_labels[label] = parseStatus(status).value_or(DeviceStatus::in_stock);
+  }
+  options.default_loan_days = config->checkout.default_loan_days;
+  return options;
+}
+
 Response importDevices(ApiContext& ctx, Request& req) {
+  auto options = importOptions(ctx, req);
+  if (!options) return errorResponse(options.error());
   // Parsed in place: an import body can be hundreds of MiB, and the parser only needs a view.
-  auto summary = DeviceStore(ctx.db, req.scope()).importCsv(req.body, req.actor());
+  auto summary = DeviceStore(ctx.db, req.scope()).importCsv(req.body, req.actor(), *options);
   if (!summary) return errorResponse(summary.error());
-  return jsonResponse(
-      200, {{"created", summary->created}, {"updated", summary->updated}, {"unchanged", summary->unchanged}});
+  return jsonResponse(200, importSummaryJson(*summary));
 }
 
 Response exportDevices(ApiContext& ctx, Request& req) {

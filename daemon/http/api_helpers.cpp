@@ -63,4 +63,22 @@ Status readCursor(const Request& req, std::int64_t& after_id) {
   return {};
 }
 
+Result<CsvOptions> csvOptionsFromQuery(const Request& req) {
+  CsvOptions options;
+  if (auto v = filterValue(req, "encoding")) {
+    auto encoding = parseTextEncoding(*v);
+    if (!encoding) return std::unexpected(Error::invalid("encoding", "encoding must be utf-8 or windows-1252"));
+    options.encoding = *encoding;
+  }
+  if (auto v = filterValue(req, "date_order")) {
+    auto order = parseDateOrder(*v);
+    if (!order) return std::unexpected(Error::invalid("date_order", "date_order must be mdy or dmy"));
+    options.date_order = *order;
+  }
+  auto strict = flagParam(req, "strict");
+  if (!strict) return std::unexpected(strict.error());
+  options.strict = strict->value_or(false);
+  return options;
+}
+
 }  // namespace fk

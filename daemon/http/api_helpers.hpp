@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/csv_input.hpp"
 #include "core/error.hpp"
 #include "http/api.hpp"
 #include "http/json_mapping.hpp"
@@ -31,6 +32,9 @@ using ApiHandler = Response (*)(ApiContext&, Request&);
 inline Handler bindHandler(ApiContext& ctx, ApiHandler fn) {
   return [&ctx, fn](Request& req) { return fn(ctx, req); };
 }
+
+// A CSV import's ?encoding= (utf-8, windows-1252), ?date_order= (mdy, dmy) and ?strict= (true, false).
+Result<CsvOptions> csvOptionsFromQuery(const Request& req);
 
 // Refuses a query parameter that is not in `allowed`, or one given twice: 400 naming it.
 Status checkQueryParams(const Request& req, std::span<const std::string_view> allowed);

@@ -68,12 +68,18 @@ Response patchPerson(ApiContext& ctx, Request& req) {
 }
 
 Response importPeople(ApiContext& ctx, Request& req) {
-  ParsedRoster parsed = parseRosterCsv(req.body);
+  static constexpr std::array<std::string_view, 3> kAllowed{"encoding", "date_order", "strict"};
+  if (auto st = checkQueryParams(req, kAllowed); !st) return errorResponse(st.error());
+  auto options = csvOptionsFromQuery(req);
+  if (!options) return errorResponse(options.error());
+  ParsedRoster parsed = parseRosterCsv(req.body, *options);
   if (!parsed.errors.empty()) return errorResponse(importRefused(parsed.errors));
   auto summary = PeopleStore(ctx.db, req.scope()).import(parsed.rows);
   if (!summary) return errorResponse(summary.error());
-  return jsonResponse(
-      200, {{"created", summary->created}, {"updated", summary->updated}, {"unchanged", summary->unchanged}});
+  return jsonResponse(200, {{"created", summary->created},
+                            {"updated", summary->updated},
+                            {"unchanged", summary->unchanged},
+                            {"ignored_columns", parsed.ignored_columns}});
 }
 
 Response personCheckouts(ApiContext& ctx, Request& req) {

@@ -19,12 +19,14 @@ namespace {
 constexpr std::size_t kMaxTextBytes = 4096;
 constexpr std::size_t kMaxNotesBytes = 65536;
 
-constexpr std::array<std::string_view, 10> kTextFields = {
-    "asset_tag", "serial",         "manufacturer", "model",    "vendor",
-    "po_number", "funding_source", "location",     "org_unit", "notes"};
-constexpr std::array<std::string_view, 3> kDateFields = {"purchase_date", "warranty_end", "aue_date"};
-constexpr std::array<std::string_view, 6> kReadOnlyFields = {"id",          "created_at", "updated_at",
-                                                             "repair_cost", "holder",     "seen"};
+constexpr std::array<std::string_view, 12> kTextFields = {
+    "asset_tag", "serial",   "manufacturer", "model", "vendor",      "po_number", "funding_source",
+    "location",  "org_unit", "notes",        "name",  "model_number"};
+constexpr std::array<std::string_view, 4> kDateFields = {"purchase_date", "warranty_end", "aue_date",
+                                                         "replacement_date"};
+constexpr std::array<std::string_view, 7> kReadOnlyFields = {"id",          "created_at", "updated_at",
+                                                             "repair_cost", "holder",     "seen",
+                                                             "suggested_holder"};
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& list, std::string_view name) {
@@ -267,6 +269,37 @@ Result<json> parseJsonObject(std::string_view body) {
   return value;
 }
 
+namespace {
+
+std::string lowerAscii(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+// Google's recentUsers (newest first, managed users only: those with an email) as a source recorded
+// them. When the newest is not the device's fleetkeep holder, the desk shows who really has it; the
+// holder changes only when a person says so.
+json suggestedHolder(const Device& d, const std::vector<DeviceSighting>& sightings) {
+  for (const auto& s : sightings) {
+    if (!s.fields.is_object()) continue;
+    auto it = s.fields.find("recent_users");
+    if (it == s.fields.end() || !it->is_string()) continue;
+    const std::string& users = it->get_ref<const std::string&>();
+    const std::string newest = users.substr(0, users.find(','));
+    if (newest.empty()) continue;
+    const std::string who = lowerAscii(newest);
+    if (d.holder && (who == lowerAscii(d.holder->person_email) || who == lowerAscii(d.holder->person_external_id))) {
+      return nullptr;
+    }
+    return {{"email", newest}, {"source", s.source}, {"last_seen", textOrNull(s.last_seen)}};
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 json deviceToJson(const Device& d, const std::vector<DeviceSighting>* sightings) {
   json seen = json::object();
   if (sightings) {
@@ -299,10 +332,14 @@ json deviceToJson(const Device& d, const std::vector<DeviceSighting>* sightings)
   out["holder"] = holderToJson(d.holder);
   out["repair_cost"] = formatMoney(d.repair_cost_cents);
   out["notes"] = textOrNull(d.notes);
+  out["name"] = textOrNull(d.name);
+  out["model_number"] = textOrNull(d.model_number);
+  out["replacement_date"] = textOrNull(d.replacement_date);
   out["version"] = d.version;
   out["created_at"] = d.created_at;
   out["updated_at"] = d.updated_at;
   out["seen"] = std::move(seen);
+  if (sightings) out["suggested_holder"] = suggestedHolder(d, *sightings);
   return out;
 }
 

@@ -93,6 +93,24 @@ TEST(DeviceToJson, SightingsBecomeSeenPerSource) {
   EXPECT_EQ(out["seen"]["google"]["fields"]["os"], "ChromeOS 120");
 }
 
+TEST(DeviceToJson, SuggestsGooglesRecentUserWhenItIsNotTheHolder) {
+  std::vector<DeviceSighting> seen = {{"google", "2026-01-01T00:00:00Z", "2026-11-27T08:00:00Z", "abc-123",
+                                       json{{"recent_users", "kim@example.org,ada@example.org"}}}};
+  Device d = sampleDevice();
+  d.holder = Device::Holder{7, "S1", "Ada", "", "2027-06-15", "Ada@Example.org"};
+  json out = deviceToJson(d, &seen);
+  EXPECT_EQ(out["suggested_holder"]["email"], "kim@example.org");
+  EXPECT_EQ(out["suggested_holder"]["source"], "google");
+  EXPECT_EQ(out["holder"]["external_id"], "S1") << "the holder itself never changes";
+
+  seen[0].fields["recent_users"] = "ada@example.org";
+  EXPECT_TRUE(deviceToJson(d, &seen)["suggested_holder"].is_null()) << "the holder is the recent user";
+  d.holder.reset();
+  EXPECT_EQ(deviceToJson(d, &seen)["suggested_holder"]["email"], "ada@example.org") << "in stock, yet in use";
+  seen[0].fields = json::object();
+  EXPECT_TRUE(deviceToJson(d, &seen)["suggested_holder"].is_null());
+}
+
 TEST(DeviceDraftFromJson, RoundTripsEveryWritableField) {
   const Device original = sampleDevice();
   auto parsed = deviceDraftFromJson(writableFields(deviceToJson(original)), DraftMode::create);

@@ -14,6 +14,7 @@ SourceFactories makeAll() {
   all.push_back(plugins::makeNetworkNeighborsFactory());
   all.push_back(plugins::makeDhcpLeasesFactory());
   all.push_back(plugins::makeIntuneFactory());
+  all.push_back(plugins::makeSnipeItFactory());
   return all;
 }
 

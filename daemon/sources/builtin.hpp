@@ -15,6 +15,7 @@ std::unique_ptr<api::SourceFactory> makeGoogleAdminFactory();
 std::unique_ptr<api::SourceFactory> makeNetworkNeighborsFactory();
 std::unique_ptr<api::SourceFactory> makeDhcpLeasesFactory();
 std::unique_ptr<api::SourceFactory> makeIntuneFactory();
+std::unique_ptr<api::SourceFactory> makeSnipeItFactory();
 }  // namespace plugins
 
 using SourceFactories = std::vector<std::unique_ptr<api::SourceFactory>>;

@@ -14,6 +14,7 @@
 #include "core/lifecycle.hpp"
 #include "core/values.hpp"
 #include "store/device_import.hpp"
+#include "store/import_checkouts.hpp"
 #include "store/device_rows.hpp"
 #include "store/device_store.hpp"
 
@@ -69,7 +70,7 @@ std::string keyText(const std::string& field) {
   return field == "serial" ? "serial" : "asset tag";
 }
 
-// Binds kInsertDevice's ?1..?17 straight from a validated draft, in bindFields' order: a new
+// Binds kInsertDevice's ?1..?17 and ?21..?23 straight from a validated draft, in bindFields' order: a new
 // device is the draft plus defaults, so no Device (nor applyDraft's change list) is built per row.
 // No copies: `d` outlives the statement's exec().
 void bindNewDevice(SQLite::Statement& st, const DeviceDraft& d) {
@@ -101,6 +102,9 @@ void bindNewDevice(SQLite::Statement& st, const DeviceDraft& d) {
   st.bind(15, d.loaner.value_or(false) ? 1 : 0);
   st.bindNoCopy(16, toString(d.status.value_or(DeviceStatus::in_stock)).data());
   text(17, d.notes);
+  text(21, d.name);
+  text(22, d.model_number);
+  text(23, d.replacement_date);
 }
 
 // Where an import's rows come from decides what is left to check: rows of this store's own
@@ -172,9 +176,20 @@ class Importer {
     return std::move(errors_);
   }
 
-  // Writes the created devices' events. Only when takeErrors() was empty.
-  ImportSummary finish() {
-    if (created_ == 0) return {0, updated_, unchanged_};
+  // Writes the created devices' events, then the checkouts (after them, so a device's history reads
+  // "imported" before "checked_out"). Only when takeErrors() was empty; check it again after.
+  ImportSummary finish(int default_loan_days) {
+    ImportSummary summary{created_, updated_, unchanged_};
+    writeCreationEvents();
+    const auto lent = import::makeCheckouts(db_, pending_, default_loan_days, actor_, errors_);
+    summary.checkouts = lent.checkouts;
+    summary.people_created = lent.people_created;
+    return summary;
+  }
+
+ private:
+  void writeCreationEvents() {
+    if (created_ == 0) return;
     // AUTOINCREMENT ids only grow and this transaction holds the write lock, so the rows from
     // first_id_ on are exactly the ones created here: one statement writes all their events.
     SQLite::Statement events(db_,
@@ -187,10 +202,8 @@ class Importer {
     if (static_cast<std::size_t>(events.exec()) != created_) {
       throw SQLite::Exception("import: created devices and their events do not match", SQLITE_INTERNAL);
     }
-    return {created_, updated_, unchanged_};
   }
 
- private:
   bool writing() const { return errors_.empty(); }
 
   void fail(const ImportRow& row, std::string field, std::string message) {
@@ -234,6 +247,7 @@ class Importer {
       const std::int64_t id = db_.getLastInsertRowid();
       if (first_id_ == 0) first_id_ = id;
       if (row.draft.macs) addMacs(id, *row.draft.macs);
+      if (row.checkout) pending_.push_back({row.line, id, *row.checkout});
       ++created_;
     });
   }
@@ -252,6 +266,7 @@ class Importer {
       status_change =
           FieldChange{"status", std::string(toString(before->status)), std::string(toString(after.status))};
     }
+    if (row.checkout && writing()) pending_.push_back({row.line, id, *row.checkout});
     if (changes.empty() && !status_change) {
       ++unchanged_;
       return;
@@ -320,6 +335,7 @@ class Importer {
   std::unordered_map<std::int64_t, std::size_t> claimed_;
   std::int64_t first_id_ = 0;
   std::size_t created_ = 0, updated_ = 0, unchanged_ = 0;
+  std::vector<import::PendingCheckout> pending_;
   std::vector<FieldError> errors_;
 };
 
@@ -426,15 +442,17 @@ Result<ImportSummary> DeviceStore::import(const std::vector<ImportRow>& rows, co
     Importer importer(db, rows.size(), actor, Rows::unchecked);
     for (const ImportRow& row : rows) importer.add(row);
     if (auto errors = importer.takeErrors(); !errors.empty()) return std::unexpected(importRefused(errors));
-    ImportSummary summary = importer.finish();
+    ImportSummary summary = importer.finish(DeviceImportOptions{}.default_loan_days);
+    if (auto errors = importer.takeErrors(); !errors.empty()) return std::unexpected(importRefused(errors));
     tx.commit();
-    if (summary.created + summary.updated > 0) db_.noteWrite();
+    if (summary.created + summary.updated + summary.checkouts > 0) db_.noteWrite();
     return summary;
   });
 }
 
-Result<ImportSummary> DeviceStore::importCsv(std::string_view csv, const std::string& actor) {
-  DeviceCsvParser parser(csv);
+Result<ImportSummary> DeviceStore::importCsv(std::string_view csv, const std::string& actor,
+                                             const DeviceImportOptions& options) {
+  DeviceCsvParser parser(csv, options);
   if (!parser.errors().empty()) return std::unexpected(importRefused(parser.errors()));  // the header
   // The file is parsed on a second thread while this one writes: SQLite's part is most of the
   // work, and the parse then costs little more than the wait for its first batch.
@@ -452,8 +470,11 @@ Result<ImportSummary> DeviceStore::importCsv(std::string_view csv, const std::st
     // what the writer found alone would be an incomplete list.
     if (!parser.errors().empty()) return std::unexpected(importRefused(parser.errors()));
     if (auto errors = importer.takeErrors(); !errors.empty()) return std::unexpected(importRefused(errors));
-    ImportSummary summary = importer.finish();
-    if (summary.created + summary.updated == 0) return summary;  // nothing to commit
+    ImportSummary summary = importer.finish(options.default_loan_days);
+    if (auto errors = importer.takeErrors(); !errors.empty()) return std::unexpected(importRefused(errors));
+    summary.ignored_columns = parser.ignoredColumns();
+    summary.warnings = parser.warnings();
+    if (summary.created + summary.updated + summary.checkouts == 0) return summary;  // nothing to commit
     tx.commit();
     db_.noteWrite();
     return summary;

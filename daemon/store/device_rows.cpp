@@ -14,20 +14,23 @@ const char* const kDeviceColumns =
     "version, created_at, updated_at, repair_cost_cents, "
     // The open checkout, if any, as one JSON text: a probe of the partial unique index per row, so lists
     // and exports stay one query.
-    "(SELECT json_array(c.id, p.external_id, p.name, c.location, c.due) FROM checkouts c "
-    "LEFT JOIN people p ON p.id = c.person_id WHERE c.device_id = devices.id AND c.returned_at IS NULL)";
+    "(SELECT json_array(c.id, p.external_id, p.name, c.location, c.due, p.email) FROM checkouts c "
+    "LEFT JOIN people p ON p.id = c.person_id WHERE c.device_id = devices.id AND c.returned_at IS NULL), "
+    "name, model_number, replacement_date";
 
 const char* const kInsertDevice =
     "INSERT INTO devices (asset_tag, serial, kind, manufacturer, model, purchase_date, purchase_price_cents, "
     "vendor, po_number, funding_source, warranty_end, aue_date, location, org_unit, loaner, status, notes, "
-    "version, created_at, updated_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1, ?18, ?18)";
+    "version, created_at, updated_at, name, model_number, replacement_date) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1, ?18, ?18, ?21, ?22, "
+    "?23)";
 
 const char* const kUpdateDevice =
     "UPDATE devices SET asset_tag = ?1, serial = ?2, kind = ?3, manufacturer = ?4, model = ?5, "
     "purchase_date = ?6, purchase_price_cents = ?7, vendor = ?8, po_number = ?9, funding_source = ?10, "
     "warranty_end = ?11, aue_date = ?12, location = ?13, org_unit = ?14, loaner = ?15, status = ?16, "
-    "notes = ?17, version = version + 1, updated_at = ?18 WHERE id = ?19 AND version = ?20";
+    "notes = ?17, name = ?21, model_number = ?22, replacement_date = ?23, version = version + 1, "
+    "updated_at = ?18 WHERE id = ?19 AND version = ?20";
 
 const char* const kInsertEvent =
     "INSERT INTO events (device_id, at, actor, action, changes, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -77,11 +80,14 @@ Device readDevice(SQLite::Statement& st) {
   d.created_at = st.getColumn(19).getString();
   d.updated_at = st.getColumn(20).getString();
   d.repair_cost_cents = st.getColumn(21).getInt64();
+  d.name = text(st, 23);
+  d.model_number = text(st, 24);
+  d.replacement_date = text(st, 25);
   if (!st.getColumn(22).isNull()) {
     auto h = nlohmann::json::parse(st.getColumn(22).getString(), nullptr, false);
-    if (h.is_array() && h.size() == 5) {
+    if (h.is_array() && h.size() == 6) {
       auto str = [&h](std::size_t i) { return h[i].is_string() ? h[i].get<std::string>() : std::string(); };
-      d.holder = Device::Holder{h[0].get<std::int64_t>(), str(1), str(2), str(3), str(4)};
+      d.holder = Device::Holder{h[0].get<std::int64_t>(), str(1), str(2), str(3), str(4), str(5)};
     }
   }
   return d;
@@ -109,6 +115,9 @@ void bindFields(SQLite::Statement& st, const Device& d) {
   st.bind(15, d.loaner ? 1 : 0);
   st.bindNoCopy(16, toString(d.status).data());
   bindText(st, 17, d.notes);
+  bindText(st, 21, d.name);
+  bindText(st, 22, d.model_number);
+  bindText(st, 23, d.replacement_date);
 }
 
 void hydrateMacs(SQLite::Database& db, std::vector<Device>& devices) {
@@ -235,6 +244,9 @@ void creationChangesJson(const Device& d, std::string& out) {
   }
   text("status", toString(d.status));
   text("notes", d.notes);
+  text("name", d.name);
+  text("model_number", d.model_number);
+  text("replacement_date", d.replacement_date);
   out += ']';
 }
 
@@ -256,6 +268,9 @@ DeviceDraft draftFromDevice(const Device& d) {
   set(x.location, d.location);
   set(x.org_unit, d.org_unit);
   set(x.notes, d.notes);
+  set(x.name, d.name);
+  set(x.model_number, d.model_number);
+  set(x.replacement_date, d.replacement_date);
   x.kind = d.kind;
   x.purchase_price_cents = d.purchase_price_cents;
   x.macs = d.macs;

@@ -17,9 +17,9 @@ namespace fk::rows {
 
 // "id, asset_tag, ..., created_at, updated_at": the column list readDevice() expects, in order.
 extern const char* const kDeviceColumns;
-// INSERT binding ?1..?17 (writable fields, see bindFields) and ?18 (created_at = updated_at).
+// INSERT binding ?1..?17 and ?21..?23 (writable fields, see bindFields) and ?18 (created_at = updated_at).
 extern const char* const kInsertDevice;
-// UPDATE binding ?1..?17, ?18 updated_at, ?19 id, ?20 expected version.
+// UPDATE binding ?1..?17 and ?21..?23, ?18 updated_at, ?19 id, ?20 expected version.
 extern const char* const kUpdateDevice;
 extern const char* const kInsertEvent;  // ?1 device_id, ?2 at, ?3 actor, ?4 action, ?5 changes, ?6 reason
 extern const char* const kInsertMac;    // ?1 device_id, ?2 mac

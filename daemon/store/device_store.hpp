@@ -54,6 +54,10 @@ struct ImportSummary {
   std::size_t created = 0;
   std::size_t updated = 0;
   std::size_t unchanged = 0;
+  std::size_t checkouts = 0;                 // loans the file's checkout columns made
+  std::size_t people_created = 0;            // holders the registry did not have yet
+  std::vector<std::string> ignored_columns;  // header names the import did not use
+  std::vector<FieldError> warnings;          // read but not applied (e.g. an unknown status label)
 };
 
 // Per-source sighting of a device ("seen" in the API).
@@ -93,7 +97,8 @@ class DeviceStore {
   // The same for an inventory CSV (core/device_csv.hpp): parsed on a second thread while this one
   // writes, so a large file costs about what its writing does, and memory stays bounded by a few
   // batches of rows rather than the whole file. A problem anywhere in the file refuses all of it.
-  Result<ImportSummary> importCsv(std::string_view csv, const std::string& actor);
+  Result<ImportSummary> importCsv(std::string_view csv, const std::string& actor,
+                                  const DeviceImportOptions& options = {});
 
   // Streams every device in id order.
   Status forEach(const std::function<void(const Device&)>& fn);

@@ -221,6 +221,7 @@ const char* migrationImport();
 const char* migrationPollOutcome();
 const char* migrationNotifications();  // migrations_notifications.cpp
 const char* migrationUsers();  // migrations_users.cpp: users, sessions, token scopes
+const char* migrationDataIn();  // migrations_datain.cpp
 
 const std::vector<std::string>& migrations() {
   // One entry per line, appended in the order features landed.
@@ -228,6 +229,7 @@ const std::vector<std::string>& migrations() {
       kV1, kV2, kV3, migrationSources(), migrationNetwork(), migrationImport(), migrationPollOutcome(),
       migrationNotifications(),
       migrationUsers(),
+      migrationDataIn(),
   };
   return kAll;
 }

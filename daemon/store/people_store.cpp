@@ -112,6 +112,10 @@ std::string likePattern(const std::string& q) {
 
 }  // namespace
 
+std::int64_t insertPersonIn(SQLite::Database& db, const Person& p, const std::string& now) {
+  return insertPerson(db, p, now);
+}
+
 std::optional<Person> findPersonIn(SQLite::Database& db, const std::string& external_id) {
   SQLite::Statement st(db, std::string("SELECT ") + kColumns + " FROM people WHERE external_id = ?1");
   st.bind(1, external_id);

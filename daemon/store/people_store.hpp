@@ -35,6 +35,9 @@ struct RosterSummary {
   std::size_t unchanged = 0;
 };
 
+// Inserts a new person (already validated) on the caller's connection; returns the id.
+std::int64_t insertPersonIn(SQLite::Database& db, const Person& p, const std::string& now);
+
 // The person with that external id, read on the caller's connection (and transaction).
 std::optional<Person> findPersonIn(SQLite::Database& db, const std::string& external_id);
 

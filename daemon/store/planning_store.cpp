@@ -15,7 +15,8 @@ constexpr const char* kSelect =
     "''), "
     "coalesce(d.location, ''), coalesce(d.purchase_date, ''), d.purchase_price_cents, coalesce(d.aue_date, "
     "''), "
-    "d.repair_cost_cents, m.unit_cost_cents, m.life_years, coalesce(m.aue_date, ''), coalesce(w.n, 0) "
+    "d.repair_cost_cents, m.unit_cost_cents, m.life_years, coalesce(m.aue_date, ''), coalesce(w.n, 0), "
+    "coalesce(d.replacement_date, '') "
     "FROM devices d "
     "LEFT JOIN models m ON m.model = d.model "
     "LEFT JOIN (SELECT device_id, count(*) AS n FROM work_orders "
@@ -38,6 +39,7 @@ PlanDevice readRow(SQLite::Statement& st) {
   if (!st.getColumn(12).isNull()) p.model_life_years = st.getColumn(12).getInt();
   p.model_aue_date = st.getColumn(13).getString();
   p.work_orders_last_year = st.getColumn(14).getInt();
+  p.replacement_date = st.getColumn(15).getString();
   return p;
 }
 

@@ -134,6 +134,9 @@ api::Observation toObservation(const ImportRow& row, api::TimePoint file_time) {
   if (d.loaner) o.fields["loaner"] = *d.loaner ? "true" : "false";
   if (d.status) o.fields["status"] = std::string(toString(*d.status));
   text("notes", d.notes);
+  text("name", d.name);
+  text("model_number", d.model_number);
+  text("replacement_date", d.replacement_date);
   if (d.macs) o.macs = *d.macs;
   return o;
 }

@@ -31,6 +31,11 @@ def cli_path():
     return path
 
 
+def import_counts(summary):
+    """The row counts of an import's answer (which also lists ignored columns, warnings, checkouts)."""
+    return {k: summary[k] for k in ("created", "updated", "unchanged")}
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status

@@ -4,11 +4,12 @@ import csv
 import io
 import unittest
 
-from fleetkeepd import DaemonTestCase, SharedDaemonTestCase
+from fleetkeepd import import_counts, DaemonTestCase, SharedDaemonTestCase
 
 EXPORT_HEADER = ["id", "asset_tag", "serial", "kind", "manufacturer", "model", "purchase_date", "purchase_price",
                  "vendor", "po_number", "funding_source", "warranty_end", "aue_date", "location", "org_unit",
-                 "macs", "loaner", "status", "notes", "version", "created_at", "updated_at"]
+                 "macs", "loaner", "status", "notes", "version", "created_at", "updated_at", "name",
+                 "model_number", "replacement_date"]
 
 OWN = ("asset_tag,serial,kind,manufacturer,model,purchase_date,purchase_price,location,macs\n"
        "IM-1,IMS-1,chromebook,HP,HP Chromebook 11 G9 EE,2024-08-01,289.00,North,AA:BB:CC:00:00:01\n"
@@ -25,7 +26,7 @@ class Import(SharedDaemonTestCase):
     def test_own_format_creates_devices(self):
         r = self.d.import_csv(OWN)
         self.assertStatus(r, 200)
-        self.assertEqual(r.json(), {"created": 3, "updated": 0, "unchanged": 0})
+        self.assertEqual(import_counts(r.json()), {"created": 3, "updated": 0, "unchanged": 0})
         d1 = self.device("tag:IM-1")
         self.assertEqual((d1["serial"], d1["kind"], d1["model"], d1["purchase_price"], d1["macs"]),
                          ("IMS-1", "chromebook", "HP Chromebook 11 G9 EE", "289.00", ["aa:bb:cc:00:00:01"]))
@@ -38,7 +39,7 @@ class Import(SharedDaemonTestCase):
         again = OWN.replace("2023-07-15,650,South", "2023-07-15,650,West")
         r = self.d.import_csv(again)
         self.assertStatus(r, 200)
-        self.assertEqual(r.json(), {"created": 0, "updated": 1, "unchanged": 2})
+        self.assertEqual(import_counts(r.json()), {"created": 0, "updated": 1, "unchanged": 2})
         self.assertEqual(len(self.d.all_devices("q=IMS-")), 3)
         self.assertEqual(self.device("tag:IM-2")["location"], "West")
         changes = self.d.get("/api/v1/devices/tag:IM-2/events").json()["items"][-1]["changes"]
@@ -105,7 +106,7 @@ class Import(SharedDaemonTestCase):
         r = self.d.import_csv(text.replace("LT-bad,LTS-bad,chromebook,North,extra\n", "")
                               .replace("LT-7,LTS-new,laptop,South", "LT-3000,LTS-3000,laptop,South"))
         self.assertStatus(r, 200)
-        self.assertEqual(r.json(), {"created": 3001, "updated": 0, "unchanged": 0})
+        self.assertEqual(import_counts(r.json()), {"created": 3001, "updated": 0, "unchanged": 0})
         self.assertEqual(self.device("serial:LTS-2999")["location"], "North")
 
     def test_duplicate_serial_inside_one_file_is_refused(self):
@@ -115,10 +116,16 @@ class Import(SharedDaemonTestCase):
         self.assertIn(3, [e["line"] for e in r.json()["error"]["details"]["errors"]])
         self.assertEqual(self.d.all_devices("q=DDS-"), [])
 
-    def test_unknown_column_is_named(self):
-        r = self.d.import_csv("asset_tag,serial,colour\nUC-1,UCS-1,red\n")
+    def test_unknown_column_is_ignored_and_listed_or_refused_when_strict(self):
+        r = self.d.post("/api/v1/devices:import?strict=true", "asset_tag,serial,colour\nUC-1,UCS-1,red\n",
+                        content_type="text/csv")
         self.assertError(r, 400, "invalid")
         self.assertIn("colour", r.text)
+        self.assertEqual(self.d.all_devices("q=UCS-"), [])
+        r = self.d.import_csv("asset_tag,serial,colour\nUC-1,UCS-1,red\n")
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["ignored_columns"], ["colour"])
+        self.assertEqual(r.json()["created"], 1)
 
     def test_wrong_content_type_is_415(self):
         r = self.d.post("/api/v1/devices:import", "asset_tag\nCT-1\n", content_type="application/json")
@@ -146,7 +153,7 @@ class ExportRoundTrip(DaemonTestCase):
 
         r = self.d.import_csv(first)
         self.assertStatus(r, 200)
-        self.assertEqual(r.json(), {"created": 0, "updated": 0, "unchanged": 3})
+        self.assertEqual(import_counts(r.json()), {"created": 0, "updated": 0, "unchanged": 3})
         self.assertEqual(self.d.get("/api/v1/devices:export").text, first)
         self.assertEqual(len(self.d.get("/api/v1/devices/tag:RT-1/events").json()["items"]), 1)
 

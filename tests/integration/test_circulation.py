@@ -10,7 +10,7 @@ import time
 import unittest
 import urllib.parse
 
-from fleetkeepd import SharedDaemonTestCase, cli_path
+from fleetkeepd import import_counts, SharedDaemonTestCase, cli_path
 
 TODAY = datetime.date.today()
 
@@ -89,7 +89,7 @@ class Circulation(SharedDaemonTestCase):
                "R-3,Cat Staff,cat@example.org,staff,,,Oak Elementary,yes\n")
         r = self.d.post("/api/v1/people:import", csv, content_type="text/csv")
         self.assertStatus(r, 200)
-        self.assertEqual(r.json(), {"created": 3, "updated": 0, "unchanged": 0})
+        self.assertEqual(import_counts(r.json()), {"created": 3, "updated": 0, "unchanged": 0})
 
         bad = ("external_id,name,role,grade\n"
                "R-1,Ann,student,6\n"
@@ -104,7 +104,7 @@ class Circulation(SharedDaemonTestCase):
 
         again = "external_id,name,grade,active\nR-1,Ann,6,true\nR-2,Ben,5,false\nR-3,Cat Staff,,true\n"
         r = self.d.post("/api/v1/people:import", again, content_type="text/csv")
-        self.assertEqual(r.json(), {"created": 0, "updated": 2, "unchanged": 1})
+        self.assertEqual(import_counts(r.json()), {"created": 0, "updated": 2, "unchanged": 1})
         self.assertEqual(self.d.get("/api/v1/people/R-1").json()["grade"], "6")
         self.assertFalse(self.d.get("/api/v1/people/R-2").json()["active"])
 

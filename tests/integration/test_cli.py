@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import unittest
 
-from fleetkeepd import SharedDaemonTestCase, cli_path
+from fleetkeepd import import_counts, SharedDaemonTestCase, cli_path
 
 
 class Cli(SharedDaemonTestCase):
@@ -100,7 +100,7 @@ class Cli(SharedDaemonTestCase):
         r = self.run_cli("import", good)
         self.assertEqual(r.stdout.strip(), "created 0, updated 0, unchanged 2")
         r = self.run_cli("--json", "import", good)
-        self.assertEqual(json.loads(r.stdout), {"created": 0, "updated": 0, "unchanged": 2})
+        self.assertEqual(import_counts(json.loads(r.stdout)), {"created": 0, "updated": 0, "unchanged": 2})
 
         bad = self.write("bad.csv", "asset_tag,serial,kind\nIMP-3,IMPS-3,laptop\nIMP-4,IMPS-4,spaceship\n")
         r = self.run_cli("import", bad, expect=1)

@@ -1,0 +1,169 @@
+#include "core/csv_input.hpp"
+
+#include <iconv.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace fk {
+namespace {
+
+std::string lowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlongs, no
+// surrogates, nothing above U+10FFFF), or npos. Plain ASCII is skipped eight bytes at a time: it is
+// nearly all of an inventory file.
+std::size_t firstInvalidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    if (i + 8 <= n) {
+      std::uint64_t chunk;
+      std::memcpy(&chunk, p + i, 8);
+      if ((chunk & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    if (p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < len; ++k) {
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+// Converts with glibc's iconv. Five byte values have no character in Windows-1252; iconv refuses
+// them, and so does the import, naming where they are.
+std::expected<std::string_view, FieldError> fromWindows1252(std::string_view body, std::string& storage) {
+  iconv_t cd = iconv_open("UTF-8", "WINDOWS-1252");
+  if (cd == reinterpret_cast<iconv_t>(-1)) return std::unexpected(FieldError{0, "", "iconv has no WINDOWS-1252"});
+  storage.assign(body.size() * 3 + 4, '\0');  // at most three UTF-8 bytes per input byte
+  char* in = const_cast<char*>(body.data());
+  std::size_t in_left = body.size();
+  char* out = storage.data();
+  std::size_t out_left = storage.size();
+  const std::size_t done = iconv(cd, &in, &in_left, &out, &out_left);
+  const int failure = errno;
+  iconv_close(cd);
+  if (done == static_cast<std::size_t>(-1)) {
+    const std::size_t offset = static_cast<std::size_t>(in - body.data());
+    const TextPosition at = positionOf(body.substr(0, offset), offset);
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(body[offset]));
+    return std::unexpected(FieldError{at.line, "",
+                                      "column " + std::to_string(at.column) + ": byte " + hex +
+                                          " is not a Windows-1252 character" +
+                                          (failure == EILSEQ ? "" : " (conversion failed)")});
+  }
+  storage.resize(storage.size() - out_left);
+  return std::string_view(storage);
+}
+
+}  // namespace
+
+std::optional<TextEncoding> parseTextEncoding(std::string_view text) {
+  const std::string s = lowerAscii(text);
+  if (s == "utf-8" || s == "utf8") return TextEncoding::utf8;
+  if (s == "windows-1252" || s == "cp1252" || s == "windows1252") return TextEncoding::windows_1252;
+  return std::nullopt;
+}
+
+std::optional<DateOrder> parseDateOrder(std::string_view text) {
+  const std::string s = lowerAscii(text);
+  if (s == "mdy") return DateOrder::mdy;
+  if (s == "dmy") return DateOrder::dmy;
+  return std::nullopt;
+}
+
+TextPosition positionOf(std::string_view text, std::size_t offset) {
+  TextPosition at;
+  offset = std::min(offset, text.size());
+  for (std::size_t i = 0; i < offset; ++i) {
+    const char c = text[i];
+    if (c == '\n' || (c == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'))) {
+      ++at.line;
+      at.column = 1;
+    } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+      ++at.column;  // continuation bytes belong to the character before them
+    }
+  }
+  return at;
+}
+
+std::size_t countLines(std::string_view text) {
+  const auto lf = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  // CR-only files have no LF at all; CRLF files have as many CRs as LFs.
+  const std::size_t ends = lf > 0 ? lf : static_cast<std::size_t>(std::count(text.begin(), text.end(), '\r'));
+  return ends + 1;
+}
+
+std::expected<std::string_view, FieldError> csvText(std::string_view body, TextEncoding encoding,
+                                                    std::string& storage) {
+  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
+  if (encoding == TextEncoding::windows_1252) return fromWindows1252(body, storage);
+  const std::size_t bad = firstInvalidUtf8(body);
+  if (bad == std::string_view::npos) return body;
+  const TextPosition at = positionOf(body, bad);
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(body[bad]));
+  return std::unexpected(FieldError{
+      at.line, "",
+      "column " + std::to_string(at.column) + ": byte " + hex +
+          " is not UTF-8 (an export from an older program may need ?encoding=windows-1252)"});
+}
+
+char detectDelimiter(std::string_view text) {
+  std::array<std::size_t, 3> counts{};  // ',' ';' '\t'
+  bool quoted = false;
+  bool seen_content = false;
+  for (const char c : text) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '\r' || c == '\n') {
+      if (seen_content) break;  // the header line is over; blank lines before it are skipped
+      continue;
+    }
+    seen_content = true;
+    if (c == ',') ++counts[0];
+    if (c == ';') ++counts[1];
+    if (c == '\t') ++counts[2];
+  }
+  if (counts[1] > counts[0] && counts[1] >= counts[2]) return ';';
+  if (counts[2] > counts[0] && counts[2] > counts[1]) return '\t';
+  return ',';
+}
+
+}  // namespace fk
