@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   addRepairCommands(app, cli);
   addPlanCommands(app, cli);
   addSourceCommands(app, cli);
+  addAuditCommands(app, cli);
 
   try {
     app.parse(argc, argv);

@@ -71,6 +71,12 @@ struct Config {
   struct Repair {
     std::int64_t labour_rate_cents = 0;  // per hour; prices a work order's labour_minutes
   } repair;
+  struct Audits {
+    std::chrono::seconds seen_window{14 * 86400};  // a source's sighting this recent counts as seen_by_source
+  } audits;
+  struct Collections {
+    double alert_below = 0.9;  // share returned under which FleetkeepCollectionBehind fires
+  } collections;
   std::filesystem::path seed_inventory;  // CSV imported on start when the registry is empty; "" = none
   std::vector<SourceConfig> sources;
 };

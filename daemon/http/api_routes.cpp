@@ -29,6 +29,8 @@ void registerRoutes(Router& router, ApiContext& ctx) {
   registerPlanningRoutes(router, ctx);
   registerSourceRoutes(router, ctx);
   registerNetworkRoutes(router, ctx);
+  registerAuditRoutes(router, ctx);
+  registerCollectionRoutes(router, ctx);
 }
 
 }  // namespace fk

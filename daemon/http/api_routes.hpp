@@ -16,5 +16,7 @@ void registerWorkOrderRoutes(Router& router, ApiContext& ctx);  // api_work_orde
 void registerPlanningRoutes(Router& router, ApiContext& ctx);   // api_planning.cpp
 void registerSourceRoutes(Router& router, ApiContext& ctx);     // api_sources.cpp
 void registerNetworkRoutes(Router& router, ApiContext& ctx);    // api_network.cpp
+void registerAuditRoutes(Router& router, ApiContext& ctx);      // api_audits.cpp
+void registerCollectionRoutes(Router& router, ApiContext& ctx); // api_collections.cpp
 
 }  // namespace fk

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "core/values.hpp"
+#include "store/collection_store.hpp"
 #include "store/device_rows.hpp"
 #include "store/people_store.hpp"
 
@@ -437,8 +438,11 @@ Result<CheckoutPage> CheckoutStore::list(const CheckoutFilter& filter) {
     if (filter.location) sql += " AND c.location = " + textParam(*filter.location);
     if (filter.overdue || (filter.open && *filter.open)) sql += " AND c.returned_at IS NULL";
     if (filter.open && !*filter.open) sql += " AND c.returned_at IS NOT NULL";
-    if (filter.overdue)
-      sql += " AND c.due < " + textParam(filter.today.empty() ? localToday() : filter.today);
+    if (filter.overdue) {
+      // Past its due date, or held past the deadline of an open collection campaign in scope.
+      const std::string today = textParam(filter.today.empty() ? localToday() : filter.today);
+      sql += " AND (c.due < " + today + " OR " + collectionOverdueCondition(today) + ")";
+    }
     sql += " ORDER BY c.id LIMIT ?2";
     SQLite::Statement st(db, sql);
     st.bind(1, static_cast<std::int64_t>(filter.after_id));
