@@ -1,5 +1,6 @@
 // Audits (`fleetkeep audit start|scan|show|close|list`) and collection campaigns
 // (`fleetkeep collection create|show|list|close`).
+#include <cstdio>
 #include <iostream>
 #include <map>
 #include <memory>

@@ -183,7 +183,7 @@ class AuditsTest(DaemonTestCase):
         self.assertEqual([line.split("\t")[:2] for line in lines],
                          [["CC-1", "found"], ["CC-2", "found"], ["CC-1", "repeat"], ["WHO-KNOWS", "unknown"]])
         r = self.cli(d, "audit", "show", audit_id)
-        self.assertRegex(r.stdout, r"missing\s+1")
+        self.assertRegex(r.stdout, r"missing:\s+1\n")
         self.assertIn("CC-3", r.stdout)
         r = self.cli(d, "audit", "show", audit_id, "--csv")
         self.assertEqual(r.stdout.splitlines()[0].split(",")[0], "state")
