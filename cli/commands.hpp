@@ -29,5 +29,6 @@ void addRepairCommands(CLI::App& app, Cli& cli);       // repair_commands.cpp: r
 void addPlanCommands(CLI::App& app, Cli& cli);         // plan_commands.cpp: plan
 void addSourceCommands(CLI::App& app, Cli& cli);       // source_commands.cpp: sources [poll NAME]
 void addNotificationCommands(CLI::App& app, Cli& cli); // notification_commands.cpp: notifications
+void addAuditCommands(CLI::App& app, Cli& cli);        // audit_commands.cpp: audit ..., collection ...
 
 }  // namespace fkcli

@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
   addPlanCommands(app, cli);
   addSourceCommands(app, cli);
   addNotificationCommands(app, cli);
+  addAuditCommands(app, cli);
 
   try {
     app.parse(argc, argv);

@@ -23,7 +23,7 @@ EXPECTED_ALERTS = [
     "FleetkeepAUECliff", "FleetkeepRepairBacklog", "FleetkeepOverdueLoans", "FleetkeepLoanerPoolLow",
     "FleetkeepStaleDevices", "FleetkeepLostDeviceSeen",
 ]
-EXPECTED_ROWS = ["Overview", "Repairs", "Replacement planning", "Sources", "Daemon"]
+EXPECTED_ROWS = ["Overview", "Repairs", "Replacement planning", "Sources", "Daemon", "Audits and collections"]
 DASHBOARD_UID = "fleetkeep-overview"
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 SEVERITIES = {"critical", "warning", "info"}

@@ -292,6 +292,32 @@ void readNetwork(Reader& r, const Entry& network, Config::Network& n) {
   });
 }
 
+void readAudits(Reader& r, const Entry& audits, Config::Audits& a) {
+  r.forEach(audits.value, audits.key.Mark(), audits.path, [&](const Entry& e) {
+    if (e.name != "seen_window") return false;
+    if (auto d = r.duration(e)) {
+      if (d->count() <= 0)
+        r.problem(e, "must be a positive duration like \"14d\"");
+      else
+        a.seen_window = *d;
+    }
+    return true;
+  });
+}
+
+void readCollections(Reader& r, const Entry& collections, Config::Collections& k) {
+  r.forEach(collections.value, collections.key.Mark(), collections.path, [&](const Entry& e) {
+    if (e.name != "alert_below") return false;
+    if (auto v = r.number(e)) {
+      if (!(*v > 0.0 && *v <= 1.0))
+        r.problem(e, "must be a share above 0 and at most 1, like 0.9");
+      else
+        k.alert_below = *v;
+    }
+    return true;
+  });
+}
+
 std::filesystem::path resolve(const std::filesystem::path& base, const std::string& p) {
   const std::filesystem::path path(p);
   return (path.is_absolute() ? path : base / path).lexically_normal();
@@ -374,6 +400,10 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
       config_detail::readWeb(r, e, c.web, base);
     else if (e.name == "import")
       readImport(r, e, c.import);
+    else if (e.name == "audits")
+      readAudits(r, e, c.audits);
+    else if (e.name == "collections")
+      readCollections(r, e, c.collections);
     else if (e.name == "seed_inventory") {
       if (auto v = r.string(e, true)) seed = *v;
     } else if (e.name == "sources")

@@ -91,6 +91,12 @@ struct Config {
     // A district's own status labels (lower case) to lifecycle statuses, over the Snipe-IT defaults.
     std::map<std::string, std::string> status_labels;
   } import;
+  struct Audits {
+    std::chrono::seconds seen_window{14 * 86400};  // a source's sighting this recent counts as seen_by_source
+  } audits;
+  struct Collections {
+    double alert_below = 0.9;  // share returned under which FleetkeepCollectionBehind fires
+  } collections;
   std::filesystem::path seed_inventory;  // CSV imported on start when the registry is empty; "" = none
   std::vector<SourceConfig> sources;
   std::optional<NotificationsConfig> notifications;  // unset: no mail is planned or sent

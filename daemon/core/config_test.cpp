@@ -264,3 +264,52 @@ TEST_F(ConfigTest, ProblemFormatIsFileLineColumnMessage) {
 
 }  // namespace
 }  // namespace fk
+
+namespace fk {
+namespace {
+
+class CampaignConfigTest : public ::testing::Test {
+ protected:
+  std::string problems(const std::string& text) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("fk-campaign-config-" + std::to_string(::getpid()) + ".yaml");
+    std::ofstream(path, std::ios::binary) << text;
+    const auto result = loadConfig(path);
+    std::filesystem::remove(path);
+    if (result) return "ok";
+    std::string out;
+    for (const auto& p : result.error()) {
+      auto line = p.format();
+      if (line.starts_with(path.string())) line = "F" + line.substr(path.string().size());
+      out += line + "\n";
+    }
+    return out;
+  }
+};
+
+TEST_F(CampaignConfigTest, AuditAndCollectionKeys) {
+  const auto path = std::filesystem::temp_directory_path() / ("fk-campaign-ok-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(path, std::ios::binary) << "audits:\n  seen_window: 3d\ncollections:\n  alert_below: 0.75\n";
+  auto c = loadConfig(path);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->audits.seen_window, std::chrono::seconds(3 * 86400));
+  EXPECT_DOUBLE_EQ(c->collections.alert_below, 0.75);
+
+  EXPECT_EQ(problems("audits:\n  seen_window: soon\n").substr(0, 27), "F:2:16: audits.seen_window:");
+  EXPECT_EQ(problems("audits:\n  seen_window: 0s\n"),
+            "F:2:16: audits.seen_window: must be a positive duration like \"14d\"\n");
+  EXPECT_EQ(problems("collections:\n  alert_below: 1.5\n"),
+            "F:2:16: collections.alert_below: must be a share above 0 and at most 1, like 0.9\n");
+  EXPECT_EQ(problems("collections:\n  alert_below: lots\n").substr(0, 32), "F:2:16: collections.alert_below:");
+  EXPECT_NE(problems("collections:\n  alert_blow: 0.9\n").find("F:2:3:"), std::string::npos);
+}
+
+TEST_F(CampaignConfigTest, Defaults) {
+  Config c;
+  EXPECT_EQ(c.audits.seen_window, std::chrono::seconds(14 * 86400));
+  EXPECT_DOUBLE_EQ(c.collections.alert_below, 0.9);
+}
+
+}  // namespace
+}  // namespace fk

@@ -31,6 +31,8 @@ void registerRoutes(Router& router, ApiContext& ctx) {
   registerNetworkRoutes(router, ctx);
   registerNotificationRoutes(router, ctx);
   registerAuthRoutes(router, ctx);
+  registerAuditRoutes(router, ctx);
+  registerCollectionRoutes(router, ctx);
 }
 
 }  // namespace fk

@@ -18,5 +18,7 @@ void registerSourceRoutes(Router& router, ApiContext& ctx);     // api_sources.c
 void registerNetworkRoutes(Router& router, ApiContext& ctx);    // api_network.cpp
 void registerNotificationRoutes(Router& router, ApiContext& ctx);  // api_notifications.cpp
 void registerAuthRoutes(Router& router, ApiContext& ctx);       // api_auth.cpp: /auth/login, logout, me
+void registerAuditRoutes(Router& router, ApiContext& ctx);      // api_audits.cpp
+void registerCollectionRoutes(Router& router, ApiContext& ctx); // api_collections.cpp
 
 }  // namespace fk

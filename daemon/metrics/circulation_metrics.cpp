@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "store/collection_store.hpp"
+
 namespace fk {
 
 namespace {
@@ -35,7 +37,10 @@ void CirculationMetrics::refresh(bool force) {
     SQLite::Transaction tx(db);  // one snapshot for the three figures
     Counts c;
     c.open = db.execAndGet("SELECT count(*) FROM checkouts WHERE returned_at IS NULL").getInt64();
-    SQLite::Statement overdue(db, "SELECT count(*) FROM checkouts WHERE returned_at IS NULL AND due < ?1");
+    // Past due, or held past the deadline of an open collection campaign in scope (store/collection_store).
+    SQLite::Statement overdue(db, "SELECT count(*) FROM checkouts c LEFT JOIN people p ON p.id = c.person_id "
+                                  "WHERE c.returned_at IS NULL AND (c.due < ?1 OR " +
+                                      collectionOverdueCondition("?1") + ")");
     overdue.bind(1, today);
     overdue.executeStep();
     c.overdue = overdue.getColumn(0).getInt64();

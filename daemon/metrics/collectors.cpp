@@ -1,3 +1,4 @@
+#include "metrics/campaign_metrics.hpp"
 #include "metrics/circulation_metrics.hpp"
 #include "metrics/collector.hpp"
 #include "metrics/fleet_metrics.hpp"
@@ -16,6 +17,7 @@ std::vector<std::unique_ptr<Collector>> makeCollectors(const CollectorContext& c
   all.push_back(std::make_unique<CirculationMetrics>(ctx.registry, ctx.db));
   all.push_back(std::make_unique<RepairMetrics>(ctx.registry, ctx.db));
   all.push_back(std::make_unique<NotificationMetrics>(ctx.registry, ctx.db));
+  all.push_back(std::make_unique<CampaignMetrics>(ctx.registry, ctx.db, ctx.config));
   return all;
 }
 

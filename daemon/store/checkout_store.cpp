@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "core/values.hpp"
+#include "store/collection_store.hpp"
 #include "store/device_rows.hpp"
 #include "store/people_store.hpp"
 
@@ -442,8 +443,11 @@ Result<CheckoutPage> CheckoutStore::list(const CheckoutFilter& filter) {
     if (filter.location) sql += " AND c.location = " + textParam(*filter.location);
     if (filter.overdue || (filter.open && *filter.open)) sql += " AND c.returned_at IS NULL";
     if (filter.open && !*filter.open) sql += " AND c.returned_at IS NOT NULL";
-    if (filter.overdue)
-      sql += " AND c.due < " + textParam(filter.today.empty() ? localToday() : filter.today);
+    if (filter.overdue) {
+      // Past its due date, or held past the deadline of an open collection campaign in scope.
+      const std::string today = textParam(filter.today.empty() ? localToday() : filter.today);
+      sql += " AND (c.due < " + today + " OR " + collectionOverdueCondition(today) + ")";
+    }
     if (!scope_.districtWide())
       sql += " AND c.device_id IN (SELECT id FROM devices WHERE " + scope_sql::condition("location") + ")";
     sql += " ORDER BY c.id LIMIT ?2";

@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Backup.h>
 #include <sqlite3.h>
 
+#include "store/sql_functions.hpp"
+
 namespace fk {
 
 namespace {
@@ -16,6 +18,7 @@ std::unique_ptr<SQLite::Database> openConnection(const std::filesystem::path& fi
   db->exec("PRAGMA foreign_keys = ON");
   db->exec("PRAGMA synchronous = NORMAL");
   db->exec("PRAGMA cache_size = -65536");
+  registerSqlFunctions(*db);
   return db;
 }
 

@@ -222,6 +222,7 @@ const char* migrationPollOutcome();
 const char* migrationNotifications();  // migrations_notifications.cpp
 const char* migrationUsers();  // migrations_users.cpp: users, sessions, token scopes
 const char* migrationDataIn();  // migrations_datain.cpp
+const char* migrationAudits();  // migrations_audits.cpp
 
 const std::vector<std::string>& migrations() {
   // One entry per line, appended in the order features landed.
@@ -230,6 +231,7 @@ const std::vector<std::string>& migrations() {
       migrationNotifications(),
       migrationUsers(),
       migrationDataIn(),
+      migrationAudits(),
   };
   return kAll;
 }

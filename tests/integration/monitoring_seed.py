@@ -118,4 +118,9 @@ def seed(d):
                     body["version"] = current.json()["version"]
                 if not _ok(notes, "PATCH work order %s" % body, d.patch(path, body), 200):
                     break
+    # An open audit and an open collection campaign (their families exist only while one is open).
+    _ok(notes, "POST /api/v1/audits",
+        d.post("/api/v1/audits", {"name": "Seed audit", "location": "Alder Heights High School"}), 201)
+    _ok(notes, "POST /api/v1/collections",
+        d.post("/api/v1/collections", {"name": "Seed collection", "deadline": "2099-06-10"}), 201)
     return notes
