@@ -9,9 +9,9 @@
 namespace fk {
 namespace {
 
-enum class Column { external_id, name, email, role, grade, homeroom, location, active };
+enum class Column { external_id, name, email, role, grade, homeroom, location, household, active };
 
-constexpr std::array<std::pair<std::string_view, Column>, 8> kColumns{{
+constexpr std::array<std::pair<std::string_view, Column>, 9> kColumns{{
     {"external_id", Column::external_id},
     {"name", Column::name},
     {"email", Column::email},
@@ -19,6 +19,7 @@ constexpr std::array<std::pair<std::string_view, Column>, 8> kColumns{{
     {"grade", Column::grade},
     {"homeroom", Column::homeroom},
     {"location", Column::location},
+    {"household", Column::household},
     {"active", Column::active},
 }};
 
@@ -55,7 +56,7 @@ std::vector<Column> readHeader(const std::vector<std::string>& fields, std::size
       errors.push_back(
           {line, trimmed(raw),
            "unknown column \"" + trimmed(raw) +
-               "\" (expected external_id, name, email, role, grade, homeroom, location, active)"});
+               "\" (expected external_id, name, email, role, grade, homeroom, location, household, active)"});
       continue;
     }
     const auto index = static_cast<std::size_t>(it - kColumns.begin());
@@ -109,6 +110,7 @@ ParsedRoster parseRosterCsv(std::string_view text) {
         case Column::grade: d.grade = std::move(cell); break;
         case Column::homeroom: d.homeroom = std::move(cell); break;
         case Column::location: d.location = std::move(cell); break;
+        case Column::household: d.household = std::move(cell); break;
         case Column::role:
           if (cell.empty()) break;
           d.role = parsePersonRole(lower(cell));

@@ -19,7 +19,7 @@ struct ParsedRoster {
 };
 
 // Parses a roster CSV with the columns external_id, name, email, role (student|staff), grade, homeroom,
-// location, active (true/false, yes/no, 1/0). Header names match case-insensitively; external_id and name
+// location, household, active (true/false, yes/no, 1/0). Header names match case-insensitively; external_id and name
 // are required columns, the others optional (a missing column leaves the field as it is). A present but
 // empty cell clears the text field; an empty role or active cell leaves it as it is. The same external_id
 // twice is an error naming both lines.
