@@ -349,6 +349,8 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
       readNetwork(r, e, c.network);
     else if (e.name == "repair")
       readRepair(r, e, c.repair);
+    else if (e.name == "fees")
+      config_detail::readFees(r, e, base, c.fees);
     else if (e.name == "seed_inventory") {
       if (auto v = r.string(e, true)) seed = *v;
     } else if (e.name == "sources")

@@ -14,6 +14,7 @@
 #include "api/source.hpp"
 #include "core/catalog.hpp"
 #include "core/error.hpp"
+#include "core/fees.hpp"
 
 namespace fk {
 
@@ -71,6 +72,7 @@ struct Config {
   struct Repair {
     std::int64_t labour_rate_cents = 0;  // per hour; prices a work order's labour_minutes
   } repair;
+  std::optional<FeePolicy> fees;  // unset: no automatic charges and no holds (the ledger still works)
   std::filesystem::path seed_inventory;  // CSV imported on start when the registry is empty; "" = none
   std::vector<SourceConfig> sources;
 };

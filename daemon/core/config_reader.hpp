@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/fees.hpp"
 
 namespace fk::config_detail {
 
@@ -48,5 +49,8 @@ class Reader {
   std::string file_;
   std::vector<ConfigProblem> problems_;
 };
+
+// The `fees:` block (config_fees.cpp); relative templates_dir is taken from `base`, the config's folder.
+void readFees(Reader& r, const Entry& fees, const std::filesystem::path& base, std::optional<FeePolicy>& out);
 
 }  // namespace fk::config_detail

@@ -29,6 +29,7 @@ void registerRoutes(Router& router, ApiContext& ctx) {
   registerPlanningRoutes(router, ctx);
   registerSourceRoutes(router, ctx);
   registerNetworkRoutes(router, ctx);
+  registerFeeRoutes(router, ctx);
 }
 
 }  // namespace fk

@@ -16,5 +16,6 @@ void registerWorkOrderRoutes(Router& router, ApiContext& ctx);  // api_work_orde
 void registerPlanningRoutes(Router& router, ApiContext& ctx);   // api_planning.cpp
 void registerSourceRoutes(Router& router, ApiContext& ctx);     // api_sources.cpp
 void registerNetworkRoutes(Router& router, ApiContext& ctx);    // api_network.cpp
+void registerFeeRoutes(Router& router, ApiContext& ctx);        // api_fees.cpp
 
 }  // namespace fk

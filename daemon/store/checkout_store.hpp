@@ -14,6 +14,7 @@
 #include "core/circulation.hpp"
 #include "core/device.hpp"
 #include "core/error.hpp"
+#include "core/fees.hpp"
 #include "store/database.hpp"
 #include "store/work_order_store.hpp"
 
@@ -101,6 +102,10 @@ struct CheckoutRequest {
   std::string due;       // already checked: dueDate()
   std::optional<Condition> condition;
   std::string notes;
+  // Lend although the person is on hold (admins only; the API checks the role). The reason is recorded
+  // as a "hold_overridden" event on the device.
+  bool override_hold = false;
+  std::string override_reason;
 };
 
 struct ReturnRequest {
@@ -117,7 +122,10 @@ struct ReturnResult {
 
 class CheckoutStore {
  public:
-  explicit CheckoutStore(Database& db) : db_(db) {}
+  // `fees`: the policy in force (null: none). With fees.hold_at, a loan to a person whose balance
+  // reaches it is refused (Errc::hold, details.balance) unless overridden; a lost or stolen device
+  // handed back is found, and its loss charge refunded.
+  explicit CheckoutStore(Database& db, const FeePolicy* fees = nullptr) : db_(db), fees_(fees) {}
 
   Result<Checkout> checkOut(const CheckoutRequest& request, const std::string& actor);
   // All or none: one transaction; when any item fails nothing is written and the error (code of the
@@ -138,6 +146,7 @@ class CheckoutStore {
 
  private:
   Database& db_;
+  const FeePolicy* fees_;
 };
 
 }  // namespace fk

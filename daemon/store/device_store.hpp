@@ -12,6 +12,7 @@
 #include "core/device.hpp"
 #include "core/device_csv.hpp"
 #include "core/error.hpp"
+#include "core/fees.hpp"
 #include "store/database.hpp"
 
 namespace fk {
@@ -66,7 +67,9 @@ struct DeviceSighting {
 
 class DeviceStore {
  public:
-  explicit DeviceStore(Database& db) : db_(db) {}
+  // `fees`: the policy in force (null: none); a transition to lost or stolen while lent charges the
+  // holder, and back to stock refunds, in the transition's transaction.
+  explicit DeviceStore(Database& db, const FeePolicy* fees = nullptr) : db_(db), fees_(fees) {}
 
   // 409 on duplicate serial or asset tag (details name the field); 400 for invalid drafts.
   Result<Device> create(const DeviceDraft& draft, const std::string& actor);
@@ -96,6 +99,7 @@ class DeviceStore {
 
  private:
   Database& db_;
+  const FeePolicy* fees_;
 };
 
 }  // namespace fk

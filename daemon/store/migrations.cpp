@@ -219,10 +219,11 @@ const char* migrationSources();
 const char* migrationNetwork();
 const char* migrationImport();
 const char* migrationPollOutcome();
+const char* migrationFees();  // migrations_fees.cpp
 
 const std::vector<std::string>& migrations() {
   static const std::vector<std::string> kAll{kV1, kV2, kV3, migrationSources(), migrationNetwork(),
-                                                   migrationImport(), migrationPollOutcome()};
+                                                   migrationImport(), migrationPollOutcome(), migrationFees()};
   return kAll;
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/device.hpp"
 #include "core/error.hpp"
+#include "core/fees.hpp"
 #include "core/work_order.hpp"
 #include "store/database.hpp"
 
@@ -126,7 +127,9 @@ Result<std::int64_t> openWorkOrderIn(SQLite::Database& db, const NewWorkOrder& o
 
 class WorkOrderStore {
  public:
-  explicit WorkOrderStore(Database& db) : db_(db) {}
+  // `fees`: the policy in force (null when fees are not configured); resolving an order paid by
+  // student_fee charges its holder in the same transaction.
+  explicit WorkOrderStore(Database& db, const FeePolicy* fees = nullptr) : db_(db), fees_(fees) {}
 
   Result<WorkOrder> open(const NewWorkOrder& order, const std::string& actor);
   Result<WorkOrder> get(std::int64_t id);
@@ -145,6 +148,7 @@ class WorkOrderStore {
 
  private:
   Database& db_;
+  const FeePolicy* fees_;
 };
 
 }  // namespace fk
