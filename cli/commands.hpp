@@ -28,5 +28,6 @@ void addCirculationCommands(CLI::App& app, Cli& cli);  // circulation_commands.c
 void addRepairCommands(CLI::App& app, Cli& cli);       // repair_commands.cpp: repair ...
 void addPlanCommands(CLI::App& app, Cli& cli);         // plan_commands.cpp: plan
 void addSourceCommands(CLI::App& app, Cli& cli);       // source_commands.cpp: sources [poll NAME]
+void addFeeCommands(CLI::App& app, Cli& cli);          // fee_commands.cpp: fees ...
 
 }  // namespace fkcli

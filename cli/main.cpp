@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   addRepairCommands(app, cli);
   addPlanCommands(app, cli);
   addSourceCommands(app, cli);
+  addFeeCommands(app, cli);
 
   try {
     app.parse(argc, argv);

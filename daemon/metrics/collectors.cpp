@@ -1,5 +1,6 @@
 #include "metrics/circulation_metrics.hpp"
 #include "metrics/collector.hpp"
+#include "metrics/fee_metrics.hpp"
 #include "metrics/fleet_metrics.hpp"
 #include "metrics/network_metrics.hpp"
 #include "metrics/planning_metrics.hpp"
@@ -14,6 +15,7 @@ std::vector<std::unique_ptr<Collector>> makeCollectors(const CollectorContext& c
   all.push_back(std::make_unique<PlanningMetrics>(ctx.registry, ctx.db, ctx.config));
   all.push_back(std::make_unique<CirculationMetrics>(ctx.registry, ctx.db));
   all.push_back(std::make_unique<RepairMetrics>(ctx.registry, ctx.db));
+  all.push_back(std::make_unique<FeeMetrics>(ctx.registry, ctx.db, ctx.config));
   return all;
 }
 
