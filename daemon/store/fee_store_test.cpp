@@ -103,6 +103,27 @@ TEST_F(FeeStoreTest, ConcurrentResolvesChargeExactlyOnce) {
   EXPECT_EQ(scalar("SELECT balance_cents FROM fee_balances"), 80'00);
 }
 
+TEST_F(FeeStoreTest, ConcurrentLossMarksChargeOnceAndConcurrentFindsRefundOnce) {
+  const auto d = device("SN1");
+  lend(d);
+  auto race = [&](DeviceStatus to) {
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i) {
+      threads.emplace_back([&] {
+        if (devices_->transition(d, to, "", "token:test")) ++ok;
+      });
+    }
+    for (auto& t : threads) t.join();
+    return ok.load();
+  };
+  EXPECT_EQ(race(DeviceStatus::lost), 1);  // lost -> lost is refused by the lifecycle
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger WHERE kind = 'charge'"), 1);
+  EXPECT_EQ(race(DeviceStatus::in_stock), 1);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger WHERE kind = 'refund'"), 1);
+  EXPECT_EQ(balance(), 0);
+}
+
 TEST_F(FeeStoreTest, TiersFollowTheIncidentNumberAndTheCapAndTheRefund) {
   ASSERT_TRUE(fees_->enrol("S1", "protection", schoolYearOf(*parseDate(localToday()), policy_), "token:office"));
   EXPECT_EQ(balance(), 25'00);

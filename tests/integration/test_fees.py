@@ -176,8 +176,8 @@ class FeesApi(Desk, SharedDaemonTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.viewer = cls.d.create_token("fees-viewer", "viewer")
-        cls.tech = cls.d.create_token("fees-tech", "technician")
+        cls.viewer = cls.shared.create_token("fees-viewer", "viewer")
+        cls.tech = cls.shared.create_token("fees-tech", "technician")
 
     def test_holds_refuse_and_an_admin_override_is_recorded(self):
         self.person("H1", "Hal")
@@ -215,7 +215,7 @@ class FeesApi(Desk, SharedDaemonTestCase):
         for body, field in [({"amount": 5.0}, "amount"), ({"amount": "0.00"}, "amount"), ({}, "amount"),
                             ({"amount": "5.00", "colour": "red"}, "colour"), ({"amount": "abc"}, "amount")]:
             r = self.d.post("/api/v1/people/B1/payments", body)
-            self.assertStatus(r, 400, body)
+            self.assertStatus(r, 400, str(body))
             self.assertEqual(r.json()["error"]["details"]["field"], field)
         r = self.d.post("/api/v1/people/B1/plans", {"plan": "gold"})
         self.assertStatus(r, 400)
