@@ -88,6 +88,7 @@ h1 { font-size: 1.4em; margin-bottom: 0; }
 table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1.5em; }
 th, td { border-bottom: 1px solid #ccc; padding: 4px 6px; text-align: left; vertical-align: top; }
 td.money, th.money { text-align: right; white-space: nowrap; }
+td.date, td.device { white-space: nowrap; }
 .total { font-weight: bold; }
 .hold { color: #a00; font-weight: bold; }
 .policy { font-size: 0.9em; color: #333; }
@@ -105,7 +106,7 @@ td.money, th.money { text-align: right; white-space: nowrap; }
 <table>
 <thead><tr><th>Date</th><th>Item</th><th>Device</th><th>Details</th><th class="money">Charge</th><th class="money">Credit</th><th class="money">Balance</th></tr></thead>
 <tbody>
-{{#entries}}<tr class="{{kind}}"><td>{{date}}</td><td>{{what}}</td><td>{{device}}</td><td>{{detail}}</td><td class="money">{{charge}}</td><td class="money">{{credit}}</td><td class="money">{{balance}}</td></tr>
+{{#entries}}<tr class="{{kind}}"><td class="date">{{date}}</td><td>{{what}}</td><td class="device">{{device}}</td><td>{{detail}}</td><td class="money">{{charge}}</td><td class="money">{{credit}}</td><td class="money">{{balance}}</td></tr>
 {{/entries}}
 </tbody>
 </table>
