@@ -4,11 +4,14 @@ here), holds and their override, statements, the balances CSV, role checks and t
 import csv
 import datetime
 import io
+import json
+import os
 import re
+import subprocess
 import time
 import unittest
 
-from fleetkeepd import DaemonTestCase, SharedDaemonTestCase
+from fleetkeepd import DaemonTestCase, SharedDaemonTestCase, cli_path
 
 DUE = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()
 MODEL = "HP Chromebook 11 G9 EE"
@@ -258,6 +261,36 @@ class FeesApi(Desk, SharedDaemonTestCase):
                         content_type="text/csv")
         self.assertStatus(r, 200)
         self.assertEqual(self.d.get("/api/v1/people/I1").json()["household"], "H-IVY")
+
+
+class FeesCli(Desk, SharedDaemonTestCase):
+    extra_config = POLICY
+
+    def run_cli(self, *args, expect=0):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FLEETKEEP_")}
+        env["FLEETKEEP_SERVER"] = "http://127.0.0.1:%d" % self.d.port
+        env["FLEETKEEP_TOKEN"] = self.d.token
+        r = subprocess.run([cli_path(), *args], capture_output=True, text=True, env=env, timeout=30)
+        self.assertEqual(r.returncode, expect, "fleetkeep %s\nstdout:\n%s\nstderr:\n%s"
+                         % (" ".join(args), r.stdout, r.stderr))
+        return r
+
+    def test_the_business_office_from_the_command_line(self):
+        self.person("C1", "Cy", household="H-CY")
+        self.run_cli("fees", "plan", "C1", "protection")
+        r = self.run_cli("fees", "pay", "C1", "10.00", "--method", "cash", "--reference", "R-9")
+        self.assertIn("15.00", r.stdout)
+        self.run_cli("fees", "waive", "C1", "5.00", expect=2)  # --note is required
+        self.run_cli("fees", "waive", "C1", "5.00", "--note", "sibling discount")
+        led = json.loads(self.run_cli("--json", "fees", "ledger", "C1").stdout)
+        self.assertEqual(led["balance"], "10.00")
+        self.assertEqual([e["kind"] for e in led["entries"]], ["charge", "payment", "waiver"])
+        out = self.run_cli("fees", "balances", "--csv").stdout
+        self.assertIn("C1,Cy,H-CY,10.00,", out)
+        html = self.run_cli("fees", "statement", "C1", "--household").stdout
+        self.assertIn('<span class="household-balance">10.00</span>', html)
+        r = self.run_cli("fees", "pay", "C1", "abc", expect=1)
+        self.assertIn("amount", r.stderr)
 
 
 class FeesConfig(DaemonTestCase):
