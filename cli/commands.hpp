@@ -30,5 +30,6 @@ void addPlanCommands(CLI::App& app, Cli& cli);         // plan_commands.cpp: pla
 void addSourceCommands(CLI::App& app, Cli& cli);       // source_commands.cpp: sources [poll NAME]
 void addNotificationCommands(CLI::App& app, Cli& cli); // notification_commands.cpp: notifications
 void addAuditCommands(CLI::App& app, Cli& cli);        // audit_commands.cpp: audit ..., collection ...
+void addFeeCommands(CLI::App& app, Cli& cli);          // fee_commands.cpp: fees ...
 
 }  // namespace fkcli

@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   addSourceCommands(app, cli);
   addNotificationCommands(app, cli);
   addAuditCommands(app, cli);
+  addFeeCommands(app, cli);
 
   try {
     app.parse(argc, argv);

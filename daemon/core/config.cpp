@@ -404,6 +404,8 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
       readAudits(r, e, c.audits);
     else if (e.name == "collections")
       readCollections(r, e, c.collections);
+    else if (e.name == "fees")
+      config_detail::readFees(r, e, base, c.fees);
     else if (e.name == "seed_inventory") {
       if (auto v = r.string(e, true)) seed = *v;
     } else if (e.name == "sources")

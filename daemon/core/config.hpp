@@ -15,6 +15,7 @@
 #include "core/catalog.hpp"
 #include "core/error.hpp"
 #include "core/notify_config.hpp"
+#include "core/fees.hpp"
 
 namespace fk {
 
@@ -97,6 +98,7 @@ struct Config {
   struct Collections {
     double alert_below = 0.9;  // share returned under which FleetkeepCollectionBehind fires
   } collections;
+  std::optional<FeePolicy> fees;  // unset: no automatic charges and no holds (the ledger still works)
   std::filesystem::path seed_inventory;  // CSV imported on start when the registry is empty; "" = none
   std::vector<SourceConfig> sources;
   std::optional<NotificationsConfig> notifications;  // unset: no mail is planned or sent

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/fees.hpp"
 
 namespace fk::config_detail {
 
@@ -52,5 +53,7 @@ class Reader {
 
 // notify_config_read.cpp: the `notifications:` block; relative paths resolve against `base`.
 void readNotifications(Reader& r, const Entry& block, NotificationsConfig& n, const std::filesystem::path& base);
+// The `fees:` block (config_fees.cpp); relative templates_dir is taken from `base`, the config's folder.
+void readFees(Reader& r, const Entry& fees, const std::filesystem::path& base, std::optional<FeePolicy>& out);
 
 }  // namespace fk::config_detail

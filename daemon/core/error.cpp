@@ -23,6 +23,7 @@ std::string_view codeName(Errc code) {
     case Errc::forbidden: return "forbidden";
     case Errc::not_found: return "not_found";
     case Errc::conflict: return "conflict";
+    case Errc::hold: return "hold";
     case Errc::payload_too_large: return "payload_too_large";
     case Errc::unsupported_media: return "unsupported_media_type";
     case Errc::too_many_requests: return "too_many_requests";
@@ -38,6 +39,7 @@ int httpStatus(Errc code) {
     case Errc::forbidden: return 403;
     case Errc::not_found: return 404;
     case Errc::conflict: return 409;
+    case Errc::hold: return 409;
     case Errc::payload_too_large: return 413;
     case Errc::unsupported_media: return 415;
     case Errc::too_many_requests: return 429;

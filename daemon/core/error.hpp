@@ -16,6 +16,7 @@ enum class Errc {
   forbidden,          // 403
   not_found,          // 404
   conflict,           // 409: duplicate, invalid transition, stale version
+  hold,               // 409: the person owes at least fees.hold_at (details.balance)
   payload_too_large,  // 413
   unsupported_media,  // 415
   too_many_requests,  // 429

@@ -68,6 +68,7 @@ std::vector<FieldChange> applyPersonDraft(Person& p, const PersonDraft& d) {
   applyText(changes, "grade", p.grade, d.grade);
   applyText(changes, "homeroom", p.homeroom, d.homeroom);
   applyText(changes, "location", p.location, d.location);
+  applyText(changes, "household", p.household, d.household);
   if (d.active && *d.active != p.active) {
     changes.push_back({"active", p.active, *d.active});
     p.active = *d.active;
@@ -115,6 +116,7 @@ std::vector<FieldError> validatePersonDraft(const PersonDraft& d, bool creating)
   checkText(errors, "grade", d.grade, kMaxText);
   checkText(errors, "homeroom", d.homeroom, kMaxText);
   checkText(errors, "location", d.location, kMaxText);
+  checkText(errors, "household", d.household, kMaxText);
   return errors;
 }
 

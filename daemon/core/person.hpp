@@ -27,6 +27,7 @@ struct Person {
   std::string grade;
   std::string homeroom;
   std::string location;
+  std::string household;  // "" = none; the family a statement groups (OneRoster guardians, or set by hand)
   bool active = true;
   std::string created_at;
   std::string updated_at;
@@ -34,7 +35,7 @@ struct Person {
 
 // Fields a caller sets; absent = leave as is (update, re-import) or default (create); "" clears text.
 struct PersonDraft {
-  std::optional<std::string> external_id, name, email, grade, homeroom, location;
+  std::optional<std::string> external_id, name, email, grade, homeroom, location, household;
   std::optional<PersonRole> role;
   std::optional<bool> active;
 };

@@ -9,9 +9,9 @@
 namespace fk {
 namespace {
 
-enum class Column { external_id, name, email, role, grade, homeroom, location, active };
+enum class Column { external_id, name, email, role, grade, homeroom, location, household, active };
 
-constexpr std::array<std::pair<std::string_view, Column>, 8> kColumns{{
+constexpr std::array<std::pair<std::string_view, Column>, 9> kColumns{{
     {"external_id", Column::external_id},
     {"name", Column::name},
     {"email", Column::email},
@@ -19,6 +19,7 @@ constexpr std::array<std::pair<std::string_view, Column>, 8> kColumns{{
     {"grade", Column::grade},
     {"homeroom", Column::homeroom},
     {"location", Column::location},
+    {"household", Column::household},
     {"active", Column::active},
 }};
 
@@ -61,7 +62,7 @@ std::vector<std::optional<Column>> readHeader(const std::vector<std::string>& fi
         errors.push_back({line, header,
                           it == kColumns.end()
                               ? "unknown column \"" + header +
-                                    "\" (expected external_id, name, email, role, grade, homeroom, location, active)"
+                                    "\" (expected external_id, name, email, role, grade, homeroom, location, household, active)"
                               : "column \"" + header + "\" appears twice"});
       }
       ignored.push_back(header);
@@ -123,6 +124,7 @@ ParsedRoster parseRosterCsv(std::string_view body, const CsvOptions& options) {
         case Column::grade: d.grade = std::move(cell); break;
         case Column::homeroom: d.homeroom = std::move(cell); break;
         case Column::location: d.location = std::move(cell); break;
+        case Column::household: d.household = std::move(cell); break;
         case Column::role:
           if (cell.empty()) break;
           d.role = parsePersonRole(lower(cell));

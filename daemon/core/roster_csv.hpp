@@ -21,7 +21,7 @@ struct ParsedRoster {
 };
 
 // Parses a roster CSV with the columns external_id, name, email, role (student|staff), grade, homeroom,
-// location, active (true/false, yes/no, 1/0), read as core/csv_input.hpp says (encoding, delimiter).
+// location, household, active (true/false, yes/no, 1/0), read as core/csv_input.hpp says (encoding, delimiter).
 // Header names match case-insensitively; unknown and repeated ones are ignored and listed (refused with
 // options.strict), blank ones skipped. external_id and name are required columns, the others optional (a missing column leaves the field as it is). A present but
 // empty cell clears the text field; an empty role or active cell leaves it as it is. The same external_id

@@ -13,6 +13,10 @@ using nlohmann::json;
 
 namespace {
 
+const FeePolicy* feesOf(const std::shared_ptr<const Config>& config) {
+  return config->fees ? &*config->fees : nullptr;
+}
+
 // A cart of 30 is the usual batch; this keeps one request's transaction short.
 constexpr std::size_t kMaxBatchItems = 1000;
 
@@ -106,10 +110,21 @@ Result<CheckoutRequest> checkoutFrom(const json& body, const std::string& today,
       auto c = conditionField(v);
       if (!c) return std::unexpected(c.error());
       r.condition = *c;
+    } else if (name == "override_hold") {
+      if (!v.is_boolean()) return std::unexpected(Error::invalid(name, "override_hold must be true or false"));
+      r.override_hold = v.get<bool>();
+    } else if (name == "reason") {
+      auto text = stringField(v, name);
+      if (!text) return std::unexpected(text.error());
+      r.override_reason = *text;
     } else {
       return std::unexpected(Error::invalid(name, "unknown field \"" + name + "\""));
     }
   }
+  if (r.override_hold && r.override_reason.find_first_not_of(" \t") == std::string::npos)
+    return std::unexpected(Error::invalid("reason", "override_hold needs a reason, which is recorded"));
+  if (auto bad = checkNotes(r.override_reason, "reason"))
+    return std::unexpected(Error::invalid("reason", "reason " + bad->message));
   if (!has_device)
     return std::unexpected(Error::invalid("device", "device is required (id, tag:TAG or serial:SERIAL)"));
   if (has_person == has_location) {
@@ -214,13 +229,21 @@ json returnToJson(const ReturnResult& r, const std::string& today) {
   return out;
 }
 
+// Lifting a hold is the business office's call: admins only.
+std::optional<Response> overrideRefused(const Request& req, bool override_hold) {
+  if (!override_hold || (req.token && req.token->role == Role::admin)) return std::nullopt;
+  return errorResponse(Error{Errc::forbidden, "override_hold needs the admin role", {{"field", "override_hold"}}});
+}
+
 Response createCheckout(ApiContext& ctx, Request& req) {
   auto body = parseJsonObject(req.body);
   if (!body) return errorResponse(body.error());
   const std::string today = localToday();
-  auto request = checkoutFrom(*body, today, ctx.config()->checkout.default_loan_days);
+  const auto config = ctx.config();
+  auto request = checkoutFrom(*body, today, config->checkout.default_loan_days);
   if (!request) return errorResponse(request.error());
-  auto checkout = CheckoutStore(ctx.db, req.scope()).checkOut(*request, req.actor());
+  if (auto refused = overrideRefused(req, request->override_hold)) return *refused;
+  auto checkout = CheckoutStore(ctx.db, req.scope(), feesOf(config)).checkOut(*request, req.actor());
   if (!checkout) return errorResponse(checkout.error());
   Response r = jsonResponse(201, checkoutToJson(*checkout, today));
   r.headers.emplace_back("Location", "/api/v1/checkouts/" + std::to_string(checkout->id));
@@ -229,11 +252,15 @@ Response createCheckout(ApiContext& ctx, Request& req) {
 
 Response batchCheckout(ApiContext& ctx, Request& req) {
   const std::string today = localToday();
-  const int days = ctx.config()->checkout.default_loan_days;
+  const auto config = ctx.config();
+  const int days = config->checkout.default_loan_days;
   auto items =
       batchFrom<CheckoutRequest>(req.body, [&](const json& item) { return checkoutFrom(item, today, days); });
   if (!items) return errorResponse(items.error());
-  auto done = CheckoutStore(ctx.db, req.scope()).checkOutBatch(*items, req.actor());
+  for (const auto& item : *items) {
+    if (auto refused = overrideRefused(req, item.override_hold)) return *refused;
+  }
+  auto done = CheckoutStore(ctx.db, req.scope(), feesOf(config)).checkOutBatch(*items, req.actor());
   if (!done) return errorResponse(done.error());
   json out = json::array();
   for (const auto& c : *done) out.push_back(checkoutToJson(c, today));
@@ -257,6 +284,7 @@ Response getCheckout(ApiContext& ctx, Request& req) {
 }
 
 Response returnCheckout(ApiContext& ctx, Request& req) {
+  const auto config = ctx.config();
   auto id = checkoutIdOf(req);
   if (!id) return errorResponse(id.error());
   // An empty body is a plain "returned in good condition".
@@ -264,28 +292,30 @@ Response returnCheckout(ApiContext& ctx, Request& req) {
   if (!body) return errorResponse(body.error());
   auto parsed = returnFrom(*body, false);
   if (!parsed) return errorResponse(parsed.error());
-  auto r = CheckoutStore(ctx.db, req.scope()).returnCheckout(*id, parsed->second, req.actor());
+  auto r = CheckoutStore(ctx.db, req.scope(), feesOf(config)).returnCheckout(*id, parsed->second, req.actor());
   if (!r) return errorResponse(r.error());
   return jsonResponse(200, returnToJson(*r, localToday()));
 }
 
 Response returnDevice(ApiContext& ctx, Request& req) {
+  const auto config = ctx.config();
   auto ref = parseDeviceRef(req.params.at("ref"));
   if (!ref) return errorResponse(ref.error());
   auto body = req.body.empty() ? Result<json>(json::object()) : parseJsonObject(req.body);
   if (!body) return errorResponse(body.error());
   auto parsed = returnFrom(*body, false);
   if (!parsed) return errorResponse(parsed.error());
-  auto r = CheckoutStore(ctx.db, req.scope()).returnDevice(*ref, parsed->second, req.actor());
+  auto r = CheckoutStore(ctx.db, req.scope(), feesOf(config)).returnDevice(*ref, parsed->second, req.actor());
   if (!r) return errorResponse(r.error());
   return jsonResponse(200, returnToJson(*r, localToday()));
 }
 
 Response batchReturn(ApiContext& ctx, Request& req) {
+  const auto config = ctx.config();
   using Item = std::pair<DeviceRef, ReturnRequest>;
   auto items = batchFrom<Item>(req.body, [](const json& item) { return returnFrom(item, true); });
   if (!items) return errorResponse(items.error());
-  auto done = CheckoutStore(ctx.db, req.scope()).returnBatch(*items, req.actor());
+  auto done = CheckoutStore(ctx.db, req.scope(), feesOf(config)).returnBatch(*items, req.actor());
   if (!done) return errorResponse(done.error());
   const std::string today = localToday();
   json out = json::array();

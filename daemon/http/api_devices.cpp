@@ -157,7 +157,8 @@ Response transitionDevice(ApiContext& ctx, Request& req) {
     }
   }
   if (!to) return errorResponse(Error::invalid("to", "to is required: the status to move to"));
-  DeviceStore store(ctx.db, req.scope());
+  const auto config = ctx.config();  // held for the call: the store keeps a pointer into it
+  DeviceStore store(ctx.db, req.scope(), config->fees ? &*config->fees : nullptr);
   auto device = store.transition(*ref, *to, reason, req.actor());
   if (!device) return errorResponse(device.error());
   return deviceResponse(200, *device, store);

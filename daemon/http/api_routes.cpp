@@ -33,6 +33,7 @@ void registerRoutes(Router& router, ApiContext& ctx) {
   registerAuthRoutes(router, ctx);
   registerAuditRoutes(router, ctx);
   registerCollectionRoutes(router, ctx);
+  registerFeeRoutes(router, ctx);
 }
 
 }  // namespace fk

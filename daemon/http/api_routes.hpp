@@ -20,5 +20,6 @@ void registerNotificationRoutes(Router& router, ApiContext& ctx);  // api_notifi
 void registerAuthRoutes(Router& router, ApiContext& ctx);       // api_auth.cpp: /auth/login, logout, me
 void registerAuditRoutes(Router& router, ApiContext& ctx);      // api_audits.cpp
 void registerCollectionRoutes(Router& router, ApiContext& ctx); // api_collections.cpp
+void registerFeeRoutes(Router& router, ApiContext& ctx);        // api_fees.cpp
 
 }  // namespace fk

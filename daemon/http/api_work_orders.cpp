@@ -99,9 +99,11 @@ Response patchOrder(ApiContext& ctx, Request& req) {
   auto parsed = workOrderPatchFromJson(*body);
   if (!parsed) return errorResponse(parsed.error());
   // The rate in force when the minutes are entered prices them; a later rate change leaves them be.
-  const std::int64_t rate = ctx.config()->repair.labour_rate_cents;
+  const auto config = ctx.config();
+  const std::int64_t rate = config->repair.labour_rate_cents;
+  const FeePolicy* fees = config->fees ? &*config->fees : nullptr;
   return orderResponse(200,
-                       WorkOrderStore(ctx.db, req.scope()).update(*id, parsed->patch, parsed->version, rate, req.actor()));
+                       WorkOrderStore(ctx.db, req.scope(), fees).update(*id, parsed->patch, parsed->version, rate, req.actor()));
 }
 
 Response addPart(ApiContext& ctx, Request& req) {

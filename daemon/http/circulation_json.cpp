@@ -32,6 +32,7 @@ json personToJson(const Person& p) {
           {"grade", textOrNull(p.grade)},
           {"homeroom", textOrNull(p.homeroom)},
           {"location", textOrNull(p.location)},
+          {"household", textOrNull(p.household)},
           {"active", p.active},
           {"created_at", p.created_at},
           {"updated_at", p.updated_at}};
@@ -56,6 +57,7 @@ Result<PersonDraft> personDraftFromJson(const json& body) {
                                         : name == "grade"     ? &d.grade
                                         : name == "homeroom"  ? &d.homeroom
                                         : name == "location"  ? &d.location
+                                        : name == "household" ? &d.household
                                                               : nullptr;
     if (!field) {
       if (name == "id" || name == "created_at" || name == "updated_at") {

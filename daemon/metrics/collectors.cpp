@@ -1,6 +1,7 @@
 #include "metrics/campaign_metrics.hpp"
 #include "metrics/circulation_metrics.hpp"
 #include "metrics/collector.hpp"
+#include "metrics/fee_metrics.hpp"
 #include "metrics/fleet_metrics.hpp"
 #include "metrics/network_metrics.hpp"
 #include "metrics/notification_metrics.hpp"
@@ -18,6 +19,7 @@ std::vector<std::unique_ptr<Collector>> makeCollectors(const CollectorContext& c
   all.push_back(std::make_unique<RepairMetrics>(ctx.registry, ctx.db));
   all.push_back(std::make_unique<NotificationMetrics>(ctx.registry, ctx.db));
   all.push_back(std::make_unique<CampaignMetrics>(ctx.registry, ctx.db, ctx.config));
+  all.push_back(std::make_unique<FeeMetrics>(ctx.registry, ctx.db, ctx.config));
   return all;
 }
 

@@ -6,6 +6,7 @@
 #include "core/values.hpp"
 #include "store/collection_store.hpp"
 #include "store/device_rows.hpp"
+#include "store/fee_store.hpp"
 #include "store/people_store.hpp"
 
 namespace fk {
@@ -136,25 +137,55 @@ Result<Person> personOf(SQLite::Database& db, const std::string& external_id, co
   return *p;
 }
 
-Result<std::int64_t> lend(SQLite::Database& db, const CheckoutRequest& request, const std::string& actor,
-                          const Scope& scope) {
+Result<std::int64_t> lend(SQLite::Database& db, const FeePolicy* fees, const CheckoutRequest& request,
+                          const std::string& actor, const Scope& scope) {
   if (request.person.empty() && !scope.contains(request.location))
     return std::unexpected(scope_sql::outsideScope("the loan's", request.location));
   auto device_id = deviceIdOf(db, request.device, scope);
   if (!device_id) return std::unexpected(device_id.error());
   NewCheckout loan{*device_id,   std::nullopt,      request.location, request.due,
                    std::nullopt, request.condition, request.notes};
+  std::optional<std::int64_t> overridden_balance;
   if (!request.person.empty()) {
     auto person = personOf(db, request.person, scope);
     if (!person) return std::unexpected(person.error());
     loan.person_id = person->id;
+    // The hold is checked in the loan's own transaction, so a payment racing it is either seen or not.
+    if (fees) {
+      const std::int64_t balance = balanceIn(db, person->id);
+      if (onHold(*fees, balance)) {
+        if (!request.override_hold) {
+          return std::unexpected(Error{Errc::hold,
+                                       describe(*person) + " is on hold: balance " + formatMoney(balance) +
+                                           " is at or above " + formatMoney(*fees->hold_at_cents),
+                                       {{"field", "person"},
+                                        {"balance", formatMoney(balance)},
+                                        {"hold_at", formatMoney(*fees->hold_at_cents)}}});
+        }
+        overridden_balance = balance;
+      }
+    }
   }
-  return checkOutIn(db, loan, actor);
+  auto id = checkOutIn(db, loan, actor);
+  if (id && overridden_balance) {
+    appendEvent(db, *device_id, nowInstant(), actor, "hold_overridden",
+                {{"balance", nullptr, formatMoney(*overridden_balance)}},
+                "checkout " + std::to_string(*id) + " to " + request.person + ": " + request.override_reason);
+  }
+  return id;
 }
 
-Result<ReturnResult> giveBack(SQLite::Database& db, const Checkout& checkout, const ReturnRequest& request,
-                              const std::string& actor) {
+Result<ReturnResult> giveBack(SQLite::Database& db, const FeePolicy* fees, const Checkout& checkout,
+                              const ReturnRequest& request, const std::string& actor) {
   ReturnResult result;
+  // A lost or stolen device handed back at the desk is found: its loss charge is refunded.
+  if (fees) {
+    if (auto device = rows::loadById(db, checkout.device_id);
+        device && (device->status == DeviceStatus::lost || device->status == DeviceStatus::stolen)) {
+      if (auto st = refundFoundIn(db, *fees, checkout.device_id, checkout.id, actor); !st)
+        return std::unexpected(st.error());
+    }
+  }
   if (request.work_order) {
     // The order first, while the checkout is still open, so the order links it (who had the device).
     NewWorkOrder order = *request.work_order;
@@ -352,7 +383,7 @@ Status returnIn(SQLite::Database& db, std::int64_t checkout_id, const ReturnInfo
 Result<Checkout> CheckoutStore::checkOut(const CheckoutRequest& request, const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<Checkout> {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    auto id = lend(db, request, actor, scope_);
+    auto id = lend(db, fees_, request, actor, scope_);
     if (!id) return std::unexpected(id.error());
     tx.commit();
     db_.noteWrite();
@@ -364,7 +395,7 @@ Result<std::vector<Checkout>> CheckoutStore::checkOutBatch(const std::vector<Che
                                                            const std::string& actor) {
   return allOrNone<CheckoutRequest, Checkout>(
       db_, items, [&](SQLite::Database& db, const CheckoutRequest& item) -> Result<Checkout> {
-        auto id = lend(db, item, actor, scope_);
+        auto id = lend(db, fees_, item, actor, scope_);
         if (!id) return std::unexpected(id.error());
         return *checkoutIn(db, *id);
       });
@@ -377,7 +408,7 @@ Result<ReturnResult> CheckoutStore::returnCheckout(std::int64_t checkout_id, con
     auto checkout = checkoutIn(db, checkout_id);
     if (!checkout || !scope_sql::deviceWithin(db, checkout->device_id, scope_))
       return std::unexpected(Error::notFound("checkout " + std::to_string(checkout_id) + " not found"));
-    auto result = giveBack(db, *checkout, request, actor);
+    auto result = giveBack(db, fees_, *checkout, request, actor);
     if (!result) return result;
     tx.commit();
     db_.noteWrite();
@@ -391,7 +422,7 @@ Result<ReturnResult> CheckoutStore::returnDevice(const DeviceRef& device, const 
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     auto checkout = openCheckoutOfRef(db, device, scope_);
     if (!checkout) return std::unexpected(checkout.error());
-    auto result = giveBack(db, *checkout, request, actor);
+    auto result = giveBack(db, fees_, *checkout, request, actor);
     if (!result) return result;
     tx.commit();
     db_.noteWrite();
@@ -406,7 +437,7 @@ Result<std::vector<ReturnResult>> CheckoutStore::returnBatch(
                                        [&](SQLite::Database& db, const Item& item) -> Result<ReturnResult> {
                                          auto checkout = openCheckoutOfRef(db, item.first, scope_);
                                          if (!checkout) return std::unexpected(checkout.error());
-                                         return giveBack(db, *checkout, item.second, actor);
+                                         return giveBack(db, fees_, *checkout, item.second, actor);
                                        });
 }
 

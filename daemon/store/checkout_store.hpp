@@ -15,6 +15,7 @@
 #include "core/device.hpp"
 #include "core/error.hpp"
 #include "core/scope.hpp"
+#include "core/fees.hpp"
 #include "store/database.hpp"
 #include "store/work_order_store.hpp"
 
@@ -102,6 +103,10 @@ struct CheckoutRequest {
   std::string due;       // already checked: dueDate()
   std::optional<Condition> condition;
   std::string notes;
+  // Lend although the person is on hold (admins only; the API checks the role). The reason is recorded
+  // as a "hold_overridden" event on the device.
+  bool override_hold = false;
+  std::string override_reason;
 };
 
 struct ReturnRequest {
@@ -119,7 +124,12 @@ struct ReturnResult {
 class CheckoutStore {
  public:
   // With a scope, the device (and the person or place it goes to) must lie in it; others read as 404.
-  explicit CheckoutStore(Database& db, Scope scope = {}) : db_(db), scope_(std::move(scope)) {}
+  // `fees`: the policy in force (null: none). With fees.hold_at, a loan to a person whose balance
+  // reaches it is refused (Errc::hold, details.balance) unless overridden; a lost or stolen device
+  // handed back is found, and its loss charge refunded.
+  explicit CheckoutStore(Database& db, Scope scope = {}, const FeePolicy* fees = nullptr)
+      : db_(db), scope_(std::move(scope)), fees_(fees) {}
+  CheckoutStore(Database& db, const FeePolicy* fees) : CheckoutStore(db, Scope{}, fees) {}
 
   Result<Checkout> checkOut(const CheckoutRequest& request, const std::string& actor);
   // All or none: one transaction; when any item fails nothing is written and the error (code of the
@@ -141,6 +151,7 @@ class CheckoutStore {
  private:
   Database& db_;
   Scope scope_;
+  const FeePolicy* fees_;
 };
 
 }  // namespace fk

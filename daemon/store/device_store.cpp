@@ -7,6 +7,7 @@
 #include "core/values.hpp"
 #include "store/device_import.hpp"
 #include "store/device_rows.hpp"
+#include "store/fee_store.hpp"
 #include "store/network_queries.hpp"
 
 namespace fk {
@@ -259,6 +260,16 @@ Result<Device> DeviceStore::transition(const DeviceRef& ref, DeviceStatus to, co
     std::vector<FieldChange> change{
         {"status", std::string(toString(before->status)), std::string(toString(to))}};
     rows::insertEvent(db, after.id, now, actor, "transition", rows::changesJson(change), reason);
+    if (fees_) {
+      const bool was_missing = before->status == DeviceStatus::lost || before->status == DeviceStatus::stolen;
+      Status charged;
+      if (to == DeviceStatus::lost || to == DeviceStatus::stolen)
+        charged = chargeLossIn(db, *fees_, after.id, to == DeviceStatus::lost ? IncidentKind::lost : IncidentKind::stolen,
+                               actor);
+      else if (was_missing && to == DeviceStatus::in_stock)
+        charged = refundFoundIn(db, *fees_, after.id, std::nullopt, actor);
+      if (!charged) return std::unexpected(charged.error());
+    }
     tx.commit();
     db_.noteWrite();
     return *rows::loadById(db, after.id);

@@ -13,6 +13,7 @@
 #include "core/device_csv.hpp"
 #include "core/error.hpp"
 #include "core/scope.hpp"
+#include "core/fees.hpp"
 #include "store/database.hpp"
 
 namespace fk {
@@ -74,7 +75,11 @@ struct DeviceSighting {
 // device outside it is refused (403). The check is part of each query, inside its transaction.
 class DeviceStore {
  public:
-  explicit DeviceStore(Database& db, Scope scope = {}) : db_(db), scope_(std::move(scope)) {}
+  // `fees`: the policy in force (null: none); a transition to lost or stolen while lent charges the
+  // holder, and back to stock refunds, in the transition's transaction.
+  explicit DeviceStore(Database& db, Scope scope = {}, const FeePolicy* fees = nullptr)
+      : db_(db), scope_(std::move(scope)), fees_(fees) {}
+  DeviceStore(Database& db, const FeePolicy* fees) : DeviceStore(db, Scope{}, fees) {}
 
   // 409 on duplicate serial or asset tag (details name the field); 400 for invalid drafts.
   Result<Device> create(const DeviceDraft& draft, const std::string& actor);
@@ -106,6 +111,7 @@ class DeviceStore {
  private:
   Database& db_;
   Scope scope_;
+  const FeePolicy* fees_;
 };
 
 }  // namespace fk

@@ -223,6 +223,7 @@ const char* migrationNotifications();  // migrations_notifications.cpp
 const char* migrationUsers();  // migrations_users.cpp: users, sessions, token scopes
 const char* migrationDataIn();  // migrations_datain.cpp
 const char* migrationAudits();  // migrations_audits.cpp
+const char* migrationFees();  // migrations_fees.cpp
 
 const std::vector<std::string>& migrations() {
   // One entry per line, appended in the order features landed.
@@ -232,6 +233,7 @@ const std::vector<std::string>& migrations() {
       migrationUsers(),
       migrationDataIn(),
       migrationAudits(),
+      migrationFees(),
   };
   return kAll;
 }

@@ -13,7 +13,7 @@ namespace {
 constexpr int kMaxPage = 1000;
 
 constexpr const char* kColumns =
-    "id, external_id, name, email, role, grade, homeroom, location, active, created_at, updated_at";
+    "id, external_id, name, email, role, grade, homeroom, location, active, created_at, updated_at, household";
 
 std::string text(SQLite::Statement& st, int col) {
   SQLite::Column c = st.getColumn(col);
@@ -33,6 +33,7 @@ Person readPerson(SQLite::Statement& st) {
   p.active = st.getColumn(8).getInt() != 0;
   p.created_at = st.getColumn(9).getString();
   p.updated_at = st.getColumn(10).getString();
+  p.household = text(st, 11);
   return p;
 }
 
@@ -44,7 +45,7 @@ void bindText(SQLite::Statement& st, int index, const std::string& value) {
   }
 }
 
-// ?1..?8 the fields, ?9 the instant.
+// ?1..?8 and ?11 the fields, ?9 the instant, ?10 the id (updates).
 void bindPerson(SQLite::Statement& st, const Person& p) {
   st.bind(1, p.external_id);
   st.bind(2, p.name);
@@ -54,14 +55,15 @@ void bindPerson(SQLite::Statement& st, const Person& p) {
   bindText(st, 6, p.homeroom);
   bindText(st, 7, p.location);
   st.bind(8, p.active ? 1 : 0);
+  bindText(st, 11, p.household);
 }
 
 constexpr const char* kInsert =
     "INSERT INTO people (external_id, name, email, role, grade, homeroom, location, active, created_at, "
-    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+    "updated_at, household) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?11)";
 constexpr const char* kUpdate =
     "UPDATE people SET external_id = ?1, name = ?2, email = ?3, role = ?4, grade = ?5, homeroom = ?6, "
-    "location = ?7, active = ?8, updated_at = ?9 WHERE id = ?10";
+    "location = ?7, active = ?8, updated_at = ?9, household = ?11 WHERE id = ?10";
 
 std::int64_t insertPerson(SQLite::Database& db, const Person& p, const std::string& now) {
   SQLite::Statement st(db, kInsert);

@@ -8,6 +8,7 @@
 #include "core/values.hpp"
 #include "store/checkout_store.hpp"
 #include "store/device_rows.hpp"
+#include "store/fee_store.hpp"
 #include "store/work_order_rows.hpp"
 
 namespace fk {
@@ -356,6 +357,9 @@ Result<WorkOrder> WorkOrderStore::update(std::int64_t id, const WorkOrderPatch& 
     if (moving) {
       if (isClosed(*patch.status)) {
         if (auto st = closeOrder(db, *w, *patch.status, now, actor); !st) return std::unexpected(st.error());
+        if (fees_ && *patch.status == WorkOrderStatus::resolved) {
+          if (auto st = chargeRepairIn(db, *fees_, id, actor); !st) return std::unexpected(st.error());
+        }
       } else {
         wo_rows::appendEvent(
             db, w->device_id, now, actor, "work_order_status",

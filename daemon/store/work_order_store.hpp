@@ -10,6 +10,7 @@
 #include "core/device.hpp"
 #include "core/error.hpp"
 #include "core/scope.hpp"
+#include "core/fees.hpp"
 #include "core/work_order.hpp"
 #include "store/database.hpp"
 
@@ -128,7 +129,11 @@ Result<std::int64_t> openWorkOrderIn(SQLite::Database& db, const NewWorkOrder& o
 class WorkOrderStore {
  public:
   // With a scope, only orders on devices in it exist for the caller; a loaner must lie in it too.
-  explicit WorkOrderStore(Database& db, Scope scope = {}) : db_(db), scope_(std::move(scope)) {}
+  // `fees`: the policy in force (null when fees are not configured); resolving an order paid by
+  // student_fee charges its holder in the same transaction.
+  explicit WorkOrderStore(Database& db, Scope scope = {}, const FeePolicy* fees = nullptr)
+      : db_(db), scope_(std::move(scope)), fees_(fees) {}
+  WorkOrderStore(Database& db, const FeePolicy* fees) : WorkOrderStore(db, Scope{}, fees) {}
 
   Result<WorkOrder> open(const NewWorkOrder& order, const std::string& actor);
   Result<WorkOrder> get(std::int64_t id);
@@ -148,6 +153,7 @@ class WorkOrderStore {
  private:
   Database& db_;
   Scope scope_;
+  const FeePolicy* fees_;
 };
 
 }  // namespace fk
