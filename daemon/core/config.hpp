@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "api/source.hpp"
 #include "core/catalog.hpp"
 #include "core/error.hpp"
+#include "core/write_back.hpp"
 
 namespace fk {
 
@@ -34,6 +36,7 @@ struct SourceConfig {
   std::string on_unknown = "create";  // create | flag
   std::optional<std::chrono::seconds> timeout;  // the poll's deadline; unset: interval, at most 10 minutes
   bool overwrite_manual = false;      // may the source overwrite a field a person edited more recently?
+  std::optional<WriteBackConfig> write_back;  // set when the entry has a write_back: block
   YAML::Node node;                    // the whole entry, for the plugin's own keys
 };
 
@@ -80,9 +83,13 @@ struct Config {
 // checks (sources/builtin.hpp), so a plugin missing here is an unknown plugin.
 using PluginKeyCheck = std::function<std::vector<api::ConfigIssue>(const YAML::Node& entry)>;
 using PluginChecks = std::map<std::string, PluginKeyCheck, std::less<>>;
+// The plugins whose sources can write back (api::SourceFactory::writesBack); a `write_back:` block on
+// any other plugin's source is a problem. The daemon passes writeBackPlugins(builtinFactories()).
+using WriteBackPlugins = std::set<std::string, std::less<>>;
 
 // Loads and validates. On failure returns every problem found, not just the first.
 std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesystem::path& file,
-                                                             const PluginChecks& plugins = {});
+                                                             const PluginChecks& plugins = {},
+                                                             const WriteBackPlugins& writers = {});
 
 }  // namespace fk

@@ -49,4 +49,7 @@ class Reader {
   std::vector<ConfigProblem> problems_;
 };
 
+// A source's `write_back:` block into `out` (core/config_write_back.cpp).
+void readWriteBack(Reader& r, const Entry& block, WriteBackConfig& out);
+
 }  // namespace fk::config_detail

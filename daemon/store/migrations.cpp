@@ -219,10 +219,12 @@ const char* migrationSources();
 const char* migrationNetwork();
 const char* migrationImport();
 const char* migrationPollOutcome();
+const char* migrationWriteBack();  // migrations_write_back.cpp
 
 const std::vector<std::string>& migrations() {
   static const std::vector<std::string> kAll{kV1, kV2, kV3, migrationSources(), migrationNetwork(),
-                                                   migrationImport(), migrationPollOutcome()};
+                                                   migrationImport(), migrationPollOutcome(),
+                                                   migrationWriteBack()};
   return kAll;
 }
 

@@ -8,6 +8,7 @@
 #include "api/config_keys.hpp"
 #include "parse.hpp"
 #include "session.hpp"
+#include "write_back.hpp"
 
 namespace fk::google_admin {
 
@@ -42,8 +43,15 @@ std::optional<Cursor> readCursor(const std::string& state) {
   return c;
 }
 
-class GoogleAdminSource : public api::Source {
+class GoogleAdminSource : public api::Source, public api::WriteBack {
  public:
+  api::WriteBack* writeBack() override { return settings_.write_back ? this : nullptr; }
+
+  api::WriteBackResult apply(api::PollContext& context, const std::vector<api::WriteBackChange>& changes) override {
+    Session session(context, settings_, pacing_, token_);
+    return applyChanges(context, session, settings_, changes);
+  }
+
   GoogleAdminSource(Settings settings, Pacing pacing)
       : settings_(std::move(settings)), pacing_(std::move(pacing)) {}
 
@@ -155,8 +163,13 @@ class GoogleAdminFactory : public api::SourceFactory {
 
   std::unique_ptr<api::Source> create(const api::SourceSpec& spec) const override {
     api::ConfigKeys keys(spec.node);
-    return makeSource(readSettings(keys), Pacing{});
+    Settings settings = readSettings(keys);
+    // The core owns the block's meaning; the plugin only needs to know to ask for the read-write scope.
+    settings.write_back = spec.node.IsMap() && spec.node["write_back"].IsDefined();
+    return makeSource(std::move(settings), Pacing{});
   }
+
+  bool writesBack() const override { return true; }
 };
 
 }  // namespace

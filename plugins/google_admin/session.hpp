@@ -23,6 +23,9 @@ class Session {
 
   // GET with the Bearer token. A 401 earns one fresh token and one more try, then the poll fails (auth).
   std::expected<api::HttpResponse, Failure> get(const std::string& url, std::string_view what);
+  // The same for any method, with a JSON body when `body` is not empty (write-back).
+  std::expected<api::HttpResponse, Failure> call(const std::string& method, const std::string& url,
+                                                 const std::string& body, std::string_view what);
 
  private:
   // Sends, retrying 429, the quota reasons and 500/502/503/504 with back-off (Retry-After when given).
