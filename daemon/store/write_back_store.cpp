@@ -122,8 +122,11 @@ Status WriteBackStore::recordApplied(const std::string& source, const std::vecto
     prune.exec();
     for (const write_back::Change& c : applied) {
       const std::string after = remoteValueAfter(c.change);
+      // Named after the source's field, prefixed with the source: the registry's own fields (status!)
+      // are what reconciliation and the lost-device sightings read from the history.
       const std::string changes =
-          nlohmann::json::array({nlohmann::json::array({c.field, c.change.previous, after})}).dump();
+          nlohmann::json::array({nlohmann::json::array({source + "." + c.field, c.change.previous, after})})
+              .dump();
       rows::insertEvent(event, c.device_id, now, actor, "write-back", changes, c.reason);
       sent.reset();
       sent.bind(1, source);

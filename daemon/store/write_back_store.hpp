@@ -21,7 +21,7 @@ class WriteBackStore {
   Result<std::vector<write_back::DeviceState>> devices(const std::string& source);
 
   // Changes the source accepted, in one transaction: an event on each device (actor
-  // "source:NAME write-back", action "write-back", [field, old, new], the reason), what was sent, and
+  // "source:NAME write-back", action "write-back", ["NAME.field", old, new], the reason), what was sent, and
   // which devices fleetkeep has disabled.
   Status recordApplied(const std::string& source, const std::vector<write_back::Change>& applied,
                        api::TimePoint at);

@@ -70,10 +70,10 @@ TEST_F(WriteBackStoreTest, AppliedChangesAreEventsAndCountAsDoneUntilTheNextList
                                  at("2026-12-01T10:01:00Z"))
                   .has_value());
   EXPECT_EQ(scalar("SELECT count(*) FROM events WHERE action = 'write-back' AND actor = 'source:google write-back' "
-                   "AND changes = '[[\"annotatedAssetId\",\"OLD\",\"CB-1\"]]'"),
+                   "AND changes = '[[\"google.annotatedAssetId\",\"OLD\",\"CB-1\"]]'"),
             1);
   EXPECT_EQ(scalar("SELECT count(*) FROM events WHERE action = 'write-back' AND reason = 'marked lost in fleetkeep' "
-                   "AND changes = '[[\"status\",\"ACTIVE\",\"DISABLED\"]]'"),
+                   "AND changes = '[[\"google.status\",\"ACTIVE\",\"DISABLED\"]]'"),
             1);
   auto ds = store.devices("google");
   ASSERT_TRUE(ds.has_value());
