@@ -80,6 +80,7 @@ struct Status {
   // failed and stay pending); "stopped" (the source refused write-back); "failed" (could not plan).
   std::string last_result;
   std::size_t last_sent = 0, last_applied = 0, last_failed = 0;
+  double last_duration_seconds = 0;  // planning, sending and recording
   // After the source refused write-back as a whole (403, revoked grant, rate limit after retries),
   // nothing more is sent after polls until a person applies by hand or the config is reloaded.
   bool stopped = false;

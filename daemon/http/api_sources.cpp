@@ -173,6 +173,7 @@ Response getWriteBack(ApiContext& ctx, Request& req) {
             {"last_sent", st.last_sent},
             {"last_applied", st.last_applied},
             {"last_failed", st.last_failed},
+            {"last_duration_seconds", st.last_duration_seconds},
             {"stopped", st.stopped},
             {"stopped_reason", st.stopped ? json(st.stopped_reason) : json(nullptr)},
             {"stopped_message", st.stopped ? json(st.stopped_message) : json(nullptr)},

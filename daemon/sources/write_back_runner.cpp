@@ -129,6 +129,7 @@ void WriteBackRunner::run(api::WriteBack& target, api::PollContext& context, boo
   metrics_.planned(source_, p.changes.size() - applied.size(), held);
 
   lock.lock();
+  status_.last_duration_seconds = std::chrono::duration<double>(context.now() - started).count();
   status_.last_applied = applied.size();
   status_.last_failed = failed;
   if (result.stopped) {
