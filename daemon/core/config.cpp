@@ -201,7 +201,7 @@ void readSources(Reader& r, const Entry& sources, Config& c, const PluginChecks&
     SourceConfig s;
     s.node = item;
     bool has_name = false, has_plugin = false;
-    YAML::Node write_back_key;
+    YAML::Mark write_back_at;
     r.forEach(item, item.Mark(), path, [&](const Entry& e) {
       if (e.name == "name") {
         has_name = true;
@@ -235,7 +235,7 @@ void readSources(Reader& r, const Entry& sources, Config& c, const PluginChecks&
       } else if (e.name == "write_back") {
         s.write_back.emplace();
         readWriteBack(r, e, *s.write_back);
-        write_back_key = e.key;
+        write_back_at = e.key.Mark();
       }
       // Any other key belongs to the plugin, which checks its own subtree.
       return true;
@@ -244,7 +244,7 @@ void readSources(Reader& r, const Entry& sources, Config& c, const PluginChecks&
     if (!has_name) r.problem(item.Mark(), path + ": missing required key \"name\"");
     if (!has_plugin) r.problem(item.Mark(), path + ": missing required key \"plugin\"");
     if (s.write_back && plugins.contains(s.plugin) && !writers.contains(s.plugin))
-      r.problem(write_back_key.Mark(), path + ".write_back: the " + s.plugin + " plugin cannot write back");
+      r.problem(write_back_at, path + ".write_back: the " + s.plugin + " plugin cannot write back");
     if (auto check = plugins.find(s.plugin); check != plugins.end()) {
       for (const api::ConfigIssue& issue : check->second(item)) {
         const std::string where = issue.key.empty() ? path : path + "." + issue.key;

@@ -140,7 +140,7 @@ json writeBackChangeJson(const write_back::Change& c, const write_back::Status& 
   return {{"device_id", c.device_id},
           {"asset_tag", textOrNull(c.asset_tag)},
           {"source_id", c.change.source_id},
-          {"action", api::toString(c.change.action)},
+          {"action", std::string(api::toString(c.change.action))},
           {"field", c.field},
           {"google", c.change.previous},
           {"fleetkeep", wanted},

@@ -109,6 +109,11 @@ void SourceService::apply(const Config& config) {
       write_back_metrics_.remove(name);
     }
   }
+  // A source whose write_back block went away keeps no write-back series (after the retired runners
+  // stopped, so none of them re-adds one).
+  std::lock_guard lock(mutex_);
+  for (const auto& [name, entry] : entries_)
+    if (!entry.runner->writeBack()) write_back_metrics_.remove(name);
 }
 
 void SourceService::stopAll() {

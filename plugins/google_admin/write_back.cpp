@@ -76,7 +76,11 @@ class Delivery {
       auto r = session_.call("POST", devices_url_ + ":batchChangeStatus",
                              json{{"deviceIds", ids}, {"changeChromeOsDeviceStatusAction", google_action}}.dump(),
                              what);
-      if (!r) return failed(batch, r.error());
+      if (!r) {
+        failed(batch, r.error());
+        batch.clear();
+        return;
+      }
       // One result per device: some may fail (no license left to re-enable) while the rest succeed.
       std::map<std::string, std::string> errors;
       std::map<std::string, bool> done;

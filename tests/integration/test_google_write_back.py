@@ -301,15 +301,16 @@ class WriteBackConfigTest(DaemonTestCase):
                                            "max_disables_per_poll": -1}).replace(
             "      asset_id", "      org_unit_for_status: {retired: Retired, gone: /X}\n      asset_id"))
         self.assertEqual(rc, 1, out)
-        for key in ("write_back.asset_id", "write_back.disable_lots", "write_back.max_disables_per_poll",
+        for key in ("write_back.asset_id", "write_back.max_disables_per_poll",
                     "write_back.org_unit_for_status.retired", "write_back.org_unit_for_status.gone"):
             self.assertRegex(out, r"fleetkeepd\.yaml:\d+:\d+: .*%s" % key.replace(".", r"\."))
+        self.assertRegex(out, r"fleetkeepd\.yaml:\d+:7: unknown key \"disable_lots\"")
 
     def test_write_back_on_a_plugin_that_cannot(self):
         rc, out = self.check("sources:\n  - name: inv\n    plugin: csv_import\n    path: /nonexistent.csv\n"
                              "    write_back: {asset_id: true}\n")
         self.assertEqual(rc, 1, out)
-        self.assertRegex(out, r"fleetkeepd\.yaml:5:5: .*the csv_import plugin cannot write back")
+        self.assertRegex(out, r"fleetkeepd\.yaml:9:5: sources\[0\]\.write_back: the csv_import plugin cannot write back")
 
 
 if __name__ == "__main__":
