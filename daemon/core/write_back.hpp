@@ -81,9 +81,10 @@ struct Status {
   std::string last_result;
   std::size_t last_sent = 0, last_applied = 0, last_failed = 0;
   double last_duration_seconds = 0;  // planning, sending and recording
-  // After the source refused write-back as a whole (403, revoked grant, rate limit after retries),
-  // nothing more is sent after polls until a person applies by hand or the config is reloaded.
+  // After the source refused write-back as a whole (403, a revoked grant), nothing more is sent after
+  // polls until a person applies by hand or the config is reloaded.
   bool stopped = false;
+  // Why the last run ended early (also a rate limit or an outage, which do not pause write-back).
   std::string stopped_reason, stopped_message;
   // The last error of each change that failed, by device and action, until it is applied or unplanned.
   std::map<std::pair<std::int64_t, api::WriteBackAction>, std::string> errors;

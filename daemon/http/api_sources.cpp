@@ -175,8 +175,8 @@ Response getWriteBack(ApiContext& ctx, Request& req) {
             {"last_failed", st.last_failed},
             {"last_duration_seconds", st.last_duration_seconds},
             {"stopped", st.stopped},
-            {"stopped_reason", st.stopped ? json(st.stopped_reason) : json(nullptr)},
-            {"stopped_message", st.stopped ? json(st.stopped_message) : json(nullptr)},
+            {"stopped_reason", textOrNull(st.stopped_reason)},
+            {"stopped_message", textOrNull(st.stopped_message)},
             {"changes", std::move(changes)}});
 }
 

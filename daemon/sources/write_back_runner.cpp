@@ -79,6 +79,8 @@ void WriteBackRunner::run(api::WriteBack& target, api::PollContext& context, boo
     status_.stopped = false;  // a person asked: try once more
     metrics_.stopped(source_, false);
   }
+  status_.stopped_reason.clear();
+  status_.stopped_message.clear();
   std::vector<const write_back::Change*> sending;
   std::vector<api::WriteBackChange> changes;
   for (const auto& c : p.changes) {
@@ -133,22 +135,31 @@ void WriteBackRunner::run(api::WriteBack& target, api::PollContext& context, boo
   status_.last_applied = applied.size();
   status_.last_failed = failed;
   if (result.stopped) {
-    status_.stopped = true;
     status_.stopped_reason = std::string(toString(result.stopped->reason));
     status_.stopped_message = result.stopped->message;
     status_.last_result = "stopped";
-    metrics_.stopped(source_, true);
+    // A refusal (scope, privilege, grant) would be refused again at every poll: pause until a person
+    // acts. A rate limit or an outage only ends this run; the next poll tries again.
+    const auto why = result.stopped->reason;
+    if (why == api::FailureReason::forbidden || why == api::FailureReason::auth ||
+        why == api::FailureReason::config) {
+      status_.stopped = true;
+      metrics_.stopped(source_, true);
+    }
   } else {
     status_.last_result = failed ? "partly applied" : "applied";
   }
   const std::string outcome = status_.last_result;
+  const bool paused = status_.stopped;
   lock.unlock();
+  std::string why;
+  if (result.stopped)
+    why = "; stopped: " + result.stopped->message +
+          (paused ? " (nothing more is sent after polls until an apply by hand or a reload)"
+                  : " (the next poll tries again)");
   auto level = failed || result.stopped ? spdlog::level::warn : spdlog::level::info;
   spdlog::log(level, "source {}: write-back {}: {} sent, {} applied, {} failed{}", source_, outcome,
-              changes.size(), applied.size(), failed,
-              result.stopped ? "; stopped: " + result.stopped->message +
-                                   " (nothing more is sent after polls until an apply by hand or a reload)"
-                             : std::string());
+              changes.size(), applied.size(), failed, why);
 }
 
 }  // namespace fk

@@ -265,6 +265,21 @@ class WriteBackTest(DaemonTestCase):
         self.assertEqual(self.fake.device(1)["annotatedAssetId"], "CB-R-1")
         self.assertEqual(self.write_back()["last_result"], "applied")
 
+    def test_a_rate_limit_that_outlasts_the_retries_ends_only_that_run(self):
+        self.start({"asset_id": True, "dry_run": False}, max_retries=1)
+        self.set_tag(1, "CB-L-1")
+        self.fake.add_fault("write", "429", times=2)
+        self.poll()
+        self.assertEqual(len(self.writes()), 2, "the PATCH and its one retry")
+        wb = self.write_back()
+        self.assertEqual(wb["last_result"], "stopped")
+        self.assertEqual(wb["stopped_reason"], "rate_limited")
+        self.assertFalse(wb["stopped"], "not paused: the next poll tries again")
+        self.assertEqual(metric(self.metrics(), "fleetkeep_writeback_stopped", source="google"), 0.0)
+        self.poll()
+        self.assertEqual(self.fake.device(1)["annotatedAssetId"], "CB-L-1")
+        self.assertEqual(self.write_back()["last_result"], "applied")
+
     def test_partial_batch_failure_leaves_that_device_pending(self):
         self.start({"disable_lost": True, "dry_run": False})
         bad = fake_google.make_device(3)["deviceId"]
