@@ -71,9 +71,9 @@ TEST_F(WriteBackConfigTest, ProblemsArePositioned) {
             "5:17: sources[0].write_back.asset_id: \"maybe\" is not one of true, false\n"
             "6:7: unknown key \"disable_lots\"\n"
             "7:30: sources[0].write_back.max_disables_per_poll: expected a whole number 0 to 100000, got \"-1\"\n"
-            "8:36: sources[0].write_back.org_unit_for_status.retired: expected an org unit path starting with /, "
+            "8:38: sources[0].write_back.org_unit_for_status.retired: expected an org unit path starting with /, "
             "such as \"/Retired\"\n"
-            "8:45: sources[0].write_back.org_unit_for_status.gone: \"gone\" is not a device status (on_order, "
+            "8:47: sources[0].write_back.org_unit_for_status.gone: \"gone\" is not a device status (on_order, "
             "in_stock, deployed, in_repair, lost, stolen, retired, disposed)\n");
 }
 
