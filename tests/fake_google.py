@@ -15,6 +15,14 @@ date ranges and `fields=` partial responses, and injects faults on request:
     fake.list_requests()                               # [{"maxResults": "300", "query": ...}, ...]
     fake.close()
 
+It also takes the write-back calls (PATCH of a device's annotations, batchChangeStatus, moveDevicesToOu),
+with the read-write scope only, applies them to its devices and records them:
+
+    fake.write_requests()                              # [{"method": "PATCH", "path": ..., "body": {...}}]
+    fake.add_fault("write", "429", retry_after=1)      # next write call (or "patch"/"status"/"move" only)
+    fake.add_fault("write", "403")                     # insufficient scope
+    fake.fail_status_change(device_id, 412, "No license available")  # that device fails inside a batch
+
 Run it alone (`tests/fake_google.py --devices 1000`) to poke at it with curl.
 """
 
@@ -31,6 +39,12 @@ import time
 import urllib.parse
 
 SCOPE = "https://www.googleapis.com/auth/admin.directory.device.chromeos.readonly"
+WRITE_SCOPE = "https://www.googleapis.com/auth/admin.directory.device.chromeos"
+DEVICES_PATH = re.compile(r"^/admin/directory/v1/customer/([^/]+)/devices/chromeos")
+WRITABLE = {"annotatedUser", "annotatedLocation", "notes", "orgUnitPath", "annotatedAssetId"}
+STATUS_ACTIONS = {"CHANGE_CHROME_OS_DEVICE_STATUS_ACTION_DISABLE": ("ACTIVE", "DISABLED"),
+                  "CHANGE_CHROME_OS_DEVICE_STATUS_ACTION_REENABLE": ("DISABLED", "ACTIVE"),
+                  "CHANGE_CHROME_OS_DEVICE_STATUS_ACTION_DEPROVISION": (None, "DEPROVISIONED")}
 CLIENT_EMAIL = "fleetkeep-sync@district-test.iam.gserviceaccount.com"
 SUBJECT = "admin@district.example.org"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -129,7 +143,10 @@ class FakeGoogle:
         self._partial = {}        # the same cut down to a `fields=` selection
         self._faults = []
         self._list_requests = []
-        self._tokens = set()
+        self._tokens = {}         # access token -> the scope it was granted
+        self._writes = []
+        self._index = {}          # deviceId -> position in _devices
+        self._status_failures = {}  # deviceId -> (code, message) for batchChangeStatus
         self.token_requests = 0
         self.token_rejections = []  # why an assertion was refused (bad signature, wrong claim...)
         pem, self._n, self._e = generate_key(workdir)
@@ -159,19 +176,28 @@ class FakeGoogle:
             self._devices = list(devices)
             self._encoded = [json.dumps(d, separators=(",", ":")) for d in self._devices]
             self._partial = {}
+            self._index = {d.get("deviceId"): i for i, d in enumerate(self._devices)}
 
     def update_device(self, index, **fields):
         with self._lock:
-            d = dict(self._devices[index])
-            d.update(fields)
-            d = {k: v for k, v in d.items() if v is not None}
-            self._devices[index] = d
-            self._encoded[index] = json.dumps(d, separators=(",", ":"))
-            self._partial = {}
+            self._update_locked(index, fields)
+
+    def device(self, index):
+        with self._lock:
+            return dict(self._devices[index])
+
+    def _update_locked(self, index, fields):
+        d = dict(self._devices[index])
+        d.update(fields)
+        d = {k: v for k, v in d.items() if v is not None}
+        self._devices[index] = d
+        self._encoded[index] = json.dumps(d, separators=(",", ":"))
+        self._partial = {}
 
     def add_fault(self, where, kind, times=1, retry_after=None, page=None):
-        """where: "list" or "token". kinds: list 429|quota|503|500|403|401|truncated|malformed;
-        token refuse|unauthorized_client|503. `page` (1-based) limits a list fault to that page."""
+        """where: "list", "token", or for write-back "write" (any write call), "patch", "status", "move".
+        kinds: list 429|quota|503|500|403|401|truncated|malformed; token refuse|unauthorized_client|503;
+        write 429|503|500|403. `page` (1-based) limits a list fault to that page."""
         with self._lock:
             self._faults.append({"where": where, "kind": kind, "times": times,
                                  "retry_after": retry_after, "page": page})
@@ -180,10 +206,23 @@ class FakeGoogle:
         with self._lock:
             self._faults = []
 
-    def grant_token(self, token):
-        """Accepts `token` on list calls without a JWT exchange (for benchmarks reading pages directly)."""
+    def grant_token(self, token, scope=WRITE_SCOPE):
+        """Accepts `token` without a JWT exchange (for benchmarks calling the API directly)."""
         with self._lock:
-            self._tokens.add(token)
+            self._tokens[token] = scope
+
+    def fail_status_change(self, device_id, code, message):
+        """batchChangeStatus reports an error for this device (the others in the batch succeed)."""
+        with self._lock:
+            self._status_failures[device_id] = (code, message)
+
+    def write_requests(self):
+        with self._lock:
+            return list(self._writes)
+
+    def token_scopes(self):
+        with self._lock:
+            return sorted(set(self._tokens.values()))
 
     def revoke_tokens(self):
         with self._lock:
@@ -196,6 +235,7 @@ class FakeGoogle:
     def clear_requests(self):
         with self._lock:
             self._list_requests = []
+            self._writes = []
             self.token_requests = 0
 
     # --- serving --------------------------------------------------------------------------------
@@ -235,7 +275,7 @@ class FakeGoogle:
             return "Invalid JWT Signature."
         now = time.time()
         checks = [(claims.get("iss") == CLIENT_EMAIL, "iss"), (claims.get("sub") == self.subject, "sub"),
-                  (claims.get("scope") == SCOPE, "scope"), (claims.get("aud") == self.token_url, "aud"),
+                  (claims.get("scope") in (SCOPE, WRITE_SCOPE), "scope"), (claims.get("aud") == self.token_url, "aud"),
                   (isinstance(claims.get("iat"), int) and abs(claims["iat"] - now) < 300, "iat"),
                   (isinstance(claims.get("exp"), int) and claims["exp"] > now
                    and claims["exp"] - claims.get("iat", 0) <= 3600, "exp")]
@@ -261,8 +301,9 @@ class FakeGoogle:
                 self.token_rejections.append(problem)
             return 400, {"error": "invalid_grant", "error_description": problem}, {}
         token = "ya29.fake-" + base64.urlsafe_b64encode(os.urandom(18)).decode()
+        scope = json.loads(b64url_decode(form["assertion"].split(".")[1]))["scope"]
         with self._lock:
-            self._tokens.add(token)
+            self._tokens[token] = scope
         return 200, {"access_token": token, "token_type": "Bearer", "expires_in": self.token_lifetime}, {}
 
     def _list(self, customer, query, authorization):
@@ -320,6 +361,90 @@ class FakeGoogle:
             body = "<html><body>Service Unavailable</body></html>"
         return 200, body, {}
 
+    def _write(self, method, path, query, body_text, authorization):
+        """A write-back call: recorded, checked like Google checks it, applied to the devices."""
+        try:
+            body = json.loads(body_text) if body_text else None
+        except ValueError:
+            body = body_text
+        m = DEVICES_PATH.match(path)
+        rest = path[m.end():] if m else ""
+        kind = ("patch" if method == "PATCH" and rest.startswith("/") else
+                "status" if method == "POST" and rest == ":batchChangeStatus" else
+                "move" if method == "POST" and rest == "/moveDevicesToOu" else None)
+        with self._lock:
+            self._writes.append({"method": method, "path": path, "query": query, "body": body})
+            scope = self._tokens.get(authorization[7:]) if authorization.startswith("Bearer ") else None
+        if kind is None:
+            return 404, error_body(404, "notFound", "Not Found"), {}
+        if scope is None:
+            return 401, error_body(401, "authError", "Invalid Credentials"), {}
+        if urllib.parse.unquote(m.group(1)) != self.customer_id:
+            return 404, error_body(404, "notFound", "Resource Not Found: customer"), {}
+        fault = self._take_fault("write") or self._take_fault(kind)
+        if fault:
+            headers = {"Retry-After": str(fault["retry_after"])} if fault["retry_after"] is not None else {}
+            if fault["kind"] == "429":
+                return 429, error_body(429, "rateLimitExceeded", "Rate Limit Exceeded"), headers
+            if fault["kind"] in ("503", "500"):
+                return int(fault["kind"]), error_body(int(fault["kind"]), "backendError", "Backend Error"), headers
+            if fault["kind"] == "403":
+                return 403, error_body(403, "forbidden", "Not Authorized to access this resource/api"), {}
+        if scope != WRITE_SCOPE:
+            return 403, error_body(403, "insufficientPermissions",
+                                   "Request had insufficient authentication scopes."), {}
+        if kind == "patch":
+            return self._patch(urllib.parse.unquote(rest[1:]), query, body)
+        if not isinstance(body, dict) or not isinstance(body.get("deviceIds"), list):
+            return 400, error_body(400, "invalid", "deviceIds is required"), {}
+        ids = body["deviceIds"]
+        if not 1 <= len(ids) <= 50:
+            return 400, error_body(400, "invalid", "deviceIds takes 1 to 50 IDs"), {}
+        if kind == "status":
+            return self._change_status(ids, body)
+        ou = query.get("orgUnitPath", "")
+        if not ou.startswith("/"):
+            return 400, error_body(400, "invalid", "Invalid Input: orgUnitPath"), {}
+        with self._lock:
+            for device_id in ids:  # like Google: unknown IDs pass without a word
+                if device_id in self._index:
+                    self._update_locked(self._index[device_id], {"orgUnitPath": ou})
+        return 200, "", {}
+
+    def _patch(self, device_id, query, body):
+        if not isinstance(body, dict) or not body or set(body) - WRITABLE:
+            return 400, error_body(400, "invalid", "Invalid Input: only %s can change" % sorted(WRITABLE)), {}
+        if any(not isinstance(v, str) for v in body.values()):
+            return 400, error_body(400, "invalid", "Invalid Input"), {}
+        with self._lock:
+            if device_id not in self._index:
+                return 404, error_body(404, "notFound", "Resource Not Found: deviceId"), {}
+            self._update_locked(self._index[device_id], body)
+            return 200, self._devices[self._index[device_id]], {}
+
+    def _change_status(self, ids, body):
+        action = body.get("changeChromeOsDeviceStatusAction")
+        if action not in STATUS_ACTIONS:
+            return 400, error_body(400, "invalid", "Invalid changeChromeOsDeviceStatusAction"), {}
+        if "deprovisionReason" in body and action != "CHANGE_CHROME_OS_DEVICE_STATUS_ACTION_DEPROVISION":
+            return 400, error_body(400, "invalid", "deprovisionReason is for DEPROVISION only"), {}
+        before, after = STATUS_ACTIONS[action]
+        results = []
+        with self._lock:
+            for device_id in ids:
+                if device_id in self._status_failures:
+                    code, message = self._status_failures[device_id]
+                    results.append({"deviceId": device_id, "error": {"code": code, "message": message}})
+                elif device_id not in self._index:
+                    results.append({"deviceId": device_id, "error": {"code": 404, "message": "Not found"}})
+                elif before and self._devices[self._index[device_id]].get("status") != before:
+                    results.append({"deviceId": device_id, "error": {
+                        "code": 412, "message": "Device is not %s" % before.lower()}})
+                else:
+                    self._update_locked(self._index[device_id], {"status": after})
+                    results.append({"deviceId": device_id, "response": {}})
+        return 200, {"changeChromeOsDeviceStatusResults": results}, {}
+
     def _handler(self):
         fake = self
 
@@ -342,11 +467,20 @@ class FakeGoogle:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _write(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                url = urllib.parse.urlsplit(self.path)
+                self._reply(*fake._write(self.command, url.path, dict(urllib.parse.parse_qsl(url.query)),
+                                         self.rfile.read(length).decode(), self.headers.get("Authorization", "")))
+
+            def do_PATCH(self):
+                self._write()
+
             def do_POST(self):
+                if urllib.parse.urlsplit(self.path).path != "/token":
+                    return self._write()
                 length = int(self.headers.get("Content-Length") or 0)
                 form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
-                if urllib.parse.urlsplit(self.path).path != "/token":
-                    return self._reply(404, {"error": "not_found"}, {})
                 self._reply(*fake._token(form))
 
             def do_GET(self):

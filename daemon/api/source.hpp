@@ -211,11 +211,15 @@ struct PollContext {
   }
 };
 
+class WriteBack;  // api/write_back.hpp
+
 /// One configured source. Created by its factory; polled by the core, never concurrently with itself.
 class Source {
  public:
   virtual ~Source() = default;
   virtual PollResult poll(PollContext& context, ObservationSink& sink) = 0;
+  /// The source's write-back (api/write_back.hpp), or null when it cannot write to its records.
+  virtual WriteBack* writeBack() { return nullptr; }
 };
 
 /// A config problem in the plugin's own keys, positioned at the YAML node at fault.
@@ -248,14 +252,17 @@ class SourceFactory {
   virtual std::vector<ConfigIssue> validate(const YAML::Node& entry) const = 0;
   /// Called only with an entry that validate() accepted.
   virtual std::unique_ptr<Source> create(const SourceSpec& spec) const = 0;
+  /// True when its sources implement writeBack(): only then does the core accept a `write_back:` block.
+  virtual bool writesBack() const { return false; }
 };
 
 /// Keys every source entry has, owned by the core (plugins accept them without complaint):
-/// name, plugin, interval, full_sync_interval, on_unknown, timeout (the poll's deadline) and
-/// overwrite_manual (whether the source may overwrite a field a person edited more recently).
+/// name, plugin, interval, full_sync_interval, on_unknown, timeout (the poll's deadline),
+/// overwrite_manual (whether the source may overwrite a field a person edited more recently) and
+/// write_back (what the core plans for a plugin that writesBack()).
 inline bool isCoreKey(std::string_view key) {
   return key == "name" || key == "plugin" || key == "interval" || key == "full_sync_interval" ||
-         key == "on_unknown" || key == "timeout" || key == "overwrite_manual";
+         key == "on_unknown" || key == "timeout" || key == "overwrite_manual" || key == "write_back";
 }
 
 }  // namespace fk::api

@@ -205,7 +205,8 @@ bool isSourceName(const std::string& name) {
          name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos;
 }
 
-void readSources(Reader& r, const Entry& sources, Config& c, const PluginChecks& plugins) {
+void readSources(Reader& r, const Entry& sources, Config& c, const PluginChecks& plugins,
+                 const WriteBackPlugins& writers) {
   if (!sources.value.IsSequence()) {
     if (!sources.value.IsNull()) r.problem(sources, "expected a list of sources");
     return;
@@ -221,6 +222,7 @@ void readSources(Reader& r, const Entry& sources, Config& c, const PluginChecks&
     SourceConfig s;
     s.node = item;
     bool has_name = false, has_plugin = false;
+    YAML::Mark write_back_at;
     r.forEach(item, item.Mark(), path, [&](const Entry& e) {
       if (e.name == "name") {
         has_name = true;
@@ -251,6 +253,10 @@ void readSources(Reader& r, const Entry& sources, Config& c, const PluginChecks&
         if (auto d = r.duration(e)) s.timeout = *d;
       } else if (e.name == "overwrite_manual") {
         if (auto v = r.boolean(e)) s.overwrite_manual = *v;
+      } else if (e.name == "write_back") {
+        s.write_back.emplace();
+        readWriteBack(r, e, *s.write_back);
+        write_back_at = e.key.Mark();
       }
       // Any other key belongs to the plugin, which checks its own subtree.
       return true;
@@ -258,6 +264,8 @@ void readSources(Reader& r, const Entry& sources, Config& c, const PluginChecks&
     if (!item.IsMap()) continue;
     if (!has_name) r.problem(item.Mark(), path + ": missing required key \"name\"");
     if (!has_plugin) r.problem(item.Mark(), path + ": missing required key \"plugin\"");
+    if (s.write_back && plugins.contains(s.plugin) && !writers.contains(s.plugin))
+      r.problem(write_back_at, path + ".write_back: the " + s.plugin + " plugin cannot write back");
     if (auto check = plugins.find(s.plugin); check != plugins.end()) {
       for (const api::ConfigIssue& issue : check->second(item)) {
         const std::string where = issue.key.empty() ? path : path + "." + issue.key;
@@ -330,7 +338,8 @@ std::string ConfigProblem::format() const {
 }
 
 std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesystem::path& file,
-                                                             const PluginChecks& plugins) {
+                                                             const PluginChecks& plugins,
+                                                             const WriteBackPlugins& writers) {
   const std::string name = file.string();
   std::string text;
   {
@@ -409,7 +418,7 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
     else if (e.name == "seed_inventory") {
       if (auto v = r.string(e, true)) seed = *v;
     } else if (e.name == "sources")
-      readSources(r, e, c, plugins);
+      readSources(r, e, c, plugins, writers);
     else if (e.name == "notifications")
       config_detail::readNotifications(r, e, c.notifications.emplace(), base);
     else

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/notify_config.hpp"
 #include "core/fees.hpp"
+#include "core/write_back.hpp"
 
 namespace fk {
 
@@ -36,6 +38,7 @@ struct SourceConfig {
   std::string on_unknown = "create";  // create | flag
   std::optional<std::chrono::seconds> timeout;  // the poll's deadline; unset: interval, at most 10 minutes
   bool overwrite_manual = false;      // may the source overwrite a field a person edited more recently?
+  std::optional<WriteBackConfig> write_back;  // set when the entry has a write_back: block
   YAML::Node node;                    // the whole entry, for the plugin's own keys
 };
 
@@ -109,9 +112,13 @@ struct Config {
 // checks (sources/builtin.hpp), so a plugin missing here is an unknown plugin.
 using PluginKeyCheck = std::function<std::vector<api::ConfigIssue>(const YAML::Node& entry)>;
 using PluginChecks = std::map<std::string, PluginKeyCheck, std::less<>>;
+// The plugins whose sources can write back (api::SourceFactory::writesBack); a `write_back:` block on
+// any other plugin's source is a problem. The daemon passes writeBackPlugins(builtinFactories()).
+using WriteBackPlugins = std::set<std::string, std::less<>>;
 
 // Loads and validates. On failure returns every problem found, not just the first.
 std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesystem::path& file,
-                                                             const PluginChecks& plugins = {});
+                                                             const PluginChecks& plugins = {},
+                                                             const WriteBackPlugins& writers = {});
 
 }  // namespace fk

@@ -55,5 +55,7 @@ class Reader {
 void readNotifications(Reader& r, const Entry& block, NotificationsConfig& n, const std::filesystem::path& base);
 // The `fees:` block (config_fees.cpp); relative templates_dir is taken from `base`, the config's folder.
 void readFees(Reader& r, const Entry& fees, const std::filesystem::path& base, std::optional<FeePolicy>& out);
+// A source's `write_back:` block into `out` (core/config_write_back.cpp).
+void readWriteBack(Reader& r, const Entry& block, WriteBackConfig& out);
 
 }  // namespace fk::config_detail

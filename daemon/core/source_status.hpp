@@ -10,7 +10,17 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.hpp"
+#include "core/write_back.hpp"
+
 namespace fk {
+
+// A source's write-back as the API shows it: its config, how it last went, and what is pending now.
+struct WriteBackView {
+  WriteBackConfig config;
+  write_back::Status status;
+  write_back::Plan plan;
+};
 
 struct SourceDuplicate {
   std::string key;                   // "serial 5CD1234"
@@ -59,6 +69,17 @@ class SourceControl {
   enum class PollRequest { started, already_running, unknown };
   // Runs a poll now, on the source's own thread; never a second one alongside a running poll.
   virtual PollRequest pollNow(std::string_view name) = 0;
+  // The source's write-back and its pending changes, planned now; not found for an unknown source or
+  // one without a write_back block.
+  virtual Result<WriteBackView> writeBack(std::string_view name) {
+    return std::unexpected(Error::notFound("no source named \"" + std::string(name) + "\""));
+  }
+  enum class ApplyRequest { started, already_running, unknown, not_configured };
+  // Sends the pending changes now, on the source's own thread, dry_run or not.
+  virtual ApplyRequest applyWriteBack(std::string_view name) {
+    (void)name;
+    return ApplyRequest::unknown;
+  }
 };
 
 }  // namespace fk

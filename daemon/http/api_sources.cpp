@@ -132,6 +132,70 @@ Response pollSource(ApiContext& ctx, Request& req) {
   return errorResponse(unknownSource(name));
 }
 
+json writeBackChangeJson(const write_back::Change& c, const write_back::Status& status) {
+  std::string wanted = c.change.value;
+  if (c.change.action == api::WriteBackAction::disable) wanted = std::string(api::kRemoteDisabled);
+  if (c.change.action == api::WriteBackAction::reenable) wanted = "ACTIVE";
+  auto error = status.errors.find({c.device_id, c.change.action});
+  return {{"device_id", c.device_id},
+          {"asset_tag", textOrNull(c.asset_tag)},
+          {"source_id", c.change.source_id},
+          {"action", std::string(api::toString(c.change.action))},
+          {"field", c.field},
+          {"google", c.change.previous},
+          {"fleetkeep", wanted},
+          {"reason", textOrNull(c.reason)},
+          {"held", c.held},
+          {"last_error", error == status.errors.end() ? json(nullptr) : json(error->second)}};
+}
+
+Response getWriteBack(ApiContext& ctx, Request& req) {
+  const std::string& name = req.params["name"];
+  if (!ctx.sources) return errorResponse(unknownSource(name));
+  auto view = ctx.sources->writeBack(name);
+  if (!view) return errorResponse(view.error());
+  const write_back::Status& st = view->status;
+  json changes = json::array();
+  for (const auto& c : view->plan.changes) changes.push_back(writeBackChangeJson(c, st));
+  json by_action = json::object();
+  for (const auto& c : view->plan.changes) by_action[std::string(api::toString(c.change.action))] =
+      by_action.value(std::string(api::toString(c.change.action)), 0) + 1;
+  return jsonResponse(
+      200, {{"source", name},
+            {"dry_run", view->config.dry_run},
+            {"max_disables_per_poll", view->config.max_disables_per_poll},
+            {"pending", view->plan.changes.size()},
+            {"pending_by_action", std::move(by_action)},
+            {"disables", view->plan.disables},
+            {"cap_hit", view->plan.cap_hit},
+            {"last_run", instant(st.last_run)},
+            {"last_result", textOrNull(st.last_result)},
+            {"last_sent", st.last_sent},
+            {"last_applied", st.last_applied},
+            {"last_failed", st.last_failed},
+            {"last_duration_seconds", st.last_duration_seconds},
+            {"stopped", st.stopped},
+            {"stopped_reason", textOrNull(st.stopped_reason)},
+            {"stopped_message", textOrNull(st.stopped_message)},
+            {"changes", std::move(changes)}});
+}
+
+Response applyWriteBack(ApiContext& ctx, Request& req) {
+  const std::string& name = req.params["name"];
+  if (!ctx.sources) return errorResponse(unknownSource(name));
+  switch (ctx.sources->applyWriteBack(name)) {
+    case SourceControl::ApplyRequest::started:
+      return jsonResponse(202, {{"source", name}, {"status", "started"}});
+    case SourceControl::ApplyRequest::already_running:
+      return errorResponse(Error::conflict("source \"" + name + "\" is busy (polling or writing back); try again when it is done",
+                                           {{"source", name}}));
+    case SourceControl::ApplyRequest::not_configured:
+      return errorResponse(Error::notFound("source \"" + name + "\" has no write_back block in the config"));
+    case SourceControl::ApplyRequest::unknown: break;
+  }
+  return errorResponse(unknownSource(name));
+}
+
 }  // namespace
 
 void registerSourceRoutes(Router& router, ApiContext& ctx) {
@@ -143,6 +207,10 @@ void registerSourceRoutes(Router& router, ApiContext& ctx) {
   // No body: an empty POST (curl -X POST) is how people will call it.
   router.add("POST", "/api/v1/sources/{name}/poll", {.min_role = Role::admin, .body = Body::none, .district_only = true},
              [&ctx](Request& req) { return pollSource(ctx, req); });
+  router.add("GET", "/api/v1/sources/{name}/write-back", {.min_role = Role::viewer, .body = Body::none},
+             [&ctx](Request& req) { return getWriteBack(ctx, req); });
+  router.add("POST", "/api/v1/sources/{name}/write-back:apply", {.min_role = Role::admin, .body = Body::none},
+             [&ctx](Request& req) { return applyWriteBack(ctx, req); });
 }
 
 }  // namespace fk

@@ -44,6 +44,13 @@ PluginChecks pluginChecks(const SourceFactories& factories) {
   return checks;
 }
 
+WriteBackPlugins writeBackPlugins(const SourceFactories& factories) {
+  WriteBackPlugins out;
+  for (const auto& f : factories)
+    if (f->writesBack()) out.insert(f->name());
+  return out;
+}
+
 const api::SourceFactory* findFactory(const SourceFactories& factories, std::string_view plugin) {
   for (const auto& f : factories)
     if (f->name() == plugin) return f.get();

@@ -28,6 +28,9 @@ const SourceFactories& builtinFactories();
 // plugin itself; the daemon and --check-config pass this in.
 PluginChecks pluginChecks(const SourceFactories& factories);
 
+// The plugins that accept a `write_back:` block.
+WriteBackPlugins writeBackPlugins(const SourceFactories& factories);
+
 const api::SourceFactory* findFactory(const SourceFactories& factories, std::string_view plugin);
 
 }  // namespace fk

@@ -114,6 +114,7 @@ RunnerSettings runnerSettings(const SourceConfig& s, const Config& config) {
   out.policy = {.create_unknown = s.on_unknown != "flag", .overwrite_manual = s.overwrite_manual};
   out.on_unknown = s.on_unknown;
   out.config_dir = config.file.parent_path();
+  out.write_back = s.write_back;
   return out;
 }
 
@@ -126,6 +127,11 @@ SourceRunner::SourceRunner(RunnerSettings settings, std::unique_ptr<api::Source>
       schedule_(settings.schedule) {
   status_.name = settings.name;
   status_.plugin = settings.plugin;
+  if (world_.write_back_metrics && source_->writeBack()) {
+    world_.write_back_metrics->add(name_);
+    write_back_ = std::make_shared<WriteBackRunner>(name_, world_.db, *world_.write_back_metrics,
+                                                    world_.stragglers);
+  }
   retime(settings);
   restore();
 }
@@ -178,6 +184,14 @@ void SourceRunner::stop() {
   }
 }
 
+bool SourceRunner::requestWriteBack() {
+  std::lock_guard lock(mutex_);
+  if (!write_back_ || status_.running || write_back_requested_) return false;
+  write_back_requested_ = true;
+  wake_.notify_all();
+  return true;
+}
+
 bool SourceRunner::requestPoll() {
   std::lock_guard lock(mutex_);
   if (status_.running) return false;
@@ -187,6 +201,7 @@ bool SourceRunner::requestPoll() {
 }
 
 void SourceRunner::retime(const RunnerSettings& s) {
+  if (write_back_) write_back_->configure(s.write_back);
   std::lock_guard lock(mutex_);
   const bool interval_changed = s.schedule.interval != settings_.schedule.interval;
   settings_ = s;
@@ -213,14 +228,51 @@ double SourceRunner::random01() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
 }
 
+void SourceRunner::writeBackOnce(bool automatic) {
+  api::WriteBack* target = source_->writeBack();
+  if (!write_back_ || !target) return;
+  RunnerSettings settings;
+  {
+    std::lock_guard lock(mutex_);
+    settings = settings_;
+  }
+  SourceLog log(name_);
+  const api::TimePoint deadline = world_.now() + settings.timeout;
+  auto cancelled = [this, deadline] { return cancel_.load() || world_.now() >= deadline; };
+  PollHttp http(world_.http, deadline, cancelled);
+  api::PollContext ctx{.deadline = deadline,
+                       .now = world_.now,
+                       .cancelled = cancelled,
+                       .log = log,
+                       .http = http,
+                       .file_root = settings.file_root,
+                       .config_dir = settings.config_dir,
+                       .state = {},
+                       .next_state = {},
+                       .full_sync = false};
+  write_back_->run(*target, ctx, automatic);
+}
+
 void SourceRunner::loop(std::stop_token stop) {
   std::unique_lock lock(mutex_);
   while (!stop.stop_requested()) {
     // Waits on the real clock; the schedule's times come from world_.now(), the same clock in the daemon.
     const auto until = next_.value_or(api::Clock::now() + 1h);
     wake_.wait_until(lock, stop, until,
-                     [&] { return poll_requested_ || (next_ && api::Clock::now() >= *next_); });
+                     [&] {
+                       return poll_requested_ || write_back_requested_ ||
+                              (next_ && api::Clock::now() >= *next_);
+                     });
     if (stop.stop_requested()) return;
+    if (write_back_requested_) {
+      write_back_requested_ = false;
+      status_.running = true;
+      lock.unlock();
+      writeBackOnce(false);
+      lock.lock();
+      status_.running = false;
+      continue;
+    }
     if (!poll_requested_ && !(next_ && api::Clock::now() >= *next_)) continue;  // woken by a retime
     poll_requested_ = false;
     lock.unlock();
@@ -366,6 +418,14 @@ void SourceRunner::pollOnce() {
   status_.consecutive_failures = schedule_.failures();
   status_.backoff = schedule_.backoff();
   status_.next_poll = next_;
+  if (!failure && write_back_) {
+    // Still on the source's thread, so a write-back never overlaps the source's next poll.
+    status_.running = true;
+    lock.unlock();
+    writeBackOnce(true);
+    lock.lock();
+    status_.running = false;
+  }
   // A successful poll's outcome is already recorded. A poll cut short by stopping says nothing about the
   // source's health: the last real outcome stays.
   if (!failure || failure->reason == api::FailureReason::cancelled) return;

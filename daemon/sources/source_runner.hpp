@@ -17,6 +17,7 @@
 #include "core/source_status.hpp"
 #include "sources/schedule.hpp"
 #include "sources/source_metrics.hpp"
+#include "sources/write_back_runner.hpp"
 #include "store/database.hpp"
 #include "store/reconcile_store.hpp"
 
@@ -32,6 +33,7 @@ struct RunnerSettings {
   std::string on_unknown = "create";
   std::filesystem::path config_dir;
   std::filesystem::path file_root = "/";
+  std::optional<WriteBackConfig> write_back;  // the entry's write_back: block
 };
 
 // The interval, full sync, deadline, on_unknown and overwrite_manual of a config entry.
@@ -46,6 +48,8 @@ struct RunnerWorld {
   // How a poll's waits pass (PollContext::pause); unset: real time. A test with a fake clock advances it.
   std::function<void(std::chrono::milliseconds)> pause;
   ReconcileHooks hooks;
+  WriteBackMetrics* write_back_metrics = nullptr;  // null: the source never writes back (tests)
+  StragglerList stragglers;
 };
 
 // The core wrapper around one source: its own thread, the schedule (interval, jitter, back-off,
@@ -69,8 +73,17 @@ class SourceRunner {
   SourceStatus status() const;
   const std::string& name() const { return name_; }
 
+  // Asks the thread to send the pending write-back changes now (dry run or not); false when it is
+  // busy polling or already asked.
+  bool requestWriteBack();
+  // Null when the source does not write back (no write_back block, or a plugin without write-back).
+  // Shared, so an API request planning from it outlives a reload that retires this runner.
+  std::shared_ptr<const WriteBackRunner> writeBack() const { return write_back_; }
+
   // One poll and its reconciliation, on the caller's thread. The thread calls it; tests call it.
   void pollOnce();
+  // The write-back run the thread does after a successful poll (automatic) or when asked.
+  void writeBackOnce(bool automatic);
 
  private:
   void loop(std::stop_token stop);
@@ -82,6 +95,7 @@ class SourceRunner {
   std::unique_ptr<api::Source> source_;
   RunnerWorld world_;
   ReconcileStore reconcile_;  // keeps this source's index of the registry between polls
+  std::shared_ptr<WriteBackRunner> write_back_;
 
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable_any wake_;
@@ -90,6 +104,7 @@ class SourceRunner {
   SourceStatus status_;
   std::optional<api::TimePoint> next_;
   bool poll_requested_ = false;
+  bool write_back_requested_ = false;
   bool state_loaded_ = false;
   std::string state_;                             // the plugin's state as last saved
   std::optional<api::TimePoint> last_full_sync_;  // in this process: the first poll is always full

@@ -15,6 +15,9 @@ std::string pluginKeys(const YAML::Node& entry) {
       if (!api::isCoreKey(it->first.Scalar())) keys[it->first.Scalar()] = YAML::Dump(it->second);
   std::string out;
   for (const auto& [k, v] : keys) out += k + "=" + v + "\n";
+  // Adding or dropping the block changes the plugin (it asks for the read-write scope); its content is
+  // the core's and only re-times the runner.
+  if (entry.IsMap() && entry["write_back"].IsDefined()) out += "write_back\n";
   return out;
 }
 
@@ -23,7 +26,12 @@ std::string pluginKeys(const YAML::Node& entry) {
 SourceService::SourceService(const SourceFactories& factories, Database& db, api::HttpClient& http,
                              prometheus::Registry& registry,
                              std::function<std::shared_ptr<const Config>()> config)
-    : factories_(factories), db_(db), http_(http), metrics_(registry), config_(std::move(config)) {}
+    : factories_(factories),
+      db_(db),
+      http_(http),
+      metrics_(registry),
+      write_back_metrics_(registry),
+      config_(std::move(config)) {}
 
 SourceService::~SourceService() {
   stopAll();
@@ -59,6 +67,7 @@ void SourceService::apply(const Config& config) {
     }
     std::unique_ptr<api::Source> source = factory->create({s.name, s.node, config.file.parent_path()});
     RunnerWorld world{.db = db_, .http = http_, .metrics = metrics_};
+    world.write_back_metrics = &write_back_metrics_;
     world.hooks.presence = [this](SQLite::Database& db, const std::string& name,
                                   const std::vector<api::Observation>& seen, api::TimePoint at) {
       auto current = config_();
@@ -95,8 +104,16 @@ void SourceService::apply(const Config& config) {
     runner->stop();
     runner.reset();
     std::lock_guard lock(mutex_);
-    if (!entries_.count(name)) metrics_.remove(name);  // re-created under the same name: keep its series
+    if (!entries_.count(name)) {  // re-created under the same name: keep its series
+      metrics_.remove(name);
+      write_back_metrics_.remove(name);
+    }
   }
+  // A source whose write_back block went away keeps no write-back series (after the retired runners
+  // stopped, so none of them re-adds one).
+  std::lock_guard lock(mutex_);
+  for (const auto& [name, entry] : entries_)
+    if (!entry.runner->writeBack()) write_back_metrics_.remove(name);
 }
 
 void SourceService::stopAll() {
@@ -127,6 +144,37 @@ SourceControl::PollRequest SourceService::pollNow(std::string_view name) {
   auto it = entries_.find(name);
   if (it == entries_.end()) return PollRequest::unknown;
   return it->second.runner->requestPoll() ? PollRequest::started : PollRequest::already_running;
+}
+
+Result<WriteBackView> SourceService::writeBack(std::string_view name) {
+  std::shared_ptr<const WriteBackRunner> runner;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(name);
+    if (it == entries_.end())
+      return std::unexpected(Error::notFound("no source named \"" + std::string(name) + "\""));
+    runner = it->second.runner->writeBack();
+    if (!runner || !runner->config())
+      return std::unexpected(
+          Error::notFound("source \"" + std::string(name) + "\" has no write_back block in the config"));
+    // Planned outside the lock: reading 10k devices must not hold up every other source request.
+  }
+  WriteBackView view;
+  view.config = *runner->config();
+  view.status = runner->status();
+  auto plan = runner->plan();
+  if (!plan) return std::unexpected(plan.error());
+  view.plan = std::move(*plan);
+  return view;
+}
+
+SourceControl::ApplyRequest SourceService::applyWriteBack(std::string_view name) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(name);
+  if (it == entries_.end()) return ApplyRequest::unknown;
+  auto wb = it->second.runner->writeBack();
+  if (!wb || !wb->config()) return ApplyRequest::not_configured;
+  return it->second.runner->requestWriteBack() ? ApplyRequest::started : ApplyRequest::already_running;
 }
 
 }  // namespace fk

@@ -11,6 +11,7 @@
 #include "sources/builtin.hpp"
 #include "sources/source_metrics.hpp"
 #include "sources/source_runner.hpp"
+#include "sources/write_back_metrics.hpp"
 
 namespace fk {
 
@@ -30,6 +31,8 @@ class SourceService : public SourceControl {
   std::vector<SourceStatus> statuses() const override;
   std::optional<SourceStatus> status(std::string_view name) const override;
   PollRequest pollNow(std::string_view name) override;
+  Result<WriteBackView> writeBack(std::string_view name) override;
+  ApplyRequest applyWriteBack(std::string_view name) override;
 
  private:
   struct Entry {
@@ -42,6 +45,7 @@ class SourceService : public SourceControl {
   Database& db_;
   api::HttpClient& http_;
   SourceMetrics metrics_;
+  WriteBackMetrics write_back_metrics_;
   std::function<std::shared_ptr<const Config>()> config_;
   mutable std::mutex mutex_;
   std::map<std::string, Entry, std::less<>> entries_;

@@ -224,6 +224,7 @@ const char* migrationUsers();  // migrations_users.cpp: users, sessions, token s
 const char* migrationDataIn();  // migrations_datain.cpp
 const char* migrationAudits();  // migrations_audits.cpp
 const char* migrationFees();  // migrations_fees.cpp
+const char* migrationWriteBack();  // migrations_write_back.cpp
 
 const std::vector<std::string>& migrations() {
   // One entry per line, appended in the order features landed.
@@ -234,6 +235,7 @@ const std::vector<std::string>& migrations() {
       migrationDataIn(),
       migrationAudits(),
       migrationFees(),
+      migrationWriteBack(),
   };
   return kAll;
 }

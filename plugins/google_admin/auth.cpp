@@ -74,11 +74,11 @@ std::optional<ServiceAccountKey> parseServiceAccountKey(std::string_view text, s
 }
 
 JwtClaims makeClaims(const ServiceAccountKey& key, std::string subject, std::string token_url,
-                     api::TimePoint now) {
+                     api::TimePoint now, std::string_view scope) {
   JwtClaims c;
   c.iss = key.client_email;
   c.sub = std::move(subject);
-  c.scope = std::string(kScope);
+  c.scope = std::string(scope);
   c.aud = std::move(token_url);
   c.iat = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   c.exp = c.iat + 3600;

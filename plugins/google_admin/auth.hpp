@@ -15,6 +15,8 @@ namespace fk::google_admin {
 
 inline constexpr std::string_view kScope =
     "https://www.googleapis.com/auth/admin.directory.device.chromeos.readonly";
+// Asked for instead when the source writes back (annotations, disable/reenable, OU moves); covers reading.
+inline constexpr std::string_view kWriteScope = "https://www.googleapis.com/auth/admin.directory.device.chromeos";
 inline constexpr std::string_view kDefaultTokenUrl = "https://oauth2.googleapis.com/token";
 inline constexpr std::string_view kJwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
@@ -37,7 +39,7 @@ struct JwtClaims {
   std::int64_t exp = 0;  // iat + 1 h, the most Google accepts
 };
 JwtClaims makeClaims(const ServiceAccountKey& key, std::string subject, std::string token_url,
-                     api::TimePoint now);
+                     api::TimePoint now, std::string_view scope = kScope);
 
 // header.claims.signature, each base64url without padding; RS256 with the key's private key.
 std::optional<std::string> signJwt(const JwtClaims& claims, const ServiceAccountKey& key, std::string& error);

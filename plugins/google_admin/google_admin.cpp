@@ -7,6 +7,7 @@
 #include "api/http_pacing.hpp"
 #include "parse.hpp"
 #include "session.hpp"
+#include "write_back.hpp"
 
 namespace fk::google_admin {
 
@@ -41,8 +42,15 @@ std::optional<Cursor> readCursor(const std::string& state) {
   return c;
 }
 
-class GoogleAdminSource : public api::Source {
+class GoogleAdminSource : public api::Source, public api::WriteBack {
  public:
+  api::WriteBack* writeBack() override { return settings_.write_back ? this : nullptr; }
+
+  api::WriteBackResult apply(api::PollContext& context, const std::vector<api::WriteBackChange>& changes) override {
+    Session session(context, settings_, token_);
+    return applyChanges(context, session, settings_, changes);
+  }
+
   explicit GoogleAdminSource(Settings settings) : settings_(std::move(settings)) {}
 
   api::PollResult poll(api::PollContext& context, api::ObservationSink& sink) override {
@@ -152,8 +160,13 @@ class GoogleAdminFactory : public api::SourceFactory {
 
   std::unique_ptr<api::Source> create(const api::SourceSpec& spec) const override {
     api::ConfigKeys keys(spec.node);
-    return makeSource(readSettings(keys));
+    Settings settings = readSettings(keys);
+    // The core owns the block's meaning; the plugin only needs to know to ask for the read-write scope.
+    settings.write_back = spec.node.IsMap() && spec.node["write_back"].IsDefined();
+    return makeSource(std::move(settings));
   }
+
+  bool writesBack() const override { return true; }
 };
 
 }  // namespace

@@ -20,6 +20,7 @@ struct Settings {
   std::string token_url;  // "" = the key file's token_uri
   int max_results = 300;
   int max_retries = 5;  // Google's documented back-off: 1, 2, 4, 8, 16 s, then give up
+  bool write_back = false;  // the entry has a write_back: block: ask for the read-write scope
 };
 
 std::unique_ptr<api::Source> makeSource(Settings settings);

@@ -1,5 +1,7 @@
 #include "parse.hpp"
 
+#include "api/write_back.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -224,6 +226,12 @@ std::optional<api::Observation> mapDevice(const json& device, std::string origin
   extra("status", text(device, "status"));
   extra("os_version", text(device, "osVersion"));
   extra("user", text(device, "annotatedUser"));
+  // Google's own values of what write-back may change (api/write_back.hpp), to plan against.
+  static_assert(api::kRemoteAssetId == "asset_id" && api::kRemoteLocation == "location" &&
+                api::kRemoteOrgUnit == "org_unit" && api::kRemoteUser == "user" && api::kRemoteStatus == "status");
+  extra("asset_id", text(device, "annotatedAssetId"));
+  extra("location", text(device, "annotatedLocation"));
+  extra("org_unit", text(device, "orgUnitPath"));
   // Kept short: 100k observations are buffered until the poll ends, and every entry costs a map node.
   if (!os_type.empty() && os_type != "chromeOs") extra("chrome_os_type", os_type);
   if (auto it = device.find("recentUsers"); it != device.end() && it->is_array()) {

@@ -46,6 +46,10 @@ TEST(Mapping, RealisticDeviceCarriesEveryField) {
   EXPECT_EQ(o->extra.at("status"), "ACTIVE");
   EXPECT_EQ(o->extra.at("os_version"), "130.0.6723.126");
   EXPECT_EQ(o->extra.at("user"), "jsmith@students.example.org");
+  // Google's side of the write-back fields (api/write_back.hpp).
+  EXPECT_EQ(o->extra.at("asset_id"), o->fields.at("asset_tag"));
+  EXPECT_EQ(o->extra.at("location"), o->fields.at("location"));
+  EXPECT_EQ(o->extra.at("org_unit"), "/Students/Lincoln MS");
   EXPECT_EQ(o->extra.at("recent_users"), "jsmith@students.example.org,tdoe@students.example.org");
   EXPECT_EQ(o->extra.at("recent_unmanaged_users"), "1");
   EXPECT_EQ(o->extra.at("ip"), "10.20.30.41");

@@ -74,7 +74,7 @@ std::expected<AccessToken, Failure> Session::fetchToken() {
   std::string url = !settings_.token_url.empty() ? settings_.token_url
                     : !key->token_uri.empty()    ? key->token_uri
                                                  : std::string(kDefaultTokenUrl);
-  auto jwt = signJwt(makeClaims(*key, settings_.subject, url, context_.now()), *key, error);
+  auto jwt = signJwt(makeClaims(*key, settings_.subject, url, context_.now(), settings_.write_back ? kWriteScope : kScope), *key, error);
   if (!jwt) return fail(api::FailureReason::config, "credentials_file " + path.string() + ": " + error);
 
   api::HttpRequest request;
@@ -106,12 +106,22 @@ std::expected<std::string, Failure> Session::accessToken() {
 }
 
 std::expected<api::HttpResponse, Failure> Session::get(const std::string& url, std::string_view what) {
+  return call("GET", url, "", what);
+}
+
+std::expected<api::HttpResponse, Failure> Session::call(const std::string& method, const std::string& url,
+                                                        const std::string& body, std::string_view what) {
   for (int attempt = 0;; ++attempt) {
     auto token = accessToken();
     if (!token) return std::unexpected(std::move(token.error()));
     api::HttpRequest request;
+    request.method = method;
     request.url = url;
     request.headers = {{"authorization", "Bearer " + *token}, {"accept", "application/json"}};
+    if (!body.empty()) {
+      request.headers.emplace_back("content-type", "application/json");
+      request.body = body;
+    }
     auto response = send(request, what);
     if (!response || response->status != 401) return response;
     token_.reset();  // revoked or expired early: the next request signs a new assertion

@@ -22,6 +22,9 @@ class Session {
 
   // GET with the Bearer token. A 401 earns one fresh token and one more try, then the poll fails (auth).
   std::expected<api::HttpResponse, Failure> get(const std::string& url, std::string_view what);
+  // The same for any method, with a JSON body when `body` is not empty (write-back).
+  std::expected<api::HttpResponse, Failure> call(const std::string& method, const std::string& url,
+                                                 const std::string& body, std::string_view what);
 
  private:
   // Sends through the core's pacing (api/http_pacing.hpp), which also retries the quota 403s.

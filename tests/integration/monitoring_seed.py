@@ -37,6 +37,11 @@ SOURCES = [
     ("mdm", "  - {name: mdm, plugin: intune, interval: 1m, tenant_id: district.example, client_id: fk-test,\n"
             "     client_secret_file: mdm.secret, graph_base_url: \"http://127.0.0.1:9\",\n"
             "     token_url: \"http://127.0.0.1:9/token\"}\n"),
+    # Google with write-back (its endpoints closed too): brings the fleetkeep_writeback_* series into view.
+    ("google", "  - {name: google, plugin: google_admin, interval: 1m, customer_id: my_customer,\n"
+               "     credentials_file: google.json, subject: admin@district.example.org,\n"
+               "     api_base_url: \"http://127.0.0.1:9\", token_url: \"http://127.0.0.1:9/token\",\n"
+               "     write_back: {asset_id: true}}\n"),
 ]
 SOURCE_INVENTORY = ("asset_tag,serial,kind,model,status\n"
                     "SRC-1,SRCSERIAL1,chromebook,HP Chromebook 11 G9 EE,deployed\n")
