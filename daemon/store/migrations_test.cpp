@@ -109,7 +109,7 @@ TEST(Migrations, V6SourceBookkeepingGainsThePollOutcome) {
   }
   auto db = Database::open(dir / "v6.db");
   ASSERT_TRUE(db.has_value()) << db.error().message;
-  ASSERT_EQ((*db)->schemaVersion(), 7);
+  ASSERT_EQ((*db)->schemaVersion(), Database::latestSchemaVersion());
   SourceStore store(**db);
   auto before = store.bookkeeping("google");
   ASSERT_TRUE(before.has_value()) << before.error().message;
@@ -220,6 +220,35 @@ TEST(Migrations, SchemaRefusesRowsThatBreakTheRules) {
     insert("serial", "'A'");
     EXPECT_THROW(insert("serial", "'A'"), SQLite::Exception);
     EXPECT_THROW(c.exec("INSERT INTO device_macs (device_id, mac) VALUES (999, 'aa')"), SQLite::Exception);
+  });
+}
+
+}  // namespace
+}  // namespace fk
+
+namespace fk {
+namespace {
+
+// Audits and collections: a database from before them gains the tables and keeps its devices.
+TEST(Migrations, AuditTablesArriveOnAnExistingDatabase) {
+  test::TempDir dir;
+  const int before = static_cast<int>(migrations().size()) - 1;
+  {
+    SQLite::Database raw(dir / "old.db", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    ASSERT_TRUE(migrate(raw, before));
+    raw.exec("INSERT INTO devices (asset_tag, created_at, updated_at) VALUES ('CB-1', 'x', 'x')");
+  }
+  auto db = Database::open(dir / "old.db");
+  ASSERT_TRUE(db.has_value()) << db.error().message;
+  EXPECT_EQ((*db)->schemaVersion(), Database::latestSchemaVersion());
+  (*db)->with([](SQLite::Database& c) {
+    EXPECT_EQ(c.execAndGet("SELECT count(*) FROM audits").getInt(), 0);
+    EXPECT_EQ(c.execAndGet("SELECT count(*) FROM collections").getInt(), 0);
+    EXPECT_EQ(c.execAndGet("SELECT fk_location_within('Cart 3 / Slot 1', 'Cart 3')").getInt(), 1);
+    EXPECT_EQ(c.execAndGet("SELECT fk_location_within('Cart 30', 'Cart 3')").getInt(), 0);
+    EXPECT_EQ(c.execAndGet("SELECT fk_in_scope('Elm', '08', 'student', 'Elm', '8', '')").getInt(), 1);
+    EXPECT_EQ(c.execAndGet("SELECT fk_in_scope('Elm', '7', 'student', 'Elm', '8', '')").getInt(), 0);
+    EXPECT_EQ(c.execAndGet("SELECT count(*) FROM devices").getInt(), 1);
   });
 }
 
