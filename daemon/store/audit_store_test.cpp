@@ -5,6 +5,7 @@
 #include <atomic>
 #include <thread>
 
+#include "core/values.hpp"
 #include "store/device_store.hpp"
 #include "store/test_support.hpp"
 

@@ -225,3 +225,32 @@ TEST(Migrations, SchemaRefusesRowsThatBreakTheRules) {
 
 }  // namespace
 }  // namespace fk
+
+namespace fk {
+namespace {
+
+// Audits and collections: a database from before them gains the tables and keeps its devices.
+TEST(Migrations, AuditTablesArriveOnAnExistingDatabase) {
+  test::TempDir dir;
+  const int before = static_cast<int>(migrations().size()) - 1;
+  {
+    SQLite::Database raw(dir / "old.db", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    ASSERT_TRUE(migrate(raw, before));
+    raw.exec("INSERT INTO devices (asset_tag, created_at, updated_at) VALUES ('CB-1', 'x', 'x')");
+  }
+  auto db = Database::open(dir / "old.db");
+  ASSERT_TRUE(db.has_value()) << db.error().message;
+  EXPECT_EQ((*db)->schemaVersion(), Database::latestSchemaVersion());
+  (*db)->with([](SQLite::Database& c) {
+    EXPECT_EQ(c.execAndGet("SELECT count(*) FROM audits").getInt(), 0);
+    EXPECT_EQ(c.execAndGet("SELECT count(*) FROM collections").getInt(), 0);
+    EXPECT_EQ(c.execAndGet("SELECT fk_location_within('Cart 3 / Slot 1', 'Cart 3')").getInt(), 1);
+    EXPECT_EQ(c.execAndGet("SELECT fk_location_within('Cart 30', 'Cart 3')").getInt(), 0);
+    EXPECT_EQ(c.execAndGet("SELECT fk_in_scope('Elm', '08', 'student', 'Elm', '8', '')").getInt(), 1);
+    EXPECT_EQ(c.execAndGet("SELECT fk_in_scope('Elm', '7', 'student', 'Elm', '8', '')").getInt(), 0);
+    EXPECT_EQ(c.execAndGet("SELECT count(*) FROM devices").getInt(), 1);
+  });
+}
+
+}  // namespace
+}  // namespace fk
