@@ -107,3 +107,4 @@ class SmtpServer:
             self._loop.stop()
         self._loop.call_soon_threadsafe(stop)
         self._thread.join(10)
+        self._loop.close()

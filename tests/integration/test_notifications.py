@@ -170,8 +170,8 @@ class TestNotifications(NotificationTestCase):
         d.restart()
         self.assertEqual(d.post("/api/v1/notifications:plan").json()["added"], 0)
         wait_until("metrics", lambda: 'fleetkeep_notifications_sent_total{kind="overdue"} 3' in
-                   d.get("/metrics", token=None).text())
-        metrics = d.get("/metrics", token=None).text()
+                   d.get("/metrics", token=None).text)
+        metrics = d.get("/metrics", token=None).text
         self.assertIn('fleetkeep_notifications_sent_total{kind="due_soon"} 1', metrics)
         self.assertIn('fleetkeep_notifications_failed_total{kind="overdue"} 1', metrics)
         self.assertIn("fleetkeep_notifications_queued 0", metrics)
