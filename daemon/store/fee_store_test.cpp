@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/circulation.hpp"
+#include "core/values.hpp"
 #include "store/checkout_store.hpp"
 #include "store/device_store.hpp"
 #include "store/test_support.hpp"
