@@ -1,5 +1,7 @@
 // fleetkeep: command-line client for the fleetkeepd API.
 #include <CLI/CLI.hpp>
+#include <boost/algorithm/string/classification.hpp>
+#include <boost/algorithm/string/trim.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -12,11 +14,8 @@ namespace {
 
 using namespace fkcli;
 
-std::string trim(std::string s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
+std::string trim(const std::string& s) {
+  return boost::algorithm::trim_copy_if(s, boost::algorithm::is_any_of(" \t\r\n"));
 }
 
 int usageError(const std::string& message) {

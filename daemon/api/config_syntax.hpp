@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <limits>
@@ -14,7 +15,6 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <charconv>
 
 namespace fk::api {
 

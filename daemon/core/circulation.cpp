@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "core/text.hpp"
 #include "core/values.hpp"
 
 namespace fk {
@@ -72,17 +73,6 @@ std::optional<DeviceStatus> statusAfterReturn(DeviceStatus status) {
     default: return std::nullopt;
   }
 }
-
-namespace {
-bool hasControl(std::string_view s, bool multi_line) {
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (multi_line && (c == '\n' || c == '\r' || c == '\t')) continue;
-    if (c < 0x20 || c == 0x7F) return true;
-  }
-  return false;
-}
-}  // namespace
 
 std::optional<FieldError> checkNotes(const std::string& text, const std::string& field) {
   if (text.size() > kMaxNotes) return FieldError{0, field, "must be at most 4096 bytes"};

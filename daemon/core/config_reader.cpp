@@ -30,9 +30,9 @@ void Reader::problem(const Entry& e, std::string message) {
 void Reader::forEach(const YAML::Node& map, const YAML::Mark& where, const std::string& path,
                      const std::function<bool(const Entry&)>& handle) {
   if (!map.IsMap()) {
-    problem(
-        map.Mark().line >= 0 && !map.IsNull() ? map.Mark() : where,
-        (path.empty() ? std::string("top level") : path) + ": expected a mapping of keys, got " + api::describeConfigValue(map));
+    problem(map.Mark().line >= 0 && !map.IsNull() ? map.Mark() : where,
+            (path.empty() ? std::string("top level") : path) + ": expected a mapping of keys, got " +
+                api::describeConfigValue(map));
     return;
   }
   std::set<std::string> seen;

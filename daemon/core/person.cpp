@@ -2,39 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.hpp"
+
 namespace fk {
 namespace {
 
 constexpr std::size_t kMaxIdentifier = 128;
 constexpr std::size_t kMaxText = 256;
-
-// Roster CSVs are where bad bytes arrive; text that reaches storage must be valid UTF-8 or the JSON
-// output would throw later. nlohmann's strict dump is the same check the JSON side relies on.
-bool isValidUtf8(const std::string& s) {
-  try {
-    (void)nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
-    return true;
-  } catch (const nlohmann::json::exception&) {
-    return false;
-  }
-}
-
-void checkText(std::vector<FieldError>& errors, const char* field, const std::optional<std::string>& value,
-               std::size_t max_len) {
-  if (!value) return;
-  if (value->size() > max_len) {
-    errors.push_back({0, field, "must be at most " + std::to_string(max_len) + " bytes"});
-    return;
-  }
-  for (char ch : *value) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c == 0x7F) {
-      errors.push_back({0, field, "must not contain control characters"});
-      return;
-    }
-  }
-  if (!isValidUtf8(*value)) errors.push_back({0, field, "is not valid UTF-8"});
-}
 
 void applyText(std::vector<FieldChange>& changes, const char* field, std::string& current,
                const std::optional<std::string>& wanted) {

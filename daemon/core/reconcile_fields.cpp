@@ -1,6 +1,8 @@
 // Reading a source's observation into registry terms: which fields it may set, their canonical text,
 // and the hash that tells an unchanged record from a changed one.
 
+#include <boost/algorithm/string/case_conv.hpp>
+
 #include <algorithm>
 
 #include "core/device_fields.hpp"
@@ -34,10 +36,7 @@ const FieldSpec* specOf(std::string_view name) {
 }
 
 std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
+  return boost::algorithm::to_lower_copy(std::string(s), std::locale::classic());
 }
 
 // The canonical text of `value` for a field of type `t`, or nullopt with `why` set.

@@ -118,23 +118,29 @@ TEST(ConfigKeys, DurationsMatchTheCoreSyntax) {
   EXPECT_EQ(api::parseConfigDuration("1d2h"), std::chrono::seconds(93600));
   for (const char* bad : {"", "0s", "5", "h", "1x", "-1s", "1h 30m"})
     EXPECT_FALSE(api::parseConfigDuration(bad)) << bad;
-  // Each text through the core's reader (a source's `interval`) and a plugin's ConfigKeys: same verdict, same value.
-  for (const char* text : {"30s", "1d2h", "1h30m", "1d2h3m4s", "90m", "30m1h", "1h1h", "0s", "5", "1x", "1.5h",
-                           "36500d", "36501d", "99999999999999999999s"}) {
+  // Each text through the core's reader (a source's `interval`) and a plugin's ConfigKeys: same verdict, same
+  // value.
+  for (const char* text : {"30s", "1d2h", "1h30m", "1d2h3m4s", "90m", "30m1h", "1h1h", "0s", "5", "1x",
+                           "1.5h", "36500d", "36501d", "99999999999999999999s"}) {
     auto both = readBoth("interval", text);
     auto plugin = both.plugin.optionalDuration("interval", std::chrono::seconds(1));
     ASSERT_EQ(both.core.has_value(), plugin.has_value()) << text;
-    if (plugin) EXPECT_EQ(both.core->interval, *plugin) << text;
+    if (plugin) {
+      EXPECT_EQ(both.core->interval, *plugin) << text;
+    }
     EXPECT_EQ(parseDuration(text), api::parseConfigDuration(text)) << text;
   }
 }
 
 TEST(ConfigKeys, BooleansMatchTheCoreSyntax) {
-  for (const char* text : {"true", "false", "yes", "no", "on", "off", "True", "FALSE", "maybe", "1", "0", ""}) {
+  for (const char* text :
+       {"true", "false", "yes", "no", "on", "off", "True", "FALSE", "maybe", "1", "0", ""}) {
     auto both = readBoth("overwrite_manual", text);
     auto plugin = both.plugin.optionalBool("overwrite_manual", false);
     ASSERT_EQ(both.core.has_value(), plugin.has_value()) << text;
-    if (plugin) EXPECT_EQ(both.core->overwrite_manual, *plugin) << text;
+    if (plugin) {
+      EXPECT_EQ(both.core->overwrite_manual, *plugin) << text;
+    }
   }
 }
 

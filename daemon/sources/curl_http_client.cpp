@@ -2,8 +2,11 @@
 
 #include <curl/curl.h>
 
+#include <boost/algorithm/string/case_conv.hpp>
+#include <boost/algorithm/string/classification.hpp>
+#include <boost/algorithm/string/trim.hpp>
+
 #include <algorithm>
-#include <cctype>
 #include <memory>
 #include <string>
 
@@ -39,11 +42,8 @@ size_t onHeader(char* data, size_t size, size_t count, void* user) {
   }
   auto colon = line.find(':');
   if (colon == std::string_view::npos) return n;
-  std::string name(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-  std::string_view value = line.substr(colon + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  std::string name = boost::algorithm::to_lower_copy(std::string(line.substr(0, colon)), std::locale::classic());
+  std::string_view value = boost::algorithm::trim_copy_if(line.substr(colon + 1), boost::algorithm::is_any_of(" \t"));
   r->response.headers.emplace_back(std::move(name), std::string(value));
   return n;
 }

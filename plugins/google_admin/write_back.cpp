@@ -37,7 +37,7 @@ class Delivery {
     for (auto& o : result_.outcomes) o.error = "not sent";
     std::string base = settings.api_base_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
-    devices_url_ = base + "/admin/directory/v1/customer/" + urlEncode(settings.customer_id) + "/devices/chromeos";
+    devices_url_ = base + "/admin/directory/v1/customer/" + api::urlEncode(settings.customer_id) + "/devices/chromeos";
   }
 
   api::WriteBackResult run() {
@@ -132,7 +132,7 @@ class Delivery {
         json ids = json::array();
         for (std::size_t i : batch) ids.push_back(changes_[i].source_id);
         // Google accepts unknown IDs here without a word; the next listing shows whether they moved.
-        auto r = session_.call("POST", devices_url_ + "/moveDevicesToOu?orgUnitPath=" + urlEncode(ou),
+        auto r = session_.call("POST", devices_url_ + "/moveDevicesToOu?orgUnitPath=" + api::urlEncode(ou),
                                json{{"deviceIds", ids}}.dump(),
                                "move of " + std::to_string(batch.size()) + " devices to " + ou);
         if (!r) {
@@ -171,7 +171,7 @@ class Delivery {
         for (std::size_t i : which) result_.outcomes[i] = {false, "refused to send an empty value"};
         continue;
       }
-      auto r = session_.call("PATCH", devices_url_ + "/" + urlEncode(id) + "?projection=BASIC", body.dump(),
+      auto r = session_.call("PATCH", devices_url_ + "/" + api::urlEncode(id) + "?projection=BASIC", body.dump(),
                              "annotations of device " + id);
       if (!r)
         failed(which, r.error());

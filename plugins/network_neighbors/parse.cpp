@@ -6,6 +6,8 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
+#include <boost/algorithm/string/case_conv.hpp>
+
 #include <cstring>
 #include <sstream>
 
@@ -29,10 +31,7 @@ bool isColonMac(std::string_view s) {
 }
 
 std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
-  return out;
+  return boost::algorithm::to_lower_copy(std::string(s), std::locale::classic());
 }
 
 std::string hexMac(const std::uint8_t* b) {

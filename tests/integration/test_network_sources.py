@@ -84,6 +84,17 @@ class NetworkSourcesTest(DaemonTestCase):
         self.addCleanup(d.stop)
         return d
 
+    def polls(self, d, name):
+        """How many polls of source `name` have finished (GET /api/v1/sources)."""
+        r = d.get("/api/v1/sources")
+        self.assertStatus(r, 200)
+        return next((s["polls"] for s in r.json()["items"] if s["name"] == name), 0)
+
+    def wait_polls(self, d, name, more):
+        """Waits until `more` further polls of `name` have finished, whatever they did."""
+        target = self.polls(d, name) + more
+        wait_for("%d more %s polls" % (more, name), lambda: self.polls(d, name) >= target)
+
     def seen(self, d, ref, source):
         r = d.get("/api/v1/devices/" + ref)
         self.assertStatus(r, 200)
@@ -209,7 +220,7 @@ class NetworkSourcesTest(DaemonTestCase):
         self.assertEqual(first[0]["actor"], "source:lan")
         self.assertIn("10.0.0.7", first[0]["reason"])
         self.assertIn("eth0", first[0]["reason"])
-        time.sleep(3)  # more polls see it again: still one event
+        self.wait_polls(d, "lan", 2)  # more polls see it again: still one event
         self.assertEqual(len(sightings()), 1)
         self.assertEqual([x["asset_tag"] for x in d.get("/api/v1/devices?lost_seen=true").json()["items"]], ["CB-L"])
         self.assertEqual(cli_serials(d, "--lost-seen"), ["SN-L1"])
@@ -231,7 +242,7 @@ class NetworkSourcesTest(DaemonTestCase):
                         % (fake.tenant, fake.base_url, fake.token_url), None, {"intune.secret": "s3cret"})
         wait_for("intune poll", lambda: d.get("/api/v1/devices/serial:5CDSTOLEN").status == 200)
         self.assertStatus(d.post("/api/v1/devices/serial:5CDSTOLEN/transitions", {"to": "stolen"}), 200)
-        time.sleep(2.5)  # listed again with its old sync: not a sighting
+        self.wait_polls(d, "intune", 2)  # listed again with its old sync: not a sighting
 
         def sightings():
             return [e for e in d.get("/api/v1/devices/serial:5CDSTOLEN/events").json()["items"]

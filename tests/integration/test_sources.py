@@ -276,9 +276,48 @@ class Reload(SourcesTestCase):
         # A bad config is refused and the sources keep running as they were.
         d.write_config("sources:\n  - {name: spare, plugin: csv_import, interval: 30m, paht: spare.csv}\n")
         d.signal(signal.SIGHUP)
-        time.sleep(0.5)
+        self.wait_for_log("config reload refused")
         self.assertEqual([s["name"] for s in d.get("/api/v1/sources").json()["items"]], ["spare"])
         self.assertTrue(d.alive())
+
+    def test_a_removed_source_loses_every_series_and_the_others_keep_theirs(self):
+        d = self.start_with()
+        self.wait_polled()
+        # A failed poll as well, so the removed source also has an error counter.
+        self.write(d, "inventory.csv", HEADER + ROWS[1].replace("2023-08-01", "2023-02-30"))
+        self.assertEqual(self.poll_now()["last_result"], "failed")
+        d.write_config(source_config() + "  - {name: spare, plugin: csv_import, interval: 2h, path: spare.csv}\n")
+        self.write(d, "spare.csv", HEADER)
+        d.signal(signal.SIGHUP)
+        self.wait_for_sources(["inventory", "spare"])
+        self.wait_polled("spare")
+
+        families = ["fleetkeep_source_up", "fleetkeep_source_last_success_timestamp_seconds",
+                    "fleetkeep_source_poll_duration_seconds_count", "fleetkeep_source_devices_observed"]
+
+        def series(text, source):
+            return sorted({line.split("{", 1)[0] for line in text.splitlines()
+                           if not line.startswith("#") and 'source="%s"' % source in line})
+
+        before = d.get("/metrics", token=None).text
+        for family in families:
+            self.assertIsNotNone(metric(before, family, source="inventory"), family)
+        self.assertIn("fleetkeep_source_poll_errors_total", series(before, "inventory"))
+        spare_series = series(before, "spare")
+
+        d.write_config("sources:\n  - {name: spare, plugin: csv_import, interval: 2h, path: spare.csv}\n")
+        d.signal(signal.SIGHUP)
+        self.wait_for_sources(["spare"])
+        after = d.get("/metrics", token=None).text
+        self.assertEqual(series(after, "inventory"), [], "a removed source loses all of its series")
+        self.assertEqual(series(after, "spare"), spare_series, "the remaining source keeps its own")
+
+    def wait_for_log(self, text):
+        deadline = time.monotonic() + POLL_WAIT
+        while text not in self.d.log():
+            if time.monotonic() > deadline:
+                self.fail("no %r in the log:\n%s" % (text, self.d.log()[-3000:]))
+            time.sleep(0.1)
 
     def wait_for_sources(self, names):
         deadline = time.monotonic() + POLL_WAIT

@@ -1,0 +1,27 @@
+#pragma once
+
+// Checks on free text that reaches storage, shared by devices, people and circulation.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace fk {
+
+// JSON output throws on invalid UTF-8, so text that reaches storage must be valid UTF-8 (CSV is the
+// way bad bytes arrive; JSON bodies are checked by their parser). Overlong forms and surrogates fail.
+bool isValidUtf8(std::string_view s);
+
+// A C0 control character or DEL; with `allow_line_breaks`, \n, \r and \t are allowed (notes).
+bool hasControl(std::string_view s, bool allow_line_breaks);
+
+// Appends the first problem of an optional text field: longer than `max_len` bytes, not UTF-8, or a
+// control character (line breaks allowed when `multi_line`).
+void checkText(std::vector<FieldError>& errors, const char* field, const std::optional<std::string>& value,
+               std::size_t max_len, bool multi_line = false);
+
+}  // namespace fk
