@@ -260,7 +260,7 @@ TEST_F(FeesConfigTest, EveryProblemWithItsPosition) {
             "L6:7 fees.plans[2]: missing required key \"name\"\n"
             "L6:7 fees.plans[2]: missing required key \"incidents\"\n"
             "L7:23 fees.uninsured.damage: must be repair_cost or an amount like \"100.00\", got \"replacement_cost\"\n"
-            "L7:47 fees.uninsured.lost: must be an amount like \"25.00\" from 0.00 to 100000.00, got \"-3\"\n"
+            "L7:47 fees.uninsured.lost: must be replacement_cost or an amount like \"100.00\", got \"-3\"\n"
             "L8:21 fees.cap_per_incident: must be an amount like \"25.00\" from 0.01 to 100000.00, got \"0.00\"\n"
             "L9:12 fees.hold_at: must be an amount like \"25.00\" from 0.01 to 100000.00, got \"12.5.0\"\n"
             "L10:26 fees.refund_when_recovered: \"maybe\" is not one of true, false\n"
