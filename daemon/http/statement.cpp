@@ -7,11 +7,24 @@
 #include <sstream>
 
 #include "core/values.hpp"
+#include "notify/templates.hpp"
 
 namespace fk {
 namespace {
 
 constexpr const char* kTemplateFile = "statement.html.mustache";
+
+// Names, notes and references come from people: escaped here, since mstch's own escaping is off
+// process-wide (notify/templates.hpp).
+void escapeStrings(mstch::node& node) {
+  if (auto* text = boost::get<std::string>(&node)) {
+    *text = htmlEscape(*text);
+  } else if (auto* map = boost::get<mstch::map>(&node)) {
+    for (auto& entry : *map) escapeStrings(entry.second);
+  } else if (auto* array = boost::get<mstch::array>(&node)) {
+    for (auto& item : *array) escapeStrings(item);
+  }
+}
 
 // mstch has no 64-bit integer and prints doubles badly, so every figure goes in as text.
 mstch::map entryNode(const LedgerEntry& e, std::int64_t balance_after) {
@@ -152,7 +165,10 @@ Result<std::string> renderStatement(const StatementInput& input) {
                      {"total", formatMoney(total)},
                      {"policy", policy},
                      {"has_policy", !policy.empty()}};
-  return mstch::render(*text, context);
+  mstch::node root = std::move(context);
+  escapeStrings(root);
+  useIdentityEscape();
+  return mstch::render(*text, root);
 }
 
 }  // namespace fk

@@ -1,4 +1,5 @@
 #include "http/statement.hpp"
+#include "notify/templates.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -45,6 +46,15 @@ TEST(Statement, FiguresAreTextAndNamesAreEscaped) {
   EXPECT_EQ(html->find("Ana <O"), std::string::npos);
   EXPECT_NE(html->find("on hold"), std::string::npos);
   EXPECT_NE(html->find("Statement date: 2026-11-01"), std::string::npos);
+}
+
+// Mail rendering turns mstch's own escaping off for the whole process; statements escape regardless.
+TEST(Statement, NamesStayEscapedAfterAMailWasRendered) {
+  useIdentityEscape();
+  auto html = renderStatement({{ana()}, false, nullptr, "2026-11-01"});
+  ASSERT_TRUE(html) << html.error().message;
+  EXPECT_NE(html->find("Ana &lt;O&#39;Neil&gt;"), std::string::npos);
+  EXPECT_EQ(html->find("Ana <O"), std::string::npos);
 }
 
 TEST(Statement, HouseholdTotalsEveryMember) {

@@ -8,8 +8,6 @@
 
 namespace fk {
 
-namespace {
-
 std::string htmlEscape(const std::string& s) {
   std::string out;
   out.reserve(s.size());
@@ -26,13 +24,14 @@ std::string htmlEscape(const std::string& s) {
   return out;
 }
 
-// mstch's escape function is process-wide and unsafe to change while rendering, so it is set once to
-// identity, and the HTML body's context carries values escaped already: one rule for both formats,
-// whatever tags an override uses.
+// The HTML body's context carries values escaped already: one rule for both formats, whatever tags an
+// override uses.
 void useIdentityEscape() {
   static std::once_flag once;
   std::call_once(once, [] { mstch::config::escape = [](const std::string& s) { return s; }; });
 }
+
+namespace {
 
 mstch::node toNode(const nlohmann::json& j, bool html) {
   switch (j.type()) {

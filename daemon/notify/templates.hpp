@@ -14,6 +14,12 @@
 
 namespace fk {
 
+// mstch escapes through one process-wide function that is unsafe to change while rendering. fleetkeep
+// sets it once to identity and escapes HTML values itself (`htmlEscape`), so mails and statements come
+// out the same whichever rendered first. Every renderer calls this before mstch::render.
+void useIdentityEscape();
+std::string htmlEscape(const std::string& s);
+
 struct RenderedMail {
   std::string subject;  // one line, UTF-8 (encoded for the header by the sender)
   std::string text;
