@@ -5,6 +5,7 @@ import { api, seg } from './api';
 import { addToCart, applyBatchErrors, canWrite, dueState, isoDate, type CartItem, type Me } from './logic';
 import type { Checkout, Device, Page, Person } from './types';
 import { seenPeople } from './desk';
+import { PersonFees } from './fees';
 import { Badge, DateText, errorsOf, Field, focusScan, Loading, Notice, Panel, Problem, Time, type FormErrors } from './ui';
 
 export interface PersonCart {
@@ -215,6 +216,8 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
           )}
         </section>
       )}
+
+      <PersonFees id={person.external_id} name={person.name} user={user} />
 
       <h3 class="small-h">History</h3>
       {past.length ? (
