@@ -233,7 +233,7 @@ async function returnByCode(code: string, body: Record<string, unknown>): Promis
   }
 }
 
-export function CollectMode({ id }: { id: number }) {
+export function CollectMode({ id, user }: { id: number; user: Me }) {
   const { data, error, reload } = useLoad(() => api.get<Collection>('/api/v1/collections/' + id), [id]);
   const [code, setCode] = useState('');
   const [condition, setCondition] = useState('good');
@@ -268,6 +268,7 @@ export function CollectMode({ id }: { id: number }) {
     box.current?.focus();
   };
 
+  if (!canWrite(user)) return <Problem text="Collecting returns devices: it needs a technician or an admin." />;
   if (error) return <Problem text={error.general} />;
   if (!data) return <Loading what="the campaign" />;
   return (

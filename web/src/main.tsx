@@ -157,7 +157,7 @@ function Screen({ route, user }: { route: Route; user: Me }) {
     case 'collection':
       return <CollectionPage id={route.id} user={user} />;
     case 'collect':
-      return <CollectMode id={route.id} />;
+      return <CollectMode id={route.id} user={user} />;
     case 'return-receipt':
       return <ReturnReceipt id={route.id} checkout={route.checkout} />;
     case 'fees':
