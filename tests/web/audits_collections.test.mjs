@@ -44,7 +44,7 @@ test('a technician starts an audit of a cart; the scan box is focused and counts
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audits', exact: true }).click();
   await heading('Stocktakes').waitFor();
   await page.getByLabel('Audit name').fill('Library cart check');
-  await page.getByLabel('Place').fill(PLACE);
+  await page.getByLabel('Place', { exact: true }).fill(PLACE);
   await page.getByRole('button', { name: 'Start audit' }).click();
   await heading('Library cart check').waitFor();
   const box = page.getByLabel('Scan a device’s tag or serial');

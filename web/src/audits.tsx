@@ -216,7 +216,7 @@ function AuditList({ state, items, lostFound }: { state: string; items: AuditIte
             <th scope="col">Device</th>
             <th scope="col">Model</th>
             <th scope="col">Status</th>
-            <th scope="col">{state === 'misplaced' ? 'Expected at' : 'Location'}</th>
+            <th scope="col">{state === 'misplaced' ? 'Belongs at' : 'Location'}</th>
             <th scope="col">{state === 'missing' ? 'Last seen' : 'Scanned'}</th>
           </tr>
         </thead>
@@ -231,7 +231,8 @@ function AuditList({ state, items, lostFound }: { state: string; items: AuditIte
                 </td>
                 <td>{i.model ?? '—'}</td>
                 <td>{i.status ? label(i.status) : '—'}</td>
-                <td>{state === 'misplaced' ? i.expected_location ?? '—' : i.location ?? i.expected_location ?? '—'}</td>
+                {/* A misplaced device was not in the snapshot: where the registry has it is where it belongs. */}
+                <td>{(state === 'misplaced' ? i.expected_location ?? i.location : i.location ?? i.expected_location) ?? '—'}</td>
                 <td>
                   {state === 'missing' ? (
                     i.last_seen ? (
