@@ -137,7 +137,7 @@ export function MoneyForm(props: { kind: 'payment' | 'waiver'; person: string; n
           <Select label="Method" name="method" value={method} onChange={setMethod} options={[['cash', 'Cash'], ['check', 'Check'], ['card', 'Card'], ['online', 'Online']]} error={errors.fields.method} />
         )}
         {!waiver && <Field label="Receipt or check number" name="reference" value={reference} onInput={setReference} error={errors.fields.reference} />}
-        <Field label={waiver ? 'Reason' : 'Note'} name="note" value={note} onInput={setNote} error={errors.fields.note} required={waiver} wide />
+        <Field label={waiver ? 'Reason' : 'Note'} name="note" value={note} onInput={setNote} error={errors.fields.note} hint={waiver ? 'Why it is waived: kept in the ledger' : undefined} wide />
         <Problem text={errors.general} />
         <div class="form-actions">
           <button type="submit" class="primary" disabled={busy}>
