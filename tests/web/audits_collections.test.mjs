@@ -64,11 +64,11 @@ test('a technician starts an audit of a cart; the scan box is focused and counts
   await scanner('CB-9001');
   await waitText(page, '[data-testid="count-misplaced"]', 1);
   await page.getByText('CB-9001: misplaced; the registry has it at Elm Valley Middle / Room 5.').waitFor();
+  await scanner('NO-SUCH-TAG');
+  await waitText(page, '[data-testid="count-unknown"]', 1);
   await scanner('CB-1030');
   await page.getByText('LOST DEVICE FOUND: CB-1030 is marked lost.').waitFor();
   await waitText(page, '[data-testid="count-unexpected"]', 1);
-  await scanner('NO-SUCH-TAG');
-  await waitText(page, '[data-testid="count-unknown"]', 1);
   assert.equal(await box.evaluate((el) => el === document.activeElement && el.value === ''), true, 'ready for the next scan');
 
   const a = await d.api('GET', `/api/v1/audits/${started.id}?lists=false`);
@@ -138,13 +138,15 @@ test('a campaign shows returned and outstanding; collection mode returns with ru
   await scanner('5CD1002'); // by serial
   await waitText(page, '[data-testid="coll-station"]', 2);
   await waitText(page, '[data-testid="coll-returned"]', 2);
-  await scanner('CB-1001'); // already back: refused, nothing counted
-  await page.getByRole('alert').waitFor();
-  await waitText(page, '[data-testid="coll-station"]', 2);
   const c = (await d.api('GET', '/api/v1/collections')).items.find((x) => x.name === 'June collection');
   assert.deepEqual(c.counts, { expected: 3, returned: 2, outstanding: 1 });
   await checkA11y(page, 'collection mode');
   await shot(page, 'collection-mode');
+  await scanner('CB-1001'); // already back: refused, nothing counted
+  await page.getByRole('alert').getByText(/CB-1001|open|checkout|loan/i).waitFor();
+  await waitText(page, '[data-testid="coll-station"]', 2);
+  await scanner('NOPE-42'); // the refused code was selected: this scan replaces it
+  await page.getByRole('alert').getByText('NOPE-42: no device has this tag or serial.').waitFor();
 
   await page.getByRole('link', { name: 'Print receipt' }).click();
   await heading('Return receipt').waitFor();

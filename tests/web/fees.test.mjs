@@ -85,7 +85,8 @@ test('the person card shows the balance, the hold and the ledger, and takes a pa
   await page.getByText(/on hold \(at 50\.00\): no new checkouts/).waitFor();
   const ledger = page.getByRole('table', { name: 'Ledger of Ada Park' });
   assert.equal(await ledger.locator('tbody tr').count(), 3);
-  await ledger.getByRole('row', { name: /waiver · .*hardship, approved by the principal/ }).waitFor();
+  await ledger.getByRole('row', { name: /waiver \(hardship, approved by the principal\) −39\.00 150\.00/ }).waitFor();
+  await ledger.getByRole('row', { name: /payment · check 1042 −100\.00 189\.00/ }).waitFor();
   await checkA11y(page, 'person card with fees');
   await shot(page, 'person-fees', { fullPage: true });
   await page.getByRole('button', { name: 'Take payment', exact: true }).click();

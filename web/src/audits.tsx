@@ -128,6 +128,8 @@ export function AuditPage({ id, user }: { id: number; user: Me }) {
       reload();
     } catch (err) {
       setProblem(errorsOf(err));
+      // Selected, so the next scan replaces the refused code.
+      box.current?.select();
     }
     box.current?.focus();
   };

@@ -223,13 +223,19 @@ function OutstandingTable({ rows }: { rows: OutstandingLoan[] }) {
 // This station's returns for a campaign: kept in the tab, so a reload does not lose the count.
 const stationKey = (id: number) => 'fk.collect.' + id;
 
-// A scanned code as a device reference: a tag first, else a serial.
-async function returnByCode(code: string, body: Record<string, unknown>): Promise<Checkout> {
+// A scanned code is a tag or a serial: the device is found first, so a refused return says why (no
+// open loan) rather than that a serial does not exist.
+async function deviceByCode(code: string): Promise<Device> {
   try {
-    return await api.post<Checkout>(`/api/v1/devices/${seg('tag:' + code)}/return`, body);
+    return await api.get<Device>('/api/v1/devices/' + seg('tag:' + code));
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 404)) throw e;
-    return api.post<Checkout>(`/api/v1/devices/${seg('serial:' + code)}/return`, body);
+  }
+  try {
+    return await api.get<Device>('/api/v1/devices/' + seg('serial:' + code));
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) throw new Error(`${code}: no device has this tag or serial.`);
+    throw e;
   }
 }
 
@@ -253,7 +259,8 @@ export function CollectMode({ id, user }: { id: number; user: Me }) {
     try {
       const body: Record<string, unknown> = { condition };
       if (condition === 'damaged') body.open_work_order = { category: 'other', description: 'damaged at collection' };
-      const r = await returnByCode(c, body);
+      const device = await deviceByCode(c);
+      const r = await api.post<Checkout>(`/api/v1/devices/${device.id}/return`, body);
       setLast(r);
       setStation((n) => {
         sessionStorage.setItem(stationKey(id), String(n + 1));
@@ -263,7 +270,9 @@ export function CollectMode({ id, user }: { id: number; user: Me }) {
       setCondition('good');
       reload();
     } catch (err) {
-      setProblem(errorsOf(err).general ?? errorsOf(err).fields.device ?? 'refused');
+      setProblem(err instanceof ApiError ? errorsOf(err).general ?? errorsOf(err).fields.device ?? 'refused' : String((err as Error).message));
+      // Selected, so the next scan replaces the refused code.
+      box.current?.select();
     }
     box.current?.focus();
   };

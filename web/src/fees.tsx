@@ -206,7 +206,9 @@ export function PersonFees({ id, name, user }: { id: string; name: string; user:
                     <Time at={e.at} />
                   </td>
                   <td>
-                    {e.kind} · {label(e.reason)}
+                    {e.kind}
+                    {e.reason && e.reason !== e.kind ? ` · ${label(e.reason)}` : ''}
+                    {e.method ? ` · ${e.method}${e.reference ? ' ' + e.reference : ''}` : ''}
                     {e.device ? ` · ${e.device}` : ''}
                     {e.basis || e.note ? <span class="muted"> ({e.basis ?? e.note})</span> : null}
                   </td>

@@ -55,7 +55,7 @@ export function WriteBackPanel({ source, user, polls }: { source: string; user: 
   };
   const id = 'wb-' + source;
   return (
-    <section aria-labelledby={id}>
+    <section class="wb" aria-labelledby={id}>
       <h3 id={id} class="small-h">
         Write-back to {source} {data?.dry_run && <span class="badge badge-on_order">dry run</span>}
       </h3>
