@@ -143,7 +143,7 @@ test('a campaign shows returned and outstanding; collection mode returns with ru
   await checkA11y(page, 'collection mode');
   await shot(page, 'collection-mode');
   await scanner('CB-1001'); // already back: refused, nothing counted
-  await page.getByRole('alert').getByText(/CB-1001|open|checkout|loan/i).waitFor();
+  await page.getByRole('alert').getByText(/^CB-1001: .*is not checked out$/).waitFor();
   await waitText(page, '[data-testid="coll-station"]', 2);
   await scanner('NOPE-42'); // the refused code was selected: this scan replaces it
   await page.getByRole('alert').getByText('NOPE-42: no device has this tag or serial.').waitFor();

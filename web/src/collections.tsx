@@ -270,7 +270,7 @@ export function CollectMode({ id, user }: { id: number; user: Me }) {
       setCondition('good');
       reload();
     } catch (err) {
-      setProblem(err instanceof ApiError ? errorsOf(err).general ?? errorsOf(err).fields.device ?? 'refused' : String((err as Error).message));
+      setProblem(err instanceof ApiError ? `${c}: ${err.body.message}` : String((err as Error).message));
       // Selected, so the next scan replaces the refused code.
       box.current?.select();
     }
