@@ -27,6 +27,7 @@
 
 #include "fleetkeep/version.hpp"
 #include "http/api.hpp"
+#include "http/oidc_client.hpp"
 #include "http/server.hpp"
 #include "metrics/collector.hpp"
 #include "metrics/fleet_metrics.hpp"
@@ -168,7 +169,8 @@ class Daemon {
   TokenStore tokens_;
   SessionStore sessions_;
   LoginThrottle login_throttle_;
-  CurlHttpClient http_client_;             // lent to source plugins
+  CurlHttpClient http_client_;             // lent to source plugins and OpenID Connect sign-in
+  std::unique_ptr<OidcClient> oidc_;
   std::unique_ptr<SourceService> sources_;
   std::atomic<bool> ready_{false};
   net::io_context io_;
@@ -199,6 +201,8 @@ int Daemon::run() {
   ctx.sources = sources_.get();
   ctx.sessions = &sessions_;
   ctx.login_throttle = &login_throttle_;
+  oidc_ = std::make_unique<OidcClient>(http_client_);
+  ctx.oidc = oidc_.get();
   Router router;
   registerRoutes(router, ctx);
 

@@ -16,6 +16,7 @@ FK_PACKAGES=(
   libspdlog-dev libssl-dev libsystemd-dev
   prometheus prometheus-alertmanager python3 curl systemd
   libargon2-dev libmstch-dev libzip-dev python3-aiosmtpd
+  python3-cryptography
 )
 
 fk_log() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; }

@@ -30,6 +30,7 @@ void registerRoutes(Router& router, ApiContext& ctx) {
   registerSourceRoutes(router, ctx);
   registerNetworkRoutes(router, ctx);
   registerAuthRoutes(router, ctx);
+  registerOidcRoutes(router, ctx);
 }
 
 }  // namespace fk

@@ -17,5 +17,6 @@ void registerPlanningRoutes(Router& router, ApiContext& ctx);   // api_planning.
 void registerSourceRoutes(Router& router, ApiContext& ctx);     // api_sources.cpp
 void registerNetworkRoutes(Router& router, ApiContext& ctx);    // api_network.cpp
 void registerAuthRoutes(Router& router, ApiContext& ctx);       // api_auth.cpp: /auth/login, logout, me
+void registerOidcRoutes(Router& router, ApiContext& ctx);       // api_oidc.cpp: /auth/oidc/start, callback
 
 }  // namespace fk
