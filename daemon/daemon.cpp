@@ -27,6 +27,7 @@
 
 #include "fleetkeep/version.hpp"
 #include "http/api.hpp"
+#include "http/oidc_client.hpp"
 #include "http/server.hpp"
 #include "http/web_desk.hpp"
 #include "metrics/collector.hpp"
@@ -170,7 +171,8 @@ class Daemon {
   TokenStore tokens_;
   SessionStore sessions_;
   LoginThrottle login_throttle_;
-  CurlHttpClient http_client_;             // lent to source plugins
+  CurlHttpClient http_client_;             // lent to source plugins and OpenID Connect sign-in
+  std::unique_ptr<OidcClient> oidc_;
   std::unique_ptr<SourceService> sources_;
   std::unique_ptr<NotifyService> notify_;
   std::atomic<bool> ready_{false};
@@ -204,6 +206,8 @@ int Daemon::run() {
   ctx.notify = notify_.get();
   ctx.sessions = &sessions_;
   ctx.login_throttle = &login_throttle_;
+  oidc_ = std::make_unique<OidcClient>(http_client_);
+  ctx.oidc = oidc_.get();
   Router router;
   registerRoutes(router, ctx);
   // web.enabled: false leaves the API as it was; / is then a 404 like any unknown path.

@@ -17,6 +17,7 @@ FK_PACKAGES=(
   prometheus prometheus-alertmanager python3 curl systemd
   libargon2-dev libmstch-dev libzip-dev python3-aiosmtpd
   libhowardhinnant-date-dev  # time zones for the notification window: GCC 12 has no std::chrono tzdb
+  python3-cryptography
 )
 
 fk_log() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; }

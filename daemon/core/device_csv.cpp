@@ -45,7 +45,9 @@ bool looksLikeExcelNumber(std::string_view s) {
   const auto e = s.find_first_of("eE");
   if (e == std::string_view::npos || e == 0 || e + 1 >= s.size()) return false;
   std::string_view mantissa = s.substr(0, e), exponent = s.substr(e + 1);
-  if (exponent.front() == '+') exponent.remove_prefix(1);
+  // Excel always writes the sign ("E+15"); without it, "881E038" is a real serial (service-tag style).
+  if (exponent.front() != '+') return false;
+  exponent.remove_prefix(1);
   if (exponent.empty() || !allDigits(exponent, 0, exponent.size())) return false;
   const auto dot = mantissa.find('.');
   if (dot == std::string_view::npos) return allDigits(mantissa, 0, mantissa.size());

@@ -320,13 +320,13 @@ TEST(DeviceCsvAsPeopleHaveIt, TabsAndWindows1252) {
 }
 
 TEST(DeviceCsvAsPeopleHaveIt, ExcelNumbersInKeysAreRefusedNamingTheLine) {
-  const auto p = parseDeviceCsv("Asset Tag,Serial\nCB-1,6.37702E+15\n5.02E+18,S2\nCB-3,5CD1E+5X\nCB-4,1E10\n");
+  const auto p = parseDeviceCsv("Asset Tag,Serial\nCB-1,6.37702E+15\n5.02E+18,S2\nCB-3,5CD1E+5X\nCB-4,1E+10\nCB-5,881E038\n");
   EXPECT_EQ(errorsText(p),
             "2 Serial: \"6.37702E+15\" is a number Excel rewrote, with digits lost: export the column as text "
             "and import again\n"
             "3 Asset Tag: \"5.02E+18\" is a number Excel rewrote, with digits lost: export the column as text "
             "and import again\n"
-            "5 Serial: \"1E10\" is a number Excel rewrote, with digits lost: export the column as text and "
+            "5 Serial: \"1E+10\" is a number Excel rewrote, with digits lost: export the column as text and "
             "import again\n");
 }
 

@@ -14,6 +14,7 @@ class FleetMetrics;
 class NotifyService;
 class SessionStore;
 class LoginThrottle;
+class OidcClient;
 
 // What the API handlers need; owned by the daemon, outliving the server.
 struct ApiContext {
@@ -31,6 +32,8 @@ struct ApiContext {
   // Browser sign-in (api_auth.cpp); null = /auth/login refuses (tests that need no sessions).
   SessionStore* sessions = nullptr;
   LoginThrottle* login_throttle = nullptr;
+  // OpenID Connect sign-in (api_oidc.cpp); null = not offered.
+  OidcClient* oidc = nullptr;
 };
 
 // Registers /healthz, /readyz, /metrics and every /api/v1 route into `router`.

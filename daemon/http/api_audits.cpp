@@ -198,11 +198,11 @@ Response closeAudit(ApiContext& ctx, Request& req) {
 
 void registerAuditRoutes(Router& router, ApiContext& ctx) {
   auto bind = [&ctx](ApiHandler fn) { return bindHandler(ctx, fn); };
-  router.add("GET", "/api/v1/audits", kReadRoute, bind(listAudits));
-  router.add("POST", "/api/v1/audits", kWriteRoute, bind(startAudit));
-  router.add("GET", "/api/v1/audits/{id}", kReadRoute, bind(getAudit));
-  router.add("POST", "/api/v1/audits/{id}/scans", kWriteRoute, bind(scanAudit));
-  router.add("POST", "/api/v1/audits/{id}/close", kWriteRoute, bind(closeAudit));
+  router.add("GET", "/api/v1/audits", kDistrictReadRoute, bind(listAudits));
+  router.add("POST", "/api/v1/audits", kDistrictWriteRoute, bind(startAudit));
+  router.add("GET", "/api/v1/audits/{id}", kDistrictReadRoute, bind(getAudit));
+  router.add("POST", "/api/v1/audits/{id}/scans", kDistrictWriteRoute, bind(scanAudit));
+  router.add("POST", "/api/v1/audits/{id}/close", kDistrictWriteRoute, bind(closeAudit));
 }
 
 }  // namespace fk

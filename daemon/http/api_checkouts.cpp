@@ -231,7 +231,7 @@ json returnToJson(const ReturnResult& r, const std::string& today) {
 
 // Lifting a hold is the business office's call: admins only.
 std::optional<Response> overrideRefused(const Request& req, bool override_hold) {
-  if (!override_hold || (req.token && req.token->role == Role::admin)) return std::nullopt;
+  if (!override_hold || (req.principal && req.principal->role == Role::admin)) return std::nullopt;
   return errorResponse(Error{Errc::forbidden, "override_hold needs the admin role", {{"field", "override_hold"}}});
 }
 

@@ -194,10 +194,10 @@ Response closeCollection(ApiContext& ctx, Request& req) {
 
 void registerCollectionRoutes(Router& router, ApiContext& ctx) {
   auto bind = [&ctx](ApiHandler fn) { return bindHandler(ctx, fn); };
-  router.add("GET", "/api/v1/collections", kReadRoute, bind(listCollections));
-  router.add("POST", "/api/v1/collections", kWriteRoute, bind(createCollection));
-  router.add("GET", "/api/v1/collections/{id}", kReadRoute, bind(getCollection));
-  router.add("POST", "/api/v1/collections/{id}/close", kWriteRoute, bind(closeCollection));
+  router.add("GET", "/api/v1/collections", kDistrictReadRoute, bind(listCollections));
+  router.add("POST", "/api/v1/collections", kDistrictWriteRoute, bind(createCollection));
+  router.add("GET", "/api/v1/collections/{id}", kDistrictReadRoute, bind(getCollection));
+  router.add("POST", "/api/v1/collections/{id}/close", kDistrictWriteRoute, bind(closeCollection));
 }
 
 }  // namespace fk

@@ -238,13 +238,13 @@ Response balances(ApiContext& ctx, Request& req) {
 
 void registerFeeRoutes(Router& router, ApiContext& ctx) {
   auto bind = [&ctx](ApiHandler fn) { return bindHandler(ctx, fn); };
-  constexpr RouteOptions kAdminWrite{.min_role = Role::admin, .body = RouteOptions::Body::json};
-  router.add("GET", "/api/v1/people/{external_id}/ledger", kReadRoute, bind(getLedger));
-  router.add("POST", "/api/v1/people/{external_id}/payments", kWriteRoute, bind(addPayment));
+  constexpr RouteOptions kAdminWrite{.min_role = Role::admin, .body = RouteOptions::Body::json, .district_only = true};
+  router.add("GET", "/api/v1/people/{external_id}/ledger", kDistrictReadRoute, bind(getLedger));
+  router.add("POST", "/api/v1/people/{external_id}/payments", kDistrictWriteRoute, bind(addPayment));
   router.add("POST", "/api/v1/people/{external_id}/waivers", kAdminWrite, bind(addWaiver));
-  router.add("POST", "/api/v1/people/{external_id}/plans", kWriteRoute, bind(enrolPlan));
-  router.add("GET", "/api/v1/people/{external_id}/statement", kReadRoute, bind(statement));
-  router.add("GET", "/api/v1/reports/balances", kReadRoute, bind(balances));
+  router.add("POST", "/api/v1/people/{external_id}/plans", kDistrictWriteRoute, bind(enrolPlan));
+  router.add("GET", "/api/v1/people/{external_id}/statement", kDistrictReadRoute, bind(statement));
+  router.add("GET", "/api/v1/reports/balances", kDistrictReadRoute, bind(balances));
 }
 
 }  // namespace fk

@@ -26,6 +26,13 @@ inline constexpr RouteOptions kWriteRoute{.min_role = Role::technician, .body = 
 inline constexpr RouteOptions kCsvUploadRoute{
     .min_role = Role::technician, .body = RouteOptions::Body::csv, .district_only = true};
 
+// Audits, collections and the fee ledger are not filtered by building yet: a scoped caller is refused
+// (403) rather than shown another school's students or stock.
+inline constexpr RouteOptions kDistrictReadRoute{
+    .min_role = Role::viewer, .body = RouteOptions::Body::none, .district_only = true};
+inline constexpr RouteOptions kDistrictWriteRoute{
+    .min_role = Role::technician, .body = RouteOptions::Body::json, .district_only = true};
+
 using ApiHandler = Response (*)(ApiContext&, Request&);
 
 // The router's Handler for a handler that also takes the context.

@@ -79,11 +79,11 @@ Response planNotifications(ApiContext& ctx, Request&) {
 
 void registerNotificationRoutes(Router& router, ApiContext& ctx) {
   using Body = RouteOptions::Body;
-  router.add("GET", "/api/v1/notifications", {.min_role = Role::admin, .body = Body::none},
+  router.add("GET", "/api/v1/notifications", {.min_role = Role::admin, .body = Body::none, .district_only = true},
              [&ctx](Request& req) { return listNotifications(ctx, req); });
-  router.add("POST", "/api/v1/notifications:preview", {.min_role = Role::admin, .body = Body::json},
+  router.add("POST", "/api/v1/notifications:preview", {.min_role = Role::admin, .body = Body::json, .district_only = true},
              [&ctx](Request& req) { return previewNotification(ctx, req); });
-  router.add("POST", "/api/v1/notifications:plan", {.min_role = Role::admin, .body = Body::none},
+  router.add("POST", "/api/v1/notifications:plan", {.min_role = Role::admin, .body = Body::none, .district_only = true},
              [&ctx](Request& req) { return planNotifications(ctx, req); });
 }
 

@@ -34,6 +34,7 @@ void registerRoutes(Router& router, ApiContext& ctx) {
   registerAuditRoutes(router, ctx);
   registerCollectionRoutes(router, ctx);
   registerFeeRoutes(router, ctx);
+  registerOidcRoutes(router, ctx);
 }
 
 }  // namespace fk

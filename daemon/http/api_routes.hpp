@@ -21,5 +21,6 @@ void registerAuthRoutes(Router& router, ApiContext& ctx);       // api_auth.cpp:
 void registerAuditRoutes(Router& router, ApiContext& ctx);      // api_audits.cpp
 void registerCollectionRoutes(Router& router, ApiContext& ctx); // api_collections.cpp
 void registerFeeRoutes(Router& router, ApiContext& ctx);        // api_fees.cpp
+void registerOidcRoutes(Router& router, ApiContext& ctx);       // api_oidc.cpp: /auth/oidc/start, callback
 
 }  // namespace fk

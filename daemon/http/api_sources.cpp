@@ -207,9 +207,11 @@ void registerSourceRoutes(Router& router, ApiContext& ctx) {
   // No body: an empty POST (curl -X POST) is how people will call it.
   router.add("POST", "/api/v1/sources/{name}/poll", {.min_role = Role::admin, .body = Body::none, .district_only = true},
              [&ctx](Request& req) { return pollSource(ctx, req); });
-  router.add("GET", "/api/v1/sources/{name}/write-back", {.min_role = Role::viewer, .body = Body::none},
+  router.add("GET", "/api/v1/sources/{name}/write-back",
+             {.min_role = Role::viewer, .body = Body::none, .district_only = true},
              [&ctx](Request& req) { return getWriteBack(ctx, req); });
-  router.add("POST", "/api/v1/sources/{name}/write-back:apply", {.min_role = Role::admin, .body = Body::none},
+  router.add("POST", "/api/v1/sources/{name}/write-back:apply",
+             {.min_role = Role::admin, .body = Body::none, .district_only = true},
              [&ctx](Request& req) { return applyWriteBack(ctx, req); });
 }
 

@@ -340,7 +340,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->version(version);
     res->result(static_cast<unsigned>(r.status));
     if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
-    for (auto& [name, value] : r.headers) res->set(name, value);
+    for (auto& [name, value] : r.headers) res->insert(name, value);  // insert: Set-Cookie may repeat
     res->keep_alive(keep_alive);
     res->body() = std::move(r.body);
     res->prepare_payload();

@@ -337,13 +337,21 @@ TEST_F(DeviceImportTest, CsvRowTheDatabaseRefusesIsThatLinesProblem) {
 }
 
 TEST_F(DeviceImportTest, CsvHeaderProblemsAndEmptyFiles) {
-  auto bad = store().importCsv("serial,colour\nSN1,red\n", "system");
+  // Unknown columns are ignored and listed; strict mode refuses them, naming the column.
+  DeviceImportOptions strict;
+  strict.csv.strict = true;
+  auto bad = store().importCsv("serial,colour\nSN1,red\n", "system", strict);
   ASSERT_FALSE(bad.has_value());
   EXPECT_EQ(bad.error().details["errors"][0]["field"], "colour");
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 0);
+  auto lenient = store().importCsv("serial,colour\nSN1,red\n", "system");
+  ASSERT_TRUE(lenient.has_value()) << lenient.error().message;
+  EXPECT_EQ(lenient->ignored_columns, std::vector<std::string>{"colour"});
+  EXPECT_EQ(lenient->created, 1u);
   auto empty = store().importCsv("serial,asset_tag\n", "system");
   ASSERT_TRUE(empty.has_value());
   EXPECT_EQ(empty->created + empty->updated + empty->unchanged, 0u);
-  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 1);  // only the lenient import's device
 }
 
 TEST_F(DeviceImportTest, CsvErrorsBeyondTheReportedOnesAreCounted) {

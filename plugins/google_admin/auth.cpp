@@ -1,5 +1,7 @@
 #include "auth.hpp"
 
+#include "api/base64url.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -13,8 +15,6 @@ namespace fk::google_admin {
 using nlohmann::json;
 
 namespace {
-
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 template <auto Free>
 struct Deleter {
@@ -118,39 +118,9 @@ std::optional<std::string> signJwt(const JwtClaims& claims, const ServiceAccount
   return input + "." + base64Url(signature);
 }
 
-std::string base64Url(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kAlphabet[(acc >> bits) & 0x3F];
-    }
-  }
-  if (bits > 0) out += kAlphabet[(acc << (6 - bits)) & 0x3F];
-  return out;
-}
+std::string base64Url(std::string_view bytes) { return api::base64UrlEncode(bytes); }
 
-std::optional<std::string> base64UrlDecode(std::string_view text) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    const char* p = std::char_traits<char>::find(kAlphabet, 64, c);
-    if (!p) return std::nullopt;
-    acc = (acc << 6) | static_cast<std::uint32_t>(p - kAlphabet);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  return out;
-}
+std::optional<std::string> base64UrlDecode(std::string_view text) { return api::base64UrlDecode(text); }
 
 std::string tokenRequestBody(std::string_view assertion) {
   return "grant_type=" + api::urlEncode(kJwtBearerGrant) + "&assertion=" + api::urlEncode(assertion);

@@ -89,26 +89,34 @@ class WriteBackTest : public ::testing::Test {
     settings.subject = "admin@district.example.org";
     settings.api_base_url = "https://admin.test";
     settings.write_back = true;
-    pacing.sleep = [this](milliseconds d) {
-      slept += d;
-      now += d;
-    };
-    pacing.jitter = [] { return milliseconds(0); };
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   api::WriteBackResult apply(const std::vector<api::WriteBackChange>& changes) {
     plugin_test::QuietLog log;
-    api::PollContext context{now + seconds(300), [this] { return now; }, [] { return false; }, log, google,
-                             "/", dir_};
+    // The core's pacing waits on the fake clock (PollContext::pause), without jitter.
+    api::PollContext context{now + seconds(300),
+                             [this] { return now; },
+                             [] { return false; },
+                             log,
+                             google,
+                             "/",
+                             dir_,
+                             "",
+                             "",
+                             false,
+                             [this](milliseconds d) {
+                               slept += d;
+                               now += d;
+                             },
+                             [] { return milliseconds(0); }};
     std::optional<AccessToken> token;
-    Session session(context, settings, pacing, token);
+    Session session(context, settings, token);
     return applyChanges(context, session, settings, changes);
   }
 
   std::filesystem::path dir_;
   Settings settings;
-  Pacing pacing;
   FakeWrites google;
   api::TimePoint now = api::TimePoint{seconds{1795701807}};
   milliseconds slept{0};

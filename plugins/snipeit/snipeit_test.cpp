@@ -71,7 +71,7 @@ class SnipeItPoll : public ::testing::Test {
 };
 
 TEST_F(SnipeItPoll, PagesByOffsetAtTheConfiguredRate) {
-  PollHarness<ScriptedHttp> h(api::Clock::now(), dir_, dir_);
+  PollHarness<ScriptedHttp> h(api::Clock::now(), "/", dir_);
   h.http.answers = {{200, {}, page(3, asset(1, "A1") + "," + asset(2, "A2"))}, {200, {}, page(3, asset(3, "A3"))}};
   RecordingSink sink;
   const auto result = poll(h, sink);
@@ -97,7 +97,7 @@ TEST_F(SnipeItPoll, PagesByOffsetAtTheConfiguredRate) {
 }
 
 TEST_F(SnipeItPoll, WaitsOutRetryAfterThenContinues) {
-  PollHarness<ScriptedHttp> h(api::Clock::now(), dir_, dir_);
+  PollHarness<ScriptedHttp> h(api::Clock::now(), "/", dir_);
   h.http.answers = {{429, {{"retry-after", "3"}}, R"({"status":"error","messages":"Too many requests"})"},
                     {200, {}, page(1, asset(1, "A1"))}};
   RecordingSink sink;
@@ -110,7 +110,7 @@ TEST_F(SnipeItPoll, WaitsOutRetryAfterThenContinues) {
 }
 
 TEST_F(SnipeItPoll, ABadTokenFailsAtOnceWithoutRetries) {
-  PollHarness<ScriptedHttp> h(api::Clock::now(), dir_, dir_);
+  PollHarness<ScriptedHttp> h(api::Clock::now(), "/", dir_);
   h.http.answers = {{401, {}, R"({"error":"Unauthorized or unauthenticated."})"}};
   RecordingSink sink;
   const auto result = poll(h, sink);
@@ -120,7 +120,7 @@ TEST_F(SnipeItPoll, ABadTokenFailsAtOnceWithoutRetries) {
 }
 
 TEST_F(SnipeItPoll, ATruncatedPageFailsThePoll) {
-  PollHarness<ScriptedHttp> h(api::Clock::now(), dir_, dir_);
+  PollHarness<ScriptedHttp> h(api::Clock::now(), "/", dir_);
   const std::string second = page(3, asset(3, "A3"));
   h.http.answers = {{200, {}, page(3, asset(1, "A1") + "," + asset(2, "A2"))},
                     {200, {}, second.substr(0, second.size() / 2)}};
@@ -133,7 +133,7 @@ TEST_F(SnipeItPoll, ATruncatedPageFailsThePoll) {
 
 TEST_F(SnipeItPoll, ATokenFileOthersCanReadIsRefused) {
   ::chmod(token_.c_str(), 0644);
-  PollHarness<ScriptedHttp> h(api::Clock::now(), dir_, dir_);
+  PollHarness<ScriptedHttp> h(api::Clock::now(), "/", dir_);
   h.http.answers = {{200, {}, page(0, "")}};
   RecordingSink sink;
   const auto result = poll(h, sink);

@@ -299,7 +299,50 @@ class Scopes(SharedDaemonTestCase):
             c.call("GET", "/api/v1/sources/none").status, 404),
         "POST /api/v1/sources/{name}/poll": lambda self, c, n: self.refused_district_only(
             c, n, "POST", "/api/v1/sources/none/poll"),
+        # Not filtered by building yet, so refused to scoped callers (api_helpers.hpp, kDistrict*Route).
+        "GET /api/v1/audits": lambda self, c, n: self.refused_district_only(
+            c, n, "GET", "/api/v1/audits"),
+        "POST /api/v1/audits": lambda self, c, n: self.refused_district_only(
+            c, n, "POST", "/api/v1/audits", {'name': 'x', 'location': 'Elm Valley Middle'}),
+        "GET /api/v1/audits/{id}": lambda self, c, n: self.refused_district_only(
+            c, n, "GET", "/api/v1/audits/1"),
+        "POST /api/v1/audits/{id}/scans": lambda self, c, n: self.refused_district_only(
+            c, n, "POST", "/api/v1/audits/1/scans", {'code': 'ELM-1'}),
+        "POST /api/v1/audits/{id}/close": lambda self, c, n: self.refused_district_only(
+            c, n, "POST", "/api/v1/audits/1/close", {}),
+        "GET /api/v1/collections": lambda self, c, n: self.refused_district_only(
+            c, n, "GET", "/api/v1/collections"),
+        "POST /api/v1/collections": lambda self, c, n: self.refused_district_only(
+            c, n, "POST", "/api/v1/collections", {'name': 'x', 'deadline': '2030-06-10', 'location': 'Elm Valley Middle'}),
+        "GET /api/v1/collections/{id}": lambda self, c, n: self.refused_district_only(
+            c, n, "GET", "/api/v1/collections/1"),
+        "POST /api/v1/collections/{id}/close": lambda self, c, n: self.refused_district_only(
+            c, n, "POST", "/api/v1/collections/1/close", {}),
+        "GET /api/v1/people/{external_id}/ledger": lambda self, c, n: self.refused_district_only(
+            c, n, "GET", "/api/v1/people/S-ELM/ledger"),
+        "POST /api/v1/people/{external_id}/payments": lambda self, c, n: self.refused_district_only(
+            c, n, "POST", "/api/v1/people/S-ELM/payments", {'amount': '1.00', 'method': 'cash'}),
+        "POST /api/v1/people/{external_id}/waivers": lambda self, c, n: self.refused_district_only(
+            c, n, "POST", "/api/v1/people/S-ELM/waivers", {'amount': '1.00', 'note': 'x'}),
+        "POST /api/v1/people/{external_id}/plans": lambda self, c, n: self.refused_district_only(
+            c, n, "POST", "/api/v1/people/S-ELM/plans", {'plan': 'protection'}),
+        "GET /api/v1/people/{external_id}/statement": lambda self, c, n: self.refused_district_only(
+            c, n, "GET", "/api/v1/people/S-ELM/statement"),
+        "GET /api/v1/reports/balances": lambda self, c, n: self.refused_district_only(
+            c, n, "GET", "/api/v1/reports/balances"),
+        "GET /api/v1/notifications": lambda self, c, n: self.refused_district_only(
+            c, n, "GET", "/api/v1/notifications"),
+        "POST /api/v1/notifications:preview": lambda self, c, n: self.refused_district_only(
+            c, n, "POST", "/api/v1/notifications:preview", {'kind': 'overdue', 'person': 'S-ELM'}),
+        "POST /api/v1/notifications:plan": lambda self, c, n: self.refused_district_only(
+            c, n, "POST", "/api/v1/notifications:plan"),
+        "GET /api/v1/sources/{name}/write-back": lambda self, c, n: self.refused_district_only(
+            c, n, "GET", "/api/v1/sources/none/write-back"),
+        "POST /api/v1/sources/{name}/write-back:apply": lambda self, c, n: self.refused_district_only(
+            c, n, "POST", "/api/v1/sources/none/write-back:apply"),
     }
+
+    NOT_YET_SCOPED = {"GET /api/v1/audits", "POST /api/v1/audits", "GET /api/v1/audits/{id}", "POST /api/v1/audits/{id}/scans", "POST /api/v1/audits/{id}/close", "GET /api/v1/collections", "POST /api/v1/collections", "GET /api/v1/collections/{id}", "POST /api/v1/collections/{id}/close", "GET /api/v1/people/{external_id}/ledger", "POST /api/v1/people/{external_id}/payments", "POST /api/v1/people/{external_id}/waivers", "POST /api/v1/people/{external_id}/plans", "GET /api/v1/people/{external_id}/statement", "GET /api/v1/reports/balances", "GET /api/v1/notifications", "POST /api/v1/notifications:preview", "POST /api/v1/notifications:plan", "GET /api/v1/sources/{name}/write-back", "POST /api/v1/sources/{name}/write-back:apply"}
 
     def test_every_api_route_has_a_scope_check(self):
         r = subprocess.run([daemon_path(), "--config", self.d.config_path, "routes"], capture_output=True,
@@ -312,7 +355,7 @@ class Scopes(SharedDaemonTestCase):
         district = {" ".join(line.split()[:2]) for line in r.stdout.splitlines() if line.endswith(" district")}
         self.assertEqual(district, {"POST /api/v1/devices:import", "POST /api/v1/people:import",
                                     "PUT /api/v1/models/{model}", "GET /api/v1/network/unknown",
-                                    "POST /api/v1/sources/{name}/poll"})
+                                    "POST /api/v1/sources/{name}/poll"} | self.NOT_YET_SCOPED)
 
     def test_scoped_session_and_token_on_every_route(self):
         for who, caller in self.callers():

@@ -44,7 +44,7 @@ class SnipeItSource(DaemonTestCase):
 
     def test_pages_escaping_and_throttling(self):
         fake = FakeSnipeIt([asset(i, "SN-%d" % i, "SNS-%d" % i, name="Cart & Co #%d" % i,
-                                  notes="<p>Sticker &quot;A&quot;</p>" if i == 1 else None)
+                                  notes='Sticker "A"' if i == 1 else None)
                             for i in range(1, 6)]).start()
         self.addCleanup(fake.stop)
         fake.faults = ["429"]
