@@ -115,6 +115,21 @@ test('a checkout to someone on hold shows the balance; an admin lends anyway wit
   assert.deepEqual(page.jsErrors, []);
 });
 
+test('a class-set cart to someone on hold is refused with the balance; an admin lends it anyway', async () => {
+  await scan(page, 'S3001');
+  await page.getByRole('button', { name: 'Lend devices to Chloe Nguyen' }).click();
+  await scan(page, 'CB-1024');
+  await scan(page, 'CB-1025');
+  await page.getByRole('button', { name: 'Check out 2 devices' }).click();
+  await page.getByRole('list', { name: 'Devices to lend' }).getByText(/is on hold: balance 329\.00 is at or above 50\.00/).first().waitFor();
+  assert.equal((await d.api('GET', '/api/v1/devices/tag:CB-1024')).status, 'in_stock', 'nothing went out');
+  await page.getByLabel('Reason to lend anyway').fill('exam week');
+  await page.getByRole('button', { name: 'Lend anyway' }).click();
+  await page.getByText('2 devices checked out to Chloe Nguyen.').waitFor();
+  for (const tag of ['CB-1024', 'CB-1025']) assert.equal((await d.api('GET', '/api/v1/devices/tag:' + tag)).holder.external_id, 'S3001');
+  assert.deepEqual(page.jsErrors, []);
+});
+
 test('a technician sees the hold but no override and no waiver; a viewer no money buttons', async () => {
   const t = await newPage(browser);
   await signIn(t, d.base, 'sam');
