@@ -1,7 +1,7 @@
 // Fees: who owes what (by school), payments and waivers, family statements; and the person card's
 // balance, hold and ledger.
 import { useState } from 'preact/hooks';
-import { api, qs, seg } from './api';
+import { api, ApiError, qs, seg } from './api';
 import { canWrite, isAdmin, label, money, school, type Me } from './logic';
 import type { BalanceRow, Ledger } from './types';
 import { DateText, Dialog, errorsOf, Field, Loading, noErrors, Notice, Problem, Select, Time, useLoad, type FormErrors } from './ui';
@@ -151,11 +151,24 @@ export function MoneyForm(props: { kind: 'payment' | 'waiver'; person: string; n
 
 // On the person card: balance, hold, the ledger, and the money actions.
 export function PersonFees({ id, name, user }: { id: string; name: string; user: Me }) {
-  const { data, error, reload } = useLoad(() => api.get<Ledger>(`/api/v1/people/${seg(id)}/ledger`), [id]);
+  // A user scoped to one building is refused fees (403): the card simply has no fees part for them.
+  const { data: loaded, error, reload } = useLoad(
+    () =>
+      api.get<Ledger>(`/api/v1/people/${seg(id)}/ledger`).then(
+        (ledger) => ({ ledger }),
+        (e) => {
+          if (e instanceof ApiError && e.status === 403) return { ledger: null };
+          throw e;
+        },
+      ),
+    [id],
+  );
   const [acting, setActing] = useState<'payment' | 'waiver' | null>(null);
   const [done, setDone] = useState<string | null>(null);
   if (error) return <Problem text={error.general} />;
-  if (!data) return <Loading what="fees" />;
+  if (!loaded) return <Loading what="fees" />;
+  const data = loaded.ledger;
+  if (!data) return null;
   return (
     <section aria-labelledby="fees-h">
       <h3 id="fees-h" class="small-h">

@@ -22,7 +22,8 @@ export function WriteBackPanel({ source, user, polls }: { source: string; user: 
         return w;
       },
       (e) => {
-        if (e instanceof ApiError && e.status === 404) setAbsent(true);
+        // 404: no write_back block; 403: a user scoped to one building, who does not see it.
+        if (e instanceof ApiError && (e.status === 404 || e.status === 403)) setAbsent(true);
         else setProblem(errorsOf(e).general);
         return null;
       },
