@@ -5,7 +5,8 @@ import { api } from './api';
 import { AUDIT_STATES, canWrite, label, scanMessage, type Me } from './logic';
 import type { Audit, AuditItem, Collection, ScanResult } from './types';
 import { CollectionForm, CollectionList } from './collections';
-import { errorsOf, Field, Loading, noErrors, Notice, Panel, Problem, Select, Time, useLoad, type FormErrors } from './ui';
+import { errorsOf, Field, Loading, Notice, Panel, Problem, Select, SubPageHead, Table, Time, useLoad, type FormErrors } from './ui';
+import { ScanBox, useSubmit } from './form';
 
 export function Audits({ user }: { user: Me }) {
   const audits = useLoad(() => api.get<{ items: Audit[] }>('/api/v1/audits'), []);
@@ -18,44 +19,23 @@ export function Audits({ user }: { user: Me }) {
         <Problem text={audits.error?.general} />
         {!audits.data && !audits.error && <Loading what="audits" />}
         {audits.data && (
-          <table class="table">
-            <caption class="sr-only">Audits</caption>
-            <thead>
-              <tr>
-                <th scope="col">Audit</th>
-                <th scope="col">Place</th>
-                <th scope="col">Status</th>
-                <th scope="col">Expected</th>
-                <th scope="col">Found</th>
-                <th scope="col">Missing</th>
-                <th scope="col">Started</th>
+          <Table caption="Audits" heads={['Audit', 'Place', 'Status', 'Expected', 'Found', 'Missing', 'Started']} empty={audits.data.items.length ? undefined : 'No audits yet.'}>
+            {audits.data.items.map((a) => (
+              <tr key={a.id}>
+                <td>
+                  <a href={'#/audits/' + a.id}>{a.name}</a>
+                </td>
+                <td>{a.location}</td>
+                <td>{a.status}</td>
+                <td>{a.counts.expected}</td>
+                <td>{a.counts.found}</td>
+                <td>{a.counts.missing}</td>
+                <td>
+                  <Time at={a.created_at} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {audits.data.items.map((a) => (
-                <tr key={a.id}>
-                  <td>
-                    <a href={'#/audits/' + a.id}>{a.name}</a>
-                  </td>
-                  <td>{a.location}</td>
-                  <td>{a.status}</td>
-                  <td>{a.counts.expected}</td>
-                  <td>{a.counts.found}</td>
-                  <td>{a.counts.missing}</td>
-                  <td>
-                    <Time at={a.created_at} />
-                  </td>
-                </tr>
-              ))}
-              {!audits.data.items.length && (
-                <tr>
-                  <td colSpan={7} class="muted">
-                    No audits yet.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         )}
       </Panel>
       <Panel title="Collection campaigns" id="collections-h">
@@ -70,19 +50,10 @@ export function Audits({ user }: { user: Me }) {
 function StartAudit() {
   const [name, setName] = useState('');
   const [place, setPlace] = useState('');
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const a = await api.post<Audit>('/api/v1/audits', { name: name.trim(), location: place.trim() });
-      location.hash = '#/audits/' + a.id;
-    } catch (err) {
-      setErrors(errorsOf(err));
-      setBusy(false);
-    }
-  };
+  const { errors, busy, submit } = useSubmit(async () => {
+    const a = await api.post<Audit>('/api/v1/audits', { name: name.trim(), location: place.trim() });
+    location.hash = '#/audits/' + a.id;
+  });
   return (
     <form class="filters" onSubmit={submit} aria-label="Start an audit">
       <Field label="Audit name" name="name" value={name} onInput={setName} error={errors.fields.name} />
@@ -139,42 +110,33 @@ export function AuditPage({ id, user }: { id: number; user: Me }) {
   const counts = data.counts;
   return (
     <div class="page">
-      <p class="crumbs">
-        <a href="#/audits">Audits</a>
-      </p>
-      <div class="page-head">
-        <div>
-          <h1>{data.name}</h1>
-          <p class="muted">
+      <SubPageHead
+        back="#/audits"
+        backText="Audits"
+        title={data.name}
+        about={
+          <>
             {data.location} · {data.status === 'open' ? 'open' : 'closed'} · started <Time at={data.created_at} /> by {data.created_by}
-          </p>
-        </div>
-        <a class="button" href={`/api/v1/audits/${id}?format=csv`} download={`audit-${id}.csv`}>
-          Download CSV
-        </a>
-      </div>
+          </>
+        }
+        actions={
+          <a class="button" href={`/api/v1/audits/${id}?format=csv`} download={`audit-${id}.csv`}>
+            Download CSV
+          </a>
+        }
+      />
       {scanning && (
-        <form class="scanbar" onSubmit={scan}>
-          <label for="audit-scan">Scan a device’s tag or serial</label>
-          <div class="scanrow">
-            <input
-              id="audit-scan"
-              ref={box}
-              value={code}
-              autoComplete="off"
-              spellcheck={false}
-              aria-describedby="audit-scan-hint"
-              aria-invalid={problem?.fields.code ? 'true' : undefined}
-              onInput={(e) => setCode((e.target as HTMLInputElement).value)}
-            />
-            <button type="submit" class="primary">
-              Count
-            </button>
-          </div>
-          <p id="audit-scan-hint" class="hint">
-            A scanner types the code and Enter; the box stays ready for the next one.
-          </p>
-        </form>
+        <ScanBox
+          id="audit-scan"
+          label="Scan a device’s tag or serial"
+          button="Count"
+          inputRef={box}
+          code={code}
+          setCode={setCode}
+          onSubmit={scan}
+          invalid={!!problem?.fields.code}
+          hint="A scanner types the code and Enter; the box stays ready for the next one."
+        />
       )}
       <Problem text={problem?.fields.code ?? problem?.general} />
       {last && (
@@ -211,48 +173,36 @@ function AuditList({ state, items, lostFound }: { state: string; items: AuditIte
   if (!items.length) return null;
   return (
     <Panel title={`${label(state)[0].toUpperCase()}${label(state).slice(1)} (${items.length})`} id={'list-' + state}>
-      <table class="table">
-        <caption class="sr-only">{label(state)} devices</caption>
-        <thead>
-          <tr>
-            <th scope="col">Device</th>
-            <th scope="col">Model</th>
-            <th scope="col">Status</th>
-            <th scope="col">{state === 'misplaced' ? 'Belongs at' : 'Location'}</th>
-            <th scope="col">{state === 'missing' ? 'Last seen' : 'Scanned'}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((i) => {
-            const lost = i.lost_found || (i.device_id != null && lostFound.has(i.device_id));
-            return (
-              <tr key={(i.device_id ?? i.code) + state} class={lost ? 'row-bad' : ''}>
-                <td>
-                  {i.device_id != null ? <a href={'#/device/' + i.device_id}>{i.asset_tag ?? i.serial}</a> : <span class="mono">{i.code}</span>}
-                  {lost && <span class="flag flag-bad">lost device found</span>}
-                </td>
-                <td>{i.model ?? '—'}</td>
-                <td>{i.status ? label(i.status) : '—'}</td>
-                {/* A misplaced device was not in the snapshot: where the registry has it is where it belongs. */}
-                <td>{(state === 'misplaced' ? i.expected_location ?? i.location : i.location ?? i.expected_location) ?? '—'}</td>
-                <td>
-                  {state === 'missing' ? (
-                    i.last_seen ? (
-                      <>
-                        {i.last_seen.source}, <Time at={i.last_seen.at} />
-                      </>
-                    ) : (
-                      'never'
-                    )
+      <Table caption={`${label(state)} devices`} heads={['Device', 'Model', 'Status', state === 'misplaced' ? 'Belongs at' : 'Location', state === 'missing' ? 'Last seen' : 'Scanned']}>
+        {items.map((i) => {
+          const lost = i.lost_found || (i.device_id != null && lostFound.has(i.device_id));
+          return (
+            <tr key={(i.device_id ?? i.code) + state} class={lost ? 'row-bad' : ''}>
+              <td>
+                {i.device_id != null ? <a href={'#/device/' + i.device_id}>{i.asset_tag ?? i.serial}</a> : <span class="mono">{i.code}</span>}
+                {lost && <span class="flag flag-bad">lost device found</span>}
+              </td>
+              <td>{i.model ?? '—'}</td>
+              <td>{i.status ? label(i.status) : '—'}</td>
+              {/* A misplaced device was not in the snapshot: where the registry has it is where it belongs. */}
+              <td>{(state === 'misplaced' ? i.expected_location ?? i.location : i.location ?? i.expected_location) ?? '—'}</td>
+              <td>
+                {state === 'missing' ? (
+                  i.last_seen ? (
+                    <>
+                      {i.last_seen.source}, <Time at={i.last_seen.at} />
+                    </>
                   ) : (
-                    <Time at={i.scanned_at} />
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                    'never'
+                  )
+                ) : (
+                  <Time at={i.scanned_at} />
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </Table>
     </Panel>
   );
 }
@@ -260,16 +210,10 @@ function AuditList({ state, items, lostFound }: { state: string; items: AuditIte
 function CloseAudit({ id, onClosed }: { id: number; onClosed: () => void }) {
   const [move, setMove] = useState(false);
   const [missingTo, setMissingTo] = useState('none');
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    try {
-      await api.post(`/api/v1/audits/${id}/close`, { move_misplaced: move, missing_to: missingTo });
-      onClosed();
-    } catch (err) {
-      setErrors(errorsOf(err));
-    }
-  };
+  const { errors, submit } = useSubmit(async () => {
+    await api.post(`/api/v1/audits/${id}/close`, { move_misplaced: move, missing_to: missingTo });
+    onClosed();
+  });
   return (
     <form class="filters" onSubmit={submit} aria-label="Close the audit">
       <div class="field">

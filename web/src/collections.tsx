@@ -4,27 +4,22 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, seg } from './api';
 import { canWrite, percent, type Me } from './logic';
 import type { Checkout, Collection, Device, OutstandingLoan } from './types';
-import { DateText, errorsOf, Field, Loading, noErrors, Panel, Problem, Select, Time, useLoad, type FormErrors } from './ui';
+import { DateText, errorsOf, Field, Loading, Panel, Problem, Select, Slip, SlipFacts, SubPageHead, Table, Time, useLoad } from './ui';
+import { ScanBox, useSubmit } from './form';
 
 export function CollectionForm() {
   const [name, setName] = useState('');
   const [deadline, setDeadline] = useState('');
   const [place, setPlace] = useState('');
   const [grades, setGrades] = useState('');
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    try {
-      const body: Record<string, unknown> = { name: name.trim(), deadline };
-      if (place.trim()) body.location = place.trim();
-      const g = grades.split(',').map((x) => x.trim()).filter(Boolean);
-      if (g.length) body.grades = g;
-      const c = await api.post<Collection>('/api/v1/collections', body);
-      location.hash = '#/collections/' + c.id;
-    } catch (err) {
-      setErrors(errorsOf(err));
-    }
-  };
+  const { errors, submit } = useSubmit(async () => {
+    const body: Record<string, unknown> = { name: name.trim(), deadline };
+    if (place.trim()) body.location = place.trim();
+    const g = grades.split(',').map((x) => x.trim()).filter(Boolean);
+    if (g.length) body.grades = g;
+    const c = await api.post<Collection>('/api/v1/collections', body);
+    location.hash = '#/collections/' + c.id;
+  });
   const gradeError = Object.entries(errors.fields).find(([k]) => k.startsWith('grades'))?.[1];
   return (
     <form class="filters" onSubmit={submit} aria-label="Create a campaign">
@@ -42,45 +37,26 @@ export function CollectionForm() {
 
 export function CollectionList({ items }: { items: Collection[] }) {
   return (
-    <table class="table">
-      <caption class="sr-only">Collection campaigns</caption>
-      <thead>
-        <tr>
-          <th scope="col">Campaign</th>
-          <th scope="col">Deadline</th>
-          <th scope="col">Returned</th>
-          <th scope="col">Outstanding</th>
-          <th scope="col">Status</th>
+    <Table caption="Collection campaigns" heads={['Campaign', 'Deadline', 'Returned', 'Outstanding', 'Status']} empty={items.length ? undefined : 'No campaigns yet.'}>
+      {items.map((c) => (
+        <tr key={c.id} class={c.behind ? 'row-bad' : ''}>
+          <td>
+            <a href={'#/collections/' + c.id}>{c.name}</a>
+          </td>
+          <td>
+            <DateText date={c.deadline} />
+          </td>
+          <td>
+            {c.counts.returned} of {c.counts.expected}
+          </td>
+          <td>{c.counts.outstanding}</td>
+          <td>
+            {c.status}
+            {c.behind && <span class="flag flag-bad">behind</span>}
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {items.map((c) => (
-          <tr key={c.id} class={c.behind ? 'row-bad' : ''}>
-            <td>
-              <a href={'#/collections/' + c.id}>{c.name}</a>
-            </td>
-            <td>
-              <DateText date={c.deadline} />
-            </td>
-            <td>
-              {c.counts.returned} of {c.counts.expected}
-            </td>
-            <td>{c.counts.outstanding}</td>
-            <td>
-              {c.status}
-              {c.behind && <span class="flag flag-bad">behind</span>}
-            </td>
-          </tr>
-        ))}
-        {!items.length && (
-          <tr>
-            <td colSpan={5} class="muted">
-              No campaigns yet.
-            </td>
-          </tr>
-        )}
-      </tbody>
-    </table>
+      ))}
+    </Table>
   );
 }
 
@@ -134,34 +110,35 @@ export function CollectionPage({ id, user }: { id: number; user: Me }) {
   const rows = Array.isArray(data.outstanding) ? data.outstanding : [];
   return (
     <div class="page">
-      <p class="crumbs">
-        <a href="#/audits">Audits</a>
-      </p>
-      <div class="page-head">
-        <div>
-          <h1>{data.name}</h1>
-          <p class="muted">
+      <SubPageHead
+        back="#/audits"
+        backText="Audits"
+        title={data.name}
+        about={
+          <>
             Deadline <DateText date={data.deadline} /> · {data.scope.location ?? 'whole district'}
             {data.scope.grades.length ? ` · grade ${data.scope.grades.join(', ')}` : ''} · {data.status}
             {data.behind && <span class="flag flag-bad">behind</span>}
-          </p>
-        </div>
-        <div class="actions">
-          {open && canWrite(user) && (
-            <a class="button primary" href={`#/collections/${id}/collect`}>
-              Collection mode
+          </>
+        }
+        actions={
+          <div class="actions">
+            {open && canWrite(user) && (
+              <a class="button primary" href={`#/collections/${id}/collect`}>
+                Collection mode
+              </a>
+            )}
+            <a class="button" href={`/api/v1/collections/${id}?format=csv`} download={`collection-${id}-outstanding.csv`}>
+              Download CSV
             </a>
-          )}
-          <a class="button" href={`/api/v1/collections/${id}?format=csv`} download={`collection-${id}-outstanding.csv`}>
-            Download CSV
-          </a>
-          {open && canWrite(user) && (
-            <button type="button" onClick={close}>
-              Close campaign
-            </button>
-          )}
-        </div>
-      </div>
+            {open && canWrite(user) && (
+              <button type="button" onClick={close}>
+                Close campaign
+              </button>
+            )}
+          </div>
+        }
+      />
       <Problem text={problem} />
       <Totals c={data} />
       <Panel title={`Outstanding (${rows.length})`} id="outstanding-h">
@@ -173,50 +150,31 @@ export function CollectionPage({ id, user }: { id: number; user: Me }) {
 
 function OutstandingTable({ rows }: { rows: OutstandingLoan[] }) {
   return (
-    <table class="table">
-      <caption class="sr-only">Devices not returned yet</caption>
-      <thead>
-        <tr>
-          <th scope="col">Holder</th>
-          <th scope="col">Homeroom</th>
-          <th scope="col">Device</th>
-          <th scope="col">Due</th>
-          <th scope="col">Last seen</th>
+    <Table caption="Devices not returned yet" heads={['Holder', 'Homeroom', 'Device', 'Due', 'Last seen']} empty={rows.length ? undefined : 'Everything is back.'}>
+      {rows.map((o) => (
+        <tr key={o.checkout_id} class={o.overdue ? 'row-bad' : ''}>
+          <td>
+            <a href={'#/person/' + encodeURIComponent(o.holder.external_id)}>{o.holder.name}</a> <span class="mono muted">{o.holder.external_id}</span>
+          </td>
+          <td>{o.holder.homeroom ?? '—'}</td>
+          <td>
+            <a href={'#/device/' + o.device.id}>{o.device.asset_tag ?? o.device.serial}</a>
+          </td>
+          <td>
+            <DateText date={o.due} /> {o.overdue && <span class="flag flag-bad">overdue</span>}
+          </td>
+          <td>
+            {o.last_seen ? (
+              <>
+                {o.last_seen.source}, <Time at={o.last_seen.at} />
+              </>
+            ) : (
+              'never'
+            )}
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {rows.map((o) => (
-          <tr key={o.checkout_id} class={o.overdue ? 'row-bad' : ''}>
-            <td>
-              <a href={'#/person/' + encodeURIComponent(o.holder.external_id)}>{o.holder.name}</a> <span class="mono muted">{o.holder.external_id}</span>
-            </td>
-            <td>{o.holder.homeroom ?? '—'}</td>
-            <td>
-              <a href={'#/device/' + o.device.id}>{o.device.asset_tag ?? o.device.serial}</a>
-            </td>
-            <td>
-              <DateText date={o.due} /> {o.overdue && <span class="flag flag-bad">overdue</span>}
-            </td>
-            <td>
-              {o.last_seen ? (
-                <>
-                  {o.last_seen.source}, <Time at={o.last_seen.at} />
-                </>
-              ) : (
-                'never'
-              )}
-            </td>
-          </tr>
-        ))}
-        {!rows.length && (
-          <tr>
-            <td colSpan={5} class="muted">
-              Everything is back.
-            </td>
-          </tr>
-        )}
-      </tbody>
-    </table>
+      ))}
+    </Table>
   );
 }
 
@@ -287,18 +245,11 @@ export function CollectMode({ id, user }: { id: number; user: Me }) {
       </p>
       <h1>Collecting: {data.name}</h1>
       <Totals c={data} station={station} />
-      <form class="scanbar" onSubmit={submit}>
-        <label for="collect-scan">Scan a returned device</label>
-        <div class="scanrow">
-          <input id="collect-scan" ref={box} value={code} autoComplete="off" spellcheck={false} onInput={(e) => setCode((e.target as HTMLInputElement).value)} />
-          <button type="submit" class="primary">
-            Return
-          </button>
-        </div>
+      <ScanBox id="collect-scan" label="Scan a returned device" button="Return" inputRef={box} code={code} setCode={setCode} onSubmit={submit}>
         <div class="filters">
           <Select label="Condition" name="condition" value={condition} onChange={setCondition} options={[['good', 'Good'], ['damaged', 'Damaged (opens a repair)'], ['missing_parts', 'Missing parts']]} />
         </div>
-      </form>
+      </ScanBox>
       <Problem text={problem} />
       {last && (
         <div class="notice notice-ok" role="status">
@@ -320,34 +271,17 @@ export function ReturnReceipt({ id, checkout }: { id: number; checkout: number }
   if (!data) return <Loading what="the receipt" />;
   const { c, d, k } = data;
   return (
-    <div class="slip">
-      <div class="no-print actions">
-        <a href={`#/collections/${id}/collect`} class="button">
-          Back to collecting
-        </a>
-        <button type="button" class="primary" onClick={() => window.print()}>
-          Print
-        </button>
-      </div>
-      <h1>Return receipt</h1>
+    <Slip back={`#/collections/${id}/collect`} backText="Back to collecting" title="Return receipt">
       <p>{k.name}</p>
-      <dl class="facts slip-facts">
-        <dt>Returned by</dt>
-        <dd>{c.person ? `${c.person.name} (${c.person.external_id})` : c.location}</dd>
-        <dt>Device</dt>
-        <dd>
-          {d.asset_tag ?? '—'} · serial {d.serial ?? '—'}
-        </dd>
-        <dt>Model</dt>
-        <dd>{d.model ?? '—'}</dd>
+      <SlipFacts who="Returned by" c={c} d={d}>
         <dt>Returned on</dt>
         <dd>
           <Time at={c.returned_at} />
         </dd>
         <dt>Condition</dt>
         <dd>{c.condition_in ?? 'good'}</dd>
-      </dl>
+      </SlipFacts>
       <p class="slip-foot">The district received this device back. Keep this receipt.</p>
-    </div>
+    </Slip>
   );
 }

@@ -7,6 +7,7 @@ import type { Device, Page, Person } from './types';
 import { DeviceCard, RegisterDevice } from './device';
 import { PersonCard, type PersonCart } from './person';
 import { focusScan, Notice, Problem, registerScanBox } from './ui';
+import { ScanBox } from './form';
 
 export type Found = { kind: 'device'; device: Device } | { kind: 'person'; person: Person };
 
@@ -102,28 +103,22 @@ export function Desk({ route, user }: { route: Route; user: Me }) {
 
   return (
     <div class="desk">
-      <form class="scanbar" role="search" onSubmit={scan} aria-busy={busy}>
-        <label for="scan">Scan a tag, serial or student ID</label>
-        <div class="scanrow">
-          <input
-            id="scan"
-            ref={box}
-            value={code}
-            autoComplete="off"
-            spellcheck={false}
-            aria-describedby="scan-hint"
-            onInput={(e) => setCode((e.target as HTMLInputElement).value)}
-          />
-          <button type="submit" class="primary">
-            Look up
-          </button>
-        </div>
-        <p id="scan-hint" class="hint">
-          {route.screen === 'person' && cart
+      <ScanBox
+        id="scan"
+        label="Scan a tag, serial or student ID"
+        button="Look up"
+        inputRef={box}
+        code={code}
+        setCode={setCode}
+        onSubmit={scan}
+        role="search"
+        busy={busy}
+        hint={
+          route.screen === 'person' && cart
             ? 'Scanning devices now adds them to this person’s checkout. Press / to come back here.'
-            : 'A scanner types the code and Enter. Press / anywhere to come back here.'}
-        </p>
-      </form>
+            : 'A scanner types the code and Enter. Press / anywhere to come back here.'
+        }
+      />
       <Problem text={problem} />
       <Notice text={message} />
       {choices && (

@@ -7,10 +7,8 @@ import {
 } from './logic';
 import type { CatalogModel, Checkout, Device, DeviceEvent, Page, WorkOrder } from './types';
 import { seenDevices } from './desk';
-import {
-  Badge, DateText, Dialog, errorsOf, Field, focusScan, Loading, noErrors, Notice, Panel, Problem, Select, Time,
-  type FormErrors,
-} from './ui';
+import { Badge, DateText, errorsOf, Field, focusScan, Loading, noErrors, Notice, Panel, Problem, Select, Time, type FormErrors } from './ui';
+import { FormDialog, useSubmit } from './form';
 
 const CATEGORIES = ['screen', 'keyboard', 'battery', 'charging', 'liquid', 'hinge', 'software', 'other'];
 const EDITABLE = ['asset_tag', 'serial', 'model', 'location', 'org_unit', 'aue_date', 'warranty_end', 'notes'] as const;
@@ -246,27 +244,17 @@ function Timeline({ events }: { events: DeviceEvent[] }) {
   );
 }
 
-function Submit({ text, busy }: { text: string; busy: boolean }) {
-  return (
-    <button type="submit" class="primary" disabled={busy}>
-      {text}
-    </button>
-  );
-}
+type FormProps = { onDone: (t: string) => void; onCancel: () => void };
 
-function CheckoutForm({ device, user, onDone, onCancel }: { device: Device; user: Me; onDone: (t: string) => void; onCancel: () => void }) {
+function CheckoutForm({ device, user, onDone, onCancel }: FormProps & { device: Device; user: Me }) {
   const [person, setPerson] = useState('');
   const [place, setPlace] = useState('');
   const [due, setDue] = useState('');
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const [busy, setBusy] = useState(false);
   // A 409 `hold`: the person owes at least the district's hold amount.
   const [hold, setHold] = useState<{ balance: string; hold_at: string } | null>(null);
   const [overrideReason, setOverrideReason] = useState('');
-  const submit = async (e: Event, override = false) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
+  const { errors, busy, submit } = useSubmit(
+    async (override = false) => {
       const body: Record<string, unknown> = { device: String(device.id) };
       if (person.trim()) body.person = person.trim();
       if (place.trim()) body.location = place.trim();
@@ -274,255 +262,179 @@ function CheckoutForm({ device, user, onDone, onCancel }: { device: Device; user
       if (override) Object.assign(body, { override_hold: true, reason: overrideReason.trim() });
       const c = await api.post<Checkout>('/api/v1/checkouts', body);
       onDone(`Checked out to ${c.person ? c.person.name : c.location}, due ${c.due}.`);
-    } catch (err) {
+    },
+    (err, override = false) => {
       const held = err instanceof ApiError && err.status === 409 && err.body.code === 'hold';
       setHold(held ? { balance: String(err.body.details.balance ?? ''), hold_at: String(err.body.details.hold_at ?? '') } : null);
-      setErrors(held && !override ? noErrors : errorsOf(err));
-      setBusy(false);
-    }
-  };
+      return held && !override ? noErrors : errorsOf(err);
+    },
+  );
   return (
-    <Dialog title="Check out" onClose={onCancel}>
-      <form onSubmit={submit} class="form-grid">
-        <Field label="Student or staff ID" name="person" value={person} onInput={setPerson} error={errors.fields.person} hint="Scan their card, or type the ID" />
-        <Field label="Or a place (cart, room)" name="location" value={place} onInput={setPlace} error={errors.fields.location} />
-        <Field label="Due" name="due" type="date" value={due} onInput={setDue} error={errors.fields.due} hint="Empty: the district's usual loan length" />
-        {hold ? (
-          <div class="notice notice-error wide" role="alert">
-            <p>
-              On hold: {person.trim()} owes {money(hold.balance)} (holds start at {money(hold.hold_at)}). <a href={'#/person/' + encodeURIComponent(person.trim())}>See their fees</a>
-            </p>
-            {isAdmin(user) && (
-              <>
-                <Field label="Reason to lend anyway" name="override_reason" value={overrideReason} onInput={setOverrideReason} error={errors.fields.reason} />
-                <button type="button" disabled={busy || !overrideReason.trim()} onClick={(e) => submit(e, true)}>
-                  Lend anyway
-                </button>
-              </>
-            )}
-          </div>
-        ) : (
-          <Problem text={errors.general ?? errors.fields.device} />
-        )}
-        <div class="form-actions">
-          <Submit text="Check out" busy={busy} />
+    <FormDialog title="Check out" onClose={onCancel} onSubmit={submit} submitText="Check out" busy={busy}>
+      <Field label="Student or staff ID" name="person" value={person} onInput={setPerson} error={errors.fields.person} hint="Scan their card, or type the ID" />
+      <Field label="Or a place (cart, room)" name="location" value={place} onInput={setPlace} error={errors.fields.location} />
+      <Field label="Due" name="due" type="date" value={due} onInput={setDue} error={errors.fields.due} hint="Empty: the district's usual loan length" />
+      {hold ? (
+        <div class="notice notice-error wide" role="alert">
+          <p>
+            On hold: {person.trim()} owes {money(hold.balance)} (holds start at {money(hold.hold_at)}). <a href={'#/person/' + encodeURIComponent(person.trim())}>See their fees</a>
+          </p>
+          {isAdmin(user) && (
+            <>
+              <Field label="Reason to lend anyway" name="override_reason" value={overrideReason} onInput={setOverrideReason} error={errors.fields.reason} />
+              <button type="button" disabled={busy || !overrideReason.trim()} onClick={(e) => submit(e, true)}>
+                Lend anyway
+              </button>
+            </>
+          )}
         </div>
-      </form>
-    </Dialog>
+      ) : (
+        <Problem text={errors.general ?? errors.fields.device} />
+      )}
+    </FormDialog>
   );
 }
 
-function ReturnForm({ device, onDone, onCancel }: { device: Device; onDone: (t: string) => void; onCancel: () => void }) {
+function ReturnForm({ device, onDone, onCancel }: FormProps & { device: Device }) {
   const [condition, setCondition] = useState('good');
   const [notes, setNotes] = useState('');
   const [category, setCategory] = useState('screen');
   const [description, setDescription] = useState('');
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const [busy, setBusy] = useState(false);
   const damaged = condition === 'damaged';
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const body: Record<string, unknown> = { condition };
-      if (notes.trim()) body.notes = notes.trim();
-      if (damaged) body.open_work_order = { category, description: description.trim() || notes.trim() || 'damaged at return' };
-      const c = await api.post<Checkout>(`/api/v1/devices/${device.id}/return`, body);
-      onDone(c.opened_work_order_id ? `Returned damaged; work order #${c.opened_work_order_id} opened.` : 'Returned.');
-    } catch (err) {
-      setErrors(errorsOf(err));
-      setBusy(false);
-    }
-  };
+  const { errors, busy, submit } = useSubmit(async () => {
+    const body: Record<string, unknown> = { condition };
+    if (notes.trim()) body.notes = notes.trim();
+    if (damaged) body.open_work_order = { category, description: description.trim() || notes.trim() || 'damaged at return' };
+    const c = await api.post<Checkout>(`/api/v1/devices/${device.id}/return`, body);
+    onDone(c.opened_work_order_id ? `Returned damaged; work order #${c.opened_work_order_id} opened.` : 'Returned.');
+  });
   return (
-    <Dialog title="Return" onClose={onCancel}>
-      <form onSubmit={submit} class="form-grid">
-        <Select
-          label="Condition"
-          name="condition"
-          value={condition}
-          onChange={setCondition}
-          options={[['good', 'Good'], ['damaged', 'Damaged (opens a repair)'], ['missing_parts', 'Missing parts']]}
-          error={errors.fields.condition}
-        />
-        <Field label="Notes" name="notes" value={notes} onInput={setNotes} error={errors.fields.notes} />
-        {damaged && (
-          <>
-            <Select label="Repair category" name="category" value={category} onChange={setCategory} options={CATEGORIES.map((c) => [c, label(c)])} error={errors.fields['open_work_order.category']} />
-            <Field label="What is wrong" name="description" value={description} onInput={setDescription} error={errors.fields['open_work_order.description']} />
-          </>
-        )}
-        <Problem text={errors.general ?? errors.fields.device} />
-        <div class="form-actions">
-          <Submit text="Return" busy={busy} />
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog title="Return" onClose={onCancel} onSubmit={submit} problem={errors.general ?? errors.fields.device} submitText="Return" busy={busy}>
+      <Select
+        label="Condition"
+        name="condition"
+        value={condition}
+        onChange={setCondition}
+        options={[['good', 'Good'], ['damaged', 'Damaged (opens a repair)'], ['missing_parts', 'Missing parts']]}
+        error={errors.fields.condition}
+      />
+      <Field label="Notes" name="notes" value={notes} onInput={setNotes} error={errors.fields.notes} />
+      {damaged && (
+        <>
+          <Select label="Repair category" name="category" value={category} onChange={setCategory} options={CATEGORIES.map((c) => [c, label(c)])} error={errors.fields['open_work_order.category']} />
+          <Field label="What is wrong" name="description" value={description} onInput={setDescription} error={errors.fields['open_work_order.description']} />
+        </>
+      )}
+    </FormDialog>
   );
 }
 
-function RepairForm({ device, onDone, onCancel }: { device: Device; onDone: (t: string) => void; onCancel: () => void }) {
+function RepairForm({ device, onDone, onCancel }: FormProps & { device: Device }) {
   const [category, setCategory] = useState('screen');
   const [description, setDescription] = useState('');
   const [priority, setPriority] = useState('normal');
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const o = await api.post<WorkOrder>('/api/v1/work-orders', { device: String(device.id), category, description: description.trim(), priority });
-      onDone(`Work order #${o.id} opened.`);
-    } catch (err) {
-      setErrors(errorsOf(err));
-      setBusy(false);
-    }
-  };
+  const { errors, busy, submit } = useSubmit(async () => {
+    const o = await api.post<WorkOrder>('/api/v1/work-orders', { device: String(device.id), category, description: description.trim(), priority });
+    onDone(`Work order #${o.id} opened.`);
+  });
   return (
-    <Dialog title="Open repair" onClose={onCancel}>
-      <form onSubmit={submit} class="form-grid">
-        <Select label="Category" name="category" value={category} onChange={setCategory} options={CATEGORIES.map((c) => [c, label(c)])} error={errors.fields.category} />
-        <Field label="What is wrong" name="description" value={description} onInput={setDescription} error={errors.fields.description} required />
-        <Select label="Priority" name="priority" value={priority} onChange={setPriority} options={[['low', 'Low'], ['normal', 'Normal'], ['high', 'High'], ['urgent', 'Urgent']]} error={errors.fields.priority} />
-        <Problem text={errors.general ?? errors.fields.device} />
-        <div class="form-actions">
-          <Submit text="Open repair" busy={busy} />
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog title="Open repair" onClose={onCancel} onSubmit={submit} problem={errors.general ?? errors.fields.device} submitText="Open repair" busy={busy}>
+      <Select label="Category" name="category" value={category} onChange={setCategory} options={CATEGORIES.map((c) => [c, label(c)])} error={errors.fields.category} />
+      <Field label="What is wrong" name="description" value={description} onInput={setDescription} error={errors.fields.description} required />
+      <Select label="Priority" name="priority" value={priority} onChange={setPriority} options={[['low', 'Low'], ['normal', 'Normal'], ['high', 'High'], ['urgent', 'Urgent']]} error={errors.fields.priority} />
+    </FormDialog>
   );
 }
 
-export function LoanerForm({ order, onDone, onCancel }: { order: WorkOrder; onDone: (t: string) => void; onCancel: () => void }) {
+export function LoanerForm({ order, onDone, onCancel }: FormProps & { order: WorkOrder }) {
   const [loaner, setLoaner] = useState('');
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const [busy, setBusy] = useState(false);
   const [free, setFree] = useState<Device[]>([]);
   useEffect(() => {
     api.get<Page<Device>>('/api/v1/devices' + qs({ loaner: true, status: 'in_stock', limit: 5 })).then((p) => setFree(p.items), () => setFree([]));
   }, []);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const code = loaner.trim();
-      const ref = /^(tag|serial):|^\d+$/.test(code) ? code : 'tag:' + code;
-      await api.post<WorkOrder>(`/api/v1/work-orders/${order.id}/loaner`, { device: ref });
-      onDone(`Loaner ${code} lent.`);
-    } catch (err) {
-      setErrors(errorsOf(err));
-      setBusy(false);
-    }
-  };
+  const { errors, busy, submit } = useSubmit(async () => {
+    const code = loaner.trim();
+    const ref = /^(tag|serial):|^\d+$/.test(code) ? code : 'tag:' + code;
+    await api.post<WorkOrder>(`/api/v1/work-orders/${order.id}/loaner`, { device: ref });
+    onDone(`Loaner ${code} lent.`);
+  });
   return (
-    <Dialog title="Give loaner" onClose={onCancel}>
-      <form onSubmit={submit} class="form-grid">
-        <Field label="Loaner tag" name="loaner" value={loaner} onInput={setLoaner} error={errors.fields.device} hint={free.length ? 'Free now: ' + free.map((f) => f.asset_tag).join(', ') : 'Scan the loaner'} />
-        <Problem text={errors.general} />
-        <div class="form-actions">
-          <Submit text="Give loaner" busy={busy} />
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog title="Give loaner" onClose={onCancel} onSubmit={submit} problem={errors.general} submitText="Give loaner" busy={busy}>
+      <Field label="Loaner tag" name="loaner" value={loaner} onInput={setLoaner} error={errors.fields.device} hint={free.length ? 'Free now: ' + free.map((f) => f.asset_tag).join(', ') : 'Scan the loaner'} />
+    </FormDialog>
   );
 }
 
-function TransitionForm({ device, onDone, onCancel }: { device: Device; onDone: (t: string) => void; onCancel: () => void }) {
+function TransitionForm({ device, onDone, onCancel }: FormProps & { device: Device }) {
   const moves = manualTransitions(device.status);
   const [to, setTo] = useState(moves[0] ?? '');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      await api.post<Device>(`/api/v1/devices/${device.id}/transitions`, { to, reason: reason.trim() || undefined });
-      onDone(`Now ${label(to)}.`);
-    } catch (err) {
-      setErrors(errorsOf(err));
-      setBusy(false);
-    }
-  };
+  const { errors, busy, submit } = useSubmit(async () => {
+    await api.post<Device>(`/api/v1/devices/${device.id}/transitions`, { to, reason: reason.trim() || undefined });
+    onDone(`Now ${label(to)}.`);
+  });
   const names: Record<string, string> = { in_stock: device.status === 'lost' || device.status === 'stolen' ? 'Found (in stock)' : 'In stock', lost: 'Lost', stolen: 'Stolen', retired: 'Retired', disposed: 'Disposed' };
   return (
-    <Dialog title="Transition" onClose={onCancel}>
-      <form onSubmit={submit} class="form-grid">
-        <Select label="Move to" name="to" value={to} onChange={setTo} options={moves.map((m) => [m, names[m] ?? label(m)])} error={errors.fields.to ?? errors.fields.status} />
-        <Field label="Reason" name="reason" value={reason} onInput={setReason} error={errors.fields.reason} />
-        <Problem text={errors.general} />
-        <div class="form-actions">
-          <Submit text="Move" busy={busy} />
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog title="Transition" onClose={onCancel} onSubmit={submit} problem={errors.general} submitText="Move" busy={busy}>
+      <Select label="Move to" name="to" value={to} onChange={setTo} options={moves.map((m) => [m, names[m] ?? label(m)])} error={errors.fields.to ?? errors.fields.status} />
+      <Field label="Reason" name="reason" value={reason} onInput={setReason} error={errors.fields.reason} />
+    </FormDialog>
   );
 }
 
 // Edits carry the version they started from; a 409 shows what someone else changed meanwhile and lets
 // the person send theirs again on top of it.
-function EditForm({ device, onDone, onCancel }: { device: Device; onDone: (t: string) => void; onCancel: () => void }) {
+function EditForm({ device, onDone, onCancel }: FormProps & { device: Device }) {
   const initial = Object.fromEntries(EDITABLE.map((k) => [k, (device[k] as string | null) ?? ''])) as Record<string, string>;
   const [values, setValues] = useState(initial);
   const [base, setBase] = useState<Device>(device);
   const [stale, setStale] = useState<Array<{ field: string; was: unknown; now: unknown }> | null>(null);
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setErrors(noErrors);
-    const body: Record<string, unknown> = { version: base.version };
-    for (const k of EDITABLE) if (values[k] !== ((device[k] as string | null) ?? '')) body[k] = values[k] === '' ? null : values[k];
-    try {
+  const { errors, setErrors, busy, submit } = useSubmit(
+    async () => {
+      setErrors(noErrors);
+      const body: Record<string, unknown> = { version: base.version };
+      for (const k of EDITABLE) if (values[k] !== ((device[k] as string | null) ?? '')) body[k] = values[k] === '' ? null : values[k];
       await api.patch<Device>(`/api/v1/devices/${device.id}`, body);
       onDone('Saved.');
-    } catch (err) {
+    },
+    async (err) => {
       const er = errorsOf(err);
-      if ('version' in er.fields || (err as { status?: number }).status === 409 && (err as { body?: { details?: Record<string, unknown> } }).body?.details?.current_version) {
-        const now = await api.get<Device>(`/api/v1/devices/${device.id}`);
-        setStale(changedFields(base as unknown as Record<string, unknown>, now as unknown as Record<string, unknown>, [...EDITABLE, 'status']));
-        setBase(now);
-        setErrors(noErrors);
-      } else setErrors(er);
-      setBusy(false);
-    }
-  };
-  return (
-    <Dialog title="Edit fields" onClose={onCancel}>
-      {stale && (
-        <div class="notice notice-warn" role="alert">
-          <p>
-            Someone changed this device while you were editing (now version {base.version}). Their changes:
-          </p>
-          <ul>
-            {stale.map((c) => (
-              <li key={c.field}>
-                {label(c.field)}: {String(c.was ?? '∅')} → {String(c.now ?? '∅')}
-              </li>
-            ))}
-          </ul>
-          <p>Save again to apply yours on top of them.</p>
-        </div>
-      )}
-      <form onSubmit={submit} class="form-grid">
-        {EDITABLE.map((k) => (
-          <Field
-            key={k}
-            label={label(k).replace(/^./, (c) => c.toUpperCase())}
-            name={k}
-            type={k.endsWith('_date') || k === 'warranty_end' ? 'date' : 'text'}
-            value={values[k]}
-            onInput={(v) => setValues({ ...values, [k]: v })}
-            error={errors.fields[k]}
-          />
+      if (!('version' in er.fields || (err as { status?: number }).status === 409 && (err as { body?: { details?: Record<string, unknown> } }).body?.details?.current_version)) return er;
+      const now = await api.get<Device>(`/api/v1/devices/${device.id}`);
+      setStale(changedFields(base as unknown as Record<string, unknown>, now as unknown as Record<string, unknown>, [...EDITABLE, 'status']));
+      setBase(now);
+      return noErrors;
+    },
+  );
+  const staleNote = stale && (
+    <div class="notice notice-warn" role="alert">
+      <p>
+        Someone changed this device while you were editing (now version {base.version}). Their changes:
+      </p>
+      <ul>
+        {stale.map((c) => (
+          <li key={c.field}>
+            {label(c.field)}: {String(c.was ?? '∅')} → {String(c.now ?? '∅')}
+          </li>
         ))}
-        <Problem text={errors.general} />
-        <div class="form-actions">
-          <Submit text={stale ? 'Save again' : 'Save'} busy={busy} />
-        </div>
-      </form>
-    </Dialog>
+      </ul>
+      <p>Save again to apply yours on top of them.</p>
+    </div>
+  );
+  return (
+    <FormDialog title="Edit fields" onClose={onCancel} onSubmit={submit} problem={errors.general} submitText={stale ? 'Save again' : 'Save'} busy={busy} before={staleNote}>
+      {EDITABLE.map((k) => (
+        <Field
+          key={k}
+          label={label(k).replace(/^./, (c) => c.toUpperCase())}
+          name={k}
+          type={k.endsWith('_date') || k === 'warranty_end' ? 'date' : 'text'}
+          value={values[k]}
+          onInput={(v) => setValues({ ...values, [k]: v })}
+          error={errors.fields[k]}
+        />
+      ))}
+    </FormDialog>
   );
 }
 
@@ -532,36 +444,21 @@ export function RegisterDevice({ code, onDone, onCancel }: { code: string; onDon
   const [model, setModel] = useState('');
   const [kind, setKind] = useState('chromebook');
   const [location, setLocation] = useState('');
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const body: Record<string, unknown> = { kind, status: 'in_stock' };
-      if (tag.trim()) body.asset_tag = tag.trim();
-      if (serial.trim()) body.serial = serial.trim();
-      if (model.trim()) body.model = model.trim();
-      if (location.trim()) body.location = location.trim();
-      onDone(await api.post<Device>('/api/v1/devices', body));
-    } catch (err) {
-      setErrors(errorsOf(err));
-      setBusy(false);
-    }
-  };
+  const { errors, busy, submit } = useSubmit(async () => {
+    const body: Record<string, unknown> = { kind, status: 'in_stock' };
+    if (tag.trim()) body.asset_tag = tag.trim();
+    if (serial.trim()) body.serial = serial.trim();
+    if (model.trim()) body.model = model.trim();
+    if (location.trim()) body.location = location.trim();
+    onDone(await api.post<Device>('/api/v1/devices', body));
+  });
   return (
-    <Dialog title="Register this device" onClose={onCancel}>
-      <form onSubmit={submit} class="form-grid">
-        <Field label="Asset tag" name="asset_tag" value={tag} onInput={setTag} error={errors.fields.asset_tag} />
-        <Field label="Serial" name="serial" value={serial} onInput={setSerial} error={errors.fields.serial} />
-        <Select label="Kind" name="kind" value={kind} onChange={setKind} options={['chromebook', 'laptop', 'tablet', 'desktop', 'other'].map((k) => [k, label(k)])} error={errors.fields.kind} />
-        <Field label="Model" name="model" value={model} onInput={setModel} error={errors.fields.model} />
-        <Field label="Location" name="location" value={location} onInput={setLocation} error={errors.fields.location} />
-        <Problem text={errors.general} />
-        <div class="form-actions">
-          <Submit text="Register" busy={busy} />
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog title="Register this device" onClose={onCancel} onSubmit={submit} problem={errors.general} submitText="Register" busy={busy}>
+      <Field label="Asset tag" name="asset_tag" value={tag} onInput={setTag} error={errors.fields.asset_tag} />
+      <Field label="Serial" name="serial" value={serial} onInput={setSerial} error={errors.fields.serial} />
+      <Select label="Kind" name="kind" value={kind} onChange={setKind} options={['chromebook', 'laptop', 'tablet', 'desktop', 'other'].map((k) => [k, label(k)])} error={errors.fields.kind} />
+      <Field label="Model" name="model" value={model} onInput={setModel} error={errors.fields.model} />
+      <Field label="Location" name="location" value={location} onInput={setLocation} error={errors.fields.location} />
+    </FormDialog>
   );
 }

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { api, qs } from './api';
 import { addDays, canWrite, dueState, isoDate, type Me } from './logic';
 import type { Checkout, Device, Page } from './types';
-import { DateText, errorsOf, Loading, Notice, Problem, Time, useLoad } from './ui';
+import { DateText, errorsOf, Loading, Notice, Problem, Slip, SlipFacts, Time, useLoad } from './ui';
 
 async function openLoans(overdue: boolean): Promise<Checkout[]> {
   const out: Checkout[] = [];
@@ -134,25 +134,8 @@ export function Receipt({ id }: { id: number }) {
   if (!data) return <Loading what="the receipt" />;
   const { c, d } = data;
   return (
-    <div class="slip">
-      <div class="no-print actions">
-        <a href="#/loans" class="button">
-          Back to the list
-        </a>
-        <button type="button" class="primary" onClick={() => window.print()}>
-          Print
-        </button>
-      </div>
-      <h1>Checkout receipt</h1>
-      <dl class="facts slip-facts">
-        <dt>Lent to</dt>
-        <dd>{c.person ? `${c.person.name} (${c.person.external_id})` : c.location}</dd>
-        <dt>Device</dt>
-        <dd>
-          {d.asset_tag ?? '—'} · serial {d.serial ?? '—'}
-        </dd>
-        <dt>Model</dt>
-        <dd>{d.model ?? '—'}</dd>
+    <Slip back="#/loans" backText="Back to the list" title="Checkout receipt">
+      <SlipFacts who="Lent to" c={c} d={d}>
         <dt>Lent on</dt>
         <dd>
           <Time at={c.checked_out_at} /> by {c.checked_out_by}
@@ -163,9 +146,9 @@ export function Receipt({ id }: { id: number }) {
         <dd>
           <DateText date={c.due} />
         </dd>
-      </dl>
+      </SlipFacts>
       <p class="slip-foot">I received this device in the condition above and will return it by the due date.</p>
       <p class="signature">Signature: ______________________________ Date: ______________</p>
-    </div>
+    </Slip>
   );
 }

@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api';
 import { fieldErrors, label } from './logic';
+import type { Checkout, Device } from './types';
 
 let scanInput: HTMLInputElement | null = null;
 export function registerScanBox(el: HTMLInputElement | null) {
@@ -221,5 +222,86 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
       </div>
       {props.children}
     </div>
+  );
+}
+
+// A list table: a caption for screen readers, column heads, the rows, and a line saying so when there are none.
+export function Table(props: { caption: ComponentChildren; heads: ComponentChildren[]; empty?: string; children: ComponentChildren }) {
+  return (
+    <table class="table">
+      <caption class="sr-only">{props.caption}</caption>
+      <thead>
+        <tr>
+          {props.heads.map((h, i) => (
+            <th scope="col" key={i}>
+              {h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.children}
+        {props.empty && (
+          <tr>
+            <td colSpan={props.heads.length} class="muted">
+              {props.empty}
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </table>
+  );
+}
+
+// A printable slip: a way back and a Print button that stay off the paper, then the slip itself.
+export function Slip(props: { back: string; backText: string; title: string; children: ComponentChildren }) {
+  return (
+    <div class="slip">
+      <div class="no-print actions">
+        <a href={props.back} class="button">
+          {props.backText}
+        </a>
+        <button type="button" class="primary" onClick={() => window.print()}>
+          Print
+        </button>
+      </div>
+      <h1>{props.title}</h1>
+      {props.children}
+    </div>
+  );
+}
+
+// The head of one audit or campaign: the way back to the list, its name, a line about it, its actions.
+export function SubPageHead(props: { back: string; backText: string; title: string; about: ComponentChildren; actions: ComponentChildren }) {
+  return (
+    <>
+      <p class="crumbs">
+        <a href={props.back}>{props.backText}</a>
+      </p>
+      <div class="page-head">
+        <div>
+          <h1>{props.title}</h1>
+          <p class="muted">{props.about}</p>
+        </div>
+        {props.actions}
+      </div>
+    </>
+  );
+}
+
+// The facts every receipt starts with: who, and which device.
+export function SlipFacts({ who, c, d, children }: { who: string; c: Checkout; d: Device; children: ComponentChildren }) {
+  return (
+    <dl class="facts slip-facts">
+      <dt>{who}</dt>
+      <dd>{c.person ? `${c.person.name} (${c.person.external_id})` : c.location}</dd>
+      <dt>Device</dt>
+      <dd>
+        {d.asset_tag ?? '—'} · serial {d.serial ?? '—'}
+      </dd>
+      <dt>Model</dt>
+      <dd>{d.model ?? '—'}</dd>
+      {children}
+    </dl>
   );
 }
