@@ -61,6 +61,14 @@ test('a librarian scoped to her school cannot open another school’s device', a
   await page.goto(d.base + '/#/device/' + other.id);
   await page.getByRole('heading', { name: 'Device not available' }).waitFor();
   assert.equal(await page.getByRole('heading', { name: 'CB-9001' }).count(), 0);
+  // Fees are refused to a scoped user: her person cards have no fees part, and no error either.
+  const ledger = page.waitForResponse((r) => r.url().includes('/ledger'));
+  await scan(page, 'S1001');
+  assert.equal((await ledger).status(), 403);
+  await page.getByRole('heading', { name: 'Ada Park', exact: true }).waitFor();
+  await page.getByText('Loading fees…').waitFor({ state: 'detached' });
+  assert.equal(await page.getByRole('heading', { name: 'Fees', exact: true }).count(), 0);
+  assert.equal(await page.getByRole('alert').count(), 0);
   await page.context().close();
 });
 
@@ -115,7 +123,8 @@ test('with web.enabled: false the desk is not served and the API keeps working',
   try {
     assert.equal((await fetch(off.base + '/')).status, 404);
     assert.equal((await fetch(off.base + '/login')).status, 404);
-    assert.equal((await off.api('GET', '/api/v1/devices?limit=1')).items.length, 0);
+    // No seeded inventory; the CSV source's first poll may already have added its one device.
+    assert.deepEqual((await off.api('GET', '/api/v1/devices?limit=5')).items.map((x) => x.asset_tag).filter((t) => t !== 'SRC-1'), []);
     const unknown = await fetch(d.base + '/assets/desk-NOTAHASH.js');
     assert.equal(unknown.status, 404);
     assert.equal(unknown.headers.get('x-content-type-options'), 'nosniff');

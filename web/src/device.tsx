@@ -1,8 +1,8 @@
 // The device card: what a technician needs at a glance, and the actions its state allows.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, qs, seg } from './api';
+import { api, ApiError, qs, seg } from './api';
 import {
-  ago, aueState, changedFields, deviceActions, dueState, isoDate, label, manualTransitions, money, repairAdvice,
+  ago, aueState, changedFields, deviceActions, dueState, isAdmin, isoDate, label, manualTransitions, money, repairAdvice,
   type Me,
 } from './logic';
 import type { CatalogModel, Checkout, Device, DeviceEvent, Page, WorkOrder } from './types';
@@ -212,7 +212,7 @@ export function DeviceCard({ refId, user }: { refId: string; user: Me }) {
         </div>
       )}
 
-      {mode === 'checkout' && <CheckoutForm device={d} onDone={after} onCancel={() => setMode(null)} />}
+      {mode === 'checkout' && <CheckoutForm device={d} user={user} onDone={after} onCancel={() => setMode(null)} />}
       {mode === 'return' && <ReturnForm device={d} onDone={after} onCancel={() => setMode(null)} />}
       {mode === 'repair' && <RepairForm device={d} onDone={after} onCancel={() => setMode(null)} />}
       {mode === 'loaner' && order && <LoanerForm order={order} onDone={after} onCancel={() => setMode(null)} />}
@@ -254,24 +254,30 @@ function Submit({ text, busy }: { text: string; busy: boolean }) {
   );
 }
 
-function CheckoutForm({ device, onDone, onCancel }: { device: Device; onDone: (t: string) => void; onCancel: () => void }) {
+function CheckoutForm({ device, user, onDone, onCancel }: { device: Device; user: Me; onDone: (t: string) => void; onCancel: () => void }) {
   const [person, setPerson] = useState('');
   const [place, setPlace] = useState('');
   const [due, setDue] = useState('');
   const [errors, setErrors] = useState<FormErrors>(noErrors);
   const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
+  // A 409 `hold`: the person owes at least the district's hold amount.
+  const [hold, setHold] = useState<{ balance: string; hold_at: string } | null>(null);
+  const [overrideReason, setOverrideReason] = useState('');
+  const submit = async (e: Event, override = false) => {
     e.preventDefault();
     setBusy(true);
     try {
-      const body: Record<string, string> = { device: String(device.id) };
+      const body: Record<string, unknown> = { device: String(device.id) };
       if (person.trim()) body.person = person.trim();
       if (place.trim()) body.location = place.trim();
       if (due) body.due = due;
+      if (override) Object.assign(body, { override_hold: true, reason: overrideReason.trim() });
       const c = await api.post<Checkout>('/api/v1/checkouts', body);
       onDone(`Checked out to ${c.person ? c.person.name : c.location}, due ${c.due}.`);
     } catch (err) {
-      setErrors(errorsOf(err));
+      const held = err instanceof ApiError && err.status === 409 && err.body.code === 'hold';
+      setHold(held ? { balance: String(err.body.details.balance ?? ''), hold_at: String(err.body.details.hold_at ?? '') } : null);
+      setErrors(held && !override ? noErrors : errorsOf(err));
       setBusy(false);
     }
   };
@@ -281,7 +287,23 @@ function CheckoutForm({ device, onDone, onCancel }: { device: Device; onDone: (t
         <Field label="Student or staff ID" name="person" value={person} onInput={setPerson} error={errors.fields.person} hint="Scan their card, or type the ID" />
         <Field label="Or a place (cart, room)" name="location" value={place} onInput={setPlace} error={errors.fields.location} />
         <Field label="Due" name="due" type="date" value={due} onInput={setDue} error={errors.fields.due} hint="Empty: the district's usual loan length" />
-        <Problem text={errors.general ?? errors.fields.device} />
+        {hold ? (
+          <div class="notice notice-error wide" role="alert">
+            <p>
+              On hold: {person.trim()} owes {money(hold.balance)} (holds start at {money(hold.hold_at)}). <a href={'#/person/' + encodeURIComponent(person.trim())}>See their fees</a>
+            </p>
+            {isAdmin(user) && (
+              <>
+                <Field label="Reason to lend anyway" name="override_reason" value={overrideReason} onInput={setOverrideReason} error={errors.fields.reason} />
+                <button type="button" disabled={busy || !overrideReason.trim()} onClick={(e) => submit(e, true)}>
+                  Lend anyway
+                </button>
+              </>
+            )}
+          </div>
+        ) : (
+          <Problem text={errors.general ?? errors.fields.device} />
+        )}
         <div class="form-actions">
           <Submit text="Check out" busy={busy} />
         </div>

@@ -217,6 +217,10 @@ export type Route =
   | { screen: 'planning' }
   | { screen: 'sources' }
   | { screen: 'audits' }
+  | { screen: 'audit'; id: number }
+  | { screen: 'collection'; id: number }
+  | { screen: 'collect'; id: number }
+  | { screen: 'return-receipt'; id: number; checkout: number }
   | { screen: 'fees' };
 
 export function parseRoute(hash: string): Route {
@@ -242,7 +246,13 @@ export function parseRoute(hash: string): Route {
     case 'sources':
       return { screen: 'sources' };
     case 'audits':
-      return { screen: 'audits' };
+      return Number.isInteger(id) && id > 0 ? { screen: 'audit', id } : { screen: 'audits' };
+    case 'collections': {
+      if (!(Number.isInteger(id) && id > 0)) return { screen: 'audits' };
+      const checkout = Number(parts[3]);
+      if (c === 'receipt' && Number.isInteger(checkout) && checkout > 0) return { screen: 'return-receipt', id, checkout };
+      return c === 'collect' ? { screen: 'collect', id } : { screen: 'collection', id };
+    }
     case 'fees':
       return { screen: 'fees' };
     default:
@@ -348,4 +358,34 @@ export function school(location: string | null | undefined): string {
 
 export function label(status: string): string {
   return status.replace(/_/g, ' ');
+}
+
+// A scan's result at an audit, as the counter and the list say it.
+export const AUDIT_STATES = ['found', 'misplaced', 'unexpected', 'missing', 'unknown'] as const;
+
+export function scanMessage(r: { result: string; code: string; expected_location?: string | null; lost_found?: boolean; device?: { status?: string } | null }): {
+  kind: 'ok' | 'warn' | 'info' | 'error';
+  text: string;
+} {
+  switch (r.result) {
+    case 'found':
+      return { kind: 'ok', text: `${r.code}: found, where it should be.` };
+    case 'misplaced':
+      return { kind: 'warn', text: `${r.code}: misplaced; the registry has it at ${r.expected_location ?? 'another place'}.` };
+    case 'unexpected':
+      return r.lost_found
+        ? { kind: 'error', text: `LOST DEVICE FOUND: ${r.code} is marked ${r.device?.status ?? 'lost'}.` }
+        : { kind: 'warn', text: `${r.code}: unexpected, its status is ${label(r.device?.status ?? 'unknown')}.` };
+    case 'unknown':
+      return { kind: 'error', text: `${r.code}: no device has this tag or serial.` };
+    case 'repeat':
+      return { kind: 'info', text: `${r.code}: already counted.` };
+    default:
+      return { kind: 'info', text: `${r.code}: ${r.result}` };
+  }
+}
+
+// A share as a whole percent ("85%"); nothing expected is 100%.
+export function percent(part: number, whole: number): string {
+  return whole ? `${Math.floor((part * 100) / whole)}%` : '100%';
 }

@@ -7,16 +7,18 @@ import { Desk } from './desk';
 import { Repairs, WorkOrderPage, RepairSlip } from './repairs';
 import { Loans, Receipt } from './loans';
 import { Sources } from './sources';
-import { Later } from './later';
+import { Audits, AuditPage } from './audits';
+import { CollectionPage, CollectMode, ReturnReceipt } from './collections';
+import { Fees } from './fees';
 import { Planning } from './planning';
 import './styles.css';
 
-// The screens in the navigation; Audits and Fees are placed now and filled by later work.
+// The screens in the navigation; collection campaigns live under Audits.
 const NAV: Array<{ href: string; text: string; screens: Route['screen'][] }> = [
   { href: '#/desk', text: 'Desk', screens: ['desk', 'device', 'person'] },
   { href: '#/repairs', text: 'Repairs', screens: ['repairs', 'work-order', 'slip'] },
   { href: '#/loans', text: 'Loans', screens: ['loans', 'receipt'] },
-  { href: '#/audits', text: 'Audits', screens: ['audits'] },
+  { href: '#/audits', text: 'Audits', screens: ['audits', 'audit', 'collection', 'collect', 'return-receipt'] },
   { href: '#/fees', text: 'Fees', screens: ['fees'] },
   { href: '#/planning', text: 'Planning', screens: ['planning'] },
   { href: '#/sources', text: 'Sources', screens: ['sources'] },
@@ -34,6 +36,10 @@ const TITLES: Record<Route['screen'], string> = {
   planning: 'Planning',
   sources: 'Sources',
   audits: 'Audits',
+  audit: 'Audit',
+  collection: 'Collection campaign',
+  collect: 'Collecting',
+  'return-receipt': 'Return receipt',
   fees: 'Fees',
 };
 
@@ -86,7 +92,7 @@ function App() {
     await logout().catch(() => undefined);
     location.assign('/login');
   };
-  const printOnly = route.screen === 'slip' || route.screen === 'receipt';
+  const printOnly = route.screen === 'slip' || route.screen === 'receipt' || route.screen === 'return-receipt';
 
   return (
     <div class={'shell' + (printOnly ? ' print-view' : '')}>
@@ -145,9 +151,17 @@ function Screen({ route, user }: { route: Route; user: Me }) {
     case 'sources':
       return <Sources user={user} />;
     case 'audits':
-      return <Later title="Audits" text="Stocktakes of a room or cart: scan what is there, see what is missing." />;
+      return <Audits user={user} />;
+    case 'audit':
+      return <AuditPage id={route.id} user={user} />;
+    case 'collection':
+      return <CollectionPage id={route.id} user={user} />;
+    case 'collect':
+      return <CollectMode id={route.id} user={user} />;
+    case 'return-receipt':
+      return <ReturnReceipt id={route.id} checkout={route.checkout} />;
     case 'fees':
-      return <Later title="Fees" text="Damage and loss charges, payments and holds by the district's policy." />;
+      return <Fees user={user} />;
   }
 }
 

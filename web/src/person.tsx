@@ -1,10 +1,11 @@
 // The person card: what they hold and when it is due, their history, and the cart that lends them
 // (or their class) many devices in one all-or-nothing batch.
 import { useEffect, useState } from 'preact/hooks';
-import { api, seg } from './api';
-import { addToCart, applyBatchErrors, canWrite, dueState, isoDate, type CartItem, type Me } from './logic';
+import { api, ApiError, seg } from './api';
+import { addToCart, applyBatchErrors, canWrite, dueState, isAdmin, isoDate, type CartItem, type Me } from './logic';
 import type { Checkout, Device, Page, Person } from './types';
 import { seenPeople } from './desk';
+import { PersonFees } from './fees';
 import { Badge, DateText, errorsOf, Field, focusScan, Loading, Notice, Panel, Problem, Time, type FormErrors } from './ui';
 
 export interface PersonCart {
@@ -23,6 +24,9 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
   const [tick, setTick] = useState(0);
   // Lending mode: scanned devices go into the cart instead of opening their cards.
   const [lending, setLending] = useState(false);
+  // The batch was refused for a hold: an admin may lend anyway, with a reason.
+  const [held, setHeld] = useState(false);
+  const [overrideReason, setOverrideReason] = useState('');
 
   useEffect(() => {
     let live = true;
@@ -82,17 +86,25 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
   const past = (loans ?? []).filter((l) => !l.open).slice(-15).reverse();
   const overdue = open.filter((l) => l.overdue || dueState(l.due, today) === 'overdue');
 
-  const lend = async () => {
+  const lend = async (override = false) => {
     setBusy(true);
     setCartError(null);
     try {
-      const items = cart.map((c) => ({ device: c.ref, person: person.external_id, ...(due ? { due } : {}) }));
+      const items = cart.map((c) => ({
+        device: c.ref,
+        person: person.external_id,
+        ...(due ? { due } : {}),
+        ...(override ? { override_hold: true, reason: overrideReason.trim() } : {}),
+      }));
       const r = await api.post<{ items: Checkout[] }>('/api/v1/checkouts:batch', { items });
       setDone(`${r.items.length} device${r.items.length === 1 ? '' : 's'} checked out to ${person.name}.`);
       setCart([]);
       setLending(false);
+      setHeld(false);
+      setOverrideReason('');
       setTick((t) => t + 1);
     } catch (err) {
+      setHeld(err instanceof ApiError && err.body.code === 'hold');
       const er = errorsOf(err);
       setCart((c) => applyBatchErrors(c, er.items));
       setCartError(er);
@@ -193,7 +205,7 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
           {lending && (
           <div class="cart-foot">
             <Field label="Due (all)" name="due" type="date" value={due} onInput={setDue} error={cartError?.fields.due} />
-            <button type="button" class="primary" disabled={!cart.length || busy} onClick={lend}>
+            <button type="button" class="primary" disabled={!cart.length || busy} onClick={() => lend()}>
               Check out {cart.length || ''} {cart.length === 1 ? 'device' : 'devices'}
             </button>
             {cart.length > 0 && (
@@ -206,6 +218,14 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
             </button>
           </div>
           )}
+          {held && isAdmin(user) && (
+            <div class="inline-form">
+              <Field label="Reason to lend anyway" name="override_reason" value={overrideReason} onInput={setOverrideReason} />
+              <button type="button" disabled={busy || !overrideReason.trim()} onClick={() => lend(true)}>
+                Lend anyway
+              </button>
+            </div>
+          )}
           {refused ? (
             <p class="notice notice-error" role="alert">
               Nothing was lent: {refused} of {cart.length} devices {refused === 1 ? 'is' : 'are'} refused. Remove or fix {refused === 1 ? 'it' : 'them'} and check out again.
@@ -215,6 +235,8 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
           )}
         </section>
       )}
+
+      <PersonFees id={person.external_id} name={person.name} user={user} />
 
       <h3 class="small-h">History</h3>
       {past.length ? (

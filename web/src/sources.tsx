@@ -1,9 +1,11 @@
-// Sources: each one's health, last success, counts and errors; "Poll now" for admins.
+// Sources: each one's health, last success, counts and errors; "Poll now" for admins; for a source
+// that writes back to Google, what it would change there and "Apply".
 import { useEffect, useState } from 'preact/hooks';
 import { api, seg } from './api';
 import { ago, isAdmin, label, type Me } from './logic';
 import type { SourceJson } from './types';
 import { errorsOf, Loading, Notice, Problem, Time, useLoad } from './ui';
+import { WriteBackPanel } from './write_back';
 
 export function Sources({ user }: { user: Me }) {
   const { data, error, reload } = useLoad(() => api.get<{ items: SourceJson[] }>('/api/v1/sources'), []);
@@ -81,6 +83,7 @@ export function Sources({ user }: { user: Me }) {
                 Poll now
               </button>
             )}
+            {s.plugin === 'google_admin' && <WriteBackPanel source={s.name} user={user} polls={s.polls} />}
           </article>
         ))}
       </div>

@@ -150,3 +150,132 @@ export interface SourceJson {
   flagged: number;
   conflicts: number;
 }
+
+export interface AuditCounts {
+  expected: number;
+  found: number;
+  misplaced: number;
+  unexpected: number;
+  missing: number;
+  unknown: number;
+  seen_by_source: number;
+}
+
+export interface AuditItem {
+  state: string;
+  device_id: number | null;
+  asset_tag: string | null;
+  serial: string | null;
+  model: string | null;
+  status: string | null;
+  expected_location: string | null;
+  location: string | null;
+  last_seen: { source: string; at: string } | null;
+  code?: string;
+  scanned_at?: string;
+  lost_found?: boolean;
+}
+
+export interface Audit {
+  id: number;
+  name: string;
+  location: string;
+  status: 'open' | 'closed';
+  created_at: string;
+  created_by: string;
+  closed_at: string | null;
+  closed_by: string | null;
+  close_result: { moved: unknown[]; marked_lost: unknown[]; skipped: unknown[] } | null;
+  counts: AuditCounts;
+  lists?: Record<string, AuditItem[]>;
+}
+
+export interface ScanResult {
+  result: string;
+  code: string;
+  device: Device | null;
+  expected_location?: string | null;
+  lost_found?: boolean;
+}
+
+export interface OutstandingLoan {
+  checkout_id: number;
+  holder: { external_id: string; name: string; grade: string | null; homeroom: string | null; location: string | null };
+  device: { id: number; asset_tag: string | null; serial: string | null; model: string | null };
+  due: string;
+  overdue: boolean;
+  last_seen: { source: string; at: string } | null;
+}
+
+export interface Collection {
+  id: number;
+  name: string;
+  deadline: string;
+  scope: { location: string | null; grades: string[]; roles: string[] };
+  status: 'open' | 'closed';
+  deadline_passed: boolean;
+  behind: boolean;
+  expected: number;
+  returned: number;
+  counts: { expected: number; returned: number; outstanding: number };
+  outstanding: OutstandingLoan[] | number;
+}
+
+export interface LedgerEntry {
+  id: number;
+  kind: 'charge' | 'payment' | 'waiver' | 'refund';
+  amount: string;
+  reason: string;
+  basis: string | null;
+  method: string | null;
+  reference: string | null;
+  note: string | null;
+  device: string | null;
+  actor: string;
+  at: string;
+  balance_after: string;
+}
+
+export interface Ledger {
+  balance: string;
+  charged: string;
+  credited: string;
+  oldest_charge: string | null;
+  on_hold: boolean;
+  hold_at: string | null;
+  entries: LedgerEntry[];
+}
+
+export interface BalanceRow {
+  external_id: string;
+  name: string;
+  household: string | null;
+  location: string | null;
+  balance: string;
+  oldest_charge: string | null;
+  on_hold: boolean;
+}
+
+export interface WriteBackChange {
+  device_id: number;
+  asset_tag: string | null;
+  action: string;
+  field: string;
+  google: string | null;
+  fleetkeep: string | null;
+  reason: string | null;
+  held: boolean;
+  last_error: string | null;
+}
+
+export interface WriteBack {
+  source: string;
+  dry_run: boolean;
+  pending: number;
+  cap_hit: boolean;
+  last_run: string | null;
+  last_result: string | null;
+  stopped: boolean;
+  stopped_message: string | null;
+  changes: WriteBackChange[];
+}

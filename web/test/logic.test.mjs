@@ -150,3 +150,32 @@ test('planning rows: the plan as given, or recounted for a school or model', () 
   assert.equal(L.csvLine(['a,b', 'say "hi"', null, 3]), '"a,b","say ""hi""",,3');
   assert.equal(L.school('Maple Elementary / Cart 3'), 'Maple Elementary');
 });
+
+test('routes: audits, campaigns, collection mode and the return receipt', () => {
+  assert.deepEqual(L.parseRoute('#/audits'), { screen: 'audits' });
+  assert.deepEqual(L.parseRoute('#/audits/4'), { screen: 'audit', id: 4 });
+  assert.deepEqual(L.parseRoute('#/audits/x'), { screen: 'audits' });
+  assert.deepEqual(L.parseRoute('#/collections/2'), { screen: 'collection', id: 2 });
+  assert.deepEqual(L.parseRoute('#/collections/2/collect'), { screen: 'collect', id: 2 });
+  assert.deepEqual(L.parseRoute('#/collections/2/receipt/77'), { screen: 'return-receipt', id: 2, checkout: 77 });
+  assert.deepEqual(L.parseRoute('#/collections/2/receipt/zz'), { screen: 'collection', id: 2 });
+  assert.deepEqual(L.parseRoute('#/collections'), { screen: 'audits' });
+});
+
+test('an audit scan says what it found; a lost device found is loud', () => {
+  assert.deepEqual(L.scanMessage({ result: 'found', code: 'CB-1' }), { kind: 'ok', text: 'CB-1: found, where it should be.' });
+  assert.equal(L.scanMessage({ result: 'misplaced', code: 'CB-2', expected_location: 'Oak / Room 1' }).text, 'CB-2: misplaced; the registry has it at Oak / Room 1.');
+  assert.deepEqual(L.scanMessage({ result: 'unexpected', code: 'CB-3', lost_found: true, device: { status: 'stolen' } }), {
+    kind: 'error',
+    text: 'LOST DEVICE FOUND: CB-3 is marked stolen.',
+  });
+  assert.equal(L.scanMessage({ result: 'unexpected', code: 'CB-4', device: { status: 'on_order' } }).text, 'CB-4: unexpected, its status is on order.');
+  assert.equal(L.scanMessage({ result: 'unknown', code: 'X' }).kind, 'error');
+  assert.equal(L.scanMessage({ result: 'repeat', code: 'CB-1' }).kind, 'info');
+});
+
+test('percent: whole percents, rounded down; nothing expected is all back', () => {
+  assert.equal(L.percent(180, 212), '84%');
+  assert.equal(L.percent(212, 212), '100%');
+  assert.equal(L.percent(0, 0), '100%');
+});
