@@ -148,8 +148,8 @@ NoticePlan planNotices(const NotificationsConfig& config, const NoticeCalendar& 
       continue;
     }
     // One mail per household and address: it covers all of that household's students there.
-    auto& g =
-        (step->kind == NoticeKind::due_soon ? due_soon : overdue)[{lower(loan.email), loan.household, step->day}];
+    auto& groups = step->kind == NoticeKind::due_soon ? due_soon : overdue;
+    auto& g = groups[{lower(loan.email), loan.household, step->day}];
     if (g.to.empty()) g.to = loan.email;  // the first spelling of a shared address
     g.names.push_back(loan.name);
     auto item = loanItem(loan, today, config);

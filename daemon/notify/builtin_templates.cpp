@@ -134,7 +134,8 @@ Collections:
 <table>
 {{/collections_count}}
 {{#collections}}
-<tr><td>{{name}}</td><td>deadline {{deadline}}</td><td>{{returned}} of {{expected}} returned</td><td>{{outstanding}} outstanding</td></tr>
+<tr><td>{{name}}</td><td>deadline {{deadline}}</td><td>{{returned}} of {{expected}} returned</td>
+<td>{{outstanding}} outstanding</td></tr>
 {{/collections}}
 {{#collections_count}}
 </table>

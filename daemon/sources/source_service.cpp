@@ -92,8 +92,8 @@ void SourceService::apply(const Config& config) {
       std::vector<write_back::Straggler> out;
       out.reserve(late->size());
       for (const auto& l : *late)
-        out.push_back(
-            {l.device_id, "collection \"" + l.collection + "\" deadline " + l.deadline + " passed, still out"});
+        out.push_back({l.device_id,
+                       "collection \"" + l.collection + "\" deadline " + l.deadline + " passed, still out"});
       return out;
     };
     metrics_.add(s.name);

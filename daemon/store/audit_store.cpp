@@ -355,7 +355,7 @@ Result<AuditReport> AuditStore::close(std::int64_t audit_id, const CloseOptions&
         const std::string from(toString(d->status));
         appendChange(db, *d, "status", "lost", "transition", {{"status", from, "lost"}}, now, actor, reason);
         if (fees_) {
-          // The same charge a transition to lost makes, in this transaction; keyed by its cause, so never twice.
+          // The charge a transition to lost makes, in this transaction; keyed by its cause: never twice.
           if (auto charged = chargeLossIn(db, *fees_, d->id, IncidentKind::lost, actor); !charged)
             return std::unexpected(charged.error());
         }

@@ -158,7 +158,8 @@ TEST_F(CollectionStoreTest, StragglersAreOpenLoansAnOpenCampaignExpectsAfterItsD
   s = CollectionStore(db()).stragglers(today_);
   ASSERT_EQ(s->size(), 1u);
   EXPECT_EQ((*s)[0].device_id, id("CB-2"));
-  ASSERT_TRUE(CollectionStore(db()).close(k->collection.id, "token:t"));  // a closed campaign waits for nobody
+  // A closed campaign waits for nobody.
+  ASSERT_TRUE(CollectionStore(db()).close(k->collection.id, "token:t"));
   EXPECT_TRUE(CollectionStore(db()).stragglers(today_)->empty());
 }
 

@@ -300,7 +300,8 @@ TEST_F(FeeStoreTest, AuditCloseThatFailsChargesNothing) {
   lend(DeviceRef{DeviceRef::By::serial, 0, "SN8"});
   auto audit = AuditStore(db(), &policy_).start("Oak check", "Oak", "token:test", "");
   ASSERT_TRUE(audit) << audit.error().message;
-  exec("CREATE TRIGGER fail_close BEFORE UPDATE OF closed_at ON audits BEGIN SELECT RAISE(ABORT, 'boom'); END");
+  exec("CREATE TRIGGER fail_close BEFORE UPDATE OF closed_at ON audits "
+       "BEGIN SELECT RAISE(ABORT, 'boom'); END");
   EXPECT_FALSE(AuditStore(db(), &policy_).close(audit->audit.id, {false, MissingTo::lost}, "token:test", ""));
   exec("DROP TRIGGER fail_close");
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger"), 0);
