@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/circulation.hpp"
+#include "core/collection.hpp"
 
 namespace fk {
 
@@ -99,7 +100,12 @@ nlohmann::json personContext(NoticeKind kind, const std::string& day, nlohmann::
           {"items", std::move(items)}, {"count", count}, {"several", count > 1}};
 }
 
-using GroupKey = std::pair<std::string, std::string>;  // address, day
+// People of one household at one address get one mail; without a household the address alone groups.
+struct GroupKey {
+  std::string address, household, day;
+  auto operator<=>(const GroupKey&) const = default;
+  std::string subject() const { return household.empty() ? address : address + " household " + household; }
+};
 
 struct Group {
   std::vector<std::string> names;
@@ -141,8 +147,9 @@ NoticePlan planNotices(const NotificationsConfig& config, const NoticeCalendar& 
       without_email.insert(loan.person);
       continue;
     }
-    // One mail per address: the students of one household share it, so it covers all of them.
-    auto& g = (step->kind == NoticeKind::due_soon ? due_soon : overdue)[{lower(loan.email), step->day}];
+    // One mail per household and address: it covers all of that household's students there.
+    auto& groups = step->kind == NoticeKind::due_soon ? due_soon : overdue;
+    auto& g = groups[{lower(loan.email), loan.household, step->day}];
     if (g.to.empty()) g.to = loan.email;  // the first spelling of a shared address
     g.names.push_back(loan.name);
     auto item = loanItem(loan, today, config);
@@ -163,7 +170,7 @@ NoticePlan planNotices(const NotificationsConfig& config, const NoticeCalendar& 
         without_email.insert(r.person);
         continue;
       }
-      auto& g = ready[{lower(r.email), day}];
+      auto& g = ready[{lower(r.email), r.household, day}];
       if (g.to.empty()) g.to = r.email;
       g.names.push_back(r.name);
       g.items.push_back(repairItem(r));
@@ -172,8 +179,8 @@ NoticePlan planNotices(const NotificationsConfig& config, const NoticeCalendar& 
 
   auto emit = [&](NoticeKind kind, std::map<GroupKey, Group>& groups) {
     for (auto& [key, g] : groups) {
-      Notice n{kind, key.first, key.second, {g.to}, {g.cc.begin(), g.cc.end()}, {}};
-      n.context = personContext(kind, key.second, std::move(g.items), std::move(g.names));
+      Notice n{kind, key.subject(), key.day, {g.to}, {g.cc.begin(), g.cc.end()}, {}};
+      n.context = personContext(kind, key.day, std::move(g.items), std::move(g.names));
       plan.notices.push_back(std::move(n));
     }
   };
@@ -200,11 +207,18 @@ NoticePlan planNotices(const NotificationsConfig& config, const NoticeCalendar& 
           if (l.building == building && isOverdue(l.due, today)) late.push_back(loanItem(l, today, config));
         for (const RepairFact& r : input.repairs)
           if (r.building == building && r.resolved.empty() && !r.status.empty()) repairs.push_back(repairItem(r));
+        nlohmann::json campaigns = nlohmann::json::array();
+        for (const CollectionFact& k : input.collections)
+          if (k.building == building)
+            campaigns.push_back({{"name", k.name}, {"deadline", k.deadline}, {"expected", k.expected},
+                                 {"returned", k.returned}, {"outstanding", k.outstanding},
+                                 {"deadline_passed", deadlinePassed(k.deadline, today)}});
         Notice n{NoticeKind::weekly_digest, building, day, {contact}, {}, {}};
         n.context = {{"kind", "weekly_digest"},       {"day", day},
                      {"building", building},          {"overdue", late},
                      {"overdue_count", late.size()},  {"repairs", repairs},
-                     {"repairs_count", repairs.size()}};
+                     {"repairs_count", repairs.size()}, {"collections", campaigns},
+                     {"collections_count", campaigns.size()}};
         plan.notices.push_back(std::move(n));
       }
     }

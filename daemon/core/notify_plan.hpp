@@ -4,6 +4,7 @@
 // weekly digest per building. Pure: the store gathers the facts, the outbox (store/outbox_store)
 // keeps each notice once by its key. docs/notifications.md has the rules in prose.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,7 @@ struct LoanFact {
   std::string device_tag, device_model;
   std::string checked_out;  // local date the loan began
   std::string due;
+  std::string household;  // the roster's household; "" = none, the address alone groups the mail
 };
 
 // A work order whose device belongs to a person's loan (holder_waiting), or any open one (digest).
@@ -42,17 +44,28 @@ struct RepairFact {
   std::string opened;     // date
   std::string resolved;   // local date it was resolved; "" while open or when it ended otherwise
   bool holder_waiting = false;
+  std::string household;  // as for a loan
+};
+
+// An open collection campaign's figures for the loans of one building (the holder's location, else the
+// device's): what the weekly digest shows.
+struct CollectionFact {
+  std::string name, deadline, building;
+  std::int64_t expected = 0, returned = 0, outstanding = 0;
 };
 
 struct PlanInput {
   std::string today;  // local date in the send window's zone
   std::vector<LoanFact> loans;
   std::vector<RepairFact> repairs;
+  std::vector<CollectionFact> collections;
 };
 
 struct Notice {
   NoticeKind kind = NoticeKind::due_soon;
-  std::string subject;  // the recipient address (lower case), or the building for a digest
+  // The recipient address (lower case) with " household H" for a household's mail, or the building for a
+  // digest: the outbox keeps one notice per (kind, subject, day).
+  std::string subject;
   std::string day;      // the open day it belongs to: a postponed notice keeps the day it was postponed to
   std::vector<std::string> to, cc;
   nlohmann::json context;  // what the templates see (docs/notifications.md lists it)

@@ -24,9 +24,10 @@ LoanFact loan(std::string person, std::string email, std::string due, std::strin
 
 struct Planner {
   NotificationsConfig config = baseConfig();
-  NoticePlan run(const std::string& today, std::vector<LoanFact> loans, std::vector<RepairFact> repairs = {}) {
+  NoticePlan run(const std::string& today, std::vector<LoanFact> loans, std::vector<RepairFact> repairs = {},
+                 std::vector<CollectionFact> collections = {}) {
     NoticeCalendar cal(config, *TimeZone::locate(config.send_window.timezone));
-    return planNotices(config, cal, {today, std::move(loans), std::move(repairs)});
+    return planNotices(config, cal, {today, std::move(loans), std::move(repairs), std::move(collections)});
   }
 };
 
@@ -101,6 +102,67 @@ TEST(NotifyPlan, OneMailPerHouseholdAddressAndNoEmailCounted) {
   // The other family's mail names only its own student.
   EXPECT_EQ(plan.notices[0].context.dump().find("S5"), std::string::npos);
   EXPECT_EQ(plan.people_without_email, 1);
+}
+
+TEST(NotifyPlan, TheRosterHouseholdGroupsMailsAtASharedAddress) {
+  Planner p;
+  auto withHousehold = [](LoanFact l, std::string h) {
+    l.household = std::move(h);
+    return l;
+  };
+  // Two siblings of household H1 and a child of H2 at one shared address (a carer's), one child of H1 at
+  // another address, and one child without a household at the shared address.
+  auto a = withHousehold(loan("S21", "Carer@Example.org", "2026-12-04"), "H1");
+  auto b = withHousehold(loan("S22", "carer@example.org", "2026-12-04"), "H1");
+  auto c = withHousehold(loan("S23", "carer@example.org", "2026-12-04"), "H2");
+  auto d = withHousehold(loan("S24", "dad@example.org", "2026-12-04"), "H1");
+  auto e = loan("S25", "carer@example.org", "2026-12-04");
+  const auto plan = p.run("2026-12-07", {a, b, c, d, e});
+  ASSERT_EQ(keys(plan), (std::vector<std::string>{"overdue carer@example.org 2026-12-07",
+                                                   "overdue carer@example.org household H1 2026-12-07",
+                                                   "overdue carer@example.org household H2 2026-12-07",
+                                                   "overdue dad@example.org household H1 2026-12-07"}));
+  EXPECT_EQ(plan.notices[0].context["names"], "Student S25");  // no household: the address groups
+  EXPECT_EQ(plan.notices[1].context["names"], "Student S21 and Student S22");
+  EXPECT_EQ(plan.notices[1].to, std::vector<std::string>{"Carer@Example.org"});
+  EXPECT_EQ(plan.notices[2].context["names"], "Student S23");
+  EXPECT_EQ(plan.notices[2].context.dump().find("S21"), std::string::npos);  // nothing of another household
+  EXPECT_EQ(plan.notices[3].context["names"], "Student S24");
+
+  RepairFact fixed{"S21", "Student S21", "carer@example.org", "Maple Middle", "CB-21", "Chromebook 3100",
+                   "resolved", "2026-12-01", "2026-12-07", true, "H1"};
+  RepairFact fixed2 = fixed;
+  fixed2.person = "S22";
+  fixed2.name = "Student S22";
+  fixed2.device_tag = "CB-22";
+  const auto ready = p.run("2026-12-07", {}, {fixed, fixed2});
+  ASSERT_EQ(keys(ready), std::vector<std::string>{"repair_ready carer@example.org household H1 2026-12-07"});
+  EXPECT_EQ(ready.notices[0].context["count"], 2);
+}
+
+TEST(NotifyPlan, WeeklyDigestShowsCollectionProgressForItsBuilding) {
+  Planner p;
+  p.config.weekly_digest = 1;  // Monday
+  p.config.building_contacts["Oak High"] = "office@oak.example.org";
+  std::vector<CollectionFact> campaigns{{"June collection", "2026-12-18", "Maple Middle", 40, 31, 9},
+                                        {"June collection", "2026-12-18", "Oak High", 12, 2, 10},
+                                        {"Grade 8 swap", "2026-12-04", "Maple Middle", 5, 4, 1}};
+  const auto plan = p.run("2026-12-07", {}, {}, campaigns);
+  ASSERT_EQ(keys(plan), (std::vector<std::string>{"weekly_digest Maple Middle 2026-12-07",
+                                                   "weekly_digest Oak High 2026-12-07"}));
+  const auto& maple = plan.notices[0].context;
+  EXPECT_EQ(maple["collections_count"], 2);
+  EXPECT_EQ(maple["collections"][0]["name"], "June collection");
+  EXPECT_EQ(maple["collections"][0]["expected"], 40);
+  EXPECT_EQ(maple["collections"][0]["returned"], 31);
+  EXPECT_EQ(maple["collections"][0]["outstanding"], 9);
+  EXPECT_EQ(maple["collections"][0]["deadline_passed"], false);
+  EXPECT_EQ(maple["collections"][1]["name"], "Grade 8 swap");
+  EXPECT_EQ(maple["collections"][1]["deadline_passed"], true);
+  const auto& oak = plan.notices[1].context;
+  ASSERT_EQ(oak["collections_count"], 1);
+  EXPECT_EQ(oak["collections"][0]["outstanding"], 10);
+  EXPECT_EQ(p.run("2026-12-07", {}).notices.at(0).context["collections_count"], 0);
 }
 
 TEST(NotifyPlan, StepsBeforeTheLoanBeganAreNotSent) {

@@ -189,7 +189,9 @@ Response closeAudit(ApiContext& ctx, Request& req) {
       return errorResponse(Error::invalid(key, "unknown field \"" + key + "\""));
     }
   }
-  auto r = AuditStore(ctx.db).close(*id, options, req.actor(), seenSinceOf(ctx));
+  const auto config = ctx.config();  // held for the call: the store keeps a pointer into it
+  auto r = AuditStore(ctx.db, config->fees ? &*config->fees : nullptr).close(*id, options, req.actor(),
+                                                                           seenSinceOf(ctx));
   if (!r) return errorResponse(r.error());
   return jsonResponse(200, reportToJson(*r, false));
 }

@@ -106,6 +106,13 @@ Open repairs: {{repairs_count}}
 {{#repairs}}
 - {{tag}} {{model}}: {{status}} since {{opened}}{{#student}} ({{student}}){{/student}}
 {{/repairs}}
+{{#collections_count}}
+
+Collections:
+{{/collections_count}}
+{{#collections}}
+- {{name}} (deadline {{deadline}}): {{returned}} of {{expected}} returned, {{outstanding}} outstanding
+{{/collections}}
 )"},
     {"html", R"(<!doctype html>
 <html><body>
@@ -122,6 +129,17 @@ Open repairs: {{repairs_count}}
 <tr><td>{{tag}}</td><td>{{model}}</td><td>{{status}}</td><td>since {{opened}}</td><td>{{student}}</td></tr>
 {{/repairs}}
 </table>
+{{#collections_count}}
+<h3>Collections</h3>
+<table>
+{{/collections_count}}
+{{#collections}}
+<tr><td>{{name}}</td><td>deadline {{deadline}}</td><td>{{returned}} of {{expected}} returned</td>
+<td>{{outstanding}} outstanding</td></tr>
+{{/collections}}
+{{#collections_count}}
+</table>
+{{/collections_count}}
 </body></html>
 )"}};
 

@@ -82,7 +82,9 @@ Result<PlanSummary> NotifyService::planNow() {
   const std::string today = calendar.today(now);
   auto facts = loadNoticeFacts(db_, *zone, formatInstant(now - std::chrono::days(kCatchUpDays + 2)));
   if (!facts) return std::unexpected(facts.error());
-  const NoticePlan plan = planNotices(n, calendar, {today, std::move(facts->loans), std::move(facts->repairs)});
+  const NoticePlan plan = planNotices(n, calendar,
+                                     {today, std::move(facts->loans), std::move(facts->repairs),
+                                      std::move(facts->collections)});
   const std::string not_before = formatInstant(calendar.nextSendInstant(now));
   auto added = OutboxStore(db_).enqueue(plan.notices, [&](const Notice&) { return not_before; });
   if (!added) return std::unexpected(added.error());

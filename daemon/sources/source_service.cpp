@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/circulation.hpp"
 #include "core/values.hpp"
 #include "sources/presence.hpp"
+#include "store/collection_store.hpp"
 
 namespace fk {
 namespace {
@@ -83,6 +85,16 @@ void SourceService::apply(const Config& config) {
       return noteLostSighting(db, id, status,
                               {name, r.last_sync, extra("ip"), extra("interface"),
                                ou == r.fields.end() ? std::string() : ou->second});
+    };
+    world.stragglers = [this](const std::string&) -> Result<std::vector<write_back::Straggler>> {
+      auto late = CollectionStore(db_).stragglers(localToday());
+      if (!late) return std::unexpected(late.error());
+      std::vector<write_back::Straggler> out;
+      out.reserve(late->size());
+      for (const auto& l : *late)
+        out.push_back({l.device_id,
+                       "collection \"" + l.collection + "\" deadline " + l.deadline + " passed, still out"});
+      return out;
     };
     metrics_.add(s.name);
     auto runner = std::make_unique<SourceRunner>(settings, std::move(source), std::move(world));

@@ -4,6 +4,7 @@
 
 #include "core/values.hpp"
 #include "store/device_rows.hpp"
+#include "store/fee_store.hpp"
 
 namespace fk {
 namespace {
@@ -353,6 +354,11 @@ Result<AuditReport> AuditStore::close(std::int64_t audit_id, const CloseOptions&
         }
         const std::string from(toString(d->status));
         appendChange(db, *d, "status", "lost", "transition", {{"status", from, "lost"}}, now, actor, reason);
+        if (fees_) {
+          // The charge a transition to lost makes, in this transaction; keyed by its cause: never twice.
+          if (auto charged = chargeLossIn(db, *fees_, d->id, IncidentKind::lost, actor); !charged)
+            return std::unexpected(charged.error());
+        }
         lost.push_back({{"device", deviceLabel(*d)}, {"from", from}});
       }
     }

@@ -13,6 +13,7 @@
 #include "core/audit.hpp"
 #include "core/device.hpp"
 #include "core/error.hpp"
+#include "core/fees.hpp"
 #include "store/database.hpp"
 
 namespace fk {
@@ -65,7 +66,8 @@ struct ScanOutcome {
 
 class AuditStore {
  public:
-  explicit AuditStore(Database& db) : db_(db) {}
+  // With `fees`, a close that marks a lent device lost charges its holder exactly as a transition does.
+  explicit AuditStore(Database& db, const FeePolicy* fees = nullptr) : db_(db), fees_(fees) {}
 
   // 201: snapshots every in-service device within `location`. 409 on a duplicate name.
   Result<AuditReport> start(const std::string& name, const std::string& location, const std::string& actor,
@@ -82,6 +84,7 @@ class AuditStore {
 
  private:
   Database& db_;
+  const FeePolicy* fees_;
 };
 
 // seen_since for a window ending now.

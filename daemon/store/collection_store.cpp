@@ -188,4 +188,23 @@ Result<CollectionReport> CollectionStore::close(std::int64_t id, const std::stri
   });
 }
 
+Result<std::vector<CampaignStraggler>> CollectionStore::stragglers(const std::string& today) {
+  return db_.with([&](SQLite::Database& db) -> Result<std::vector<CampaignStraggler>> {
+    SQLite::Statement st(db,
+                         "SELECT c.device_id, k.name, k.deadline FROM checkouts c "
+                         "JOIN people p ON p.id = c.person_id "
+                         "JOIN collections k ON k.closed_at IS NULL AND k.deadline < ?1 "
+                         "AND fk_in_scope(p.location, p.grade, p.role, k.location, k.grades, k.roles) "
+                         "WHERE c.returned_at IS NULL ORDER BY c.device_id, k.deadline, k.id");
+    st.bind(1, today);
+    std::vector<CampaignStraggler> out;
+    while (st.executeStep()) {
+      const std::int64_t device = st.getColumn(0).getInt64();
+      if (!out.empty() && out.back().device_id == device) continue;  // the earliest deadline names it
+      out.push_back({device, st.getColumn(1).getString(), st.getColumn(2).getString()});
+    }
+    return out;
+  });
+}
+
 }  // namespace fk

@@ -49,6 +49,12 @@ struct CollectionReport {
   std::vector<OutstandingLoan> outstanding;  // only when asked for
 };
 
+// A device still held on an open checkout that an open campaign expects, after that campaign's deadline.
+struct CampaignStraggler {
+  std::int64_t device_id = 0;
+  std::string collection, deadline;  // the campaign with the earliest deadline, when several expect it
+};
+
 class CollectionStore {
  public:
   explicit CollectionStore(Database& db) : db_(db) {}
@@ -59,6 +65,9 @@ class CollectionStore {
   Result<std::vector<CollectionReport>> list(std::optional<bool> open);
   // Ends the campaign: its metrics go and its loans stop counting as overdue by its deadline. 409 when closed.
   Result<CollectionReport> close(std::int64_t id, const std::string& actor);
+  // Every straggler once, by device id, for write-back's disable_unreturned. The deadline is the last day to
+  // return, so a campaign's loans become stragglers the day after it (`today` is YYYY-MM-DD, local).
+  Result<std::vector<CampaignStraggler>> stragglers(const std::string& today);
 
  private:
   Database& db_;

@@ -131,5 +131,37 @@ TEST_F(CollectionStoreTest, NamesAreUnique) {
   EXPECT_EQ(CollectionStore(db()).report(42, false).error().code, Errc::not_found);
 }
 
+TEST_F(CollectionStoreTest, StragglersAreOpenLoansAnOpenCampaignExpectsAfterItsDeadline) {
+  lend("CB-1", "S1");
+  lend("CB-2", "S2");
+  lend("CB-3", "S3");  // grade 7: no campaign expects it
+  const auto id = [&](const std::string& tag) { return DeviceStore(db()).get(byTag(tag))->id; };
+  auto future = CollectionStore(db()).create(eighth(addDays(today_, 3)), "token:t");
+  ASSERT_TRUE(future) << future.error().message;
+  EXPECT_TRUE(CollectionStore(db()).stragglers(today_)->empty());  // before the deadline: nobody is late
+
+  Collection late = eighth(addDays(today_, -1));
+  late.name = "May collection";
+  auto k = CollectionStore(db()).create(late, "token:t");
+  ASSERT_TRUE(k) << k.error().message;
+  // The deadline day itself is still in time.
+  EXPECT_TRUE(CollectionStore(db()).stragglers(addDays(today_, -1))->empty());
+  auto s = CollectionStore(db()).stragglers(today_);
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_EQ(s->size(), 2u);  // once each, though two campaigns expect them
+  EXPECT_EQ((*s)[0].device_id, id("CB-1"));
+  EXPECT_EQ((*s)[0].collection, "May collection");
+  EXPECT_EQ((*s)[0].deadline, addDays(today_, -1));
+  EXPECT_EQ((*s)[1].device_id, id("CB-2"));
+
+  giveBack("CB-1");
+  s = CollectionStore(db()).stragglers(today_);
+  ASSERT_EQ(s->size(), 1u);
+  EXPECT_EQ((*s)[0].device_id, id("CB-2"));
+  // A closed campaign waits for nobody.
+  ASSERT_TRUE(CollectionStore(db()).close(k->collection.id, "token:t"));
+  EXPECT_TRUE(CollectionStore(db()).stragglers(today_)->empty());
+}
+
 }  // namespace
 }  // namespace fk

@@ -8,6 +8,7 @@
 
 #include "core/circulation.hpp"
 #include "core/values.hpp"
+#include "store/audit_store.hpp"
 #include "store/checkout_store.hpp"
 #include "store/device_store.hpp"
 #include "store/test_support.hpp"
@@ -264,6 +265,47 @@ TEST_F(FeeStoreTest, BalancesAndTotals) {
   EXPECT_EQ(t->people_on_hold, 1);
   ASSERT_EQ(t->charged_cents_by_reason.size(), 1u);
   EXPECT_EQ(t->charged_cents_by_reason[0], (std::pair<std::string, std::int64_t>{"damage", 70'00}));
+}
+
+
+TEST_F(FeeStoreTest, AuditCloseMarkingALentDeviceLostChargesTheHolderOnce) {
+  DeviceDraft draft = test::draft("SN9", "T-SN9");
+  draft.model = "CB-11";
+  draft.location = "Oak / Room 1";
+  auto created = devices_->create(draft, "token:test");
+  ASSERT_TRUE(created) << created.error().message;
+  const DeviceRef d{DeviceRef::By::id, created->id, ""};
+  lend(d);
+  auto audit = AuditStore(db(), &policy_).start("Oak check", "Oak", "token:test", "");
+  ASSERT_TRUE(audit) << audit.error().message;
+  ASSERT_EQ(audit->counts.expected, 1);
+  auto closed = AuditStore(db(), &policy_).close(audit->audit.id, {false, MissingTo::lost}, "token:test", "");
+  ASSERT_TRUE(closed) << closed.error().message;
+  ASSERT_EQ(closed->audit.close_result["marked_lost"].size(), 1u);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger WHERE kind = 'charge' AND reason = 'lost'"), 1);
+  EXPECT_EQ(balance(), 300'00);  // replacement cost 329.00, capped per incident
+  // Marking it lost again by hand is refused by the lifecycle and charges nothing more.
+  EXPECT_FALSE(devices_->transition(d, DeviceStatus::lost, "", "token:test"));
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger WHERE kind = 'charge'"), 1);
+  // Found again: the loss charged by the audit is refunded like any other.
+  ASSERT_TRUE(devices_->transition(d, DeviceStatus::in_stock, "", "token:test"));
+  EXPECT_EQ(balance(), 0);
+}
+
+TEST_F(FeeStoreTest, AuditCloseThatFailsChargesNothing) {
+  DeviceDraft draft = test::draft("SN8", "T-SN8");
+  draft.model = "CB-11";
+  draft.location = "Oak / Room 2";
+  ASSERT_TRUE(devices_->create(draft, "token:test"));
+  lend(DeviceRef{DeviceRef::By::serial, 0, "SN8"});
+  auto audit = AuditStore(db(), &policy_).start("Oak check", "Oak", "token:test", "");
+  ASSERT_TRUE(audit) << audit.error().message;
+  exec("CREATE TRIGGER fail_close BEFORE UPDATE OF closed_at ON audits "
+       "BEGIN SELECT RAISE(ABORT, 'boom'); END");
+  EXPECT_FALSE(AuditStore(db(), &policy_).close(audit->audit.id, {false, MissingTo::lost}, "token:test", ""));
+  exec("DROP TRIGGER fail_close");
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger"), 0);
+  EXPECT_EQ(balance(), 0);
 }
 
 }  // namespace

@@ -184,7 +184,8 @@ Result<NoticeFacts> loadNoticeFacts(Database& database, const TimeZone& zone, co
     SQLite::Statement loans(
         db,
         "SELECT p.external_id, p.name, COALESCE(p.email, ''), COALESCE(NULLIF(p.location, ''), d.location, ''), "
-        "COALESCE(d.asset_tag, d.serial), COALESCE(d.model, ''), c.checked_out_at, c.due "
+        "COALESCE(d.asset_tag, d.serial), COALESCE(d.model, ''), c.checked_out_at, c.due, "
+        "COALESCE(p.household, '') "
         "FROM checkouts c JOIN people p ON p.id = c.person_id JOIN devices d ON d.id = c.device_id "
         "WHERE c.returned_at IS NULL AND (?1 = '' OR p.external_id = ?1) ORDER BY c.id");
     loans.bind(1, person);
@@ -198,6 +199,7 @@ Result<NoticeFacts> loadNoticeFacts(Database& database, const TimeZone& zone, co
       l.device_model = loans.getColumn(5).getString();
       l.checked_out = localDate(zone, loans.getColumn(6).getString());
       l.due = loans.getColumn(7).getString();
+      l.household = loans.getColumn(8).getString();
       facts.loans.push_back(std::move(l));
     }
     // The holder is the person of the loan the device was on when the order opened.
@@ -205,7 +207,8 @@ Result<NoticeFacts> loadNoticeFacts(Database& database, const TimeZone& zone, co
         db,
         "SELECT COALESCE(p.external_id, ''), COALESCE(p.name, ''), COALESCE(p.email, ''), "
         "COALESCE(NULLIF(p.location, ''), d.location, ''), COALESCE(d.asset_tag, d.serial), "
-        "COALESCE(d.model, ''), w.status, w.opened_at, COALESCE(w.closed_at, ''), p.id IS NOT NULL "
+        "COALESCE(d.model, ''), w.status, w.opened_at, COALESCE(w.closed_at, ''), p.id IS NOT NULL, "
+        "COALESCE(p.household, '') "
         "FROM work_orders w JOIN devices d ON d.id = w.device_id "
         "LEFT JOIN checkouts c ON c.id = w.checkout_id LEFT JOIN people p ON p.id = c.person_id "
         "WHERE (w.closed_at IS NULL OR (w.status = 'resolved' AND w.closed_at >= ?1)) "
@@ -225,7 +228,30 @@ Result<NoticeFacts> loadNoticeFacts(Database& database, const TimeZone& zone, co
       const std::string closed = repairs.getColumn(8).getString();
       r.resolved = closed.empty() ? "" : localDate(zone, closed);
       r.holder_waiting = repairs.getColumn(9).getInt() != 0;
+      r.household = repairs.getColumn(10).getString();
       facts.repairs.push_back(std::move(r));
+    }
+    // Each open campaign's figures per building, counted like store/collection_store: loans held by people
+    // in its scope, open or returned since it began.
+    SQLite::Statement campaigns(
+        db,
+        "SELECT k.name, k.deadline, COALESCE(NULLIF(p.location, ''), d.location, '') AS building, "
+        "count(*) FILTER (WHERE c.returned_at IS NULL), count(*) FILTER (WHERE c.returned_at IS NOT NULL) "
+        "FROM collections k JOIN checkouts c ON c.returned_at IS NULL OR c.returned_at >= k.created_at "
+        "JOIN people p ON p.id = c.person_id JOIN devices d ON d.id = c.device_id "
+        "WHERE k.closed_at IS NULL AND ?1 = '' "
+        "AND fk_in_scope(p.location, p.grade, p.role, k.location, k.grades, k.roles) "
+        "GROUP BY k.id, building ORDER BY k.deadline, k.id, building");
+    campaigns.bind(1, person);
+    while (campaigns.executeStep()) {
+      CollectionFact k;
+      k.name = campaigns.getColumn(0).getString();
+      k.deadline = campaigns.getColumn(1).getString();
+      k.building = campaigns.getColumn(2).getString();
+      k.outstanding = campaigns.getColumn(3).getInt64();
+      k.returned = campaigns.getColumn(4).getInt64();
+      k.expected = k.outstanding + k.returned;
+      facts.collections.push_back(std::move(k));
     }
     return facts;
   });

@@ -69,6 +69,7 @@ class OutboxStore {
 struct NoticeFacts {
   std::vector<LoanFact> loans;
   std::vector<RepairFact> repairs;
+  std::vector<CollectionFact> collections;  // none when facts are gathered for one person
 };
 Result<NoticeFacts> loadNoticeFacts(Database& db, const TimeZone& zone, const std::string& resolved_since,
                                     const std::string& person = "");

@@ -5,6 +5,11 @@
 #include <set>
 #include <thread>
 
+#include "core/circulation.hpp"
+#include "store/checkout_store.hpp"
+#include "store/collection_store.hpp"
+#include "store/device_store.hpp"
+#include "store/people_store.hpp"
 #include "store/test_support.hpp"
 
 namespace fk {
@@ -87,6 +92,61 @@ TEST_F(OutboxTest, ConcurrentPlannersAndSendersOnTwoConnectionsSendEachOnce) {
   EXPECT_EQ(all.size(), 200u);
   EXPECT_EQ(claimed_a.size() + claimed_b.size(), 200u);
   EXPECT_EQ(OutboxStore(db()).counts()->sent.at("overdue"), 200);
+}
+
+TEST_F(OutboxTest, FactsCarryTheHouseholdAndEachOpenCampaignPerBuilding) {
+  auto person = [&](const std::string& id, const std::string& location, const std::string& household) {
+    PersonDraft p;
+    p.external_id = id;
+    p.name = "Person " + id;
+    p.email = "family@example.org";
+    p.location = location;
+    p.household = household;
+    p.grade = "8";
+    p.role = PersonRole::student;
+    ASSERT_TRUE(PeopleStore(db()).create(p));
+  };
+  person("S1", "Maple Middle", "H1");
+  person("S2", "Maple Middle", "");
+  person("S3", "Oak High", "H1");
+  const std::string today = localToday();
+  for (int i = 1; i <= 4; ++i) {
+    const std::string tag = "CB-" + std::to_string(i);
+    ASSERT_TRUE(DeviceStore(db()).create(test::draft("SN-" + tag, tag), "t"));
+  }
+  auto lend = [&](const std::string& tag, const std::string& who) {
+    auto c = CheckoutStore(db()).checkOut(
+        {{DeviceRef::By::asset_tag, 0, tag}, who, "", addDays(today, 30), std::nullopt, ""}, "t");
+    ASSERT_TRUE(c) << c.error().message;
+  };
+  lend("CB-1", "S1");
+  lend("CB-2", "S2");
+  lend("CB-3", "S3");
+  Collection k;
+  k.name = "June collection";
+  k.deadline = addDays(today, 10);
+  ASSERT_TRUE(CollectionStore(db()).create(k, "t"));
+  Collection closed = k;
+  closed.name = "Closed one";
+  auto c = CollectionStore(db()).create(closed, "t");
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(CollectionStore(db()).close(c->collection.id, "t"));
+  ASSERT_TRUE(CheckoutStore(db()).returnDevice({DeviceRef::By::asset_tag, 0, "CB-2"}, {}, "t"));
+
+  auto facts = loadNoticeFacts(db(), *TimeZone::locate("UTC"), "");
+  ASSERT_TRUE(facts) << facts.error().message;
+  ASSERT_EQ(facts->loans.size(), 2u);
+  EXPECT_EQ(facts->loans[0].household, "H1");
+  EXPECT_EQ(facts->loans[1].household, "H1");
+  ASSERT_EQ(facts->collections.size(), 2u);  // the closed campaign is not there
+  const auto& maple = facts->collections[0];
+  EXPECT_EQ(maple.name, "June collection");
+  EXPECT_EQ(maple.building, "Maple Middle");
+  EXPECT_EQ(maple.expected, 2);
+  EXPECT_EQ(maple.returned, 1);
+  EXPECT_EQ(maple.outstanding, 1);
+  EXPECT_EQ(facts->collections[1].building, "Oak High");
+  EXPECT_EQ(facts->collections[1].outstanding, 1);
 }
 
 }  // namespace

@@ -173,6 +173,37 @@ class WorkedExample(Desk, DaemonTestCase):
             time.sleep(0.2)
 
 
+class AuditLoss(Desk, DaemonTestCase):
+    """An audit closed with missing_to: lost charges a lent device's holder as a transition would."""
+
+    def setUp(self):
+        self.d = self.start_daemon(POLICY)
+
+    def test_an_audit_that_marks_a_lent_device_lost_charges_the_holder_once(self):
+        self.person("AU1", "Aud")
+        self.d.create_device(asset_tag="AUD-1", serial="S-AUD-1", kind="chromebook", model=MODEL,
+                             location="Audit Hall / Room 9")
+        self.d.create_device(asset_tag="AUD-2", serial="S-AUD-2", kind="chromebook", model=MODEL,
+                             location="Audit Hall / Room 9")  # missing too, but lent to nobody
+        self.lend("AUD-1", "AU1")
+        r = self.d.post("/api/v1/audits", {"name": "Audit Hall check", "location": "Audit Hall"})
+        self.assertStatus(r, 201)
+        path = "/api/v1/audits/%d" % r.json()["id"]
+        r = self.d.post(path + "/close", {"missing_to": "lost"})
+        self.assertStatus(r, 200)
+        self.assertEqual(len(r.json()["close_result"]["marked_lost"]), 2)
+        led = self.ledger("AU1")
+        self.assertEqual([(e["kind"], e["reason"], e["amount"]) for e in led["entries"]],
+                         [("charge", "lost", "300.00")])  # 329.00 replacement, capped
+        self.assertEqual(self.balance("AU1"), "300.00")
+        self.assertStatus(self.d.post(path + "/close", {"missing_to": "lost"}), 409)
+        self.assertEqual(len(self.ledger("AU1")["entries"]), 1)
+        # Found again: the loss the audit charged is refunded like any other.
+        self.assertStatus(self.d.post("/api/v1/devices/tag:AUD-1/transitions", {"to": "in_stock", "reason": "found"}),
+                          200)
+        self.assertEqual(self.balance("AU1"), "0.00")
+
+
 class FeesApi(Desk, SharedDaemonTestCase):
     extra_config = POLICY
 

@@ -164,6 +164,46 @@ class WriteBackTest(DaemonTestCase):
         if os.environ.get("FLEETKEEP_SHOW_REQUESTS"):
             print(json.dumps(self.fake.write_requests(), indent=1), file=sys.stderr)
 
+    def test_a_straggler_after_a_collection_deadline_is_disabled_and_reenabled_once_returned(self):
+        self.start({"disable_unreturned": True, "dry_run": False})
+        self.assertEqual(self.writes(), [])
+        self.assertStatus(self.d.post("/api/v1/people", {"external_id": "S1", "name": "Ana", "role": "student",
+                                                          "grade": "8"}), 201)
+        tag = "serial:" + fake_google.make_device(5)["serialNumber"]
+        self.assertStatus(self.d.post("/api/v1/checkouts", {"device": tag, "person": "S1", "due": "2099-06-15"}),
+                          201)
+        future = self.d.post("/api/v1/collections", {"name": "Next June", "deadline": "2099-06-10"})
+        self.assertStatus(future, 201)
+        self.poll()
+        self.assertEqual(self.writes("status"), [], "before any deadline nobody is a straggler")
+
+        past = self.d.post("/api/v1/collections", {"name": "May return", "deadline": "2020-05-29",
+                                                   "grades": ["8"]})
+        self.assertStatus(past, 201)
+        self.assertTrue(past.json()["deadline_passed"])
+        self.poll()
+        self.assertEqual(self.fake.device(5)["status"], "DISABLED")
+        status = self.writes("status")
+        self.assertEqual(len(status), 1, self.fake.write_requests())
+        self.assertEqual(status[0]["body"], {"deviceIds": [fake_google.make_device(5)["deviceId"]],
+                                             "changeChromeOsDeviceStatusAction":
+                                                 "CHANGE_CHROME_OS_DEVICE_STATUS_ACTION_DISABLE"})
+        ev = self.events(5)
+        self.assertEqual(len(ev), 1, ev)
+        self.assertEqual(ev[0]["reason"], 'collection "May return" deadline 2020-05-29 passed, still out')
+        self.assertEqual(self.fake.device(6)["status"], "ACTIVE", "a device not lent stays as it is")
+
+        self.poll()  # Google shows it disabled now: nothing is sent again
+        self.assertEqual(len(self.writes("status")), 1)
+
+        self.assertStatus(self.d.post("/api/v1/devices/%s/return" % tag, {"condition": "good"}), 200)
+        self.poll()
+        self.assertEqual(self.fake.device(5)["status"], "ACTIVE")
+        status = self.writes("status")
+        self.assertEqual(len(status), 2)
+        self.assertEqual(status[1]["body"]["changeChromeOsDeviceStatusAction"],
+                         "CHANGE_CHROME_OS_DEVICE_STATUS_ACTION_REENABLE")
+
     def test_a_device_disabled_by_an_administrator_is_not_reenabled(self):
         self.fake.update_device(4, status="DISABLED")
         self.start({"disable_lost": True, "dry_run": False})

@@ -185,6 +185,54 @@ class TestNotifications(NotificationTestCase):
         self.assertIn("nobody@example.org", out.stdout)
         self.assertIn("550", out.stdout)
 
+    def test_households_share_a_mail_and_the_digest_shows_collection_progress(self):
+        server = self.smtp()
+        workdir = self.make_workdir()
+        d = self.start_daemon(config(server.port, workdir), workdir=workdir)
+        # Three households at one carer's address: H1 (Ada, Byron, Dee) and H2 (Cy) get a mail each.
+        roster = ("external_id,name,email,role,grade,homeroom,location,household,active\n"
+                  "S1,Ada Lovelace,carer@example.org,student,7,7B,Maple Middle,H1,true\n"
+                  "S2,Byron Lovelace,Carer@Example.org,student,5,5A,Maple Middle,H1,true\n"
+                  "S3,Cy Other,carer@example.org,student,7,7B,Maple Middle,H2,true\n"
+                  "S4,Dee Lovelace,carer@example.org,student,7,7B,Maple Middle,H1,true\n")
+        self.assertStatus(d.post("/api/v1/people:import", roster, content_type="text/csv"), 200)
+        for n, person in enumerate(("S1", "S2", "S3", "S4")):
+            tag = "CB-20%d" % n
+            d.create_device(asset_tag=tag, kind="chromebook", model="Chromebook 3100", status="in_stock")
+            self.assertStatus(d.post("/api/v1/checkouts", {"device": "tag:" + tag, "person": person}), 201)
+        deadline = (today() + datetime.timedelta(days=10)).isoformat()
+        self.assertStatus(d.post("/api/v1/collections", {"name": "June collection", "deadline": deadline}), 201)
+        self.assertStatus(d.post("/api/v1/devices/tag:CB-203/return", {"condition": "good"}), 200)
+        db = sqlite3.connect(os.path.join(d.state_dir, "fleetkeep.db"), timeout=10)
+        with db:  # yesterday's due date, as populate() does
+            db.execute("UPDATE checkouts SET due = ?, checked_out_at = ? WHERE returned_at IS NULL",
+                       ((today() - datetime.timedelta(days=1)).isoformat(),
+                        (today() - datetime.timedelta(days=30)).isoformat() + "T08:00:00Z"))
+        db.close()
+        # The digest is switched on (today) only now: the planner runs at start, and a digest planned
+        # before the loans were in place would be today's digest already.
+        weekday = today().strftime("%A").lower()
+        d.write_config(config(server.port, workdir) + "  weekly_digest: %s\n" % weekday)
+        d.restart()
+
+        plan = d.post("/api/v1/notifications:plan").json()
+        self.assertEqual(plan["planned"], 3, plan)  # two household mails and the digest
+        wait_until("the outbox to drain", lambda: self.settled(d))
+        mails = server.to("carer@example.org")
+        self.assertEqual(len(mails), 2)
+        texts = sorted(m.part("plain") for m in mails)
+        h1 = [t for t in texts if "Ada Lovelace" in t]
+        h2 = [t for t in texts if "Cy Other" in t]
+        self.assertEqual((len(h1), len(h2)), (1, 1), texts)
+        self.assertIn("Byron Lovelace", h1[0])
+        self.assertNotIn("Cy Other", h1[0])
+        self.assertNotIn("Lovelace", h2[0])
+        digest = server.to("librarian@maple.example.org")
+        self.assertEqual(len(digest), 1)
+        self.assertIn("June collection (deadline %s): 1 of 4 returned, 3 outstanding" % deadline,
+                      digest[0].part("plain"))
+        self.assertIn("June collection", digest[0].part("html"))
+
     def test_preview_renders_without_sending(self):
         server = self.smtp()
         workdir = self.make_workdir()
