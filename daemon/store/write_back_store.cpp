@@ -76,10 +76,16 @@ Result<std::vector<write_back::DeviceState>> WriteBackStore::devices(const std::
       at.emplace(d.device_id, out.size());
       out.push_back(std::move(d));
     }
+    // What fleetkeep sent stands for Google's value until the source says something newer about that
+    // device (its sighting row is rewritten only when the record changes) or lists everything again
+    // (a full sync, which also shows an administrator's revert). An incremental poll that leaves the
+    // device out says nothing, so the stale listing must not re-plan the change.
     SQLite::Statement sent(db,
                            "SELECT w.device_id, w.field, w.value FROM write_back_sent w "
                            "JOIN source_state st ON st.source = w.source "
-                           "WHERE w.source = ?1 AND w.at >= st.last_success_at");
+                           "JOIN device_seen s ON s.source = w.source AND s.device_id = w.device_id "
+                           "WHERE w.source = ?1 AND w.at >= s.last_seen "
+                           "AND w.at >= coalesce(st.last_full_sync_at, '')");
     sent.bind(1, source);
     while (sent.executeStep()) {
       auto it = at.find(sent.getColumn(0).getInt64());
@@ -114,10 +120,10 @@ Status WriteBackStore::recordApplied(const std::string& source, const std::vecto
                                "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source, device_id) "
                                "DO UPDATE SET reason = ?3, at = ?4");
     SQLite::Statement reenabled(db, "DELETE FROM write_back_disabled WHERE source = ?1 AND device_id = ?2");
-    // What an earlier poll's listing has superseded is of no further use.
+    // What a full listing since has superseded is of no further use.
     SQLite::Statement prune(db,
                             "DELETE FROM write_back_sent WHERE source = ?1 AND at < "
-                            "(SELECT last_success_at FROM source_state WHERE source = ?1)");
+                            "(SELECT last_full_sync_at FROM source_state WHERE source = ?1)");
     prune.bind(1, source);
     prune.exec();
     for (const write_back::Change& c : applied) {

@@ -59,7 +59,7 @@ TEST_F(WriteBackStoreTest, ReadsBothSidesAndTheHolder) {
   EXPECT_FALSE(d.disabled_by_fleetkeep);
 }
 
-TEST_F(WriteBackStoreTest, AppliedChangesAreEventsAndCountAsDoneUntilTheNextListing) {
+TEST_F(WriteBackStoreTest, AppliedChangesAreEventsAndCountAsDoneUntilTheSourceSaysOtherwise) {
   polledAt("2026-12-01T10:00:00Z");
   auto id = listed("S1", "CB-1", R"({"asset_id":"OLD","status":"ACTIVE"})");
   WriteBackStore store(db());
@@ -81,17 +81,35 @@ TEST_F(WriteBackStoreTest, AppliedChangesAreEventsAndCountAsDoneUntilTheNextList
   EXPECT_EQ(ds->front().remote_status, "DISABLED");
   EXPECT_TRUE(ds->front().disabled_by_fleetkeep);
 
-  polledAt("2026-12-01T11:00:00Z");  // the next listing is the truth again
+  polledAt("2026-12-01T11:00:00Z");  // an incremental poll that left the device out says nothing new
   ds = store.devices("google");
-  EXPECT_EQ(ds->front().remote_asset_id, "OLD");
+  EXPECT_EQ(ds->front().remote_asset_id, "CB-1");
+  EXPECT_EQ(ds->front().remote_status, "DISABLED");
+
+  // The source relisted the device with a changed record: its listing is the truth again.
+  exec("UPDATE device_seen SET last_seen = '2026-12-01T11:30:00Z', "
+       "fields = '{\"asset_id\":\"CB-1\",\"status\":\"DISABLED\"}' WHERE source = 'google'");
+  ds = store.devices("google");
+  EXPECT_EQ(ds->front().remote_asset_id, "CB-1");
   EXPECT_TRUE(ds->front().disabled_by_fleetkeep);
 
   ASSERT_TRUE(store
                   .recordApplied("google", {change(id, "S1", WriteBackAction::reenable, "", "DISABLED", "status")},
-                                 at("2026-12-01T11:01:00Z"))
+                                 at("2026-12-01T11:45:00Z"))
                   .has_value());
   EXPECT_FALSE(store.devices("google")->front().disabled_by_fleetkeep);
-  EXPECT_EQ(scalar("SELECT count(*) FROM write_back_sent WHERE at < '2026-12-01T11:00:00Z'"), 0) << "pruned";
+  EXPECT_EQ(store.devices("google")->front().remote_status, "ACTIVE");
+
+  // A full listing shows everything as Google has it, an administrator's revert included, and what was
+  // sent before it is pruned at the next apply.
+  exec("UPDATE source_state SET last_full_sync_at = '2026-12-01T12:00:00Z' WHERE source = 'google'");
+  EXPECT_EQ(store.devices("google")->front().remote_status, "DISABLED");
+  ASSERT_TRUE(store
+                  .recordApplied("google", {change(id, "S1", WriteBackAction::set_location, "Room 1", "", "annotatedLocation")},
+                                 at("2026-12-01T12:01:00Z"))
+                  .has_value());
+  EXPECT_EQ(scalar("SELECT count(*) FROM write_back_sent WHERE at < '2026-12-01T12:00:00Z'"), 0) << "pruned";
+  EXPECT_EQ(scalar("SELECT count(*) FROM write_back_sent"), 1);
 }
 
 }  // namespace
