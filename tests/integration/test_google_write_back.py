@@ -252,6 +252,10 @@ class WriteBackTest(DaemonTestCase):
         self.assertEqual(self.write_back()["pending"], 0)
         self.assertEqual(self.fake.device(1)["annotatedAssetId"], "CB-DRY-1")
         self.assertEqual(self.fake.device(2)["status"], "DISABLED")
+        # The next polls are incremental and need not list these devices again: what was sent stands.
+        for _ in range(2):
+            self.poll()
+            self.assertEqual(self.write_back()["pending"], 0, self.write_back())
 
     def test_disable_cap_holds(self):
         self.start({"asset_id": True, "disable_lost": True, "dry_run": False, "max_disables_per_poll": 2})
