@@ -95,6 +95,8 @@ class AuditsTest(DaemonTestCase):
         self.device(d, "OAK-1", "Oak High / Room 1")
         self.device(d, "LOST-1", CART, status="in_stock")
         self.assertStatus(d.post("/api/v1/devices/tag:LOST-1/transitions", {"to": "lost", "reason": "gone"}), 200)
+        # The source's first poll may have run before these devices existed: poll again now.
+        self.assertStatus(d.post("/api/v1/sources/lan/poll"), 202)
         wait_for("the lan poll", lambda: d.get("/api/v1/devices/tag:CB-3").json().get("seen", {}).get("lan"))
 
         r = d.post("/api/v1/audits", {"name": "Cart 3 spring check", "location": CART})

@@ -42,12 +42,12 @@ def free_port():
     return port
 
 
-def config(port, workdir):
+def config(port, workdir, retry="retry_initial: 1s, retry_max: 2s"):
     with open(os.path.join(workdir, "smtp-password"), "w") as f:
         f.write("s3cret\n")
     return """notifications:
   smtp: {url: "smtp://127.0.0.1:%d", from: "Maple Library <library@example.org>", username: fk,
-         password_file: smtp-password, starttls: never, timeout: 10s, retry_initial: 1s, retry_max: 2s,
+         password_file: smtp-password, starttls: never, timeout: 10s, %s,
          rate_per_minute: 6000}
   due_soon_days: [7, 1]
   overdue_days: [1, 7, 14]
@@ -55,7 +55,7 @@ def config(port, workdir):
   repair_ready: true
   building_contacts: {"Maple Middle": librarian@maple.example.org}
   plan_interval: 1h
-""" % port
+""" % (port, retry)
 
 
 def populate(d):
@@ -255,10 +255,13 @@ class TestNotifications(NotificationTestCase):
     def test_killed_between_planning_and_sending_sends_each_once_after_restart(self):
         port = free_port()  # nothing listens yet: every send fails in transport and is retried
         workdir = self.make_workdir()
-        d = self.start_daemon(config(port, workdir), workdir=workdir)
+        # Each failed attempt waits 15 s for the next, so once every notice has failed once none is being
+        # sent: the kill lands between planning and sending, never inside a send (a send cut short is
+        # marked failed on purpose, never repeated).
+        d = self.start_daemon(config(port, workdir, "retry_initial: 15s, retry_max: 15s"), workdir=workdir)
         populate(d)
         self.assertEqual(d.post("/api/v1/notifications:plan").json()["added"], 5)
-        wait_until("a failed attempt", lambda: any(
+        wait_until("a failed attempt for every notice", lambda: all(
             n["attempts"] > 0 for n in d.get("/api/v1/notifications").json()["items"]))
         d.kill()  # SIGKILL: no clean shutdown
         server = self.smtp(port)
