@@ -31,6 +31,18 @@ def cli_path():
     return path
 
 
+def wait_until(what, predicate, timeout=30.0):
+    """Polls `predicate` until it returns something truthy (returned), or fails naming `what`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for " + what)
+        time.sleep(0.05)
+
+
 def import_counts(summary):
     """The row counts of an import's answer (which also lists ignored columns, warnings, checkouts)."""
     return {k: summary[k] for k in ("created", "updated", "unchanged")}

@@ -13,7 +13,7 @@ import threading
 import time
 import unittest
 
-from fleetkeepd import Daemon, DaemonTestCase, cli_path
+from fleetkeepd import Daemon, DaemonTestCase, cli_path, wait_until as wait_for
 
 TODAY = datetime.date.today()
 CART = "Maple Elementary / Cart 3"
@@ -21,17 +21,6 @@ CART = "Maple Elementary / Cart 3"
 
 def day(offset):
     return (TODAY + datetime.timedelta(days=offset)).isoformat()
-
-
-def wait_for(what, fn, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fn()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.2)
 
 
 def metric(d, name, labels):

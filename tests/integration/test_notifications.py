@@ -10,6 +10,7 @@ import subprocess
 import time
 import unittest
 
+import fleetkeepd
 from fleetkeepd import Daemon, DaemonTestCase, cli_path
 from smtp_server import SmtpServer
 
@@ -78,14 +79,7 @@ def populate(d):
 
 
 def wait_until(what, predicate, timeout=WAIT):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.05)
+    return fleetkeepd.wait_until(what, predicate, timeout)
 
 
 class NotificationTestCase(DaemonTestCase):

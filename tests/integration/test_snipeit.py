@@ -5,23 +5,12 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 import unittest
 
-from fleetkeepd import DaemonTestCase
+from fleetkeepd import DaemonTestCase, wait_until as wait_for
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from fake_snipeit import FakeSnipeIt, asset  # noqa: E402
-
-
-def wait_for(what, fn, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
 
 
 class SnipeItSource(DaemonTestCase):
