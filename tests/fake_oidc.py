@@ -1,8 +1,10 @@
 """A local OpenID Connect provider for the sign-in tests: discovery, JWKS, token endpoint, and RS256 keys
 it generates (python3-cryptography). Runs on 127.0.0.1 in a thread of the test process.
 
-The test plays the browser: it follows fleetkeepd's redirect by reading the authorization request's
-parameters and calling approve(), which returns the code the provider would send back."""
+The Python tests play the browser: they follow fleetkeepd's redirect by reading the authorization
+request's parameters and calling approve(), which returns the code the provider would send back. The
+browser tests run it as a process (`python3 fake_oidc.py`, which prints its issuer URL): its /authorize
+page then approves at once and redirects back, as Google does for someone already signed in."""
 
 import base64
 import hashlib
@@ -58,6 +60,15 @@ class FakeProvider:
                                             "jwks_uri": outer.issuer + "/jwks",
                                             "id_token_signing_alg_values_supported": ["RS256"],
                                             "code_challenge_methods_supported": ["S256"]})
+                if self.path.startswith("/authorize?"):
+                    url = outer.issuer + self.path
+                    code, state, q = outer.approve(url)
+                    back = q["redirect_uri"] + "?" + urllib.parse.urlencode({"code": code, "state": state})
+                    self.send_response(302)
+                    self.send_header("Location", back)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if self.path == "/jwks":
                     outer.jwks_requests += 1
                     pub = outer.key.public_key().public_numbers()
@@ -114,3 +125,12 @@ class FakeProvider:
         code = secrets.token_urlsafe(16)
         self.codes[code] = (q["nonce"], q["code_challenge"], q["redirect_uri"], overrides or {}, bad_key)
         return code, q["state"], q
+
+
+if __name__ == "__main__":
+    import sys
+    provider = FakeProvider()
+    print(provider.issuer, flush=True)
+    print(FakeProvider.CLIENT_ID, FakeProvider.CLIENT_SECRET, flush=True)
+    sys.stdin.read()  # runs until the test closes its end of the pipe
+    provider.close()

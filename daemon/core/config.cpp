@@ -1,4 +1,5 @@
 #include "core/config.hpp"
+#include "core/time_zone.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -383,6 +384,14 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
       if (auto v = r.oneOf(e, kLogLevels)) c.log_level = *v;
     } else if (e.name == "fiscal_year_start")
       readFiscalYearStart(r, e, c);
+    else if (e.name == "timezone") {
+      if (auto v = r.string(e)) {
+        if (auto zone = TimeZone::locate(*v))
+          c.timezone = *v;
+        else
+          r.problem(e, zone.error().message);
+      }
+    }
     else if (e.name == "planning")
       readPlanning(r, e, c.planning);
     else if (e.name == "models")

@@ -51,6 +51,8 @@ struct Config {
   std::string log_level = "info";
   int fiscal_year_start_month = 7;
   int fiscal_year_start_day = 1;
+  // The district's IANA time zone, for the times people read (the desk). Empty: the machine's own zone.
+  std::string timezone;
   struct Planning {
     std::map<std::string, int> default_life_years{{"chromebook", 5}, {"laptop", 4}, {"tablet", 4}};
     int aue_warning_days = 180;

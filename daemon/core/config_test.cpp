@@ -115,6 +115,18 @@ TEST_F(ConfigTest, EmptyFileMeansDefaults) {
   EXPECT_EQ(c->seed_inventory, fs::path());
 }
 
+TEST_F(ConfigTest, DistrictTimeZoneIsAnIanaNameOrTheMachinesByDefault) {
+  const auto set = loadConfig(write("timezone: America/Chicago\n"));
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->timezone, "America/Chicago");
+  const auto unset = loadConfig(write(""));
+  ASSERT_TRUE(unset);
+  EXPECT_EQ(unset->timezone, "");
+  EXPECT_EQ(problems("timezone: Mars/Olympus\n"),
+            "F:1:11: timezone: unknown time zone \"Mars/Olympus\" (an IANA name such as America/Chicago, from "
+            "/usr/share/zoneinfo)\n");
+}
+
 TEST_F(ConfigTest, AbsolutePathsAreKept) {
   const auto c = loadConfig(write("state_dir: /srv/fk\ndatabase: /data/fk.db\nlisten: 0.0.0.0:80\n"));
   ASSERT_TRUE(c);

@@ -32,6 +32,15 @@ TimeZone TimeZone::utc() {
   return TimeZone(date::locate_zone("UTC"), "UTC");
 }
 
+TimeZone TimeZone::machine() {
+  try {
+    const date::time_zone* zone = date::current_zone();
+    return TimeZone(zone, std::string(zone->name()));
+  } catch (const std::exception&) {
+    return utc();
+  }
+}
+
 LocalTime TimeZone::local(std::chrono::system_clock::time_point t) const {
   const auto lt = zone_->to_local(date::floor<std::chrono::seconds>(t));
   const auto day = date::floor<date::days>(lt);

@@ -27,6 +27,8 @@ class TimeZone {
   // "America/Chicago"; an unknown name is an invalid error naming it.
   static Result<TimeZone> locate(const std::string& name);
   static TimeZone utc();
+  // The zone the machine is set to (/etc/localtime); UTC when it names none.
+  static TimeZone machine();
 
   LocalTime local(std::chrono::system_clock::time_point t) const;
   // The instant of local `date` at `minute`. A time skipped by a spring-forward gap maps to the

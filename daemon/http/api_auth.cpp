@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/session_rules.hpp"
+#include "core/time_zone.hpp"
 #include "http/api_helpers.hpp"
 #include "http/api_routes.hpp"
 #include "http/browser.hpp"
@@ -93,6 +94,17 @@ Response me(ApiContext&, Request& req) {
   return r;
 }
 
+// What the sign-in page and the desk need before anyone signs in: whether to offer the OpenID Connect
+// button, and the district's time zone for the times they show. Nothing secret: both are visible to
+// anyone who loads the sign-in page anyway.
+Response options(ApiContext& ctx, Request&) {
+  const auto config = ctx.config();
+  const std::string zone = config->timezone.empty() ? TimeZone::machine().name() : config->timezone;
+  Response r = jsonResponse(200, {{"oidc", config->web.oidc.has_value()}, {"timezone", zone}});
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
 }  // namespace
 
 void registerAuthRoutes(Router& router, ApiContext& ctx) {
@@ -101,6 +113,8 @@ void registerAuthRoutes(Router& router, ApiContext& ctx) {
   router.add("POST", "/auth/logout", RouteOptions{.min_role = Role::viewer, .body = RouteOptions::Body::none},
              bindHandler(ctx, logout));
   router.add("GET", "/auth/me", kReadRoute, bindHandler(ctx, me));
+  router.add("GET", "/auth/options", RouteOptions{.min_role = std::nullopt, .body = RouteOptions::Body::none},
+             bindHandler(ctx, options));
 }
 
 }  // namespace fk

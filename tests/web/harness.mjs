@@ -62,10 +62,10 @@ export class Daemon {
   }
 
   // Starts fleetkeepd with the sample inventory (300 devices), a CSV source to poll, and `extra` YAML.
-  static async start({ extra = '', seedInventory = true } = {}) {
+  static async start({ extra = '', seedInventory = true, port: listenPort = 0 } = {}) {
     const dir = await mkdtemp(path.join(tmpdir(), 'fk-web-'));
     await writeFile(path.join(dir, 'source.csv'), 'asset_tag,serial,kind,model,location\nSRC-1,SRCSERIAL1,chromebook,HP Chromebook 11 G9 EE,Technology Center / Storage\n');
-    const config = `listen: 127.0.0.1:0
+    const config = `listen: 127.0.0.1:${listenPort}
 state_dir: var
 log_level: warn
 ${seedInventory ? `seed_inventory: ${path.join(root, 'config', 'sample-inventory.csv')}\n` : ''}${MODELS}sources:
@@ -113,10 +113,11 @@ ${extra}`;
     return spawnSync(daemonPath, ['--config', this.config, ...args], { encoding: 'utf8', timeout: 60_000 });
   }
 
-  async createUser(name, role, scopes = []) {
+  async createUser(name, role, scopes = [], email = null) {
     const file = path.join(this.dir, 'pw-' + name);
     await writeFile(file, PASSWORD + '\n', { mode: 0o600 });
-    const r = this.tool('user', 'create', '--name', name, '--role', role, ...scopes.flatMap((s) => ['--scope', s]), '--password-file', file);
+    const r = this.tool('user', 'create', '--name', name, '--role', role, ...scopes.flatMap((s) => ['--scope', s]),
+      ...(email ? ['--email', email] : []), '--password-file', file);
     assert.equal(r.status, 0, `user create ${name}: ${r.stderr}`);
   }
 

@@ -88,6 +88,19 @@ export async function logout(): Promise<void> {
   }
 }
 
+// Before sign-in: whether OpenID Connect is offered, and the district's time zone.
+export interface DeskOptions {
+  oidc: boolean;
+  timezone: string;
+}
+export async function deskOptions(): Promise<DeskOptions> {
+  try {
+    return await request<DeskOptions>('GET', '/auth/options', undefined, { quiet401: true });
+  } catch {
+    return { oidc: false, timezone: '' };
+  }
+}
+
 // Path segment for a device reference or an id: tags may hold "/" or spaces.
 export const seg = (s: string | number) => encodeURIComponent(String(s));
 

@@ -5,7 +5,7 @@ import { api } from './api';
 import { AUDIT_STATES, canWrite, label, scanMessage, type Me } from './logic';
 import type { Audit, AuditItem, Collection, ScanResult } from './types';
 import { CollectionForm, CollectionList } from './collections';
-import { errorsOf, Field, Loading, Notice, Panel, Problem, Select, SubPageHead, Table, Time, useLoad, type FormErrors } from './ui';
+import { errorsOf, Field, formatTime, Loading, Notice, Panel, Problem, Select, SubPageHead, Table, Time, useLoad, type FormErrors } from './ui';
 import { ScanBox, useSubmit } from './form';
 
 export function Audits({ user }: { user: Me }) {
@@ -240,7 +240,7 @@ function CloseResult({ audit }: { audit: Audit }) {
   return (
     <Notice
       kind="info"
-      text={`Closed ${audit.closed_at ? new Date(audit.closed_at).toLocaleString() : ''} by ${audit.closed_by ?? '—'}: ${r.moved.length} moved here, ${r.marked_lost.length} marked lost, ${r.skipped.length} skipped.`}
+      text={`Closed ${audit.closed_at ? formatTime(audit.closed_at) : ''} by ${audit.closed_by ?? '—'}: ${r.moved.length} moved here, ${r.marked_lost.length} marked lost, ${r.skipped.length} skipped.`}
     />
   );
 }

@@ -2,12 +2,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, qs, seg } from './api';
 import {
-  ago, aueState, changedFields, deviceActions, dueState, isAdmin, isoDate, label, manualTransitions, money, repairAdvice,
+  ago, aueState, changedFields, deviceActions, dueState, isAdmin, label, manualTransitions, money, repairAdvice,
   type Me,
 } from './logic';
 import type { CatalogModel, Checkout, Device, DeviceEvent, Page, WorkOrder } from './types';
 import { seenDevices } from './desk';
-import { Badge, DateText, errorsOf, Field, focusScan, Loading, noErrors, Notice, Panel, Problem, Select, Time, type FormErrors } from './ui';
+import { Badge, DateText, districtToday, errorsOf, Field, focusScan, Loading, noErrors, Notice, Panel, Problem, Select, Time, type FormErrors } from './ui';
 import { FormDialog, useSubmit } from './form';
 
 const CATEGORIES = ['screen', 'keyboard', 'battery', 'charging', 'liquid', 'hinge', 'software', 'other'];
@@ -84,7 +84,7 @@ export function DeviceCard({ refId, user }: { refId: string; user: Me }) {
   if (!data) return <Loading what="the device" />;
 
   const { device: d, events, order, catalog } = data;
-  const today = isoDate(new Date());
+  const today = districtToday();
   const aue = aueState(d.aue_date ?? catalog?.aue_date, today);
   const advice = repairAdvice({ repairCost: d.repair_cost, replacementCost: catalog?.unit_cost ?? d.purchase_price, aue });
   const actions = deviceActions(d, user.role, full ? order : { loaner: true });

@@ -2,9 +2,9 @@
 // printable receipt a family signs at checkout.
 import { useState } from 'preact/hooks';
 import { api, qs } from './api';
-import { addDays, canWrite, dueState, isoDate, type Me } from './logic';
+import { addDays, canWrite, dueState, type Me } from './logic';
 import type { Checkout, Device, Page } from './types';
-import { DateText, errorsOf, Loading, Notice, Problem, Slip, SlipFacts, Time, useLoad } from './ui';
+import { DateText, districtToday, errorsOf, Loading, Notice, Problem, Slip, SlipFacts, Time, useLoad } from './ui';
 
 async function openLoans(overdue: boolean): Promise<Checkout[]> {
   const out: Checkout[] = [];
@@ -28,7 +28,7 @@ export function Loans({ tab, user }: { tab: 'open' | 'overdue' | 'week'; user: M
   const [conditions, setConditions] = useState<Record<number, string>>({});
   const [done, setDone] = useState<string | null>(null);
   const [rowError, setRowError] = useState<Record<number, string>>({});
-  const today = isoDate(new Date());
+  const today = districtToday();
   const weekEnd = addDays(today, 7);
   const rows = (data ?? []).filter((c) => tab !== 'week' || (c.due >= today && c.due <= weekEnd));
 

@@ -51,6 +51,14 @@ export function isoDate(d: Date): string {
   return `${y}-${m}-${day}`;
 }
 
+// The calendar date of instant `d` in IANA zone `zone` (the district's "today"), as YYYY-MM-DD.
+export function isoDateIn(d: Date, zone: string): string {
+  if (!zone) return isoDate(d);
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
 export function addDays(date: string, days: number): string {
   const t = new Date(Date.parse(date + 'T00:00:00Z') + days * DAY);
   return t.toISOString().slice(0, 10);

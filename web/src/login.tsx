@@ -2,22 +2,17 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, login } from './api';
 import { Field, Problem } from './ui';
 
-export function Login({ onSignedIn, ready }: { onSignedIn: () => void; ready: boolean }) {
+export function Login({ onSignedIn, ready, oidc }: { onSignedIn: () => void; ready: boolean; oidc: boolean }) {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [oidc, setOidc] = useState(false);
   const form = useRef<HTMLFormElement>(null);
   const next = new URLSearchParams(location.search).get('next');
   const expired = !!next && next !== '#/desk';
 
   useEffect(() => {
     form.current?.querySelector('input')?.focus();
-    // "Sign in with Google" only when fleetkeepd has OIDC configured: its start URL answers with a redirect.
-    fetch('/auth/oidc/start', { method: 'GET', redirect: 'manual', credentials: 'same-origin' })
-      .then((r) => setOidc(r.type === 'opaqueredirect' || (r.status >= 300 && r.status < 400)))
-      .catch(() => setOidc(false));
   }, []);
 
   const submit = async (e: Event) => {

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { logout, me as fetchMe, setSessionLostHandler } from './api';
+import { deskOptions, logout, me as fetchMe, setSessionLostHandler, type DeskOptions } from './api';
+import { setDistrictZone } from './ui';
 import { parseRoute, safeNext, type Me, type Route } from './logic';
 import { Login } from './login';
 import { Desk } from './desk';
@@ -50,13 +51,17 @@ function goToLogin() {
 
 function App() {
   const [user, setUser] = useState<Me | null | undefined>(undefined);
+  const [options, setOptions] = useState<DeskOptions>({ oidc: false, timezone: '' });
   const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
   const onLogin = location.pathname === '/login';
 
   useEffect(() => {
     setSessionLostHandler(goToLogin);
-    fetchMe().then(
-      (m) => {
+    // The zone is set before the first screen renders a time, so nothing is shown in the wrong zone.
+    Promise.all([fetchMe(), deskOptions()]).then(
+      ([m, o]) => {
+        setDistrictZone(o.timezone);
+        setOptions(o);
         setUser(m);
         if (!m && !onLogin) goToLogin();
         if (m && onLogin) location.replace('/' + safeNext(new URLSearchParams(location.search).get('next')));
@@ -77,6 +82,7 @@ function App() {
       <Login
         onSignedIn={() => location.replace('/' + safeNext(new URLSearchParams(location.search).get('next')))}
         ready={user === null}
+        oidc={options.oidc}
       />
     );
   }

@@ -2,11 +2,11 @@
 // (or their class) many devices in one all-or-nothing batch.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, seg } from './api';
-import { addToCart, applyBatchErrors, canWrite, dueState, isAdmin, isoDate, type CartItem, type Me } from './logic';
+import { addToCart, applyBatchErrors, canWrite, dueState, isAdmin, type CartItem, type Me } from './logic';
 import type { Checkout, Device, Page, Person } from './types';
 import { seenPeople } from './desk';
 import { PersonFees } from './fees';
-import { Badge, DateText, errorsOf, Field, focusScan, Loading, Notice, Panel, Problem, Time, type FormErrors } from './ui';
+import { Badge, DateText, districtToday, errorsOf, Field, focusScan, Loading, Notice, Panel, Problem, Time, type FormErrors } from './ui';
 
 export interface PersonCart {
   add: (code: string, device: Device | null) => void;
@@ -81,7 +81,7 @@ export function PersonCard({ id, user, onCart }: { id: string; user: Me; onCart:
   if (error) return <Panel title="Person not available"><Problem text={error.general ?? 'This person cannot be shown.'} /></Panel>;
   if (!person) return <Loading what="the person" />;
 
-  const today = isoDate(new Date());
+  const today = districtToday();
   const open = (loans ?? []).filter((l) => l.open);
   const past = (loans ?? []).filter((l) => !l.open).slice(-15).reverse();
   const overdue = open.filter((l) => l.overdue || dueState(l.due, today) === 'overdue');

@@ -3,7 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api';
-import { fieldErrors, label } from './logic';
+import { fieldErrors, isoDateIn, label } from './logic';
 import type { Checkout, Device } from './types';
 
 let scanInput: HTMLInputElement | null = null;
@@ -15,12 +15,31 @@ export function focusScan() {
   setTimeout(() => scanInput?.focus(), 0);
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+// Times show in the district's zone (config `timezone`, from /auth/options), not the browser's: a
+// technician on a laptop set to another zone must read the same due time as the printed receipt.
+let districtZone = '';
+let dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+
+export function setDistrictZone(zone: string) {
+  try {
+    // dateStyle/timeStyle cannot be combined with timeZoneName, hence the fields one by one.
+    dateTime = new Intl.DateTimeFormat(undefined, {
+      year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit',
+      timeZone: zone || undefined, timeZoneName: 'short',
+    });
+    districtZone = zone;
+  } catch {
+    // An IANA name the browser does not know: keep the browser's own zone rather than show nothing.
+  }
+}
+
+export const formatTime = (at: string) => dateTime.format(new Date(at));
+export const districtToday = () => isoDateIn(new Date(), districtZone);
 
 export function Time({ at }: { at: string | null | undefined }) {
   if (!at) return <span>—</span>;
-  return <time dateTime={at}>{dateTime.format(new Date(at))}</time>;
+  return <time dateTime={at}>{formatTime(at)}</time>;
 }
 
 export function DateText({ date }: { date: string | null | undefined }) {

@@ -179,3 +179,13 @@ test('percent: whole percents, rounded down; nothing expected is all back', () =
   assert.equal(L.percent(212, 212), '100%');
   assert.equal(L.percent(0, 0), '100%');
 });
+
+test("the district's today is the date in its zone, not the browser's", () => {
+  // 2026-12-07 03:30 UTC is still the evening of the 6th in Chicago and already the 7th in Auckland.
+  const at = new Date('2026-12-07T03:30:00Z');
+  assert.equal(L.isoDateIn(at, 'America/Chicago'), '2026-12-06');
+  assert.equal(L.isoDateIn(at, 'Pacific/Auckland'), '2026-12-07');
+  assert.equal(L.isoDateIn(at, 'UTC'), '2026-12-07');
+  // Midnight exactly belongs to the new day (Intl can print it as hour 24 in some locales; dates are safe).
+  assert.equal(L.isoDateIn(new Date('2026-07-01T05:00:00Z'), 'America/Chicago'), '2026-07-01');
+});
