@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "test_support/harness.hpp"
 
@@ -127,6 +129,53 @@ TEST_F(CsvImport, BadFileFailsWithLineNumbersAndEmitsNothing) {
   EXPECT_TRUE(r.ok) << r.message;
   ASSERT_EQ(sink.seen.size(), 1u);
   EXPECT_EQ(sink.seen[0].fields.at("serial"), "S-1");
+}
+
+// An inventory rewritten in place while it is polled: every listing the source accepts is one whole
+// version of the file, never the part written so far (which would mark the rest as having left).
+// Lines are 64 bytes, so a read cut at any page boundary is still a well-formed, shorter CSV.
+TEST_F(CsvImport, AFileCaughtMidWriteIsNeverTakenAsTheListing) {
+  const auto inventory = [](int rows, char tag) {
+    std::string text = "asset_tag,serial,notes\n";
+    for (int i = 0; i < rows; ++i) {
+      std::string line = std::string(1, tag) + "-" + std::to_string(100000 + i) + ",S" + tag +
+                         std::to_string(100000 + i) + ",";
+      line += std::string(63 - line.size(), 'x') + "\n";
+      text += line;
+    }
+    return text;
+  };
+  const std::string a = inventory(3000, 'A'), b = inventory(2000, 'B');
+  const auto write = [&](const std::string& text) {
+    std::ofstream(dir_ / "inv.csv", std::ios::binary | std::ios::trunc) << text;
+  };
+  write(a);
+  auto s = source("inv.csv");
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    // Rewrites in place, as an export job that truncates and writes would, far more often than one.
+    for (int i = 0; !stop; ++i) {
+      write(i % 2 ? a : b);
+      std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    }
+  });
+  int whole = 0, refused = 0;
+  for (int i = 0; i < 150; ++i) {
+    Collect sink;
+    state_.clear();
+    auto r = poll(*s, sink, /*full_sync=*/true);
+    if (!r.ok) {
+      ++refused;
+      EXPECT_TRUE(sink.seen.empty()) << r.message;
+      continue;
+    }
+    EXPECT_TRUE(sink.seen.size() == 3000 || sink.seen.size() == 2000)
+        << "poll " << i << " took a listing of " << sink.seen.size() << " rows";
+    if (sink.seen.size() == 3000 || sink.seen.size() == 2000) ++whole;
+  }
+  stop = true;
+  writer.join();
+  EXPECT_GT(whole, 0) << refused << " refused";
 }
 
 TEST_F(CsvImport, MissingFileIsAnIoFailure) {
