@@ -387,6 +387,29 @@ TEST_F(SourceRunnerTest, DeadlinesRunOnTheMonotonicClock) {
   EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 1);
 }
 
+TEST_F(SourceRunnerTest, TheLongestDurationsOverflowNothing) {
+  RunnerSettings settings;
+  settings.timeout = std::chrono::hours(24 * 36500);
+  auto r = runner(settings);
+  r->retime([&] {
+    RunnerSettings longest = settings;
+    longest.name = "inv";
+    longest.plugin = "scripted";
+    longest.schedule.interval = std::chrono::hours(24 * 36500);
+    return longest;
+  }());
+  source_->next = [&](api::PollContext& ctx, api::ObservationSink&) {
+    EXPECT_GT(ctx.deadline, now_.load()) << "the deadline, a century on, is still ahead";
+    EXPECT_FALSE(ctx.cancelled());
+    return api::PollResult::failure(api::FailureReason::rate_limited, "slow down", std::chrono::seconds::max());
+  };
+  r->pollOnce();
+  const SourceStatus s = r->status();
+  EXPECT_EQ(s.last_reason, "rate_limited");
+  ASSERT_TRUE(s.next_poll);
+  EXPECT_GE(*s.next_poll, now_.load() + std::chrono::hours(24 * 36500)) << "a century of back-off, not a wrap";
+}
+
 TEST_F(SourceRunnerTest, RemovedSourcesLoseTheirSeries) {
   auto r = runner();
   source_->next = [&](api::PollContext&, api::ObservationSink&) {
