@@ -80,8 +80,8 @@ inline std::optional<std::chrono::seconds> parseRetryAfter(std::string_view valu
       std::chrono::day{static_cast<unsigned>(day)}};
   if (!ymd.ok() || h > 23 || m > 59 || s > 60) return std::nullopt;
   // Compared in whole seconds: a date past 2262 converted to the clock's nanoseconds would overflow.
-  const std::chrono::sys_seconds at = std::chrono::sys_days{ymd} + std::chrono::hours{h} +
-                                      std::chrono::minutes{m} + std::chrono::seconds{s};
+  const std::chrono::sys_seconds at =
+      std::chrono::sys_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{m} + std::chrono::seconds{s};
   const auto wait = at - std::chrono::floor<std::chrono::seconds>(now);
   return std::clamp(std::chrono::duration_cast<std::chrono::seconds>(wait), std::chrono::seconds{0}, kMax);
 }

@@ -79,7 +79,8 @@ inline std::expected<OneRead, std::string> readOnce(const std::filesystem::path&
 ///
 /// File timestamps are only as fine as the kernel's clock tick, so a rewrite in place (dnsmasq truncates
 /// and rewrites its file) can leave size and mtime as they were: hence two reads compared, not one.
-inline std::expected<FileSnapshot, std::string> readStable(const std::filesystem::path& path, int attempts = 5) {
+inline std::expected<FileSnapshot, std::string> readStable(const std::filesystem::path& path,
+                                                           int attempts = 5) {
   for (int attempt = 0; attempt < attempts; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
     auto first = detail::readOnce(path);

@@ -75,7 +75,8 @@ inline std::optional<UrlOrigin> urlOrigin(std::string_view url) {
     }
     if (host.empty()) return std::nullopt;
     for (const char c : host)
-      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'))
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+            c == '-'))
         return std::nullopt;
   }
   o.host = lower(host);
@@ -111,7 +112,8 @@ inline std::string credentialTargetProblem(std::string_view url) {
   const auto o = urlOrigin(url);
   if (!o) return "is not a plain http:// or https:// URL (no user@, spaces or unusual host names)";
   if (o->scheme == "http" && !isLoopbackHost(o->host))
-    return "uses http:// to " + o->host + ": credentials go over https://, or over http:// only to this machine";
+    return "uses http:// to " + o->host +
+           ": credentials go over https://, or over http:// only to this machine";
   return "";
 }
 
@@ -123,8 +125,9 @@ inline std::string followProblem(std::string_view url, std::string_view configur
   const auto home = urlOrigin(configured);
   if (!home || !(*to == *home))
     return "leads to " + to->scheme + "://" + to->host + ":" + std::to_string(to->port) +
-           ", not the configured " + (home ? home->scheme + "://" + home->host + ":" + std::to_string(home->port)
-                                           : std::string("host")) +
+           ", not the configured " +
+           (home ? home->scheme + "://" + home->host + ":" + std::to_string(home->port)
+                 : std::string("host")) +
            "; not followed with the credentials";
   return "";
 }

@@ -120,7 +120,7 @@ class SourceRunner {
   bool poll_requested_ = false;
   bool write_back_requested_ = false;
   bool state_loaded_ = false;
-  std::string state_;                             // the plugin's state as last saved
+  std::string state_;                   // the plugin's state as last saved
   std::optional<Mono> last_full_sync_;  // in this process: the first poll is always full
   std::minstd_rand rng_{std::random_device{}()};
 

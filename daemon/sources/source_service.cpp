@@ -42,7 +42,7 @@ SourceService::~SourceService() {
 }
 
 std::unique_ptr<SourceRunner> SourceService::makeRunner(const SourceConfig& s, const Config& config,
-                                                       const RunnerSettings& settings) {
+                                                        const RunnerSettings& settings) {
   const api::SourceFactory* factory = findFactory(factories_, s.plugin);
   if (!factory) {
     spdlog::error("source {}: no plugin \"{}\"", s.name, s.plugin);  // validation let it through: a bug
@@ -73,8 +73,8 @@ std::unique_ptr<SourceRunner> SourceService::makeRunner(const SourceConfig& s, c
     std::vector<write_back::Straggler> out;
     out.reserve(late->size());
     for (const auto& l : *late)
-      out.push_back({l.device_id,
-                     "collection \"" + l.collection + "\" deadline " + l.deadline + " passed, still out"});
+      out.push_back(
+          {l.device_id, "collection \"" + l.collection + "\" deadline " + l.deadline + " passed, still out"});
     return out;
   };
   metrics_.add(s.name);

@@ -26,21 +26,24 @@ TEST(UrlPolicy, CredentialsGoOverHttpsOrOverHttpToThisMachineOnly) {
   for (const char* ok : {"https://graph.microsoft.com/v1.0", "http://127.0.0.1:8080/x", "http://127.1.2.3/",
                          "http://localhost:9/token", "http://[::1]:8443/"})
     EXPECT_EQ(api::credentialTargetProblem(ok), "") << ok;
-  for (const char* bad : {"http://snipe.district.example/", "http://10.0.0.5/token", "http://127.0.0.1.evil.test/",
-                          "http://0x7f000001/", "http://[::2]/", "http://localhost.evil.test/"}) {
+  for (const char* bad :
+       {"http://snipe.district.example/", "http://10.0.0.5/token", "http://127.0.0.1.evil.test/",
+        "http://0x7f000001/", "http://[::2]/", "http://localhost.evil.test/"}) {
     EXPECT_NE(api::credentialTargetProblem(bad), "") << bad;
   }
-  EXPECT_NE(api::credentialTargetProblem("http://10.0.0.5/token?secret=x").find("10.0.0.5"), std::string::npos);
+  EXPECT_NE(api::credentialTargetProblem("http://10.0.0.5/token?secret=x").find("10.0.0.5"),
+            std::string::npos);
   EXPECT_EQ(api::credentialTargetProblem("http://10.0.0.5/token?secret=x").find("secret"), std::string::npos);
 }
 
 TEST(UrlPolicy, ServerGivenUrlsAreFollowedOnlyOnTheConfiguredOrigin) {
   const char* home = "https://graph.microsoft.com";
   EXPECT_EQ(api::followProblem("https://graph.microsoft.com/v1.0/x?$skiptoken=2", home), "");
-  EXPECT_EQ(api::followProblem("https://GRAPH.microsoft.com:443/v1.0/x", home), "") << "same origin, spelt otherwise";
-  for (const char* bad : {"https://evil.test/v1.0/x", "http://graph.microsoft.com/v1.0/x",
-                          "https://graph.microsoft.com:8443/x", "https://graph.microsoft.com.evil.test/x",
-                          "https://graph.microsoft.com@evil.test/x", "/v1.0/x"}) {
+  EXPECT_EQ(api::followProblem("https://GRAPH.microsoft.com:443/v1.0/x", home), "")
+      << "same origin, spelt otherwise";
+  for (const char* bad :
+       {"https://evil.test/v1.0/x", "http://graph.microsoft.com/v1.0/x", "https://graph.microsoft.com:8443/x",
+        "https://graph.microsoft.com.evil.test/x", "https://graph.microsoft.com@evil.test/x", "/v1.0/x"}) {
     const std::string why = api::followProblem(bad, home);
     EXPECT_NE(why, "") << bad;
   }

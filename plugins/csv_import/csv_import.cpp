@@ -78,7 +78,8 @@ class CsvImportSource : public api::Source {
     // Not even a header: an export caught between truncating the file and writing it, not an
     // inventory that lost every device.
     if (content.find_first_not_of(" \t\r\n") == std::string::npos)
-      return api::PollResult::failure(api::FailureReason::io, path_.string() + " is empty (not even a header line)");
+      return api::PollResult::failure(api::FailureReason::io,
+                                      path_.string() + " is empty (not even a header line)");
     now.mtime_ns = snapshot->mtime_ns;
     now.size = static_cast<std::int64_t>(content.size());
     now.hash = fnv1a(content);

@@ -1,15 +1,14 @@
 #include "csv_import.hpp"
 
-#include <gtest/gtest.h>
-
 #include <dlfcn.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <functional>
-#include <mutex>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <mutex>
 
 #include "test_support/harness.hpp"
 
@@ -45,7 +44,6 @@ void atEndOf(int fd) {
   }
   run();
 }
-
 
 namespace fs = std::filesystem;
 
@@ -239,4 +237,3 @@ extern "C" ssize_t read(int fd, void* buffer, size_t size) {
   if (n == 0) fk::csv_import::atEndOf(fd);
   return n;
 }
-

@@ -1,8 +1,8 @@
 #include "dhcp_leases/dhcp_leases.hpp"
 
 #include "api/config_keys.hpp"
-#include "dhcp_leases/parse.hpp"
 #include "api/stable_read.hpp"
+#include "dhcp_leases/parse.hpp"
 
 namespace fk::plugins {
 namespace {

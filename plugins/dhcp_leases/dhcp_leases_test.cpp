@@ -8,8 +8,8 @@
 #include <random>
 #include <thread>
 
-#include "dhcp_leases/parse.hpp"
 #include "api/stable_read.hpp"
+#include "dhcp_leases/parse.hpp"
 #include "test_support/harness.hpp"
 
 namespace fk::dhcp_leases {

@@ -151,7 +151,8 @@ Parsed parseDnsmasq(std::string_view text) {
     const auto expiry = readInt(w[0]);
     const auto ends = expiry ? leaseTime(*expiry) : std::nullopt;
     if (!ends) {
-      out.skipped.push_back({origin, "\"" + w[0] + "\" is not an expiry time (seconds since 1970, before 2200)"});
+      out.skipped.push_back(
+          {origin, "\"" + w[0] + "\" is not an expiry time (seconds since 1970, before 2200)"});
       continue;
     }
     if (!isIp(w[2])) {
@@ -245,7 +246,8 @@ Parsed parseKea(std::string_view text) {
     }
     lease.hostname = keaUnescape(field(row, "hostname"));
     const auto ends = leaseTime(*expire);
-    const auto starts = ends ? leaseTime(*expire - *lifetime) : std::nullopt;  // expire = cltt + valid_lifetime
+    const auto starts =
+        ends ? leaseTime(*expire - *lifetime) : std::nullopt;  // expire = cltt + valid_lifetime
     if (!starts) {
       out.skipped.push_back({origin, "expire " + std::to_string(*expire) + " and valid_lifetime " +
                                          std::to_string(*lifetime) + " are not times between 1970 and 2200"});

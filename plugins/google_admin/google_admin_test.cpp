@@ -189,7 +189,7 @@ class GoogleAdminTest : public ::testing::Test {
 TEST_F(GoogleAdminTest, AKeyFilesTokenUriIsFollowedOnlyToGoogle) {
   settings.token_url = "";  // the key file's token_uri decides
   for (const std::string& uri : {std::string(kTokenUrl), std::string("http://oauth2.googleapis.com/token"),
-                                std::string("https://oauth2.googleapis.com.evil.test/token")}) {
+                                 std::string("https://oauth2.googleapis.com.evil.test/token")}) {
     testing::writeKeyFile(dir_, uri);
     auto s = source();
     auto r = poll(*s);

@@ -39,8 +39,8 @@ class IntuneSource : public api::Source {
       url = parsed->next_link;  // followed exactly as given: it carries Graph's own skip token
       // ... but only on the configured host: the link comes from the server, the token goes with it.
       if (auto why = api::followProblem(url, settings_.graph_base_url); !url.empty() && !why.empty())
-        return PollResult::failure(FailureReason::bad_response, "page " + std::to_string(page) +
-                                                                    ": @odata.nextLink " + why);
+        return PollResult::failure(FailureReason::bad_response,
+                                   "page " + std::to_string(page) + ": @odata.nextLink " + why);
     }
     return PollResult::success(true);
   }

@@ -194,10 +194,11 @@ TEST(IntuneSource, AuthenticatesPagesAndMaps) {
 // The next link comes from the server; the bearer token goes wherever it points. Another host, a
 // downgrade to http:// or a user@ trick ends the poll, and nothing is sent there.
 TEST(IntuneSource, ANextLinkOffTheConfiguredHostIsNotFollowed) {
-  for (const std::string next : {"https://evil.example.test/v1.0/deviceManagement/managedDevices?$skiptoken=2",
-                                 "http://graph.example.test/v1.0/deviceManagement/managedDevices?$skiptoken=2",
-                                 "https://graph.example.test:8443/v1.0/x?$skiptoken=2",
-                                 "https://graph.example.test@evil.example.test/v1.0/x?$skiptoken=2"}) {
+  for (const std::string next :
+       {"https://evil.example.test/v1.0/deviceManagement/managedDevices?$skiptoken=2",
+        "http://graph.example.test/v1.0/deviceManagement/managedDevices?$skiptoken=2",
+        "https://graph.example.test:8443/v1.0/x?$skiptoken=2",
+        "https://graph.example.test@evil.example.test/v1.0/x?$skiptoken=2"}) {
     Harness h;
     h.http.script[std::string(kGraph) + "?$select=id,"] = {
         ok(R"({"value":[{"id":"d-1","serialNumber":"S1"}],"@odata.nextLink":")" + next + R"("})")};
