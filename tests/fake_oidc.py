@@ -38,6 +38,7 @@ class FakeProvider:
         self.codes = {}  # code -> (nonce, challenge, redirect_uri, claims overrides, sign with other key)
         self.token_requests = []
         self.jwks_requests = 0
+        self.token_endpoint = None  # what discovery names instead of <issuer>/token
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -56,7 +57,7 @@ class FakeProvider:
                 if self.path == "/.well-known/openid-configuration":
                     return self._json(200, {"issuer": outer.issuer,
                                             "authorization_endpoint": outer.issuer + "/authorize",
-                                            "token_endpoint": outer.issuer + "/token",
+                                            "token_endpoint": outer.token_endpoint or outer.issuer + "/token",
                                             "jwks_uri": outer.issuer + "/jwks",
                                             "id_token_signing_alg_values_supported": ["RS256"],
                                             "code_challenge_methods_supported": ["S256"]})

@@ -79,9 +79,11 @@ inline std::optional<std::chrono::seconds> parseRetryAfter(std::string_view valu
       std::chrono::month{static_cast<unsigned>(month - kMonths.begin() + 1)},
       std::chrono::day{static_cast<unsigned>(day)}};
   if (!ymd.ok() || h > 23 || m > 59 || s > 60) return std::nullopt;
-  const TimePoint at = TimePoint{std::chrono::sys_days{ymd}} + std::chrono::hours{h} +
-                       std::chrono::minutes{m} + std::chrono::seconds{s};
-  return std::clamp(std::chrono::ceil<std::chrono::seconds>(at - now), std::chrono::seconds{0}, kMax);
+  // Compared in whole seconds: a date past 2262 converted to the clock's nanoseconds would overflow.
+  const std::chrono::sys_seconds at =
+      std::chrono::sys_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{m} + std::chrono::seconds{s};
+  const auto wait = at - std::chrono::floor<std::chrono::seconds>(now);
+  return std::clamp(std::chrono::duration_cast<std::chrono::seconds>(wait), std::chrono::seconds{0}, kMax);
 }
 
 /// The one back-off schedule for retries inside a poll: 1, 2, 4, 8, 16 s (plus the context's jitter),

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <fstream>
 
+#include "api/url_policy.hpp"
+
 namespace fk {
 
 namespace {
@@ -159,7 +161,12 @@ Result<IdTokenClaims> OidcClient::finish(const Config::Web::Oidc& config, const 
   if (!doc) return std::unexpected(doc.error());
   auto secret = clientSecret(config.client_secret_file);
   if (!secret) return std::unexpected(secret.error());
-  api::HttpRequest token{"POST", (*doc)["token_endpoint"].get<std::string>(),
+  // The discovery document is the provider's word; the client secret goes only where api/url_policy.hpp
+  // lets credentials go (https, or http to this machine).
+  const std::string token_endpoint = (*doc)["token_endpoint"].get<std::string>();
+  if (auto why = api::credentialTargetProblem(token_endpoint); !why.empty())
+    return std::unexpected(Error::internal("the provider's token_endpoint " + why + "; the client secret is not sent"));
+  api::HttpRequest token{"POST", token_endpoint,
                          {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}},
                          form({{"grant_type", "authorization_code"},
                                {"code", code},

@@ -132,6 +132,16 @@ TEST(ConfigKeys, DurationsMatchTheCoreSyntax) {
   }
 }
 
+// At most 100 years, under every key: a start plus a timeout (or an interval, with its jitter and
+// back-off) stays far inside the clock's range, which ends in 2262.
+TEST(ConfigKeys, DurationsAreBoundedUnderEveryCoreKey) {
+  for (const char* key : {"interval", "timeout", "full_sync_interval"}) {
+    EXPECT_TRUE(readBoth(key, "36500d").core) << key;
+    EXPECT_FALSE(readBoth(key, "36501d").core) << key;
+    EXPECT_FALSE(readBoth(key, "9223372036854775807s").core) << key;
+  }
+}
+
 TEST(ConfigKeys, BooleansMatchTheCoreSyntax) {
   for (const char* text :
        {"true", "false", "yes", "no", "on", "off", "True", "FALSE", "maybe", "1", "0", ""}) {

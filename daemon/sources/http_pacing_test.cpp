@@ -81,6 +81,10 @@ TEST(RetryAfter, ReadsSecondsAndHttpDates) {
   EXPECT_EQ(api::parseRetryAfter("Thu, 26 Nov 2026 14:03:37 GMT", kNow - 1h), 3610s);
   EXPECT_EQ(api::parseRetryAfter("99999999", kNow), 24h) << "at most a day";
   EXPECT_EQ(api::parseRetryAfter("Sat, 26 Dec 2026 14:03:27 GMT", kNow), 24h);
+  // The clock counts nanoseconds and ends in 2262: a later date is still "at most a day", not an overflow.
+  EXPECT_EQ(api::parseRetryAfter("Mon, 01 Jan 2263 00:00:00 GMT", kNow), 24h);
+  EXPECT_EQ(api::parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", kNow), 24h);
+  EXPECT_EQ(api::parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", api::TimePoint::max()), 24h);
   for (const char* bad :
        {"", "soon", "-5", "1.5", "Thu, 31 Nov 2026 14:03:37 GMT", "Thu, 26 Nov 2026 14:03:37 UTC",
         "Thu, 26 Xyz 2026 14:03:37 GMT", "Thu, 26 Nov 2026 25:03:37 GMT"})

@@ -10,7 +10,8 @@ Schedule::seconds Schedule::jittered(seconds base, double random01) {
       std::max<std::int64_t>(1, static_cast<std::int64_t>(static_cast<double>(base.count()) * factor)));
 }
 
-Schedule::TimePoint Schedule::first(TimePoint now, double random01) const {
+Schedule::TimePoint Schedule::first(TimePoint now, double random01, bool polled_before) const {
+  if (!polled_before) return now;
   const auto spread = std::min<std::int64_t>(settings_.interval.count() / 10, 5);
   return now +
          seconds(static_cast<std::int64_t>(static_cast<double>(spread) * std::clamp(random01, 0.0, 1.0)));
@@ -32,7 +33,9 @@ Schedule::TimePoint Schedule::afterFailure(TimePoint end, std::optional<seconds>
   for (int i = 0; i < failures_ && delay < cap; ++i) delay *= 2;
   backoff_ = std::min(delay, cap);
   seconds wait = jittered(backoff_, random01);
-  if (retry_after && *retry_after > wait) wait = *retry_after;  // the source's own word beats our guess
+  // The source's own word beats our guess, up to the back-off ceiling: a server asking for a 31-year
+  // pause would otherwise silence the source for good.
+  if (retry_after && *retry_after > wait) wait = std::max(wait, std::min(*retry_after, cap));
   return end + wait;
 }
 

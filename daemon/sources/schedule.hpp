@@ -16,7 +16,8 @@ struct ScheduleSettings {
 
 class Schedule {
  public:
-  using TimePoint = std::chrono::system_clock::time_point;
+  // The monotonic clock: a step of the wall clock (NTP, a VM resumed) neither pauses nor hurries a source.
+  using TimePoint = std::chrono::steady_clock::time_point;
   using seconds = std::chrono::seconds;
 
   // Back-off doubles from the interval and stops growing at 32 intervals or a day, whichever is less
@@ -28,8 +29,10 @@ class Schedule {
 
   explicit Schedule(ScheduleSettings settings) : settings_(settings) {}
 
-  // The first poll: soon after start, spread over up to a tenth of the interval (5 s at most).
-  TimePoint first(TimePoint now, double random01) const;
+  // The first poll after start. A source that has polled before (in an earlier run) is spread over up
+  // to a tenth of the interval (5 s at most), so a restart does not fire every source at once; one that
+  // never polled goes at once, so a new install shows its devices on the first request.
+  TimePoint first(TimePoint now, double random01, bool polled_before) const;
   // After a successful poll that started at `start`: the next start, an interval later.
   TimePoint afterSuccess(TimePoint start, TimePoint end, double random01);
   // After a failed poll: the back-off delay from its end, or longer when the source asked for a pause.

@@ -12,10 +12,11 @@ const TimePoint t0 = TimePoint(std::chrono::seconds(1'800'000'000));
 
 TEST(Schedule, FirstPollComesSoonAfterStart) {
   Schedule s({.interval = 1h});
-  EXPECT_EQ(s.first(t0, 0.0), t0);
-  EXPECT_EQ(s.first(t0, 1.0), t0 + 5s) << "spread over at most 5 s";
+  EXPECT_EQ(s.first(t0, 0.0, true), t0);
+  EXPECT_EQ(s.first(t0, 1.0, true), t0 + 5s) << "spread over at most 5 s";
   Schedule quick({.interval = 30s});
-  EXPECT_EQ(quick.first(t0, 1.0), t0 + 3s);
+  EXPECT_EQ(quick.first(t0, 1.0, true), t0 + 3s);
+  EXPECT_EQ(s.first(t0, 1.0, false), t0) << "a source that never polled goes at once";
 }
 
 TEST(Schedule, SuccessRunsStartToStartWithinTheJitter) {
@@ -57,6 +58,15 @@ TEST(Schedule, RetryAfterIsHonouredWhenLongerThanTheBackoff) {
   Schedule s({.interval = 1min});
   EXPECT_EQ(s.afterFailure(t0, 10min, 0.5), t0 + 10min);
   EXPECT_EQ(s.afterFailure(t0, 10s, 0.5), t0 + 4min) << "a shorter pause does not cut our back-off";
+}
+
+TEST(Schedule, RetryAfterIsCappedAtTheBackoffCeiling) {
+  Schedule s({.interval = 1min});
+  EXPECT_EQ(s.afterFailure(t0, std::chrono::hours(24 * 365 * 31), 0.5), t0 + 32min)
+      << "a server asking for 31 years waits 32 intervals";
+  Schedule hourly({.interval = 1h});
+  EXPECT_EQ(hourly.afterFailure(t0, std::chrono::hours(24 * 365 * 31), 0.5), t0 + 24h);
+  EXPECT_EQ(hourly.afterFailure(t0, std::chrono::seconds::max(), 0.5), t0 + 24h) << "no overflow";
 }
 
 TEST(Schedule, FullSyncOnTheFirstPollAndEveryFullSyncInterval) {

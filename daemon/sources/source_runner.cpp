@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <strings.h>
+
 #include <random>
 
+#include "api/url_policy.hpp"
 #include "core/values.hpp"
 #include "store/source_store.hpp"
 
@@ -27,19 +30,25 @@ class SourceLog : public api::Logger {
 };
 
 // What a plugin's send() goes through: the poll's deadline caps the request's, and cancellation
-// (stop, reload) reaches the client.
+// (stop, reload) reaches the client. The client counts on the wall clock, so the poll's monotonic
+// deadline is turned into a wall time at each send: a clock step before it does not stretch it.
 class PollHttp : public api::HttpClient {
  public:
-  PollHttp(api::HttpClient& inner, api::TimePoint deadline, std::function<bool()> cancelled)
-      : inner_(inner), deadline_(deadline), cancelled_(std::move(cancelled)) {}
+  PollHttp(api::HttpClient& inner, std::function<api::TimePoint()> deadline, std::function<bool()> cancelled)
+      : inner_(inner), deadline_(std::move(deadline)), cancelled_(std::move(cancelled)) {}
   Outcome send(const api::HttpRequest& request, api::TimePoint deadline) override {
     if (cancelled_()) return {std::nullopt, "cancelled"};
-    return inner_.sendCancellable(request, std::min(deadline, deadline_), cancelled_);
+    // The backstop of api/url_policy.hpp, whatever a plugin checked: no credentials in the clear.
+    for (const auto& [name, value] : request.headers)
+      if (name.size() == 13 && strncasecmp(name.c_str(), "authorization", 13) == 0)
+        if (auto why = api::credentialTargetProblem(request.url); !why.empty())
+          return {std::nullopt, "not sending the credentials: the URL " + why};
+    return inner_.sendCancellable(request, std::min(deadline, deadline_()), cancelled_);
   }
 
  private:
   api::HttpClient& inner_;
-  api::TimePoint deadline_;
+  std::function<api::TimePoint()> deadline_;
   std::function<bool()> cancelled_;
 };
 
@@ -65,8 +74,8 @@ std::chrono::milliseconds retryJitter() {
   return std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 1000)(rng));
 }
 
-double seconds(api::TimePoint from, api::TimePoint to) {
-  return std::chrono::duration<double>(to - from).count();
+double seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
 }
 
 SourcePollSummary toSummary(const ReconcileSummary& r, std::size_t network, std::size_t skipped) {
@@ -91,10 +100,10 @@ SourcePollSummary toSummary(const ReconcileSummary& r, std::size_t network, std:
 
 // What a successful poll changes in its source's status: the same values are recorded in the poll's
 // transaction and then shown.
-void succeeded(SourceStatus& s, api::TimePoint start, api::TimePoint end, bool complete,
+void succeeded(SourceStatus& s, api::TimePoint start, api::TimePoint end, double took, bool complete,
                SourcePollSummary summary) {
   s.last_end = end;
-  s.last_duration_seconds = seconds(start, end);
+  s.last_duration_seconds = took;
   s.last_result = "ok";
   s.last_reason.clear();
   s.last_error.clear();
@@ -169,8 +178,7 @@ SourceRunner::~SourceRunner() {
 void SourceRunner::start() {
   {
     std::lock_guard lock(mutex_);
-    next_ = schedule_.first(world_.now(), random01());
-    status_.next_poll = next_;
+    planNext(schedule_.first(world_.monotonic(), random01(), status_.last_start.has_value()));
   }
   thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
 }
@@ -212,11 +220,29 @@ void SourceRunner::retime(const RunnerSettings& s) {
   status_.on_unknown = s.on_unknown;
   status_.overwrite_manual = s.policy.overwrite_manual;
   // A healthy source moves to the new rhythm now, not after the old interval ran out.
-  if (interval_changed && next_ && schedule_.failures() == 0 && status_.last_start) {
-    next_ = std::max(world_.now(), *status_.last_start + s.schedule.interval);
-    status_.next_poll = next_;
+  if (interval_changed && next_ && schedule_.failures() == 0 && (last_start_ || status_.last_start)) {
+    const Mono now = world_.monotonic();
+    // A start from an earlier run is known only on the wall clock: placed by its distance from now.
+    const Mono started =
+        last_start_ ? *last_start_
+                    : now - std::chrono::duration_cast<Mono::duration>(world_.now() - *status_.last_start);
+    planNext(std::max(now, started + s.schedule.interval));
     wake_.notify_all();
   }
+}
+
+void SourceRunner::clockMoved() {
+  std::lock_guard lock(mutex_);
+  wake_.notify_all();
+}
+
+api::TimePoint SourceRunner::wallAt(Mono t) const {
+  return world_.now() + std::chrono::duration_cast<api::Clock::duration>(t - world_.monotonic());
+}
+
+void SourceRunner::planNext(Mono at) {
+  next_ = at;
+  status_.next_poll = wallAt(at);
 }
 
 SourceStatus SourceRunner::status() const {
@@ -237,10 +263,10 @@ void SourceRunner::writeBackOnce(bool automatic) {
     settings = settings_;
   }
   SourceLog log(name_);
-  const api::TimePoint deadline = world_.now() + settings.timeout;
-  auto cancelled = [this, deadline] { return cancel_.load() || world_.now() >= deadline; };
-  PollHttp http(world_.http, deadline, cancelled);
-  api::PollContext ctx{.deadline = deadline,
+  const Mono deadline = world_.monotonic() + settings.timeout;
+  auto cancelled = [this, deadline] { return cancel_.load() || world_.monotonic() >= deadline; };
+  PollHttp http(world_.http, [this, deadline] { return wallAt(deadline); }, cancelled);
+  api::PollContext ctx{.deadline = wallAt(deadline),
                        .now = world_.now,
                        .cancelled = cancelled,
                        .log = log,
@@ -255,14 +281,14 @@ void SourceRunner::writeBackOnce(bool automatic) {
 
 void SourceRunner::loop(std::stop_token stop) {
   std::unique_lock lock(mutex_);
+  const auto due = [&] { return next_ && world_.monotonic() >= *next_; };
   while (!stop.stop_requested()) {
-    // Waits on the real clock; the schedule's times come from world_.now(), the same clock in the daemon.
-    const auto until = next_.value_or(api::Clock::now() + 1h);
-    wake_.wait_until(lock, stop, until,
-                     [&] {
-                       return poll_requested_ || write_back_requested_ ||
-                              (next_ && api::Clock::now() >= *next_);
-                     });
+    // Waits on the steady clock for as long as the schedule's (monotonic) clock says, an hour at most:
+    // the loop then looks again, so a wait never rests on one far-off reading.
+    const auto left = next_ ? std::min<std::chrono::steady_clock::duration>(*next_ - world_.monotonic(), 1h)
+                            : std::chrono::steady_clock::duration(1h);
+    wake_.wait_until(lock, stop, std::chrono::steady_clock::now() + left,
+                     [&] { return poll_requested_ || write_back_requested_ || due(); });
     if (stop.stop_requested()) return;
     if (write_back_requested_) {
       write_back_requested_ = false;
@@ -273,7 +299,7 @@ void SourceRunner::loop(std::stop_token stop) {
       status_.running = false;
       continue;
     }
-    if (!poll_requested_ && !(next_ && api::Clock::now() >= *next_)) continue;  // woken by a retime
+    if (!poll_requested_ && !due()) continue;  // woken by a retime, a moved clock or the hourly look
     poll_requested_ = false;
     lock.unlock();
     pollOnce();
@@ -283,6 +309,7 @@ void SourceRunner::loop(std::stop_token stop) {
 
 void SourceRunner::pollOnce() {
   const api::TimePoint start = world_.now();
+  const Mono started = world_.monotonic();
   RunnerSettings settings;
   bool full_sync = false;
   {
@@ -290,7 +317,8 @@ void SourceRunner::pollOnce() {
     settings = settings_;
     status_.running = true;
     status_.last_start = start;
-    full_sync = schedule_.fullSyncDue(start, last_full_sync_);
+    last_start_ = started;
+    full_sync = schedule_.fullSyncDue(started, last_full_sync_);
   }
   SourceLog log(name_);
   std::optional<api::PollResult> failure;
@@ -306,14 +334,16 @@ void SourceRunner::pollOnce() {
     }
   }
 
-  const api::TimePoint deadline = start + settings.timeout;
-  auto cancelled = [this, deadline] { return cancel_.load() || world_.now() >= deadline; };
+  const Mono deadline = started + settings.timeout;
+  auto cancelled = [this, deadline] { return cancel_.load() || world_.monotonic() >= deadline; };
   BufferSink sink;
   std::string next_state = state_;
   bool complete = false;
   if (!failure) {
-    PollHttp http(world_.http, deadline, cancelled);
-    api::PollContext ctx{.deadline = deadline,
+    PollHttp http(world_.http, [this, deadline] { return wallAt(deadline); }, cancelled);
+    // The plugin sees the deadline on the wall clock it reads through now(); the core enforces the
+    // monotonic one through cancelled() and the check below.
+    api::PollContext ctx{.deadline = wallAt(deadline),
                          .now = world_.now,
                          .cancelled = cancelled,
                          .log = log,
@@ -332,7 +362,7 @@ void SourceRunner::pollOnce() {
       result = api::PollResult::failure(api::FailureReason::bad_response,
                                         std::string("plugin error: ") + e.what());
     }
-    const api::TimePoint returned = world_.now();
+    const Mono returned = world_.monotonic();
     if (cancel_)
       failure = api::PollResult::failure(api::FailureReason::cancelled, "cancelled (stopping or removed)");
     else if (returned > deadline)
@@ -348,6 +378,7 @@ void SourceRunner::pollOnce() {
   // Set inside the reconciliation's transaction: the outcome a successful poll commits with its changes.
   std::optional<SourceStatus> committed;
   api::TimePoint end{};
+  Mono ended{};
   if (!failure) {
     const std::size_t network = sink.network.size();
     PollObservations poll{.source = name_,
@@ -362,11 +393,12 @@ void SourceRunner::pollOnce() {
       for (auto& e : sink.skipped_examples)
         if (summary.problems.size() < 40) summary.problems.push_back("skipped " + e);
       end = world_.now();
+      ended = world_.monotonic();
       {
         std::lock_guard lock(mutex_);
         committed = status_;
       }
-      succeeded(*committed, start, end, complete, std::move(summary));
+      succeeded(*committed, start, end, seconds(ended - started), complete, std::move(summary));
       return *committed;
     };
     if (auto r = reconcile_.apply(std::move(poll), world_.hooks); r) {
@@ -377,13 +409,16 @@ void SourceRunner::pollOnce() {
     }
   }
 
-  if (!committed) end = world_.now();
-  const double took = seconds(start, end);
+  if (!committed) {
+    end = world_.now();
+    ended = world_.monotonic();
+  }
+  const double took = seconds(ended - started);
   std::unique_lock lock(mutex_);
   status_.running = false;
   ++status_.polls;
   if (failure) {
-    next_ = schedule_.afterFailure(end, failure->retry_after, random01());
+    planNext(schedule_.afterFailure(ended, failure->retry_after, random01()));
     status_.last_end = end;
     status_.last_duration_seconds = took;
     status_.last_result = "failed";
@@ -391,11 +426,11 @@ void SourceRunner::pollOnce() {
     status_.last_error = failure->message;
     world_.metrics.failed(name_, took, failure->reason);
     spdlog::warn("source {}: poll failed ({}): {}; next try in {} s", name_, status_.last_reason,
-                 failure->message, std::chrono::duration_cast<std::chrono::seconds>(*next_ - end).count());
+                 failure->message, std::chrono::duration_cast<std::chrono::seconds>(*next_ - ended).count());
   } else {
-    next_ = schedule_.afterSuccess(start, end, random01());
-    if (complete || full_sync) last_full_sync_ = start;
-    succeeded(status_, start, end, complete, std::move(committed->summary));
+    planNext(schedule_.afterSuccess(started, ended, random01()));
+    if (complete || full_sync) last_full_sync_ = started;
+    succeeded(status_, start, end, took, complete, std::move(committed->summary));
     // Managed records: the devices the source lists; network sightings: the MACs this poll saw.
     world_.metrics.succeeded(name_, took, std::chrono::duration<double>(end.time_since_epoch()).count(),
                              status_.summary.listed + status_.summary.network);
@@ -417,7 +452,6 @@ void SourceRunner::pollOnce() {
   }
   status_.consecutive_failures = schedule_.failures();
   status_.backoff = schedule_.backoff();
-  status_.next_poll = next_;
   if (!failure && write_back_) {
     // Still on the source's thread, so a write-back never overlaps the source's next poll.
     status_.running = true;

@@ -44,7 +44,13 @@ struct RunnerWorld {
   Database& db;
   api::HttpClient& http;
   SourceMetrics& metrics;
+  // The wall clock: what the registry and the status show (poll times, sightings, RFC 3339 instants).
   std::function<api::TimePoint()> now = [] { return api::Clock::now(); };
+  // The monotonic clock: what the schedule and the deadlines run on, so stepping the wall clock back
+  // (NTP, a restored VM) does not pause every source. A test with a fake clock sets both.
+  std::function<std::chrono::steady_clock::time_point()> monotonic = [] {
+    return std::chrono::steady_clock::now();
+  };
   // How a poll's waits pass (PollContext::pause); unset: real time. A test with a fake clock advances it.
   std::function<void(std::chrono::milliseconds)> pause;
   ReconcileHooks hooks;
@@ -69,6 +75,8 @@ class SourceRunner {
   bool requestPoll();
   // A reload changed the core keys (interval, timeouts, policy); the plugin's keys are unchanged.
   void retime(const RunnerSettings& settings);
+  // Re-reads the clocks now: a test's fake clock moved (the real ones need no telling).
+  void clockMoved();
 
   SourceStatus status() const;
   const std::string& name() const { return name_; }
@@ -90,6 +98,11 @@ class SourceRunner {
   double random01();
   // The last poll's outcome and the plugin's state as a previous run left them (source_state).
   void restore();
+  using Mono = Schedule::TimePoint;
+  // A monotonic time as the wall clock shows it now, for the status.
+  api::TimePoint wallAt(Mono t) const;
+  // Sets next_ and the status's next_poll with it. Call with mutex_ held.
+  void planNext(Mono at);
 
   const std::string name_;
   std::unique_ptr<api::Source> source_;
@@ -102,12 +115,13 @@ class SourceRunner {
   RunnerSettings settings_;
   Schedule schedule_;
   SourceStatus status_;
-  std::optional<api::TimePoint> next_;
+  std::optional<Mono> next_;
+  std::optional<Mono> last_start_;  // the last poll's start in this process
   bool poll_requested_ = false;
   bool write_back_requested_ = false;
   bool state_loaded_ = false;
-  std::string state_;                             // the plugin's state as last saved
-  std::optional<api::TimePoint> last_full_sync_;  // in this process: the first poll is always full
+  std::string state_;                   // the plugin's state as last saved
+  std::optional<Mono> last_full_sync_;  // in this process: the first poll is always full
   std::minstd_rand rng_{std::random_device{}()};
 
   std::atomic<bool> cancel_{false};

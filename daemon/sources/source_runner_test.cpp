@@ -48,13 +48,21 @@ class SourceRunnerTest : public test::StoreTest {
     settings.plugin = "scripted";
     settings.schedule.interval = 1h;
     if (settings.timeout == 600s) settings.timeout = 60s;
-    RunnerWorld world{.db = db(), .http = http_, .metrics = metrics_, .now = [this] { return now_; }};
+    RunnerWorld world{.db = db(), .http = http_, .metrics = metrics_, .now = [this] { return now_.load(); },
+                     .monotonic = [this] { return mono_.load(); }};
     return std::make_unique<SourceRunner>(settings, std::move(source), std::move(world));
   }
 
   std::string metrics() { return prometheus::TextSerializer().Serialize(registry_.Collect()); }
 
-  api::TimePoint now_ = api::Clock::now();
+  // Both clocks move together unless a test steps the wall clock on its own.
+  void advance(std::chrono::nanoseconds d) {
+    now_ = now_.load() + d;
+    mono_ = mono_.load() + d;
+  }
+
+  std::atomic<api::TimePoint> now_ = api::Clock::now();
+  std::atomic<std::chrono::steady_clock::time_point> mono_ = std::chrono::steady_clock::now();
   NoHttp http_;
   prometheus::Registry registry_;
   SourceMetrics metrics_{registry_};
@@ -68,7 +76,7 @@ TEST_F(SourceRunnerTest, ASuccessfulPollIsReconciledAndReported) {
     sink.observe(device("S2"));
     sink.skipped("line 9", "unreadable");
     ctx.next_state = "cursor-1";
-    now_ += 2s;
+    advance(2s);
     return api::PollResult::success(true);
   };
   r->pollOnce();
@@ -146,14 +154,14 @@ TEST_F(SourceRunnerTest, ASuccessfulPollCommitsItsOutcomeWithItsChanges) {
   EXPECT_EQ(kept->last_success_at, "");
 
   exec("DROP TRIGGER refuse_ok");
-  now_ += 1h;
+  advance(1h);
   r->pollOnce();
   EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 1);
   kept = SourceStore(db()).bookkeeping("inv");
   EXPECT_EQ(kept->last_result, "ok");
   EXPECT_EQ(kept->state, "cursor-1");
   EXPECT_EQ(kept->summary.created, 1u);
-  EXPECT_EQ(kept->last_success_end_at, formatInstant(now_));
+  EXPECT_EQ(kept->last_success_end_at, formatInstant(now_.load()));
 }
 
 TEST_F(SourceRunnerTest, APollPastItsDeadlineIsATimeoutAndAppliesNothing) {
@@ -162,7 +170,7 @@ TEST_F(SourceRunnerTest, APollPastItsDeadlineIsATimeoutAndAppliesNothing) {
   auto r = runner(settings);
   source_->next = [&](api::PollContext& ctx, api::ObservationSink& sink) {
     sink.observe(device("S1"));
-    now_ += 31s;
+    advance(31s);
     EXPECT_TRUE(ctx.cancelled()) << "past the deadline a plugin is told to give up";
     return api::PollResult::success();
   };
@@ -202,14 +210,14 @@ TEST_F(SourceRunnerTest, ARestartedRunnerReportsTheLastPollItDidNotRun) {
     sink.observe(device("S1"));
     sink.observe(device("S2"));
     ctx.next_state = "cursor-1";
-    now_ += 3s;
+    advance(3s);
     return api::PollResult::success(true);
   };
   r->pollOnce();
-  now_ += 1h;
+  advance(1h);
   source_->next = [&](api::PollContext&, api::ObservationSink& sink) {
     sink.observe(device("S3"));
-    now_ += 2s;
+    advance(2s);
     return api::PollResult::failure(api::FailureReason::bad_response, "line 3 (purchase_date): not a date");
   };
   r->pollOnce();
@@ -225,7 +233,8 @@ TEST_F(SourceRunnerTest, ARestartedRunnerReportsTheLastPollItDidNotRun) {
   RunnerSettings settings{.name = "inv", .plugin = "scripted"};
   settings.schedule.interval = 1h;
   SourceRunner restarted(settings, std::move(source),
-                         RunnerWorld{.db = db(), .http = http_, .metrics = metrics, .now = [this] { return now_; }});
+                         RunnerWorld{.db = db(), .http = http_, .metrics = metrics, .now = [this] { return now_.load(); },
+                     .monotonic = [this] { return mono_.load(); }});
   const SourceStatus s = restarted.status();
   auto instant = [](const std::optional<api::TimePoint>& t) { return t ? formatInstant(*t) : std::string("none"); };
   EXPECT_EQ(s.polls, 0u);
@@ -236,7 +245,7 @@ TEST_F(SourceRunnerTest, ARestartedRunnerReportsTheLastPollItDidNotRun) {
   EXPECT_EQ(instant(s.last_start), instant(before.last_start));
   EXPECT_EQ(instant(s.last_end), instant(before.last_end));
   EXPECT_EQ(instant(s.last_success), instant(before.last_success));
-  EXPECT_EQ(instant(s.last_success), instant(now_ - 1h - 2s)) << "when the successful poll ended";
+  EXPECT_EQ(instant(s.last_success), instant(now_.load() - 1h - 2s)) << "when the successful poll ended";
   EXPECT_EQ(instant(s.last_full_sync), instant(before.last_full_sync));
   EXPECT_EQ(s.summary.created, 2u);
   EXPECT_EQ(s.summary.listed, 2u);
@@ -297,6 +306,108 @@ TEST_F(SourceRunnerTest, PollNowRunsOnTheThreadAndNeverOverlapsAndStopCancels) {
   EXPECT_TRUE(saw_cancel.load());
   EXPECT_EQ(r->status().last_reason, "cancelled");
   EXPECT_EQ(polls.load(), 2);
+}
+
+// Waits (in real time, generously) until `done` holds; false if it never did.
+template <class F>
+bool eventually(F done) {
+  for (int i = 0; i < 1000; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return done();
+}
+
+TEST_F(SourceRunnerTest, ASourceThatNeverPolledPollsAtOnce) {
+  std::vector<std::unique_ptr<SourceRunner>> runners;
+  std::atomic<int> polls{0};
+  for (int i = 0; i < 3; ++i) {
+    RunnerSettings settings;
+    settings.name = "new" + std::to_string(i);
+    runners.push_back(runner(settings));
+    source_->next = [&](api::PollContext&, api::ObservationSink&) {
+      ++polls;
+      return api::PollResult::success();
+    };
+  }
+  // The fake clocks stand still: only a poll due at once (no start-up jitter) can run.
+  for (auto& r : runners) r->start();
+  EXPECT_TRUE(eventually([&] { return polls.load() == 3; })) << polls.load() << " of 3 polled";
+  for (auto& r : runners) r->stop();
+
+  // A restart after a poll is spread out again (schedule_test): the start-up jitter is for those.
+}
+
+TEST_F(SourceRunnerTest, SteppingTheWallClockBackDoesNotPauseTheSource) {
+  auto r = runner();
+  std::atomic<int> polls{0};
+  source_->next = [&](api::PollContext&, api::ObservationSink&) {
+    ++polls;
+    return api::PollResult::success();
+  };
+  r->start();
+  ASSERT_TRUE(eventually([&] { return polls.load() == 1 && !r->status().running; }));
+  // NTP steps the wall clock back a day; an interval (with the most jitter) passes on the monotonic one.
+  now_ = now_.load() - 24h;
+  mono_ = mono_.load() + 67min;
+  r->clockMoved();
+  EXPECT_TRUE(eventually([&] { return polls.load() == 2; })) << "the source waits for the wall clock";
+  ASSERT_TRUE(eventually([&] { return !r->status().running; }));
+  const auto next = *r->status().next_poll;
+  EXPECT_GE(next, now_.load() + 54min) << "the next poll is shown on the wall clock as it is now";
+  EXPECT_LE(next, now_.load() + 66min);
+  r->stop();
+  EXPECT_EQ(polls.load(), 2);
+}
+
+TEST_F(SourceRunnerTest, DeadlinesRunOnTheMonotonicClock) {
+  RunnerSettings settings;
+  settings.timeout = 30s;
+  auto r = runner(settings);
+  source_->next = [&](api::PollContext& ctx, api::ObservationSink& sink) {
+    sink.observe(device("S1"));
+    now_ = now_.load() + 24h;  // the wall clock jumps ahead; only a second really passes
+    mono_ = mono_.load() + 1s;
+    EXPECT_FALSE(ctx.cancelled());
+    return api::PollResult::success();
+  };
+  r->pollOnce();
+  EXPECT_EQ(r->status().last_result, "ok") << r->status().last_error;
+  EXPECT_DOUBLE_EQ(r->status().last_duration_seconds, 1.0);
+
+  source_->next = [&](api::PollContext& ctx, api::ObservationSink& sink) {
+    sink.observe(device("S2"));
+    now_ = now_.load() - 24h;  // stepped back: the deadline still comes 30 s after the start
+    mono_ = mono_.load() + 31s;
+    EXPECT_TRUE(ctx.cancelled());
+    return api::PollResult::success();
+  };
+  r->pollOnce();
+  EXPECT_EQ(r->status().last_reason, "timeout");
+  EXPECT_EQ(scalar("SELECT count(*) FROM devices"), 1);
+}
+
+TEST_F(SourceRunnerTest, TheLongestDurationsOverflowNothing) {
+  RunnerSettings settings;
+  settings.timeout = std::chrono::hours(24 * 36500);
+  auto r = runner(settings);
+  r->retime([&] {
+    RunnerSettings longest = settings;
+    longest.name = "inv";
+    longest.plugin = "scripted";
+    longest.schedule.interval = std::chrono::hours(24 * 36500);
+    return longest;
+  }());
+  source_->next = [&](api::PollContext& ctx, api::ObservationSink&) {
+    EXPECT_GT(ctx.deadline, now_.load()) << "the deadline, a century on, is still ahead";
+    EXPECT_FALSE(ctx.cancelled());
+    return api::PollResult::failure(api::FailureReason::rate_limited, "slow down", std::chrono::seconds::max());
+  };
+  r->pollOnce();
+  const SourceStatus s = r->status();
+  EXPECT_EQ(s.last_reason, "rate_limited");
+  ASSERT_TRUE(s.next_poll);
+  EXPECT_GE(*s.next_poll, now_.load() + std::chrono::hours(24 * 36500)) << "a century of back-off, not a wrap";
 }
 
 TEST_F(SourceRunnerTest, RemovedSourcesLoseTheirSeries) {

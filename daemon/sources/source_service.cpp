@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 #include "core/circulation.hpp"
 #include "core/values.hpp"
 #include "sources/presence.hpp"
@@ -39,96 +41,121 @@ SourceService::~SourceService() {
   stopAll();
 }
 
+std::unique_ptr<SourceRunner> SourceService::makeRunner(const SourceConfig& s, const Config& config,
+                                                        const RunnerSettings& settings) {
+  const api::SourceFactory* factory = findFactory(factories_, s.plugin);
+  if (!factory) {
+    spdlog::error("source {}: no plugin \"{}\"", s.name, s.plugin);  // validation let it through: a bug
+    return nullptr;
+  }
+  std::unique_ptr<api::Source> source = factory->create({s.name, s.node, config.file.parent_path()});
+  RunnerWorld world{.db = db_, .http = http_, .metrics = metrics_};
+  world.write_back_metrics = &write_back_metrics_;
+  world.hooks.presence = [this](SQLite::Database& db, const std::string& name,
+                                const std::vector<api::Observation>& seen, api::TimePoint at) {
+    auto current = config_();
+    return recordPresence(db, name, seen, at, current ? current->network : Config::Network{});
+  };
+  world.hooks.lost_sighting = [](SQLite::Database& db, std::int64_t id, DeviceStatus status,
+                                 const std::string& name, const reconcile::Record& r) {
+    auto extra = [&](const char* key) {
+      auto e = r.extra.find(key);
+      return e == r.extra.end() ? std::string() : e->second;
+    };
+    auto ou = r.fields.find("org_unit");
+    return noteLostSighting(db, id, status,
+                            {name, r.last_sync, extra("ip"), extra("interface"),
+                             ou == r.fields.end() ? std::string() : ou->second});
+  };
+  world.stragglers = [this](const std::string&) -> Result<std::vector<write_back::Straggler>> {
+    auto late = CollectionStore(db_).stragglers(localToday());
+    if (!late) return std::unexpected(late.error());
+    std::vector<write_back::Straggler> out;
+    out.reserve(late->size());
+    for (const auto& l : *late)
+      out.push_back(
+          {l.device_id, "collection \"" + l.collection + "\" deadline " + l.deadline + " passed, still out"});
+    return out;
+  };
+  metrics_.add(s.name);
+  return std::make_unique<SourceRunner>(settings, std::move(source), std::move(world));
+}
+
+// A reload is a swap: the sources that stay keep running (re-timed), the ones that go or change plugin
+// keys stop first, and only then do their successors start, so one source never has two polls at once.
+// The list the API reads is replaced in one step and is never empty on the way.
 void SourceService::apply(const Config& config) {
-  std::map<std::string, Entry, std::less<>> old;
+  std::lock_guard one_at_a_time(apply_mutex_);
+  std::map<std::string, const SourceConfig*, std::less<>> wanted;
+  for (const SourceConfig& s : config.sources) wanted.emplace(s.name, &s);
+
+  // 1. Which running sources stay (re-timed now) and which stop. Their runners stay listed meanwhile.
+  std::vector<SourceRunner*> stopping;
+  std::set<std::string, std::less<>> kept;
   {
     std::lock_guard lock(mutex_);
-    old.swap(entries_);
+    for (auto& [name, entry] : entries_) {
+      auto it = wanted.find(name);
+      if (it != wanted.end() && entry.plugin == it->second->plugin &&
+          entry.plugin_keys == pluginKeys(it->second->node)) {
+        entry.runner->retime(runnerSettings(*it->second, config));
+        kept.insert(name);
+        continue;
+      }
+      if (it == wanted.end())
+        spdlog::info("source {}: removed from the config; stopping it", name);
+      else
+        spdlog::info("source {}: plugin settings changed; restarting it", name);
+      stopping.push_back(entry.runner.get());
+    }
   }
-  std::map<std::string, Entry, std::less<>> next;
-  std::vector<std::unique_ptr<SourceRunner>> retired;
+  // 2. Stopped outside the lock (a poll finishing its cancellation must not hold up the API). The
+  // runners themselves are only touched by apply(), which runs one at a time.
+  for (SourceRunner* runner : stopping) runner->stop();
+
+  // 3. The successors, built after their predecessors stopped: each reads the state the last poll saved.
+  std::map<std::string, Entry, std::less<>> fresh;
   for (const SourceConfig& s : config.sources) {
+    if (kept.count(s.name)) continue;
     RunnerSettings settings = runnerSettings(s, config);
-    const std::string keys = pluginKeys(s.node);
-    auto it = old.find(s.name);
-    if (it != old.end() && it->second.plugin == s.plugin && it->second.plugin_keys == keys) {
-      it->second.runner->retime(settings);
-      next.emplace(s.name, std::move(it->second));
-      old.erase(it);
-      continue;
-    }
-    if (it != old.end()) {
-      spdlog::info("source {}: plugin settings changed; restarting it", s.name);
-      retired.push_back(std::move(it->second.runner));
-      old.erase(it);
-    }
-    const api::SourceFactory* factory = findFactory(factories_, s.plugin);
-    if (!factory) {
-      spdlog::error("source {}: no plugin \"{}\"", s.name, s.plugin);  // validation let it through: a bug
-      continue;
-    }
-    std::unique_ptr<api::Source> source = factory->create({s.name, s.node, config.file.parent_path()});
-    RunnerWorld world{.db = db_, .http = http_, .metrics = metrics_};
-    world.write_back_metrics = &write_back_metrics_;
-    world.hooks.presence = [this](SQLite::Database& db, const std::string& name,
-                                  const std::vector<api::Observation>& seen, api::TimePoint at) {
-      auto current = config_();
-      return recordPresence(db, name, seen, at, current ? current->network : Config::Network{});
-    };
-    world.hooks.lost_sighting = [](SQLite::Database& db, std::int64_t id, DeviceStatus status,
-                                   const std::string& name, const reconcile::Record& r) {
-      auto extra = [&](const char* key) {
-        auto e = r.extra.find(key);
-        return e == r.extra.end() ? std::string() : e->second;
-      };
-      auto ou = r.fields.find("org_unit");
-      return noteLostSighting(db, id, status,
-                              {name, r.last_sync, extra("ip"), extra("interface"),
-                               ou == r.fields.end() ? std::string() : ou->second});
-    };
-    world.stragglers = [this](const std::string&) -> Result<std::vector<write_back::Straggler>> {
-      auto late = CollectionStore(db_).stragglers(localToday());
-      if (!late) return std::unexpected(late.error());
-      std::vector<write_back::Straggler> out;
-      out.reserve(late->size());
-      for (const auto& l : *late)
-        out.push_back({l.device_id,
-                       "collection \"" + l.collection + "\" deadline " + l.deadline + " passed, still out"});
-      return out;
-    };
-    metrics_.add(s.name);
-    auto runner = std::make_unique<SourceRunner>(settings, std::move(source), std::move(world));
+    auto runner = makeRunner(s, config, settings);
+    if (!runner) continue;
     spdlog::info("source {}: {} every {} s", s.name, s.plugin, settings.schedule.interval.count());
-    runner->start();
-    next.emplace(s.name, Entry{s.plugin, keys, std::move(runner)});
+    fresh.emplace(s.name, Entry{s.plugin, pluginKeys(s.node), std::move(runner)});
   }
-  for (auto& [name, entry] : old) {
-    spdlog::info("source {}: removed from the config; stopping it", name);
-    retired.push_back(std::move(entry.runner));
-  }
+
+  // 4. The swap.
+  std::vector<std::unique_ptr<SourceRunner>> retired;
+  std::vector<SourceRunner*> starting;
   {
     std::lock_guard lock(mutex_);
-    entries_.swap(next);
-  }
-  // Stopped outside the lock: a poll finishing its cancellation must not hold up the API.
-  for (auto& runner : retired) {
-    const std::string name = runner->name();
-    runner->stop();
-    runner.reset();
-    std::lock_guard lock(mutex_);
-    if (!entries_.count(name)) {  // re-created under the same name: keep its series
-      metrics_.remove(name);
-      write_back_metrics_.remove(name);
+    std::map<std::string, Entry, std::less<>> next;
+    for (auto& [name, entry] : entries_) {
+      if (kept.count(name))
+        next.emplace(name, std::move(entry));
+      else
+        retired.push_back(std::move(entry.runner));
     }
+    for (auto& [name, entry] : fresh) {
+      starting.push_back(entry.runner.get());
+      next.emplace(name, std::move(entry));
+    }
+    entries_.swap(next);
+    // A source gone from the config loses its series; one re-created under its name keeps them.
+    for (const auto& runner : retired)
+      if (!entries_.count(runner->name())) {
+        metrics_.remove(runner->name());
+        write_back_metrics_.remove(runner->name());
+      }
+    // Nor does a source whose write_back block went away keep write-back series.
+    for (const auto& [name, entry] : entries_)
+      if (!entry.runner->writeBack()) write_back_metrics_.remove(name);
   }
-  // A source whose write_back block went away keeps no write-back series (after the retired runners
-  // stopped, so none of them re-adds one).
-  std::lock_guard lock(mutex_);
-  for (const auto& [name, entry] : entries_)
-    if (!entry.runner->writeBack()) write_back_metrics_.remove(name);
+  for (SourceRunner* runner : starting) runner->start();
 }
 
 void SourceService::stopAll() {
+  std::lock_guard one_at_a_time(apply_mutex_);
   std::map<std::string, Entry, std::less<>> all;
   {
     std::lock_guard lock(mutex_);

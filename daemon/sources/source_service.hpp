@@ -17,7 +17,8 @@ namespace fk {
 
 // Every configured source, each in its own SourceRunner. Built at start and brought in line with the
 // config on every reload: new sources start, removed ones stop (and lose their metric series), changed
-// plugin keys re-create the plugin instance, changed core keys (interval...) only re-time it.
+// plugin keys re-create the plugin instance (the old one stops before the new one starts), changed
+// core keys (interval...) only re-time it.
 class SourceService : public SourceControl {
  public:
   SourceService(const SourceFactories& factories, Database& db, api::HttpClient& http,
@@ -41,13 +42,18 @@ class SourceService : public SourceControl {
     std::unique_ptr<SourceRunner> runner;
   };
 
+  // A runner for `s`, not started; null when its plugin is unknown (validation should have refused it).
+  std::unique_ptr<SourceRunner> makeRunner(const SourceConfig& s, const Config& config,
+                                           const RunnerSettings& settings);
+
   const SourceFactories& factories_;
   Database& db_;
   api::HttpClient& http_;
   SourceMetrics metrics_;
   WriteBackMetrics write_back_metrics_;
   std::function<std::shared_ptr<const Config>()> config_;
-  mutable std::mutex mutex_;
+  std::mutex apply_mutex_;    // one reload at a time
+  mutable std::mutex mutex_;  // guards entries_ (the map, not the runners, which lock themselves)
   std::map<std::string, Entry, std::less<>> entries_;
 };
 

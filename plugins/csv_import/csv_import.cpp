@@ -5,11 +5,11 @@
 #include <sys/stat.h>
 
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "api/config_keys.hpp"
+#include "api/stable_read.hpp"
 #include "core/device_csv.hpp"
 #include "core/values.hpp"
 
@@ -70,11 +70,18 @@ class CsvImportSource : public api::Source {
       return api::PollResult::success();  // nothing to read: the registry already has this file
     }
 
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    if (!(text << in.rdbuf()) && now.size > 0)
-      return api::PollResult::failure(api::FailureReason::io, "cannot read " + path_.string());
-    const std::string content = text.str();
+    // A file caught mid-write must not pass for the whole inventory: what it leaves out would be marked
+    // as having left the listing.
+    auto snapshot = api::readStable(file);
+    if (!snapshot) return api::PollResult::failure(api::FailureReason::io, snapshot.error());
+    const std::string content = std::move(snapshot->text);
+    // Not even a header: an export caught between truncating the file and writing it, not an
+    // inventory that lost every device.
+    if (content.find_first_not_of(" \t\r\n") == std::string::npos)
+      return api::PollResult::failure(api::FailureReason::io,
+                                      path_.string() + " is empty (not even a header line)");
+    now.mtime_ns = snapshot->mtime_ns;
+    now.size = static_cast<std::int64_t>(content.size());
     now.hash = fnv1a(content);
     ctx.next_state = now.toState();
     if (!ctx.full_sync && now.hash == before.hash) return api::PollResult::success();

@@ -1,14 +1,49 @@
 #include "csv_import.hpp"
 
+#include <dlfcn.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <mutex>
 
 #include "test_support/harness.hpp"
 
 namespace fk::csv_import {
 namespace {
+// Stands in for libc's read() in this test binary: when a read of the watched file (by inode) reaches
+// its end, `at_end` runs once per hook, as a writer that goes on writing after the reader saw the end.
+// The plugin's reads, whichever way it makes them, end up here.
+std::function<void()> g_at_end;
+ino_t g_watched = 0;
+std::mutex g_hook_mutex;
+
+struct WriterCatchesUp {
+  WriterCatchesUp(ino_t inode, std::function<void()> at_end) {
+    std::lock_guard lock(g_hook_mutex);
+    g_watched = inode;
+    g_at_end = std::move(at_end);
+  }
+  ~WriterCatchesUp() {
+    std::lock_guard lock(g_hook_mutex);
+    g_watched = 0;
+    g_at_end = nullptr;
+  }
+};
+
+void atEndOf(int fd) {
+  std::function<void()> run;
+  {
+    std::lock_guard lock(g_hook_mutex);
+    struct stat st {};
+    if (!g_at_end || ::fstat(fd, &st) != 0 || st.st_ino != g_watched) return;
+    run = g_at_end;
+  }
+  run();
+}
 
 namespace fs = std::filesystem;
 
@@ -129,6 +164,43 @@ TEST_F(CsvImport, BadFileFailsWithLineNumbersAndEmitsNothing) {
   EXPECT_EQ(sink.seen[0].fields.at("serial"), "S-1");
 }
 
+// An export job still writing the inventory when the poll reads it: the reader reaches the end of
+// what is there so far, and only then does the writer add the rest. Taken as it was read, the first
+// 1000 rows would be the whole listing and the other 2000 devices would be marked as having left.
+TEST_F(CsvImport, AFileCaughtMidWriteIsNeverTakenAsTheListing) {
+  const auto rows = [](int from, int to) {
+    std::string text;
+    for (int i = from; i < to; ++i) text += "A-" + std::to_string(i) + ",SA" + std::to_string(i) + "\n";
+    return text;
+  };
+  const fs::path file = dir_ / "inv.csv";
+  std::ofstream(file, std::ios::binary) << "asset_tag,serial\n" << rows(0, 1000);
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  int caught_up = 0;
+  WriterCatchesUp hook(st.st_ino, [&] {
+    if (caught_up++ == 0) std::ofstream(file, std::ios::binary | std::ios::app) << rows(1000, 3000);
+  });
+  auto s = source("inv.csv");
+  Collect sink;
+  auto r = poll(*s, sink, /*full_sync=*/true);
+  ASSERT_EQ(caught_up > 0, true) << "the writer was never given its moment";
+  ASSERT_TRUE(r.ok) << r.message;
+  EXPECT_EQ(sink.seen.size(), 3000u) << "the listing is the file once it held still, not the part read first";
+}
+
+TEST_F(CsvImport, AnEmptyFileIsNotAnEmptyInventory) {
+  std::ofstream(dir_ / "inv.csv", std::ios::binary) << "\n";  // truncated by its writer, nothing written yet
+  auto s = source("inv.csv");
+  Collect sink;
+  auto r = poll(*s, sink, true);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.reason, api::FailureReason::io);
+  EXPECT_NE(r.message.find("is empty"), std::string::npos) << r.message;
+  std::ofstream(dir_ / "inv.csv", std::ios::binary) << "asset_tag,serial\n";
+  EXPECT_TRUE(poll(*s, sink, true).ok) << "a header and no rows is an inventory with no devices";
+}
+
 TEST_F(CsvImport, MissingFileIsAnIoFailure) {
   auto s = source("nowhere.csv");
   Collect sink;
@@ -157,3 +229,11 @@ TEST(CsvImportConfig, PathIsRequiredAndUnknownKeysRefusedWithPositions) {
 
 }  // namespace
 }  // namespace fk::csv_import
+
+extern "C" ssize_t read(int fd, void* buffer, size_t size) {
+  using Read = ssize_t (*)(int, void*, size_t);
+  static const auto real = reinterpret_cast<Read>(::dlsym(RTLD_NEXT, "read"));
+  const ssize_t n = real(fd, buffer, size);
+  if (n == 0) fk::csv_import::atEndOf(fd);
+  return n;
+}

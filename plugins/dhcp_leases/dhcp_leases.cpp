@@ -1,8 +1,8 @@
 #include "dhcp_leases/dhcp_leases.hpp"
 
 #include "api/config_keys.hpp"
+#include "api/stable_read.hpp"
 #include "dhcp_leases/parse.hpp"
-#include "dhcp_leases/read_file.hpp"
 
 namespace fk::plugins {
 namespace {
@@ -27,7 +27,7 @@ class DhcpLeases : public api::Source {
   DhcpLeases(Format format, std::filesystem::path path) : format_(format), path_(std::move(path)) {}
 
   api::PollResult poll(api::PollContext& ctx, api::ObservationSink& sink) override {
-    auto file = readStable(ctx.resolve(path_));
+    auto file = api::readStable(ctx.resolve(path_));
     if (!file) return api::PollResult::failure(api::FailureReason::io, file.error());
     // Parse only when the file changed; the leases are still emitted every poll, because which of them
     // are in force depends on the time, and presence must not lapse while nothing renews.

@@ -8,8 +8,8 @@
 #include <random>
 #include <thread>
 
+#include "api/stable_read.hpp"
 #include "dhcp_leases/parse.hpp"
-#include "dhcp_leases/read_file.hpp"
 #include "test_support/harness.hpp"
 
 namespace fk::dhcp_leases {
@@ -143,6 +143,43 @@ TEST(Kea, CountsMalformedRowsAndRefusesAFileWithoutHeader) {
   EXPECT_TRUE(parseKea("").leases.empty());
 }
 
+// The clock counts nanoseconds since 1970 and overflows in 2262: a time past 2200 in any of the three
+// formats is a skipped record with its line, never a wrapped-around lease.
+TEST(Parsers, LeaseTimesPastTheClocksRangeAreSkipped) {
+  const Parsed dnsmasq = parseDnsmasq(
+      "99999999999999 aa:bb:cc:00:00:01 10.0.0.1 far *\n"
+      "-5 aa:bb:cc:00:00:02 10.0.0.2 past *\n"
+      "1791291000 aa:bb:cc:00:00:03 10.0.0.3 fine *\n");
+  ASSERT_EQ(dnsmasq.leases.size(), 1u);
+  EXPECT_EQ(dnsmasq.leases[0].hostname, "fine");
+  ASSERT_EQ(dnsmasq.skipped.size(), 2u);
+  EXPECT_EQ(dnsmasq.skipped[0].origin, "line 1");
+  EXPECT_NE(dnsmasq.skipped[0].reason.find("before 2200"), std::string::npos) << dnsmasq.skipped[0].reason;
+
+  const Parsed isc = parseIsc(
+      "lease 10.0.0.1 {\n  starts 2 2026/10/06 07:00:00;\n  ends 5 9999/12/31 23:59:59;\n"
+      "  hardware ethernet aa:bb:cc:00:00:01;\n}\n"
+      "lease 10.0.0.2 {\n  starts epoch 9223372036854775807;\n  hardware ethernet aa:bb:cc:00:00:02;\n}\n"
+      "lease 10.0.0.3 {\n  ends never;\n  hardware ethernet aa:bb:cc:00:00:03;\n}\n");
+  ASSERT_EQ(isc.leases.size(), 1u);
+  EXPECT_EQ(isc.leases[0].ip, "10.0.0.3");
+  ASSERT_EQ(isc.skipped.size(), 2u);
+  EXPECT_NE(isc.skipped[0].reason.find("ends"), std::string::npos) << isc.skipped[0].reason;
+  EXPECT_NE(isc.skipped[1].reason.find("starts"), std::string::npos) << isc.skipped[1].reason;
+
+  const std::string header =
+      "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname,state\n";
+  const Parsed kea = parseKea(header +
+                              "10.0.0.1,aa:bb:cc:00:00:01,,3600,9223372036854775807,1,0,0,far,0\n"
+                              "10.0.0.2,aa:bb:cc:00:00:02,,9223372036854775807,1791289800,1,0,0,long,0\n"
+                              "10.0.0.3,aa:bb:cc:00:00:03,,4294967295,5791289800,1,0,0,infinite,0\n");
+  ASSERT_EQ(kea.skipped.size(), 2u);
+  EXPECT_EQ(kea.skipped[0].origin, "line 2");
+  EXPECT_EQ(kea.skipped[1].origin, "line 3");
+  ASSERT_EQ(kea.leases.size(), 1u) << "Kea's infinite lifetime (2^32-1 s) is still a time it can hold";
+  EXPECT_EQ(kea.leases[0].hostname, "infinite");
+}
+
 TEST(Parsers, SurviveArbitraryBytes) {
   std::mt19937 random(3);
   const std::string alphabet =
@@ -186,7 +223,7 @@ TEST(ReadStable, NeverReturnsAHalfWrittenFile) {
   });
   int complete = 0;
   for (int i = 0; i < 200; ++i) {
-    auto snapshot = readStable(file, 50);
+    auto snapshot = api::readStable(file, 50);
     if (!snapshot) continue;  // gave up: the file never held still
     // Caught between truncate and write, the file really is empty for a moment; never half of one.
     if (snapshot->text.empty()) continue;
@@ -202,14 +239,14 @@ TEST(ReadStable, FingerprintChangesWithTheFile) {
   TempDir dir;
   const auto file = dir.path / "leases";
   write(file, "one");
-  auto first = readStable(file);
+  auto first = api::readStable(file);
   ASSERT_TRUE(first);
-  auto again = readStable(file);
+  auto again = api::readStable(file);
   EXPECT_EQ(first->fingerprint, again->fingerprint);
   write(file, "two, longer");
-  auto second = readStable(file);
+  auto second = api::readStable(file);
   EXPECT_NE(first->fingerprint, second->fingerprint);
-  EXPECT_FALSE(readStable(dir.path / "missing"));
+  EXPECT_FALSE(api::readStable(dir.path / "missing"));
 }
 
 // --- the plugin through its contract ----------------------------------------------------------

@@ -21,10 +21,6 @@ std::optional<std::int64_t> readInt(std::string_view text) {
   return v;
 }
 
-TimePoint fromEpoch(std::int64_t seconds) {
-  return TimePoint{std::chrono::seconds(seconds)};
-}
-
 std::vector<std::string_view> splitLines(std::string_view text) {
   std::vector<std::string_view> lines;
   while (!text.empty()) {
@@ -125,6 +121,12 @@ std::optional<std::string> readMac(std::string_view text) {
   return out;
 }
 
+std::optional<TimePoint> leaseTime(std::int64_t seconds_since_1970) {
+  constexpr std::int64_t kYear2200 = 7'258'118'400;
+  if (seconds_since_1970 < 0 || seconds_since_1970 >= kYear2200) return std::nullopt;
+  return TimePoint{std::chrono::seconds(seconds_since_1970)};
+}
+
 bool inForce(const Lease& lease, TimePoint now) {
   return lease.active && !lease.mac.empty() && (!lease.ends || *lease.ends > now);
 }
@@ -147,8 +149,10 @@ Parsed parseDnsmasq(std::string_view text) {
       continue;
     }
     const auto expiry = readInt(w[0]);
-    if (!expiry || *expiry < 0) {
-      out.skipped.push_back({origin, "\"" + w[0] + "\" is not an expiry time (seconds since 1970)"});
+    const auto ends = expiry ? leaseTime(*expiry) : std::nullopt;
+    if (!ends) {
+      out.skipped.push_back(
+          {origin, "\"" + w[0] + "\" is not an expiry time (seconds since 1970, before 2200)"});
       continue;
     }
     if (!isIp(w[2])) {
@@ -158,7 +162,7 @@ Parsed parseDnsmasq(std::string_view text) {
     Lease lease;
     lease.ip = w[2];
     lease.origin = origin;
-    if (*expiry != 0) lease.ends = fromEpoch(*expiry);  // 0 = infinite
+    if (*expiry != 0) lease.ends = ends;  // 0 = infinite
     if (w[3] != "*") lease.hostname = w[3];
     if (ipv6) {
       // Without a link-layer address in the client DUID the lease names no MAC; that is not an error.
@@ -241,8 +245,16 @@ Parsed parseKea(std::string_view text) {
       lease.mac = *mac;
     }
     lease.hostname = keaUnescape(field(row, "hostname"));
-    lease.ends = fromEpoch(*expire);
-    lease.starts = fromEpoch(*expire - *lifetime);  // expire = cltt + valid_lifetime
+    const auto ends = leaseTime(*expire);
+    const auto starts =
+        ends ? leaseTime(*expire - *lifetime) : std::nullopt;  // expire = cltt + valid_lifetime
+    if (!starts) {
+      out.skipped.push_back({origin, "expire " + std::to_string(*expire) + " and valid_lifetime " +
+                                         std::to_string(*lifetime) + " are not times between 1970 and 2200"});
+      continue;
+    }
+    lease.ends = ends;
+    lease.starts = starts;
     lease.last_contact = lease.starts;
     const std::string_view state = field(row, "state");
     lease.active = state.empty() || state == "0";

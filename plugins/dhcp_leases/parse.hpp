@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,11 @@ Parsed parseLeases(Format format, std::string_view text);
 
 // Whether the lease still holds at `now`: active and not yet expired.
 bool inForce(const Lease& lease, TimePoint now);
+
+// A lease file's time in seconds since 1970 as a time point, or nullopt outside 1970..2200: the
+// clock counts nanoseconds and overflows in 2262, and no lease file written by a working server holds
+// a later time (Kea's "infinite" lifetime, 2^32-1 s, ends before 2160).
+std::optional<TimePoint> leaseTime(std::int64_t seconds_since_1970);
 
 // "aa:bb:cc:dd:ee:ff", also with one-digit octets as ISC writes them ("8:0:27:a:b:c").
 std::optional<std::string> readMac(std::string_view text);

@@ -66,7 +66,7 @@ std::optional<TimePoint> readDate(const std::vector<std::string>& args) {
     std::int64_t v = 0;
     auto [end, ec] = std::from_chars(args[1].data(), args[1].data() + args[1].size(), v);
     if (ec != std::errc() || end != args[1].data() + args[1].size()) return std::nullopt;
-    return TimePoint{std::chrono::seconds(v)};
+    return leaseTime(v);
   }
   if (args.size() != 3 || args[1].size() != 10 || args[2].size() != 8) return std::nullopt;
   const std::string& d = args[1];
@@ -78,8 +78,10 @@ std::optional<TimePoint> readDate(const std::vector<std::string>& args) {
   const std::chrono::year_month_day ymd{std::chrono::year(*y), std::chrono::month(static_cast<unsigned>(*mo)),
                                         std::chrono::day(static_cast<unsigned>(*da))};
   if (!ymd.ok()) return std::nullopt;
-  return std::chrono::sys_days(ymd) + std::chrono::hours(*h) + std::chrono::minutes(*mi) +
-         std::chrono::seconds(*s);
+  // In seconds first: a far year converted straight to the clock's nanoseconds would overflow.
+  const std::chrono::sys_seconds at = std::chrono::sys_days(ymd) + std::chrono::hours(*h) +
+                                      std::chrono::minutes(*mi) + std::chrono::seconds(*s);
+  return leaseTime(at.time_since_epoch().count());
 }
 
 class IscParser {
@@ -157,7 +159,7 @@ class IscParser {
         std::optional<TimePoint> when;
         if (!(args.size() == 1 && args[0] == "never")) {
           when = readDate(args);
-          if (!when && problem.empty()) problem = key + ": unreadable date";
+          if (!when && problem.empty()) problem = key + ": unreadable date, or not between 1970 and 2200";
         }
         if (key == "starts") lease.starts = when;
         if (key == "ends") lease.ends = when;

@@ -18,6 +18,8 @@ inline constexpr std::string_view kScope =
 // Asked for instead when the source writes back (annotations, disable/reenable, OU moves); covers reading.
 inline constexpr std::string_view kWriteScope = "https://www.googleapis.com/auth/admin.directory.device.chromeos";
 inline constexpr std::string_view kDefaultTokenUrl = "https://oauth2.googleapis.com/token";
+// What older key files name as token_uri: Google's too.
+inline constexpr std::string_view kLegacyTokenUrl = "https://accounts.google.com/o/oauth2/token";
 inline constexpr std::string_view kJwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
 struct ServiceAccountKey {

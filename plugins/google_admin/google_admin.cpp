@@ -5,6 +5,7 @@
 
 #include "api/config_keys.hpp"
 #include "api/http_pacing.hpp"
+#include "api/url_policy.hpp"
 #include "parse.hpp"
 #include "session.hpp"
 #include "write_back.hpp"
@@ -136,12 +137,17 @@ Settings readSettings(api::ConfigKeys& keys) {
   }
   if (auto v = keys.optionalString("api_base_url", s.api_base_url)) {
     s.api_base_url = *v;
-    if (!isHttpUrl(*v)) keys.problem("api_base_url", "expected an http:// or https:// URL");
+    if (!isHttpUrl(*v))
+      keys.problem("api_base_url", "expected an http:// or https:// URL");
+    else if (auto why = api::credentialTargetProblem(*v); !why.empty())
+      keys.problem("api_base_url", why);  // the bearer token goes there
   }
   if (auto v = keys.optionalString("token_url", "", /*allow_empty=*/true)) {
     s.token_url = *v;
     if (!v->empty() && !isHttpUrl(*v))
       keys.problem("token_url", "expected an http:// or https:// URL, or \"\"");
+    else if (auto why = api::credentialTargetProblem(*v); !v->empty() && !why.empty())
+      keys.problem("token_url", why);  // the signed assertion goes there
   }
   if (auto v = keys.optionalInt("max_results", s.max_results, 1, 300)) s.max_results = static_cast<int>(*v);
   if (auto v = keys.optionalInt("max_retries", s.max_retries, 0, 10)) s.max_retries = static_cast<int>(*v);

@@ -138,6 +138,7 @@ class GoogleAdminTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
     testing::writeKeyFile(dir_, kTokenUrl);
+    settings.token_url = kTokenUrl;  // a key file's token_uri is followed only to Google's own host
     settings.customer_id = "my_customer";
     settings.credentials_file = "service-account.json";
     settings.subject = "admin@district.example.org";
@@ -184,6 +185,26 @@ class GoogleAdminTest : public ::testing::Test {
   };
   std::string next_state;
 };
+
+TEST_F(GoogleAdminTest, AKeyFilesTokenUriIsFollowedOnlyToGoogle) {
+  settings.token_url = "";  // the key file's token_uri decides
+  for (const std::string& uri : {std::string(kTokenUrl), std::string("http://oauth2.googleapis.com/token"),
+                                 std::string("https://oauth2.googleapis.com.evil.test/token")}) {
+    testing::writeKeyFile(dir_, uri);
+    auto s = source();
+    auto r = poll(*s);
+    EXPECT_FALSE(r.ok) << uri;
+    EXPECT_EQ(r.reason, api::FailureReason::config) << r.message;
+    EXPECT_NE(r.message.find("token_uri"), std::string::npos) << r.message;
+    EXPECT_NE(r.message.find("token_url"), std::string::npos) << "says how to allow it: " << r.message;
+    EXPECT_EQ(google.token_requests, 0) << uri << ": the signed assertion was not sent";
+  }
+  // Configured, the same endpoint is used: the config, not the key file, is the admin's word.
+  settings.token_url = kTokenUrl;
+  auto s = source();
+  auto r = poll(*s);
+  EXPECT_TRUE(r.ok) << r.message;
+}
 
 TEST_F(GoogleAdminTest, FirstPollListsEveryPage) {
   settings.max_results = 3;

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "api/http_pacing.hpp"
+#include "api/url_policy.hpp"
 #include "parse.hpp"
 
 namespace fk::google_admin {
@@ -74,6 +75,17 @@ std::expected<AccessToken, Failure> Session::fetchToken() {
   std::string url = !settings_.token_url.empty() ? settings_.token_url
                     : !key->token_uri.empty()    ? key->token_uri
                                                  : std::string(kDefaultTokenUrl);
+  // The key file names where its signed assertion goes; followed only to Google's own token endpoint
+  // (a key file is data that travels). Anything else has to be configured as token_url.
+  if (settings_.token_url.empty() && !key->token_uri.empty() &&
+      !api::followProblem(url, kDefaultTokenUrl).empty() &&
+      !api::followProblem(url, kLegacyTokenUrl).empty()) {
+    const auto where = api::urlOrigin(url);
+    return fail(api::FailureReason::config,
+                "credentials_file " + path.string() + ": token_uri " +
+                    (where ? where->scheme + "://" + where->host : std::string("(unreadable)")) +
+                    " is not Google's token endpoint; set token_url to send the assertion there");
+  }
   auto jwt = signJwt(makeClaims(*key, settings_.subject, url, context_.now(), settings_.write_back ? kWriteScope : kScope), *key, error);
   if (!jwt) return fail(api::FailureReason::config, "credentials_file " + path.string() + ": " + error);
 

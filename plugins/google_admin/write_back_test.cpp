@@ -84,6 +84,7 @@ class WriteBackTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
     testing::writeKeyFile(dir_, kTokenUrl);
+    settings.token_url = kTokenUrl;  // a key file's token_uri is followed only to Google's own host
     settings.customer_id = "my_customer";
     settings.credentials_file = "service-account.json";
     settings.subject = "admin@district.example.org";

@@ -6,6 +6,7 @@
 
 #include "api/config_keys.hpp"
 #include "api/http_pacing.hpp"
+#include "api/url_policy.hpp"
 #include "intune/parse.hpp"
 
 namespace fk::intune {
@@ -36,6 +37,10 @@ class IntuneSource : public api::Source {
       for (auto& [origin, reason] : parsed->skipped) sink.skipped(origin, reason);
       for (auto& device : parsed->devices) sink.observe(std::move(device));
       url = parsed->next_link;  // followed exactly as given: it carries Graph's own skip token
+      // ... but only on the configured host: the link comes from the server, the token goes with it.
+      if (auto why = api::followProblem(url, settings_.graph_base_url); !url.empty() && !why.empty())
+        return PollResult::failure(FailureReason::bad_response,
+                                   "page " + std::to_string(page) + ": @odata.nextLink " + why);
     }
     return PollResult::success(true);
   }
@@ -141,9 +146,15 @@ class Factory : public api::SourceFactory {
   std::vector<api::ConfigIssue> validate(const YAML::Node& entry) const override {
     api::ConfigKeys keys(entry);
     const Settings s = readSettings(keys);
-    if (!isHttpUrl(s.graph_base_url)) keys.problem("graph_base_url", "must be an http:// or https:// URL");
-    if (!s.token_url.empty() && !isHttpUrl(s.token_url))
-      keys.problem("token_url", "must be an http:// or https:// URL");
+    // Both receive a secret (the client secret, the bearer token).
+    const auto checkUrl = [&](const char* key, const std::string& url) {
+      if (!isHttpUrl(url))
+        keys.problem(key, "must be an http:// or https:// URL");
+      else if (auto why = api::credentialTargetProblem(url); !why.empty())
+        keys.problem(key, why);
+    };
+    checkUrl("graph_base_url", s.graph_base_url);
+    if (!s.token_url.empty()) checkUrl("token_url", s.token_url);
     if (s.tenant_id.find_first_of("/?#% ") != std::string::npos)
       keys.problem("tenant_id", "must be a tenant id or domain (no /, ?, #, % or spaces)");
     return keys.finish();

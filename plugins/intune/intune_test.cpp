@@ -191,6 +191,41 @@ TEST(IntuneSource, AuthenticatesPagesAndMaps) {
   EXPECT_EQ(h.http.count(kToken), 1);
 }
 
+// The next link comes from the server; the bearer token goes wherever it points. Another host, a
+// downgrade to http:// or a user@ trick ends the poll, and nothing is sent there.
+TEST(IntuneSource, ANextLinkOffTheConfiguredHostIsNotFollowed) {
+  for (const std::string next :
+       {"https://evil.example.test/v1.0/deviceManagement/managedDevices?$skiptoken=2",
+        "http://graph.example.test/v1.0/deviceManagement/managedDevices?$skiptoken=2",
+        "https://graph.example.test:8443/v1.0/x?$skiptoken=2",
+        "https://graph.example.test@evil.example.test/v1.0/x?$skiptoken=2"}) {
+    Harness h;
+    h.http.script[std::string(kGraph) + "?$select=id,"] = {
+        ok(R"({"value":[{"id":"d-1","serialNumber":"S1"}],"@odata.nextLink":")" + next + R"("})")};
+    Sink sink;
+    auto result = h.poll(sink);
+    EXPECT_FALSE(result.ok) << next;
+    EXPECT_EQ(result.reason, api::FailureReason::bad_response);
+    EXPECT_NE(result.message.find("@odata.nextLink"), std::string::npos) << result.message;
+    EXPECT_EQ(result.message.find("skiptoken"), std::string::npos) << "the link's query is not echoed";
+    EXPECT_EQ(h.http.sent.size(), 2u) << next << ": only the token request and the first page";
+  }
+}
+
+TEST(IntuneConfig, CredentialsGoOverHttpsOrToThisMachineOnly) {
+  const auto issues = [](const std::string& extra) {
+    return plugins::makeIntuneFactory()->validate(YAML::Load(
+        "{name: i, plugin: intune, tenant_id: t, client_id: c, client_secret_file: /s" + extra + "}"));
+  };
+  EXPECT_TRUE(issues(", graph_base_url: http://127.0.0.1:8080, token_url: http://[::1]:9/token").empty());
+  EXPECT_TRUE(issues(", graph_base_url: http://localhost:8080").empty());
+  auto bad = issues(", graph_base_url: http://graph.example.test, token_url: http://10.0.0.5/token");
+  ASSERT_EQ(bad.size(), 2u);
+  EXPECT_EQ(bad[0].key, "graph_base_url");
+  EXPECT_NE(bad[0].message.find("https://"), std::string::npos) << bad[0].message;
+  EXPECT_EQ(bad[1].key, "token_url");
+}
+
 TEST(IntuneSource, DefaultTokenUrlNamesTheTenantAndFilterIsEncoded) {
   Settings s;
   s.tenant_id = "district.example";

@@ -1,6 +1,7 @@
 #include "snipeit/pacing.hpp"
 
-#include <charconv>
+#include "api/http_pacing.hpp"
+
 #include <thread>
 
 namespace fk::snipeit {
@@ -17,13 +18,6 @@ bool realSleep(std::chrono::milliseconds d, const std::function<bool()>& cancell
 }
 
 }  // namespace
-
-std::optional<std::chrono::seconds> parseRetryAfter(const std::string& value) {
-  long long n = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-  if (ec != std::errc() || end != value.data() + value.size() || n < 0 || n > 86400) return std::nullopt;
-  return std::chrono::seconds(n);
-}
 
 PacedClient::PacedClient(Pacing pacing) : pacing_(std::move(pacing)) {
   if (!pacing_.sleep) pacing_.sleep = realSleep;
@@ -48,7 +42,8 @@ api::HttpClient::Outcome PacedClient::send(api::PollContext& ctx, const api::Htt
     if (!outcome.response) return outcome;
     const int status = outcome.response->status;
     if (status != 429 && status != 503) return outcome;
-    const auto asked = parseRetryAfter(outcome.response->header("retry-after"));
+    // Both forms, at most a day (api/http_pacing.hpp); the scheduler caps it again at its back-off ceiling.
+    const auto asked = api::parseRetryAfter(outcome.response->header("retry-after"), ctx.now());
     const auto delay = asked.value_or(std::chrono::seconds(1 << std::min(retries, 5)));
     retry_after_ = delay;
     const bool fits = ctx.now() + delay < ctx.deadline && delay <= pacing_.max_wait;

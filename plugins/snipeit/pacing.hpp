@@ -42,7 +42,4 @@ class PacedClient {
   std::optional<std::chrono::seconds> retry_after_;
 };
 
-// "120" or an HTTP date is not what Snipe-IT sends; it sends whole seconds.
-std::optional<std::chrono::seconds> parseRetryAfter(const std::string& value);
-
 }  // namespace fk::snipeit

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "api/config_keys.hpp"
+#include "api/url_policy.hpp"
 #include "snipeit/parse.hpp"
 
 namespace fk::snipeit {
@@ -122,6 +123,8 @@ class Factory : public api::SourceFactory {
     const Settings s = readSettings(keys, pacing);
     if (!s.base_url.empty() && !s.base_url.starts_with("https://") && !s.base_url.starts_with("http://")) {
       keys.problem("base_url", "must be an http:// or https:// URL");
+    } else if (auto why = api::credentialTargetProblem(s.base_url); !s.base_url.empty() && !why.empty()) {
+      keys.problem("base_url", why);  // the API token goes there
     }
     return keys.finish();
   }

@@ -109,6 +109,17 @@ TEST_F(SnipeItPoll, WaitsOutRetryAfterThenContinues) {
   EXPECT_NE(std::find(slept_.begin(), slept_.end(), std::chrono::milliseconds(3000)), slept_.end());
 }
 
+TEST_F(SnipeItPoll, AHugeRetryAfterIsCappedNotIgnored) {
+  PollHarness<ScriptedHttp> h(api::Clock::now(), "/", dir_);
+  h.http.answers = {{429, {{"retry-after", "999999999"}}, R"({"status":"error","messages":"Too many requests"})"}};
+  RecordingSink sink;
+  const auto result = poll(h, sink);
+  EXPECT_FALSE(result.ok);
+  EXPECT_EQ(result.reason, api::FailureReason::rate_limited);
+  EXPECT_EQ(result.retry_after, std::chrono::hours(24)) << "31 years asked: at most a day, and not waited out";
+  EXPECT_EQ(h.http.sent.size(), 1u);
+}
+
 TEST_F(SnipeItPoll, ABadTokenFailsAtOnceWithoutRetries) {
   PollHarness<ScriptedHttp> h(api::Clock::now(), "/", dir_);
   h.http.answers = {{401, {}, R"({"error":"Unauthorized or unauthenticated."})"}};

@@ -97,6 +97,16 @@ class Oidc(DaemonTestCase):
         body = self.refused({"email": "stranger@example.org"}, expect="No fleetkeep account")
         self.assertIn("stranger@example.org", body)
 
+    def test_the_client_secret_goes_only_where_credentials_may(self):
+        # Discovery names a token endpoint with user info in front of the host: a URL that reads two
+        # ways. It still points at this provider, so a secret sent anyway would show up here.
+        self.provider.token_endpoint = "http://fleetkeep@%s/token" % self.provider.issuer[len("http://"):]
+        (status, _, cookies, body), _, _ = self.sign_in()
+        self.assertEqual(status, 502, body)
+        self.assertIsNone(self.session_of(cookies))
+        self.assertEqual(self.provider.token_requests, [], "the client secret was sent")
+        self.assertIn("token_endpoint", self.d.log())
+
     def test_disabled_user(self):
         self.assertEqual(self.d.run_tool("user", "disable", "ms.rivera").returncode, 0)
         self.refused(expect="No fleetkeep account")
