@@ -22,18 +22,33 @@ int fail(const Error& e) {
   return 1;
 }
 
-// Admin commands run against the same database as the daemon; SQLite's locking lets both work at once.
-std::unique_ptr<Database> openFor(const std::filesystem::path& config_file) {
+// How an admin command opens the database the daemon may be running on.
+struct AdminOpen {
+  // A missing file is created (and migrated, which is safe: no daemon can be using a file that does
+  // not exist yet) for the commands that set up a new install; the others refuse it.
+  bool create_if_missing = false;
+  Database::SchemaNeed need = Database::SchemaNeed::latest;
+};
+
+// Admin commands run against the same database as the daemon; SQLite's locking lets both work at
+// once. They never migrate an existing file: a newer binary installed beside a daemon still running
+// the old one must not change the schema under it (the daemon migrates when it restarts).
+std::unique_ptr<Database> openFor(const std::filesystem::path& config_file, AdminOpen how = {}) {
   setupLogging("warn");
   auto config = loadConfigOrReport(config_file);
   if (!config) return nullptr;
-  auto db = openStateDatabase(*config);
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(config->database, ec);
+  auto db = how.create_if_missing && !exists ? openStateDatabase(*config)
+                                             : Database::openExisting(config->database, how.need);
   if (!db) {
     fail(db.error());
     return nullptr;
   }
   return std::move(*db);
 }
+
+constexpr AdminOpen kSetUp{.create_if_missing = true};
 
 Result<Scope> parseScopes(const std::vector<std::string>& given) {
   Scope scope;
@@ -98,7 +113,7 @@ int tokenCreateCommand(const std::filesystem::path& config_file, const std::stri
                        const std::vector<std::string>& scopes) {
   auto scope = parseScopes(scopes);
   if (!scope) return fail(scope.error());
-  auto db = openFor(config_file);
+  auto db = openFor(config_file, kSetUp);
   if (!db) return 1;
   auto parsed = parseRole(role);
   if (!parsed) return fail(Error::invalid("role", "unknown role: " + role));
@@ -141,7 +156,7 @@ int userCreateCommand(const std::filesystem::path& config_file, const UserCreate
   Wiped secret{std::move(*password)};
   // An email-only user (OpenID Connect) still gets a password: the contract reads one, and an
   // unusable account is worse than one the admin can hand out.
-  auto db = openFor(config_file);
+  auto db = openFor(config_file, kSetUp);
   if (!db) return 1;
   auto user = UserStore(*db).create({args.name, *role, args.email, *scope}, secret.text);
   if (!user) return fail(user.error());
@@ -187,7 +202,8 @@ int userSetPasswordCommand(const std::filesystem::path& config_file, const std::
 int routesCommand(const std::filesystem::path& config_file) {
   auto config = loadConfigOrReport(config_file);
   if (!config) return 1;
-  auto db = openFor(config_file);
+  // The routes only: the schema's version does not matter.
+  auto db = openFor(config_file, {.create_if_missing = true, .need = Database::SchemaNeed::known});
   if (!db) return 1;
   ApiContext ctx{*db, [config] { return config; }, {}, {}};
   Router router;
@@ -201,7 +217,8 @@ int routesCommand(const std::filesystem::path& config_file) {
 }
 
 int backupCommand(const std::filesystem::path& config_file, const std::filesystem::path& dest) {
-  auto db = openFor(config_file);
+  // A page copy: any version this build knows can be backed up, an unmigrated one too.
+  auto db = openFor(config_file, {.need = Database::SchemaNeed::known});
   if (!db) return 1;
   if (auto done = db->backup(dest); !done) return fail(done.error());
   std::cerr << "backup written to " << dest.string() << '\n';

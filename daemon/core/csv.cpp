@@ -12,7 +12,66 @@ std::string& slot(std::vector<std::string>& fields, std::size_t index) {
   return fields.emplace_back();
 }
 
+bool isFormulaLead(char c) { return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r'; }
+
+// A sign, digits and at most one dot with digits on both sides: what a spreadsheet takes as a number.
+bool isPlainNumber(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  const auto digits = [&] {
+    const std::size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > from;
+  };
+  if (!digits()) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
+// "'", "''", ... followed by a formula lead: the shape of a neutralised cell.
+bool looksNeutralised(std::string_view s) {
+  const std::size_t quotes = s.find_first_not_of('\'');
+  return quotes != 0 && quotes != std::string_view::npos && isFormulaLead(s[quotes]);
+}
+
+bool needsQuotes(std::string_view field) {
+  return field.find_first_of(",\"\r\n") != std::string_view::npos ||
+         (!field.empty() && (field.front() == ' ' || field.back() == ' ' || field.front() == '\t' ||
+                             field.back() == '\t'));
+}
+
+void appendQuoted(std::string& out, std::string_view field) {
+  out += '"';
+  for (char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
 }  // namespace
+
+bool csvCellNeedsNeutralising(std::string_view field) {
+  if (field.empty()) return false;
+  if (isFormulaLead(field.front())) return !isPlainNumber(field);
+  return field.front() == '\'' && looksNeutralised(field);
+}
+
+std::string neutraliseCsvCell(std::string_view field) {
+  if (!csvCellNeedsNeutralising(field)) return std::string(field);
+  std::string out;
+  out.reserve(field.size() + 1);
+  out += '\'';
+  out += field;
+  return out;
+}
+
+void restoreCsvCell(std::string& field) {
+  if (!field.empty() && field.front() == '\'' && looksNeutralised(field)) field.erase(0, 1);
+}
 
 CsvReader::CsvReader(std::string_view text, char delimiter) : text_(text), delimiter_(delimiter) {
   if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
@@ -73,6 +132,7 @@ bool CsvReader::next(std::vector<std::string>& fields) {
       }
       field.assign(data + start, pos_ - start);
     }
+    restoreCsvCell(field);
 
     if (pos_ >= size) break;
     if (data[pos_] == delim) {
@@ -90,30 +150,31 @@ bool CsvReader::next(std::vector<std::string>& fields) {
 }
 
 std::string csvEscape(std::string_view field) {
-  const bool needs_quotes = field.find_first_of(",\"\r\n") != std::string_view::npos ||
-                            (!field.empty() && (field.front() == ' ' || field.back() == ' ' ||
-                                                field.front() == '\t' || field.back() == '\t'));
-  if (!needs_quotes) return std::string(field);
   std::string out;
-  out.reserve(field.size() + 2);
-  out += '"';
-  for (char c : field) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
+  appendCsvField(out, field);
   return out;
+}
+
+void appendCsvField(std::string& out, std::string_view field) {
+  // The common case first, without a temporary string: nothing to neutralise, nothing to quote.
+  if (field.empty() || (!isFormulaLead(field.front()) && field.front() != '\'')) {
+    if (field.find_first_of(",\"\r\n \t") == std::string_view::npos) {
+      out += field;
+      return;
+    }
+  }
+  const std::string cell = neutraliseCsvCell(field);
+  if (needsQuotes(cell)) {
+    appendQuoted(out, cell);
+  } else {
+    out += cell;
+  }
 }
 
 void appendCsvRow(std::string& out, const std::vector<std::string>& fields) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) out += ',';
-    const auto& field = fields[i];
-    if (field.find_first_of(",\"\r\n \t") == std::string::npos) {
-      out += field;  // the common case, without a temporary string
-    } else {
-      out += csvEscape(field);
-    }
+    appendCsvField(out, fields[i]);
   }
   out += "\r\n";
 }

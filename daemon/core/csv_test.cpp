@@ -116,9 +116,65 @@ TEST(CsvEscape, QuotesOnlyWhenNeeded) {
   EXPECT_EQ(csvEscape("say \"hi\""), "\"say \"\"hi\"\"\"");
   EXPECT_EQ(csvEscape("two\nlines"), "\"two\nlines\"");
   EXPECT_EQ(csvEscape(" padded "), "\" padded \"");
-  // Formula-looking text stays as it is: the export must re-import unchanged.
-  EXPECT_EQ(csvEscape("=SUM(A1)"), "=SUM(A1)");
+  // Formula-looking text is neutralised (a leading quote); plain numbers stay numbers.
+  EXPECT_EQ(csvEscape("=SUM(A1)"), "'=SUM(A1)");
   EXPECT_EQ(csvEscape("-5"), "-5");
+}
+
+TEST(CsvFormulaInjection, CellsAFormulaCouldStartWithGetALeadingQuote) {
+  EXPECT_EQ(neutraliseCsvCell("=HYPERLINK(\"http://x\",\"y\")"), "'=HYPERLINK(\"http://x\",\"y\")");
+  EXPECT_EQ(neutraliseCsvCell("+1+cmd|' /C calc'!A0"), "'+1+cmd|' /C calc'!A0");
+  EXPECT_EQ(neutraliseCsvCell("-2+3"), "'-2+3");
+  EXPECT_EQ(neutraliseCsvCell("@SUM(1)"), "'@SUM(1)");
+  EXPECT_EQ(neutraliseCsvCell("\t=1"), "'\t=1");
+  EXPECT_EQ(neutraliseCsvCell("\r=1"), "'\r=1");
+  EXPECT_EQ(neutraliseCsvCell("-"), "'-");
+  EXPECT_EQ(neutraliseCsvCell("-.5"), "'-.5");
+  EXPECT_EQ(neutraliseCsvCell("-5."), "'-5.");
+  EXPECT_EQ(neutraliseCsvCell("-1e5"), "'-1e5");
+  EXPECT_EQ(neutraliseCsvCell("1-800-FLOWERS"), "1-800-FLOWERS");  // only the first character counts
+  EXPECT_EQ(neutraliseCsvCell(""), "");
+}
+
+TEST(CsvFormulaInjection, PlainNumbersStayNumbers) {
+  for (const char* n : {"-54.00", "+3", "-0", "12.5", "0.00", "-1234567.89"}) EXPECT_EQ(neutraliseCsvCell(n), n);
+}
+
+TEST(CsvFormulaInjection, QuotesBeforeAFormulaLeadGetOneMore) {
+  EXPECT_EQ(neutraliseCsvCell("'=x"), "''=x");
+  EXPECT_EQ(neutraliseCsvCell("''-54.00"), "'''-54.00");
+  EXPECT_EQ(neutraliseCsvCell("'twas"), "'twas");
+  EXPECT_EQ(neutraliseCsvCell("'"), "'");
+  EXPECT_EQ(neutraliseCsvCell("''"), "''");
+}
+
+TEST(CsvFormulaInjection, TheReaderTakesTheNeutraliserOff) {
+  EXPECT_EQ(readAll("'=SUM(A1),'twas,''@x,'-54.00,\"'\t=1\"\r\n").rows,
+            (Rows{{"=SUM(A1)", "'twas", "'@x", "-54.00", "\t=1"}}));
+}
+
+TEST(CsvFormulaInjection, EveryValueRoundTrips) {
+  const std::vector<std::string> values{"=1+1", "+1", "-1", "-54.00", "@a", "\tx", "\rx", "'", "''", "'=",
+                                        "''=", "'twas", "'-5", "a'=b", " =x", "x,=y", "\"=\"", "-", "", "=",
+                                        "'\t", "normal"};
+  std::string out;
+  appendCsvRow(out, values);
+  const Rows back = readAll(out).rows;
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0], values);
+  for (const auto& v : values) {
+    std::string cell = neutraliseCsvCell(v);
+    restoreCsvCell(cell);
+    EXPECT_EQ(cell, v);
+  }
+}
+
+TEST(CsvFormulaInjection, NoWrittenCellStartsAFormula) {
+  const std::string leads = "=+-@\t\r";
+  for (const std::string v : {"=1", "+a", "-a", "@a", "\ta", "\ra", "'=1", "''+a"}) {
+    const std::string cell = neutraliseCsvCell(v);
+    EXPECT_EQ(leads.find(cell.front()), std::string::npos) << v;
+  }
 }
 
 TEST(CsvWriter, RowsEndInCrlfAndReadBackUnchanged) {
@@ -129,6 +185,7 @@ TEST(CsvWriter, RowsEndInCrlfAndReadBackUnchanged) {
   std::string out;
   for (const auto& row : rows) appendCsvRow(out, row);
   EXPECT_EQ(out.substr(0, 12), "id,notes,x\r\n");
+  EXPECT_NE(out.find(",'=cmd\r\n"), std::string::npos);
   EXPECT_EQ(readAll(out).rows, rows);
 }
 

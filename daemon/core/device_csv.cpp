@@ -102,7 +102,7 @@ struct DateState {
 class RowParser {
  public:
   RowParser(const std::vector<Column>& columns, const DeviceImportOptions& options, DateState& dates,
-            std::vector<FieldError>& errors, std::vector<FieldError>& warnings)
+            FieldErrors& errors, FieldErrors& warnings)
       : columns_(columns), options_(options), dates_(dates), errors_(errors), warnings_(warnings) {}
 
   // Fills `row` (a fresh one already in place in the result, which saves moving ~700 bytes a row).
@@ -287,8 +287,8 @@ class RowParser {
   const std::vector<Column>& columns_;
   const DeviceImportOptions& options_;
   DateState& dates_;
-  std::vector<FieldError>& errors_;
-  std::vector<FieldError>& warnings_;
+  FieldErrors& errors_;
+  FieldErrors& warnings_;
   std::size_t line_ = 0;
 };
 
@@ -317,7 +317,7 @@ struct DeviceCsvParser::State {
   std::optional<CsvReader> reader;
   std::vector<std::string> cells;
   device_csv::Header header;
-  std::vector<FieldError> errors, warnings;
+  FieldErrors errors, warnings;
   DateState dates;
   // Validation names a field; errors name the column the file has for it.
   std::unordered_map<std::string_view, std::size_t> column_of;
@@ -366,8 +366,8 @@ DeviceCsvParser::DeviceCsvParser(std::string_view body, const DeviceImportOption
 
 DeviceCsvParser::~DeviceCsvParser() = default;
 
-const std::vector<FieldError>& DeviceCsvParser::errors() const { return state_->errors; }
-const std::vector<FieldError>& DeviceCsvParser::warnings() const { return state_->warnings; }
+const FieldErrors& DeviceCsvParser::errors() const { return state_->errors; }
+const FieldErrors& DeviceCsvParser::warnings() const { return state_->warnings; }
 const std::vector<std::string>& DeviceCsvParser::ignoredColumns() const { return state_->header.ignored; }
 
 std::size_t DeviceCsvParser::rowsAtMost() const { return state_->rows_at_most; }

@@ -40,7 +40,7 @@ struct DeviceImportOptions {
 
 struct ParsedImport {
   std::vector<ImportRow> rows;
-  std::vector<FieldError> errors;  // every bad line and field; when non-empty nothing is imported
+  FieldErrors errors;  // every bad line and field (the first kMaxReportedImportErrors kept); when non-empty nothing is imported
 };
 
 // Reads an inventory CSV a row at a time, so that an import can write rows while later ones are
@@ -61,14 +61,14 @@ class DeviceCsvParser {
   // is not. Once errors() is not empty the file must not be applied.
   bool next(ImportRow& row);
   // Every problem found so far, in file order; all of them once next() has returned false.
-  const std::vector<FieldError>& errors() const;
+  const FieldErrors& errors() const;
   // An upper bound on the rows next() can return (the file's line ends), for sizing.
   std::size_t rowsAtMost() const;
   // Header names the import does not use (unknown, or a second column for the same field), as written.
   const std::vector<std::string>& ignoredColumns() const;
   // What was read but not applied (an unknown status label, a checkout to a device that cannot be
   // lent), in file order; complete once next() has returned false.
-  const std::vector<FieldError>& warnings() const;
+  const FieldErrors& warnings() const;
 
  private:
   struct State;

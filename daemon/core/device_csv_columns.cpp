@@ -115,7 +115,7 @@ std::string lower(std::string_view s) {
 }
 
 Header readHeader(const std::vector<std::string>& cells, std::size_t line, bool strict,
-                  std::vector<FieldError>& errors) {
+                  FieldErrors& errors) {
   Header h;
   h.width = cells.size();
   h.columns.reserve(cells.size());

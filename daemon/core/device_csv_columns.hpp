@@ -70,7 +70,7 @@ struct Header {
 // Maps the header row. Unknown and repeated names go to `ignored` (errors when `strict`); blank names
 // are skipped. A header without a serial or asset tag column is an error.
 Header readHeader(const std::vector<std::string>& cells, std::size_t line, bool strict,
-                  std::vector<FieldError>& errors);
+                  FieldErrors& errors);
 
 std::string_view trim(std::string_view s);
 std::string lower(std::string_view s);

@@ -1,5 +1,7 @@
 #include "core/error.hpp"
 
+#include <algorithm>
+
 namespace fk {
 
 Error Error::invalid(std::string field, std::string message) {
@@ -48,18 +50,39 @@ int httpStatus(Errc code) {
   return 500;
 }
 
-Error importRefused(const std::vector<FieldError>& errors) {
-  const std::size_t n = errors.size();
+void FieldErrors::append(FieldErrors&& other) {
+  for (auto& e : other.items_) {
+    if (items_.size() < cap_) items_.push_back(std::move(e));
+  }
+  count_ += other.count_;
+  other.items_.clear();
+  other.count_ = 0;
+}
+
+void FieldErrors::sortByLine() {
+  std::stable_sort(items_.begin(), items_.end(), [](const FieldError& a, const FieldError& b) { return a.line < b.line; });
+}
+
+namespace {
+
+Error refused(const std::vector<FieldError>& kept, std::size_t n) {
   Error e{Errc::invalid, std::to_string(n) + (n == 1 ? " error" : " errors") + "; nothing was imported",
           nlohmann::json::object()};
   nlohmann::json list = nlohmann::json::array();
-  for (std::size_t i = 0; i < n && i < kMaxReportedImportErrors; ++i) {
-    list.push_back({{"line", errors[i].line}, {"field", errors[i].field}, {"message", errors[i].message}});
+  for (std::size_t i = 0; i < kept.size() && i < kMaxReportedImportErrors; ++i) {
+    list.push_back({{"line", kept[i].line}, {"field", kept[i].field}, {"message", kept[i].message}});
   }
+  const bool truncated = n > list.size();
   e.details["errors"] = std::move(list);
   e.details["error_count"] = n;
-  if (n > kMaxReportedImportErrors) e.details["truncated"] = true;
+  if (truncated) e.details["truncated"] = true;
   return e;
 }
+
+}  // namespace
+
+Error importRefused(const std::vector<FieldError>& errors) { return refused(errors, errors.size()); }
+
+Error importRefused(const FieldErrors& errors) { return refused(errors.kept(), errors.count()); }
 
 }  // namespace fk

@@ -53,6 +53,40 @@ struct FieldError {
 // file order, the first kMaxReportedImportErrors of them, details.error_count and, when there were
 // more, details.truncated. Nothing of the file was applied.
 inline constexpr std::size_t kMaxReportedImportErrors = 1000;
+
+// An import's problems (or warnings) as they are found: the first kMaxReportedImportErrors are kept
+// and the rest only counted, so a file of a million bad rows holds no more memory than one of a
+// thousand while its reply still says how many there were.
+class FieldErrors {
+ public:
+  explicit FieldErrors(std::size_t cap = kMaxReportedImportErrors) : cap_(cap) {}
+
+  void push_back(FieldError e) {
+    ++count_;
+    if (items_.size() < cap_) items_.push_back(std::move(e));
+  }
+  // Takes `other`'s kept items (as far as the cap allows) and its count.
+  void append(FieldErrors&& other);
+  // Orders the kept items by line, stably: problems found by different passes read in file order.
+  void sortByLine();
+
+  bool empty() const { return count_ == 0; }
+  std::size_t count() const { return count_; }  // every one found, kept or not
+  std::size_t size() const { return items_.size(); }  // the ones kept
+  bool truncated() const { return count_ > items_.size(); }
+  const FieldError& operator[](std::size_t i) const { return items_[i]; }
+  const FieldError& front() const { return items_.front(); }
+  auto begin() const { return items_.begin(); }
+  auto end() const { return items_.end(); }
+  const std::vector<FieldError>& kept() const { return items_; }
+
+ private:
+  std::size_t cap_;
+  std::size_t count_ = 0;
+  std::vector<FieldError> items_;
+};
+
 Error importRefused(const std::vector<FieldError>& errors);
+Error importRefused(const FieldErrors& errors);
 
 }  // namespace fk

@@ -7,6 +7,7 @@
 
 #include "core/circulation.hpp"
 #include "core/config_reader.hpp"
+#include "core/secret_file.hpp"
 #include "core/time_zone.hpp"
 #include "core/values.hpp"
 
@@ -119,7 +120,7 @@ void readSmtp(Reader& r, const Entry& smtp, SmtpConfig& s, const std::filesystem
       if (auto v = r.string(e)) {
         s.password_file = (std::filesystem::path(*v).is_absolute() ? std::filesystem::path(*v) : base / *v);
         std::error_code ec;
-        if (!std::filesystem::is_regular_file(s.password_file, ec))
+        if (!std::filesystem::is_regular_file(secretSource(s.password_file), ec))
           r.problem(e, "cannot read " + s.password_file.string());
       }
     } else if (e.name == "starttls") {

@@ -47,7 +47,7 @@ std::optional<bool> parseActive(const std::string& cell) {
 // Reads the header; errors when it is unusable. A column the import does not read is nullopt.
 std::vector<std::optional<Column>> readHeader(const std::vector<std::string>& fields, std::size_t line,
                                               bool strict, std::vector<std::string>& ignored,
-                                              std::vector<FieldError>& errors) {
+                                              FieldErrors& errors) {
   std::vector<std::optional<Column>> columns;
   std::vector<bool> seen(kColumns.size(), false);
   for (const auto& raw : fields) {
@@ -154,7 +154,7 @@ ParsedRoster parseRosterCsv(std::string_view body, const CsvOptions& options) {
     if (row_errors.empty()) {
       out.rows.push_back(std::move(row));
     } else {
-      out.errors.insert(out.errors.end(), row_errors.begin(), row_errors.end());
+      for (auto& e : row_errors) out.errors.push_back(std::move(e));
     }
   }
   if (!reader.error().empty()) out.errors.push_back({reader.line(), "", reader.error()});

@@ -16,7 +16,7 @@ struct RosterRow {
 
 struct ParsedRoster {
   std::vector<RosterRow> rows;
-  std::vector<FieldError> errors;  // every bad line and field; when non-empty nothing is imported
+  FieldErrors errors;  // every bad line and field (the first kMaxReportedImportErrors kept); when non-empty nothing is imported
   std::vector<std::string> ignored_columns;  // header names not read (unknown or repeated), as written
 };
 

@@ -188,7 +188,7 @@ json importSummaryJson(const ImportSummary& s) {
           {"people_created", s.people_created},
           {"ignored_columns", s.ignored_columns},
           {"warnings", std::move(warnings)},
-          {"warning_count", s.warnings.size()}};
+          {"warning_count", s.warnings.count()}};  // all of them, also those past the list's cap
 }
 
 // ?encoding=, ?date_order=, ?strict=, and the config's status labels and loan length.

@@ -212,11 +212,10 @@ Response balances(ApiContext& ctx, Request& req) {
   auto rows = FeeStore(ctx.db, feesOf(config)).balances(filter);
   if (!rows) return errorResponse(rows.error());
   if (format == "csv") {
-    std::string body = "external_id,name,household,balance,oldest_charge\r\n";
-    for (const auto& r : *rows) {
-      body += csvEscape(r.external_id) + "," + csvEscape(r.name) + "," + csvEscape(r.household) + "," +
-              formatMoney(r.balance_cents) + "," + r.oldest_charge + "\r\n";
-    }
+    std::string body;
+    appendCsvRow(body, {"external_id", "name", "household", "balance", "oldest_charge"});
+    for (const auto& r : *rows)
+      appendCsvRow(body, {r.external_id, r.name, r.household, formatMoney(r.balance_cents), r.oldest_charge});
     return csvResponse(std::move(body), "balances.csv");
   }
   json items = json::array();

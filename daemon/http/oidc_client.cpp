@@ -2,12 +2,14 @@
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <cctype>
 #include <fstream>
 
 #include "api/url_policy.hpp"
+#include "core/secret_file.hpp"
 
 namespace fk {
 
@@ -59,12 +61,10 @@ std::string challengeOf(const std::string& verifier) {
   return base64UrlEncode(std::string_view(reinterpret_cast<const char*>(d.data()), size));
 }
 
-Result<std::string> clientSecret(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::string secret;
-  if (!in || !std::getline(in, secret) || secret.empty())
-    return std::unexpected(Error::internal("cannot read web.oidc.client_secret_file " + file.string()));
-  if (secret.back() == '\r') secret.pop_back();
+Result<SecretText> clientSecret(const std::filesystem::path& file) {
+  auto secret = readSecretFile(file, "web.oidc.client_secret_file");
+  if (!secret) return std::unexpected(Error::internal(secret.error().message));
+  if (!secret->warning.empty()) spdlog::warn("{}", secret->warning);
   return secret;
 }
 
@@ -172,7 +172,7 @@ Result<IdTokenClaims> OidcClient::finish(const Config::Web::Oidc& config, const 
                                {"code", code},
                                {"redirect_uri", config.redirect_url},
                                {"client_id", config.client_id},
-                               {"client_secret", *secret},
+                               {"client_secret", secret->text},
                                {"code_verifier", p.verifier}})};
   auto r = fetch(token);
   if (!r) return std::unexpected(r.error());

@@ -253,13 +253,6 @@ std::string planJsonBody(const Plan& p, std::span<const PlanDevice> devices, Fis
 
 namespace {
 
-void appendCsvField(std::string& out, std::string_view field) {
-  if (field.find_first_of(",\"\r\n \t") == std::string_view::npos)
-    out += field;
-  else
-    out += csvEscape(field);
-}
-
 void appendEntryRow(std::string& out, std::string_view fiscal_year, const PlanEntry& e, const PlanDevice& d) {
   out += fiscal_year;
   out += ',';

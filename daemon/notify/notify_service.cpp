@@ -9,6 +9,7 @@
 
 #include "core/notify_calendar.hpp"
 #include "core/notify_plan.hpp"
+#include "core/secret_file.hpp"
 #include "core/values.hpp"
 #include "notify/smtp_sender.hpp"
 #include "notify/templates.hpp"
@@ -21,12 +22,17 @@ namespace {
 constexpr auto kIdlePoll = std::chrono::seconds(1);  // another daemon, or a retry coming due
 constexpr auto kWindowRecheck = std::chrono::seconds(60);  // a reload may have changed the window
 
+// The SMTP password, through the one secret reader (core/secret_file.hpp). An unreadable file sends
+// without AUTH, so the server's refusal says what is wrong; the reason is logged.
 std::string readPassword(const std::filesystem::path& file) {
   if (file.empty()) return "";
-  std::ifstream in(file, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
+  auto secret = readSecretFile(file, "smtp.password_file");
+  if (!secret) {
+    spdlog::warn("{}", secret.error().message);
+    return "";
+  }
+  if (!secret->warning.empty()) spdlog::warn("{}", secret->warning);
+  return std::move(secret->text);
 }
 
 std::string makeOwner() {

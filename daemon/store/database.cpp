@@ -1,6 +1,5 @@
 #include "store/database.hpp"
 
-#include <SQLiteCpp/Backup.h>
 #include <sqlite3.h>
 
 #include "store/sql_functions.hpp"
@@ -124,35 +123,6 @@ int Database::schemaVersion() {
 
 int Database::latestSchemaVersion() {
   return static_cast<int>(migrations().size());
-}
-
-Status Database::backup(const std::filesystem::path& dest) {
-  std::error_code ec;
-  if (std::filesystem::exists(dest, ec)) {
-    return std::unexpected(Error::conflict("backup destination " + dest.string() + " already exists",
-                                           {{"path", dest.string()}}));
-  }
-  Status result = with([&](SQLite::Database& src) -> Status {
-    try {
-      SQLite::Database out(dest, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-      SQLite::Backup copy(out, src);
-      // One step copies every page under a single read transaction, so the copy is one snapshot
-      // even while other connections keep writing.
-      int rc = copy.executeStep(-1);
-      if (rc != SQLITE_DONE) {
-        return std::unexpected(Error::internal("backup to " + dest.string() + " did not complete"));
-      }
-      return {};
-    } catch (const std::exception& e) {
-      return std::unexpected(Error::internal("backup to " + dest.string() + ": " + e.what()));
-    }
-  });
-  if (!result) {
-    std::filesystem::remove(dest, ec);
-    std::filesystem::remove(dest.string() + "-wal", ec);
-    std::filesystem::remove(dest.string() + "-shm", ec);
-  }
-  return result;
 }
 
 }  // namespace fk

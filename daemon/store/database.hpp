@@ -23,6 +23,15 @@ class Database {
  public:
   // Opens (creating if missing) and migrates to the latest schema version.
   static Result<std::unique_ptr<Database>> open(const std::filesystem::path& file, int pool_size = 4);
+  // What a one-shot admin command needs of the schema (store/database_admin.cpp).
+  enum class SchemaNeed {
+    known,   // any version this build knows (backup copies pages, whatever their version)
+    latest,  // exactly the latest (commands that read or write tables)
+  };
+  // For admin commands run beside a live daemon: opens an existing file without creating, migrating
+  // or changing its journal mode. A file a newer fleetkeepd wrote is refused, and so is an older one
+  // when `need` is latest: migrating under a running daemon of the older version would break it.
+  static Result<std::unique_ptr<Database>> openExisting(const std::filesystem::path& file, SchemaNeed need);
   // How long a connection waits for another writer before SQLITE_BUSY.
   static constexpr int kBusyTimeoutMs = 5000;
   ~Database();
@@ -35,7 +44,9 @@ class Database {
   int schemaVersion();
   static int latestSchemaVersion();
 
-  // Consistent online copy (SQLite backup API) to `dest`.
+  // Consistent online copy (SQLite backup API) to `dest`, which must not exist. Written to a temp
+  // file beside it (created exclusively, mode 0600), synced and then renamed into place, so `dest`
+  // is never partial and never readable by anyone but the owner.
   Status backup(const std::filesystem::path& dest);
 
   // Bumped after every committed write; metrics use it to know when aggregates are stale.

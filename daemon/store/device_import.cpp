@@ -170,10 +170,9 @@ class Importer {
   }
 
   // Every problem found, in file order; the transaction must not commit when there is one.
-  std::vector<FieldError> takeErrors() {
-    std::stable_sort(errors_.begin(), errors_.end(),
-                     [](const FieldError& a, const FieldError& b) { return a.line < b.line; });
-    return std::move(errors_);
+  FieldErrors takeErrors() {
+    errors_.sortByLine();
+    return std::exchange(errors_, FieldErrors{});
   }
 
   // Writes the created devices' events, then the checkouts (after them, so a device's history reads
@@ -336,7 +335,7 @@ class Importer {
   std::int64_t first_id_ = 0;
   std::size_t created_ = 0, updated_ = 0, unchanged_ = 0;
   std::vector<import::PendingCheckout> pending_;
-  std::vector<FieldError> errors_;
+  FieldErrors errors_;
 };
 
 // Rows per batch handed from the reading thread to the writing one, and batches in flight: enough

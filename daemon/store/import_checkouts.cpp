@@ -71,7 +71,7 @@ class People {
 }  // namespace
 
 CheckoutOutcome makeCheckouts(SQLite::Database& db, const std::vector<PendingCheckout>& pending,
-                              int default_loan_days, const std::string& actor, std::vector<FieldError>& errors) {
+                              int default_loan_days, const std::string& actor, FieldErrors& errors) {
   CheckoutOutcome out;
   if (pending.empty()) return out;
   const std::string now = nowInstant();

@@ -29,6 +29,6 @@ struct CheckoutOutcome {
 // and created (a student) when neither matches; or the place. A device already lent to the same
 // holder is left as it is; one lent to someone else, or that cannot be lent, is an error for its line.
 CheckoutOutcome makeCheckouts(SQLite::Database& db, const std::vector<PendingCheckout>& pending,
-                              int default_loan_days, const std::string& actor, std::vector<FieldError>& errors);
+                              int default_loan_days, const std::string& actor, FieldErrors& errors);
 
 }  // namespace fk::import

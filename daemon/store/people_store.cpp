@@ -233,7 +233,7 @@ Result<RosterSummary> PeopleStore::import(const std::vector<RosterRow>& rows) {
       }
     }
     RosterSummary summary;
-    std::vector<FieldError> errors;
+    FieldErrors errors;
     std::vector<Person> inserts, updates;
     for (const RosterRow& row : rows) {
       auto it = existing.find(*row.draft.external_id);
@@ -256,13 +256,15 @@ Result<RosterSummary> PeopleStore::import(const std::vector<RosterRow>& rows) {
       }
     }
     if (!errors.empty()) {
-      Error e = Error::invalid(errors.front().field, std::to_string(errors.size()) +
-                                                         (errors.size() == 1 ? " error" : " errors") +
+      Error e = Error::invalid(errors.front().field, std::to_string(errors.count()) +
+                                                         (errors.count() == 1 ? " error" : " errors") +
                                                          "; nothing was imported");
       nlohmann::json list = nlohmann::json::array();
       for (const auto& fe : errors)
         list.push_back({{"line", fe.line}, {"field", fe.field}, {"message", fe.message}});
       e.details["errors"] = std::move(list);
+      e.details["error_count"] = errors.count();
+      if (errors.truncated()) e.details["truncated"] = true;
       return std::unexpected(std::move(e));
     }
     const std::string now = nowInstant();

@@ -98,15 +98,15 @@ class CsvImportSource : public api::Source {
 
  private:
   // The whole file or nothing, like the import endpoint: a half-applied inventory is worse than a late one.
-  api::PollResult refused(const std::vector<FieldError>& errors) const {
+  api::PollResult refused(const FieldErrors& errors) const {
     std::string message =
-        path_.string() + ": " + std::to_string(errors.size()) + " problem(s), nothing applied:";
+        path_.string() + ": " + std::to_string(errors.count()) + " problem(s), nothing applied:";
     for (std::size_t i = 0; i < errors.size() && i < kMaxReportedErrors; ++i) {
       const FieldError& e = errors[i];
       message += " line " + std::to_string(e.line) + (e.field.empty() ? "" : " (" + e.field + ")") + ": " +
-                 e.message + (i + 1 < errors.size() ? ";" : "");
+                 e.message + (i + 1 < errors.count() ? ";" : "");
     }
-    if (errors.size() > kMaxReportedErrors) message += " ...";
+    if (errors.count() > kMaxReportedErrors) message += " ...";
     return api::PollResult::failure(api::FailureReason::bad_response, message);
   }
 

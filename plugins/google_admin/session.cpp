@@ -6,38 +6,16 @@
 
 #include "api/http_pacing.hpp"
 #include "api/url_policy.hpp"
+#include "core/secret_file.hpp"
 #include "parse.hpp"
 
 namespace fk::google_admin {
 
 namespace {
 
-constexpr std::uintmax_t kMaxKeyFileBytes = std::uintmax_t{64} * 1024;
-
 std::unexpected<Failure> fail(api::FailureReason why, std::string message,
                               std::optional<std::chrono::seconds> retry_after = std::nullopt) {
   return std::unexpected(Failure::failure(why, std::move(message), retry_after));
-}
-
-// Reads the key file, wiping the buffer afterwards: the private key should not linger in freed memory.
-std::optional<std::string> readKeyFile(const std::filesystem::path& path, std::string& error) {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    error = "cannot read " + path.string() + " (" + ec.message() + ")";
-    return std::nullopt;
-  }
-  if (size > kMaxKeyFileBytes) {
-    error = path.string() + " is too large for a service-account key";
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::string text(size, '\0');
-  if (!in || !in.read(text.data(), static_cast<std::streamsize>(size))) {
-    error = "cannot read " + path.string();
-    return std::nullopt;
-  }
-  return text;
 }
 
 }  // namespace
@@ -65,11 +43,11 @@ std::expected<api::HttpResponse, Failure> Session::send(const api::HttpRequest& 
 
 std::expected<AccessToken, Failure> Session::fetchToken() {
   std::string error;
-  auto path = context_.resolve(settings_.credentials_file);
-  auto text = readKeyFile(path, error);
-  if (!text) return fail(api::FailureReason::config, "credentials_file: " + error);
-  auto key = parseServiceAccountKey(*text, error);
-  OPENSSL_cleanse(text->data(), text->size());
+  auto secret = readSecretFile(context_.resolve(settings_.credentials_file), "credentials_file");
+  if (!secret) return fail(api::FailureReason::config, secret.error().message);
+  if (!secret->warning.empty()) context_.log.warn(secret->warning);
+  const auto path = secret->source;
+  auto key = parseServiceAccountKey(secret->text, error);  // the key file's buffer is wiped with `secret`
   if (!key) return fail(api::FailureReason::config, "credentials_file " + path.string() + ": " + error);
 
   std::string url = !settings_.token_url.empty() ? settings_.token_url

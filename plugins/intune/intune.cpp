@@ -7,6 +7,7 @@
 #include "api/config_keys.hpp"
 #include "api/http_pacing.hpp"
 #include "api/url_policy.hpp"
+#include "core/secret_file.hpp"
 #include "intune/parse.hpp"
 
 namespace fk::intune {
@@ -71,16 +72,10 @@ class IntuneSource : public api::Source {
   std::expected<std::string, PollResult> accessToken(api::PollContext& ctx) {
     if (token_ && token_->usable(ctx.now())) return token_->value;
     // Read on every renewal, so a rotated secret is picked up without a restart.
-    const auto file = ctx.resolve(settings_.client_secret_file);
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    std::string secret = text.str();
-    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' '))
-      secret.pop_back();
-    if (!in || secret.empty())
-      return std::unexpected(
-          PollResult::failure(FailureReason::config, "cannot read client_secret_file " + file.string()));
+    auto read = readSecretFile(ctx.resolve(settings_.client_secret_file), "client_secret_file");
+    if (!read) return std::unexpected(PollResult::failure(FailureReason::config, read.error().message));
+    if (!read->warning.empty()) ctx.log.warn(read->warning);
+    const std::string& secret = read->text;
 
     api::HttpRequest request;
     request.method = "POST";

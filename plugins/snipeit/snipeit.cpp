@@ -7,6 +7,7 @@
 
 #include "api/config_keys.hpp"
 #include "api/url_policy.hpp"
+#include "core/secret_file.hpp"
 #include "snipeit/parse.hpp"
 
 namespace fk::snipeit {
@@ -16,26 +17,15 @@ using api::FailureReason;
 using api::PollResult;
 
 // Reads the token on every poll, so a rotated token is picked up without a restart. A token others
-// can read is refused: it is a password to the whole inventory.
+// can read is refused, not only warned about: it is a password to the whole inventory.
 std::expected<std::string, PollResult> readToken(api::PollContext& ctx, const std::string& configured) {
-  const auto file = ctx.resolve(configured);
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) {
-    return std::unexpected(PollResult::failure(FailureReason::config, "cannot read api_token_file " + file.string()));
-  }
-  if ((st.st_mode & 077) != 0) {
+  auto read = readSecretFile(ctx.resolve(configured), "api_token_file");
+  if (!read) return std::unexpected(PollResult::failure(FailureReason::config, read.error().message));
+  if (read->shared) {
     return std::unexpected(PollResult::failure(
-        FailureReason::config, "api_token_file " + file.string() + " is readable by group or others (chmod 600 it)"));
+        FailureReason::config, "api_token_file " + read->source.string() + " is readable by group or others (chmod 600 it)"));
   }
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string token = text.str();
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  if (!in || token.empty()) {
-    return std::unexpected(PollResult::failure(FailureReason::config, "api_token_file " + file.string() + " is empty"));
-  }
-  return token;
+  return std::move(read->text);
 }
 
 std::string shortBody(const std::string& body) {

@@ -350,11 +350,19 @@ export function planRows(years: PlanYear[], filter: { location?: string; model?:
   });
 }
 
+// A cell a spreadsheet would run as a formula gets a leading quote; plain numbers ("-54.00") stay
+// numbers. The daemon's rule (daemon/core/csv.hpp, docs/api.md "CSV and spreadsheets"), so a file
+// saved here re-imports like one the daemon wrote.
+export function csvCell(s: string): string {
+  if (/^[=+\-@\t\r]/.test(s)) return /^[+-]?\d+(\.\d+)?$/.test(s) ? s : `'${s}`;
+  return /^'+[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
 export function csvLine(values: Array<string | number | null>): string {
   return values
     .map((v) => {
-      const s = v == null ? '' : String(v);
-      return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+      const s = v == null ? '' : typeof v === 'number' ? String(v) : csvCell(v);
+      return /[",\n\r]/.test(s) || /^[ \t]|[ \t]$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
     })
     .join(',');
 }

@@ -148,6 +148,9 @@ test('planning rows: the plan as given, or recounted for a school or model', () 
   assert.deepEqual(L.planRows(years, { location: 'Maple' })[0], { fiscal_year: 'FY2027', count: 1, cents: 28900, aue: 1, deferred: 0, budget: null });
   assert.equal(L.planRows(years, { model: 'M2' })[0].aue, 0);
   assert.equal(L.csvLine(['a,b', 'say "hi"', null, 3]), '"a,b","say ""hi""",,3');
+  // Formula injection: neutralised like the daemon's exports; numbers stay numbers.
+  assert.equal(L.csvLine(['=1+1', '@x', '-54.00', -3, "'=y", "'twas", '+44 20']), "'=1+1,'@x,-54.00,-3,''=y,'twas,'+44 20");
+  assert.equal(L.csvLine(['\t=cmd']), "'\t=cmd");
   assert.equal(L.school('Maple Elementary / Cart 3'), 'Maple Elementary');
 });
 
