@@ -30,7 +30,7 @@ def post(daemon, path, body, content_type="application/json"):
 
 
 def run_round(binary, work, args, round_no):
-    d = benchlib.Daemon(binary, work, suffix="-%d" % round_no)
+    d = benchlib.Daemon(binary, work, suffix="-" + round_no)
     d.start()
     try:
         people = "external_id,name,role\n" + "".join("P%04d,Person %d,student\n" % (i, i) for i in range(50))
@@ -88,7 +88,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="fleetkeep-sync-") as work:
         for r in range(args.rounds):
             for label, path in binaries:
-                results[label].append(run_round(path, work, args, r * 100 + len(results[label])))
+                results[label].append(run_round(path, work, args, "%s-%d" % (label, r)))
                 print("round %d %s: %s" % (r + 1, label, {k: round(v) for k, v in results[label][-1].items()}),
                       flush=True)
     print("median of %d rounds (imports of %d rows; checkout+return pairs: %d, %d clients):"
