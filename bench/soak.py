@@ -192,8 +192,10 @@ def main():
                     d.fail("fleetkeepd exited with %d during the soak" % d.proc.returncode)
                 rss = benchlib.proc_memory(d.proc.pid)["VmRSS"]
                 samples.append((elapsed, rss))
-                print("  %6.1f min  RSS %7d KiB  requests %8d  errors %d"
-                      % (elapsed / 60, rss, sum(x.requests for x in loads), sum(len(x.errors) for x in loads)),
+                # The file grows with the history (every edit is an event): the page caches may follow it.
+                db_kib = os.path.getsize(os.path.join(d.state, "fleetkeep.db")) // 1024
+                print("  %6.1f min  RSS %7d KiB  database %7d KiB  requests %8d  errors %d"
+                      % (elapsed / 60, rss, db_kib, sum(x.requests for x in loads), sum(len(x.errors) for x in loads)),
                       flush=True)
                 if elapsed >= args.duration:
                     break
