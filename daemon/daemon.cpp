@@ -37,6 +37,7 @@
 #include "sources/builtin.hpp"
 #include "sources/curl_http_client.hpp"
 #include "sources/source_service.hpp"
+#include "store/database_check.hpp"
 #include "store/device_store.hpp"
 #include "store/model_store.hpp"
 #include "store/token_store.hpp"
@@ -424,6 +425,12 @@ int runDaemon(const std::filesystem::path& config_file) {
   auto config = loadConfigOrReport(config_file);
   if (!config) return 1;
   applyLogLevel(config->log_level);
+  // Before migrating: a damaged file is left as it is for the operator, and the exit code stops systemd
+  // from starting us again and again over it.
+  if (auto checked = checkDatabaseFile(config->database); !checked) {
+    spdlog::error("{}", checked.error().message);
+    return checked.error().code == Errc::storage_fault ? kExitDatabaseDamaged : 1;
+  }
   auto db = openStateDatabase(*config);
   if (!db) {
     spdlog::error("cannot open the database {}: {}", config->database.string(), db.error().message);

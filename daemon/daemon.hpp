@@ -11,6 +11,10 @@
 
 namespace fk {
 
+// Exit code when the database file is damaged (EX_DATAERR): restarting cannot help, so the unit lists
+// it in RestartPreventExitStatus= and systemd does not retry.
+inline constexpr int kExitDatabaseDamaged = 65;
+
 // Runs fleetkeepd on `config_file` until SIGTERM/SIGINT; returns the process exit code.
 int runDaemon(const std::filesystem::path& config_file);
 

@@ -30,6 +30,8 @@ std::string_view codeName(Errc code) {
     case Errc::unsupported_media: return "unsupported_media_type";
     case Errc::too_many_requests: return "too_many_requests";
     case Errc::internal: return "internal";
+    case Errc::storage_full: return "insufficient_storage";
+    case Errc::storage_fault: return "storage_unavailable";
   }
   return "internal";
 }
@@ -46,6 +48,8 @@ int httpStatus(Errc code) {
     case Errc::unsupported_media: return 415;
     case Errc::too_many_requests: return 429;
     case Errc::internal: return 500;
+    case Errc::storage_full: return 507;
+    case Errc::storage_fault: return 503;
   }
   return 500;
 }

@@ -21,6 +21,8 @@ enum class Errc {
   unsupported_media,  // 415
   too_many_requests,  // 429
   internal,           // 500: never for bad input
+  storage_full,       // 507: the disk is full; nothing of the request was saved
+  storage_fault,      // 503: the database file cannot be read or written (I/O error, corruption)
 };
 
 struct Error {

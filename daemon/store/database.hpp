@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "store/storage_fault.hpp"
 
 namespace fk {
 
@@ -36,7 +37,7 @@ class Database {
   static constexpr int kBusyTimeoutMs = 5000;
   ~Database();
 
-  // Runs `fn` with a pooled connection. Exceptions from SQLiteCpp become Errc::internal errors,
+  // Runs `fn` with a pooled connection. Exceptions from SQLiteCpp become errors (storageError),
   // except constraint failures, which the repositories map themselves before they escape.
   template <class Fn>
   auto with(Fn&& fn) -> decltype(fn(std::declval<SQLite::Database&>()));
@@ -106,11 +107,11 @@ auto Database::with(Fn&& fn) -> decltype(fn(std::declval<SQLite::Database&>())) 
   } guard{this, db};
   if constexpr (detail::kIsResult<R>) {
     // Errors as values across the module line: an exception that reaches here is a fault (disk,
-    // corruption, a bug), never bad input, so it becomes an internal error.
+    // corruption, a bug), never bad input: a disk fault says so (storageError), anything else is internal.
     try {
       return fn(*db);
     } catch (const std::exception& e) {
-      return std::unexpected(Error::internal(std::string("database: ") + e.what()));
+      return std::unexpected(storageError(e));
     }
   } else {
     return fn(*db);
