@@ -21,7 +21,7 @@ const fk::Router& router() {
     fk::Router r;
     auto ok = [](fk::Request&) { return fk::Response{}; };
     for (const char* t : {"/api/v1/devices", "/api/v1/devices/{ref}", "/api/v1/devices/{ref}/events",
-                          "/api/v1/devices:import", "/api/v1/models/{model}", "/api/v1/people/{ref}/checkouts",
+                          "/api/v1/devices:import", "/api/v1/models/{model}", "/api/v1/people/{external_id}/checkouts",
                           "/api/v1/checkouts", "/health", "/metrics"}) {
       r.add("GET", t, {}, ok);
       r.add("POST", t, {.min_role = fk::Role::technician, .body = fk::RouteOptions::Body::json}, ok);
@@ -51,7 +51,7 @@ void readTarget(std::string_view target) {
   request.path = fk::percentDecode(raw_path).value_or(std::string(raw_path));
   const auto match = router().match("GET", std::string(raw_path));
   request.params = match.params;
-  (void)fk::checkoutFilterFrom(request, match.params.count("ref") > 0);
+  (void)fk::checkoutFilterFrom(request, match.params.count("external_id") > 0);
 }
 
 }  // namespace
