@@ -18,6 +18,7 @@ FK_PACKAGES=(
   libargon2-dev libmstch-dev libzip-dev python3-aiosmtpd
   libhowardhinnant-date-dev  # time zones for the notification window: GCC 12 has no std::chrono tzdb
   python3-cryptography
+  clang-16 libclang-rt-16-dev ccache  # fuzz/: libFuzzer + ASan/UBSan runtimes (clang 14 lacks std::expected)
 )
 
 fk_log() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; }
@@ -82,6 +83,11 @@ fk_install_web_deps() {
 fk_build() {
   local dir="$1"
   shift
+  local source="$FK_ROOT"
+  # FK_SOURCE=fuzz builds the libFuzzer project (fuzz/CMakeLists.txt) instead of the daemon's.
+  if [[ -n ${FK_SOURCE:-} ]]; then
+    source="$FK_ROOT/$FK_SOURCE"
+  fi
   # Explicit returns: callers use fk_build in `if`, where set -e does not apply.
   local launcher=()
   # ccache, when present, makes the second (sanitizer) pass and repeated runs much cheaper.
@@ -89,7 +95,7 @@ fk_build() {
     launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
     export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$FK_ROOT}"
   fi
-  cmake -S "$FK_ROOT" -B "$dir" "${launcher[@]}" "$@" || return 1
+  cmake -S "$source" -B "$dir" "${launcher[@]}" "$@" || return 1
   local targets=()
   if [[ -n ${FK_TARGETS:-} ]]; then
     read -r -a targets <<<"$FK_TARGETS"

@@ -124,9 +124,11 @@ TextPosition positionOf(std::string_view text, std::size_t offset) {
 }
 
 std::size_t countLines(std::string_view text) {
-  const auto lf = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-  // CR-only files have no LF at all; CRLF files have as many CRs as LFs.
-  const std::size_t ends = lf > 0 ? lf : static_cast<std::size_t>(std::count(text.begin(), text.end(), '\r'));
+  // A line ends at LF, CRLF or a lone CR, and one file may mix them (an upper bound must count each).
+  std::size_t ends = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) ++ends;
+  }
   return ends + 1;
 }
 

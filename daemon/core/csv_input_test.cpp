@@ -100,6 +100,14 @@ TEST(CountLines, CountsLfCrlfAndCrOnlyEnds) {
   EXPECT_EQ(countLines("a\rb\rc\r"), 4u);
 }
 
+// Found by fuzz_device_csv: one LF then lone CRs counted only the LF, so rowsAtMost() was no bound.
+TEST(CountLines, CountsEveryEndInAFileThatMixesThem) {
+  EXPECT_EQ(countLines("asset_tag\nA1\rA2\rA3\r"), 5u);
+  EXPECT_EQ(countLines("a\r\nb\rc\nd"), 4u);
+  EXPECT_EQ(countLines(""), 1u);
+  EXPECT_EQ(countLines("\r"), 2u);
+}
+
 TEST(CsvOptionValues, ParseTheirSpellings) {
   EXPECT_EQ(parseTextEncoding("Windows-1252"), TextEncoding::windows_1252);
   EXPECT_EQ(parseTextEncoding("cp1252"), TextEncoding::windows_1252);

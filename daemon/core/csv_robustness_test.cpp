@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 
@@ -79,6 +82,27 @@ TEST(CsvRobustness, RandomMixesOfCsvSyntax) {
     parseEveryWay(body);
   }
 }
+
+// Every input libFuzzer keeps for the CSV parsers (fuzz/corpus/*_csv: seeds and the findings fixed
+// since), so the GCC build replays them too.
+TEST(CsvRobustness, FuzzCorpus) {
+  std::size_t files = 0;
+  for (const char* name : {"device_csv", "roster_csv", "snipeit_csv"}) {
+    const std::filesystem::path dir = std::filesystem::path(FLEETKEEP_SOURCE_DIR) / "fuzz" / "corpus" / name;
+    if (!std::filesystem::is_directory(dir)) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      const std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      SCOPED_TRACE(entry.path().string());
+      parseEveryWay(body);
+      ++files;
+    }
+  }
+  EXPECT_GT(files, 0u);
+}
+
+// Found by fuzz_device_csv: LF-ended header, CR-ended rows; more rows came back than rowsAtMost().
+TEST(CsvRobustness, MixedLineEndsStayWithinRowsAtMost) { parseEveryWay("asset_tag\nA1\rA2\rA3\r"); }
 
 TEST(CsvRobustness, HugeLines) {
   // One 2 MiB unquoted cell, one 2 MiB quoted cell full of delimiters and line ends, a header of

@@ -47,7 +47,7 @@ std::optional<std::string> macFromDuid(std::string_view duid) {
   for (std::size_t i = 0; i < duid.size();) {
     const std::size_t colon = duid.find(':', i);
     const std::string_view part = duid.substr(i, colon == std::string_view::npos ? colon : colon - i);
-    int b = 0;
+    unsigned b = 0;  // unsigned: from_chars then refuses a sign ("-1" would index the digits at -1)
     auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), b, 16);
     if (part.empty() || part.size() > 2 || ec != std::errc() || end != part.data() + part.size())
       return std::nullopt;
@@ -107,7 +107,7 @@ std::optional<std::string> readMac(std::string_view text) {
   for (std::size_t i = 0; i <= text.size(); ++octets) {
     const std::size_t colon = std::min(text.find(':', i), text.size());
     const std::string_view part = text.substr(i, colon - i);
-    int b = 0;
+    unsigned b = 0;  // unsigned: from_chars then refuses a sign ("-1" would index the digits at -1)
     auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), b, 16);
     if (part.empty() || part.size() > 2 || ec != std::errc() || end != part.data() + part.size() ||
         octets == 6)

@@ -377,5 +377,178 @@ class Scopes(SharedDaemonTestCase):
         self.assertIn("fleetkeep_devices{", r.text)
 
 
+def listed_routes(daemon):
+    """The router's own table, as `fleetkeepd routes` prints it: {"METHOD /template": (role, district_only)}
+    with role "open" for routes that take no credentials."""
+    r = daemon.run_tool("routes", timeout=30)
+    if r.returncode != 0:
+        raise AssertionError("fleetkeepd routes failed: %s" % r.stderr)
+    out = {}
+    for line in r.stdout.splitlines():
+        method, template, role, *rest = line.split()
+        out[method + " " + template] = (role, rest == ["district"])
+    return out
+
+
+ROLES = ("viewer", "technician", "admin")
+# Path parameters filled with names nothing has: a call that gets past the credential checks ends in a
+# 4xx of its own (404, 400) and changes nothing.
+PLACEHOLDERS = {"ref": "tag:MATRIX-NONE", "id": "999999", "external_id": "MATRIX-NONE", "model": "MATRIX-NONE",
+                "name": "matrix-none"}
+
+
+class RoleMatrix(SharedDaemonTestCase):
+    """Every route of the router's table against every kind of caller: no credentials, a token of each
+    role, a revoked token and a building-scoped token. MIN_ROLE is the decision of who may call what; a
+    route the router has and this table lacks, or whose role differs from it, fails the test, and so
+    does any /api/ route that takes no credentials."""
+
+    MIN_ROLE = {}  # below the class: the decision, written out route by route
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        d = cls.shared
+        cls.tokens = {role: d.create_token("matrix-" + role, role) for role in ROLES}
+        cls.revoked = d.create_token("matrix-revoked", "admin")
+        r = d.run_tool("token", "revoke", "matrix-revoked")
+        assert r.returncode == 0, r.stderr
+        r = d.run_tool("token", "create", "--name", "matrix-scoped", "--role", "admin", "--scope", IN)
+        assert r.returncode == 0, r.stderr
+        cls.scoped = r.stdout.strip().split()[-1]
+        cls.routes = listed_routes(d)
+
+    def call(self, route, token):
+        method, template = route.split(" ", 1)
+        path = template
+        for key, value in PLACEHOLDERS.items():
+            path = path.replace("{%s}" % key, value)
+        self.assertNotIn("{", path, "no placeholder for a parameter of %s: add it to PLACEHOLDERS" % route)
+        body = {} if method in ("POST", "PUT", "PATCH") else None
+        r = self.d.request(method, path, body, token=token)
+        self.assertLess(r.status, 500, "%s answered %r" % (route, r))
+        return r
+
+    def test_the_table_names_every_route_with_its_role(self):
+        self.assertGreater(len(self.routes), 40)
+        listed = {route: role for route, (role, _) in self.routes.items()}
+        self.assertEqual(set(listed) - set(self.MIN_ROLE), set(), "routes with no role decided in MIN_ROLE")
+        self.assertEqual(set(self.MIN_ROLE) - set(listed), set(), "MIN_ROLE entries for routes that no longer exist")
+        self.assertEqual({r: role for r, role in listed.items() if role != self.MIN_ROLE[r]}, {},
+                         "routes whose role differs from MIN_ROLE")
+        self.assertEqual([r for r, role in listed.items() if " /api/" in r and role == "open"], [],
+                         "/api/ routes that take no credentials")
+
+    def test_no_credentials(self):
+        for route, (role, _) in sorted(self.routes.items()):
+            with self.subTest(route=route):
+                r = self.call(route, None)
+                if role == "open":
+                    self.assertNotIn(r.status, (401, 403), r)
+                else:
+                    self.assertError(r, 401, "unauthorized")
+                    self.assertEqual(r.headers.get("www-authenticate"), "Bearer")
+
+    def test_each_role(self):
+        for caller in ROLES:
+            for route, (role, _) in sorted(self.routes.items()):
+                if role == "open":
+                    continue
+                with self.subTest(caller=caller, route=route):
+                    r = self.call(route, self.tokens[caller])
+                    if ROLES.index(caller) < ROLES.index(role):
+                        self.assertError(r, 403, "forbidden")
+                        self.assertIn("needs the %s role" % role, r.json()["error"]["message"])
+                    else:
+                        self.assertNotIn(r.status, (401, 403), r)
+
+    def test_revoked_token(self):
+        for route, (role, _) in sorted(self.routes.items()):
+            if role == "open":
+                continue
+            with self.subTest(route=route):
+                self.assertError(self.call(route, self.revoked), 401, "unauthorized")
+
+    def test_scoped_token(self):
+        # An admin limited to one building: refused only where the route covers the whole district. What
+        # it then sees inside the building is Scopes' table above.
+        for route, (role, district) in sorted(self.routes.items()):
+            if role == "open":
+                continue
+            with self.subTest(route=route):
+                r = self.call(route, self.scoped)
+                refused = r.status == 403 and "covers the whole district" in r.json()["error"]["message"]
+                self.assertEqual(refused, district, r)
+                self.assertNotEqual(r.status, 401, r)
+
+
+RoleMatrix.MIN_ROLE = {
+    "GET /healthz": "open",
+    "GET /readyz": "open",
+    "GET /metrics": "open",
+    "GET /api/v1/devices": "viewer",
+    "POST /api/v1/devices": "technician",
+    "POST /api/v1/devices:import": "technician",
+    "GET /api/v1/devices:export": "viewer",
+    "GET /api/v1/devices/{ref}": "viewer",
+    "PATCH /api/v1/devices/{ref}": "technician",
+    "POST /api/v1/devices/{ref}/transitions": "technician",
+    "GET /api/v1/devices/{ref}/events": "viewer",
+    "GET /api/v1/models": "viewer",
+    "GET /api/v1/models/{model}": "viewer",
+    "PUT /api/v1/models/{model}": "admin",
+    "GET /api/v1/reports/fleet-summary": "viewer",
+    "GET /api/v1/people": "viewer",
+    "POST /api/v1/people": "technician",
+    "POST /api/v1/people:import": "technician",
+    "GET /api/v1/people/{external_id}": "viewer",
+    "PATCH /api/v1/people/{external_id}": "technician",
+    "GET /api/v1/people/{external_id}/checkouts": "viewer",
+    "GET /api/v1/checkouts": "viewer",
+    "POST /api/v1/checkouts": "technician",
+    "POST /api/v1/checkouts:batch": "technician",
+    "POST /api/v1/checkouts:return-batch": "technician",
+    "GET /api/v1/checkouts/{id}": "viewer",
+    "POST /api/v1/checkouts/{id}/return": "technician",
+    "POST /api/v1/devices/{ref}/return": "technician",
+    "GET /api/v1/work-orders": "viewer",
+    "POST /api/v1/work-orders": "technician",
+    "GET /api/v1/work-orders/{id}": "viewer",
+    "PATCH /api/v1/work-orders/{id}": "technician",
+    "POST /api/v1/work-orders/{id}/parts": "technician",
+    "POST /api/v1/work-orders/{id}/notes": "technician",
+    "POST /api/v1/work-orders/{id}/loaner": "technician",
+    "GET /api/v1/reports/replacement-plan": "viewer",
+    "GET /api/v1/sources": "viewer",
+    "GET /api/v1/sources/{name}": "viewer",
+    "POST /api/v1/sources/{name}/poll": "admin",
+    "GET /api/v1/sources/{name}/write-back": "viewer",
+    "POST /api/v1/sources/{name}/write-back:apply": "admin",
+    "GET /api/v1/network/unknown": "viewer",
+    "GET /api/v1/notifications": "admin",
+    "POST /api/v1/notifications:preview": "admin",
+    "POST /api/v1/notifications:plan": "admin",
+    "POST /auth/login": "open",
+    "POST /auth/logout": "viewer",
+    "GET /auth/me": "viewer",
+    "GET /api/v1/audits": "viewer",
+    "POST /api/v1/audits": "technician",
+    "GET /api/v1/audits/{id}": "viewer",
+    "POST /api/v1/audits/{id}/scans": "technician",
+    "POST /api/v1/audits/{id}/close": "technician",
+    "GET /api/v1/collections": "viewer",
+    "POST /api/v1/collections": "technician",
+    "GET /api/v1/collections/{id}": "viewer",
+    "POST /api/v1/collections/{id}/close": "technician",
+    "GET /api/v1/people/{external_id}/ledger": "viewer",
+    "POST /api/v1/people/{external_id}/payments": "technician",
+    "POST /api/v1/people/{external_id}/waivers": "admin",
+    "POST /api/v1/people/{external_id}/plans": "technician",
+    "GET /api/v1/people/{external_id}/statement": "viewer",
+    "GET /api/v1/reports/balances": "viewer",
+    "GET /auth/oidc/start": "open",
+    "GET /auth/oidc/callback": "open",
+}
+
 if __name__ == "__main__":
     unittest.main()
