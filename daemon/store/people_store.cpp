@@ -125,6 +125,13 @@ std::optional<Person> findPersonIn(SQLite::Database& db, const std::string& exte
   return readPerson(st);
 }
 
+std::vector<Person> allPeopleIn(SQLite::Database& db) {
+  std::vector<Person> out;
+  SQLite::Statement st(db, std::string("SELECT ") + kColumns + " FROM people");
+  while (st.executeStep()) out.push_back(readPerson(st));
+  return out;
+}
+
 Result<Person> PeopleStore::create(const PersonDraft& draft) {
   if (auto errors = validatePersonDraft(draft, true); !errors.empty()) {
     return std::unexpected(invalidPerson(errors));

@@ -41,6 +41,9 @@ std::int64_t insertPersonIn(SQLite::Database& db, const Person& p, const std::st
 // The person with that external id, read on the caller's connection (and transaction).
 std::optional<Person> findPersonIn(SQLite::Database& db, const std::string& external_id);
 
+// Every person, in one read (a roster reconcile or import must not cost a query per person).
+std::vector<Person> allPeopleIn(SQLite::Database& db);
+
 // People are never deleted: a person who leaves is deactivated and keeps their loan history.
 // With a scope, only people whose location lies in it exist for the caller (see DeviceStore).
 class PeopleStore {
