@@ -15,7 +15,7 @@ constexpr std::size_t kMaxProblems = 20;
 
 nlohmann::json changesJson(const std::vector<FieldChange>& changes) {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& c : changes) out.push_back({{"field", c.field}, {"from", c.old_value}, {"to", c.new_value}});
+  for (const auto& c : changes) out.push_back({{"field", c.field}, {"old", c.old_value}, {"new", c.new_value}});
   return out;
 }
 
@@ -206,7 +206,7 @@ class PeopleApplier {
       set.exec();
       set.reset();
       record(d.person, "return_due",
-             nlohmann::json::array({{{"field", "due"}, {"from", d.from}, {"to", d.to},
+             nlohmann::json::array({{{"field", "due"}, {"old", d.from}, {"new", d.to},
                                      {"checkout", d.checkout}}}),
              d.device + ": left the roster");
       ++summary_.return_dates;

@@ -226,6 +226,21 @@ Result<Person> PeopleStore::update(const std::string& external_id, const PersonD
   });
 }
 
+Result<std::vector<PersonEvent>> PeopleStore::events(const std::string& external_id) {
+  return db_.with([&](SQLite::Database& db) -> Result<std::vector<PersonEvent>> {
+    auto p = findPersonIn(db, external_id);
+    if (!p || !scope_sql::personWithin(db, p->id, scope_)) return std::unexpected(notFound(external_id));
+    SQLite::Statement st(db, "SELECT id, at, actor, action, changes, coalesce(reason, '') FROM person_events "
+                             "WHERE person_id = ?1 ORDER BY id");
+    st.bind(1, static_cast<std::int64_t>(p->id));
+    std::vector<PersonEvent> out;
+    while (st.executeStep())
+      out.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString(),
+                     st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(5).getString()});
+    return out;
+  });
+}
+
 Result<RosterSummary> PeopleStore::import(const std::vector<RosterRow>& rows) {
   return db_.with([&](SQLite::Database& db) -> Result<RosterSummary> {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);

@@ -29,6 +29,12 @@ struct PeoplePage {
   std::optional<std::int64_t> next_after_id;
 };
 
+// One entry of a person's history (rosters: store/people_reconcile.cpp). `changes` is JSON text.
+struct PersonEvent {
+  std::int64_t id = 0;
+  std::string at, actor, action, changes, reason;
+};
+
 struct RosterSummary {
   std::size_t created = 0;
   std::size_t updated = 0;
@@ -55,6 +61,8 @@ class PeopleStore {
   Result<Person> get(const std::string& external_id);
   Result<PeoplePage> list(const PeopleFilter& filter);
   Result<Person> update(const std::string& external_id, const PersonDraft& draft);
+  // The person's history, oldest first.
+  Result<std::vector<PersonEvent>> events(const std::string& external_id);
 
   // All rows or none, in one transaction: rows match people by external_id (update, only changed
   // fields), the others create. A new person without a role or name is an error for its line;

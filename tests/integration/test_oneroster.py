@@ -119,6 +119,11 @@ class OneRosterSource(DaemonTestCase):
         loans = d.get("/api/v1/checkouts?open=true&person=stu-2").json()["items"]
         self.assertEqual(sorted(l["due"] for l in loans), [back_by, back_by])
         wait_for("metric at 1", lambda: metric(d, "fleetkeep_people_inactive_holding_devices") == 1)
+        history = d.get("/api/v1/people/stu-2/events").json()["items"]
+        self.assertEqual([e["action"] for e in history], ["create", "left", "return_due", "return_due"])
+        self.assertEqual({e["actor"] for e in history}, {"source:sis"})
+        self.assertEqual(history[1]["changes"], [{"field": "active", "old": True, "new": False}])
+        self.assertEqual(history[2]["changes"][0]["new"], back_by)
 
         # A damaged zip and a bundle without users.csv fail the poll and change nothing.
         before = self.people_snapshot(d)
