@@ -68,12 +68,30 @@ struct Observation {
   std::map<std::string, std::string> extra;
 };
 
+/// One person as a roster source (a student information system) saw them during one poll.
+struct PersonObservation {
+  /// The roster's stable key for the person (OneRoster sourcedId): fleetkeep's `external_id`.
+  std::string external_id;
+  /// Where in the input the record came from ("users.csv line 12"), for error messages.
+  std::string origin;
+  /// Person fields the source asserts, keyed by the people API's names: name, email, role
+  /// (student|staff), grade, homeroom, location, household. A key left out leaves that field alone;
+  /// an empty value clears it (the roster is the authority on the people it lists).
+  std::map<std::string, std::string> fields;
+  /// False when the roster says the person has left (OneRoster status=tobedeleted, enabledUser=false):
+  /// the core marks them inactive, never deletes them.
+  bool active = true;
+};
+
 /// Receives a poll's observations. The core buffers them and reconciles only after poll() returned
 /// success, in one transaction; a failed poll's observations are discarded.
 class ObservationSink {
  public:
   virtual ~ObservationSink() = default;
   virtual void observe(Observation observation) = 0;
+  /// A person from a roster. With a successful complete listing (PollResult::complete_listing), the
+  /// people this source listed before and no longer lists become inactive.
+  virtual void observePerson(PersonObservation person) = 0;
   /// A record the plugin could not read and skipped (a malformed line). Counted and logged by the core;
   /// the poll still succeeds. Use a failed PollResult instead when the input as a whole is unusable.
   virtual void skipped(std::string origin, std::string reason) = 0;
@@ -139,7 +157,8 @@ struct PollResult {
   std::string message;  ///< for the log and GET /api/v1/sources; never a secret
   /// The source asked for a pause (HTTP Retry-After): the core waits at least this long before retrying.
   std::optional<std::chrono::seconds> retry_after;
-  /// True when this poll listed everything the source knows (a full sync), not just changes.
+  /// True when this poll listed everything the source knows (a full sync), not just changes: devices
+  /// and people it no longer lists have left it.
   bool complete_listing = false;
 
   static PollResult success(bool complete_listing = false) {

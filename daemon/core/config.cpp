@@ -314,6 +314,19 @@ void readAudits(Reader& r, const Entry& audits, Config::Audits& a) {
   });
 }
 
+void readRoster(Reader& r, const Entry& roster, Config::Roster& k) {
+  r.forEach(roster.value, roster.key.Mark(), roster.path, [&](const Entry& e) {
+    if (e.name != "return_within") return false;
+    if (auto d = r.duration(e)) {
+      if (d->count() < 86400 || d->count() % 86400 != 0)
+        r.problem(e, "must be a whole number of days, at least one, like \"10d\"");
+      else
+        k.return_within_days = static_cast<int>(d->count() / 86400);
+    }
+    return true;
+  });
+}
+
 void readCollections(Reader& r, const Entry& collections, Config::Collections& k) {
   r.forEach(collections.value, collections.key.Mark(), collections.path, [&](const Entry& e) {
     if (e.name != "alert_below") return false;
@@ -422,6 +435,8 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
       readAudits(r, e, c.audits);
     else if (e.name == "collections")
       readCollections(r, e, c.collections);
+    else if (e.name == "roster")
+      readRoster(r, e, c.roster);
     else if (e.name == "fees")
       config_detail::readFees(r, e, base, c.fees);
     else if (e.name == "seed_inventory") {

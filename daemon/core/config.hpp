@@ -97,6 +97,9 @@ struct Config {
     // A district's own status labels (lower case) to lifecycle statuses, over the Snipe-IT defaults.
     std::map<std::string, std::string> status_labels;
   } import;
+  struct Roster {
+    int return_within_days = 10;  // a leaver's open checkouts fall due this many days after they leave
+  } roster;
   struct Audits {
     std::chrono::seconds seen_window{14 * 86400};  // a source's sighting this recent counts as seen_by_source
   } audits;

@@ -316,6 +316,20 @@ TEST_F(CampaignConfigTest, AuditAndCollectionKeys) {
   EXPECT_NE(problems("collections:\n  alert_blow: 0.9\n").find("F:2:3:"), std::string::npos);
 }
 
+TEST_F(CampaignConfigTest, RosterReturnWithin) {
+  const auto path = std::filesystem::temp_directory_path() / ("fk-roster-ok-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(path, std::ios::binary) << "roster:\n  return_within: 3d\n";
+  auto c = loadConfig(path);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->roster.return_within_days, 3);
+  EXPECT_EQ(Config{}.roster.return_within_days, 10);
+  EXPECT_EQ(problems("roster:\n  return_within: 36h\n"),
+            "F:2:18: roster.return_within: must be a whole number of days, at least one, like \"10d\"\n");
+  EXPECT_EQ(problems("roster:\n  return_within: 0d\n").substr(0, 29), "F:2:18: roster.return_within:");
+  EXPECT_NE(problems("roster:\n  return_in: 3d\n").find("F:2:3:"), std::string::npos);
+}
+
 TEST_F(CampaignConfigTest, Defaults) {
   Config c;
   EXPECT_EQ(c.audits.seen_window, std::chrono::seconds(14 * 86400));

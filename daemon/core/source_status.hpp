@@ -27,6 +27,12 @@ struct SourceDuplicate {
   std::vector<std::string> origins;  // "line 12", "page 3 item 7"
 };
 
+// A roster source's people in one poll (store/people_reconcile.hpp).
+struct SourcePeopleSummary {
+  std::size_t observed = 0, created = 0, updated = 0, unchanged = 0, left = 0, returned = 0,
+              return_dates = 0;
+};
+
 // The outcome of the last poll that reached reconciliation.
 struct SourcePollSummary {
   std::size_t observed = 0;  // records the plugin emitted (managed and network)
@@ -37,6 +43,7 @@ struct SourcePollSummary {
   std::size_t network = 0;  // network sightings among `observed`
   std::vector<SourceDuplicate> duplicate_keys;
   std::vector<std::string> problems;  // the first few, "line 4: ..."
+  SourcePeopleSummary people;
 };
 
 struct SourceStatus {

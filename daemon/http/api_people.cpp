@@ -89,6 +89,21 @@ Response personCheckouts(ApiContext& ctx, Request& req) {
   return checkoutPageResponse(CheckoutStore(ctx.db, req.scope()).list(*filter), filter->today);
 }
 
+Response personEvents(ApiContext& ctx, Request& req) {
+  auto events = PeopleStore(ctx.db, req.scope()).events(req.params.at("external_id"));
+  if (!events) return errorResponse(events.error());
+  nlohmann::json items = nlohmann::json::array();
+  for (const PersonEvent& e : *events) {
+    items.push_back({{"id", e.id},
+                     {"at", e.at},
+                     {"actor", e.actor},
+                     {"action", e.action},
+                     {"changes", nlohmann::json::parse(e.changes, nullptr, false)},
+                     {"reason", e.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.reason)}});
+  }
+  return jsonResponse(200, {{"items", std::move(items)}});
+}
+
 }  // namespace
 
 void registerPeopleRoutes(Router& router, ApiContext& ctx) {
@@ -99,6 +114,7 @@ void registerPeopleRoutes(Router& router, ApiContext& ctx) {
   router.add("GET", "/api/v1/people/{external_id}", kReadRoute, bind(getPerson));
   router.add("PATCH", "/api/v1/people/{external_id}", kWriteRoute, bind(patchPerson));
   router.add("GET", "/api/v1/people/{external_id}/checkouts", kReadRoute, bind(personCheckouts));
+  router.add("GET", "/api/v1/people/{external_id}/events", kReadRoute, bind(personEvents));
 }
 
 }  // namespace fk

@@ -61,6 +61,9 @@ json sourceToJson(const SourceStatus& s) {
       {"left_listing", p.left_listing},
       {"duplicate_keys", std::move(duplicates)},
       {"problems", p.problems},
+      {"people", {{"observed", p.people.observed}, {"created", p.people.created}, {"updated", p.people.updated},
+                  {"unchanged", p.people.unchanged}, {"left", p.people.left}, {"returned", p.people.returned},
+                  {"return_dates", p.people.return_dates}}},
   };
 }
 

@@ -7,6 +7,7 @@
 #include "metrics/notification_metrics.hpp"
 #include "metrics/planning_metrics.hpp"
 #include "metrics/repair_metrics.hpp"
+#include "metrics/roster_metrics.hpp"
 
 namespace fk {
 
@@ -20,6 +21,7 @@ std::vector<std::unique_ptr<Collector>> makeCollectors(const CollectorContext& c
   all.push_back(std::make_unique<NotificationMetrics>(ctx.registry, ctx.db));
   all.push_back(std::make_unique<CampaignMetrics>(ctx.registry, ctx.db, ctx.config));
   all.push_back(std::make_unique<FeeMetrics>(ctx.registry, ctx.db, ctx.config));
+  all.push_back(std::make_unique<RosterMetrics>(ctx.registry, ctx.db));
   return all;
 }
 

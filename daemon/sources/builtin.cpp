@@ -15,6 +15,7 @@ SourceFactories makeAll() {
   all.push_back(plugins::makeDhcpLeasesFactory());
   all.push_back(plugins::makeIntuneFactory());
   all.push_back(plugins::makeSnipeItFactory());
+  all.push_back(plugins::makeOneRosterFactory());
   return all;
 }
 

@@ -16,6 +16,7 @@ std::unique_ptr<api::SourceFactory> makeNetworkNeighborsFactory();
 std::unique_ptr<api::SourceFactory> makeDhcpLeasesFactory();
 std::unique_ptr<api::SourceFactory> makeIntuneFactory();
 std::unique_ptr<api::SourceFactory> makeSnipeItFactory();
+std::unique_ptr<api::SourceFactory> makeOneRosterFactory();
 }  // namespace plugins
 
 using SourceFactories = std::vector<std::unique_ptr<api::SourceFactory>>;

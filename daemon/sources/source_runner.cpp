@@ -58,11 +58,13 @@ class BufferSink : public api::ObservationSink {
   void observe(api::Observation o) override {
     (o.kind == api::ObservationKind::network ? network : managed).push_back(std::move(o));
   }
+  void observePerson(api::PersonObservation p) override { people.push_back(std::move(p)); }
   void skipped(std::string origin, std::string reason) override {
     ++skipped_count;
     if (skipped_examples.size() < 20) skipped_examples.push_back(origin + ": " + reason);
   }
   std::vector<api::Observation> managed, network;
+  std::vector<api::PersonObservation> people;
   std::size_t skipped_count = 0;
   std::vector<std::string> skipped_examples;
 };
@@ -95,6 +97,11 @@ SourcePollSummary toSummary(const ReconcileSummary& r, std::size_t network, std:
   s.network = network;
   for (const auto& d : r.duplicate_keys) s.duplicate_keys.push_back({d.key, d.origins});
   s.problems = r.problems;
+  for (const auto& m : r.people.problems)
+    if (s.problems.size() < 40) s.problems.push_back(m);
+  s.field_problems += r.people.problems_count;
+  s.people = {r.people.observed, r.people.created, r.people.updated, r.people.unchanged, r.people.left,
+              r.people.returned, r.people.return_dates};
   return s;
 }
 
@@ -124,6 +131,7 @@ RunnerSettings runnerSettings(const SourceConfig& s, const Config& config) {
   out.on_unknown = s.on_unknown;
   out.config_dir = config.file.parent_path();
   out.write_back = s.write_back;
+  out.return_within_days = config.roster.return_within_days;
   return out;
 }
 
@@ -387,7 +395,9 @@ void SourceRunner::pollOnce() {
                           .network = std::move(sink.network),
                           .complete_listing = complete,
                           .next_state = next_state,
-                          .poll_time = start};
+                          .poll_time = start,
+                          .people = std::move(sink.people),
+                          .return_within_days = settings.return_within_days};
     poll.outcome = [&](const ReconcileSummary& r) {
       SourcePollSummary summary = toSummary(r, network, sink.skipped_count);
       for (auto& e : sink.skipped_examples)

@@ -34,6 +34,7 @@ struct RunnerSettings {
   std::filesystem::path config_dir;
   std::filesystem::path file_root = "/";
   std::optional<WriteBackConfig> write_back;  // the entry's write_back: block
+  int return_within_days = 10;               // roster.return_within, for roster sources' leavers
 };
 
 // The interval, full sync, deadline, on_unknown and overwrite_manual of a config entry.

@@ -225,6 +225,7 @@ const char* migrationDataIn();  // migrations_datain.cpp
 const char* migrationAudits();  // migrations_audits.cpp
 const char* migrationFees();  // migrations_fees.cpp
 const char* migrationWriteBack();  // migrations_write_back.cpp
+const char* migrationRoster();  // migrations_roster.cpp
 
 const std::vector<std::string>& migrations() {
   // One entry per line, appended in the order features landed.
@@ -236,6 +237,7 @@ const std::vector<std::string>& migrations() {
       migrationAudits(),
       migrationFees(),
       migrationWriteBack(),
+      migrationRoster(),
   };
   return kAll;
 }

@@ -125,6 +125,13 @@ std::optional<Person> findPersonIn(SQLite::Database& db, const std::string& exte
   return readPerson(st);
 }
 
+std::vector<Person> allPeopleIn(SQLite::Database& db) {
+  std::vector<Person> out;
+  SQLite::Statement st(db, std::string("SELECT ") + kColumns + " FROM people");
+  while (st.executeStep()) out.push_back(readPerson(st));
+  return out;
+}
+
 Result<Person> PeopleStore::create(const PersonDraft& draft) {
   if (auto errors = validatePersonDraft(draft, true); !errors.empty()) {
     return std::unexpected(invalidPerson(errors));
@@ -216,6 +223,21 @@ Result<Person> PeopleStore::update(const std::string& external_id, const PersonD
       if (isUniqueViolation(e)) return std::unexpected(duplicate(after.external_id));
       throw;
     }
+  });
+}
+
+Result<std::vector<PersonEvent>> PeopleStore::events(const std::string& external_id) {
+  return db_.with([&](SQLite::Database& db) -> Result<std::vector<PersonEvent>> {
+    auto p = findPersonIn(db, external_id);
+    if (!p || !scope_sql::personWithin(db, p->id, scope_)) return std::unexpected(notFound(external_id));
+    SQLite::Statement st(db, "SELECT id, at, actor, action, changes, coalesce(reason, '') FROM person_events "
+                             "WHERE person_id = ?1 ORDER BY id");
+    st.bind(1, static_cast<std::int64_t>(p->id));
+    std::vector<PersonEvent> out;
+    while (st.executeStep())
+      out.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString(),
+                     st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(5).getString()});
+    return out;
   });
 }
 

@@ -29,6 +29,12 @@ struct PeoplePage {
   std::optional<std::int64_t> next_after_id;
 };
 
+// One entry of a person's history (rosters: store/people_reconcile.cpp). `changes` is JSON text.
+struct PersonEvent {
+  std::int64_t id = 0;
+  std::string at, actor, action, changes, reason;
+};
+
 struct RosterSummary {
   std::size_t created = 0;
   std::size_t updated = 0;
@@ -41,6 +47,9 @@ std::int64_t insertPersonIn(SQLite::Database& db, const Person& p, const std::st
 // The person with that external id, read on the caller's connection (and transaction).
 std::optional<Person> findPersonIn(SQLite::Database& db, const std::string& external_id);
 
+// Every person, in one read (a roster reconcile or import must not cost a query per person).
+std::vector<Person> allPeopleIn(SQLite::Database& db);
+
 // People are never deleted: a person who leaves is deactivated and keeps their loan history.
 // With a scope, only people whose location lies in it exist for the caller (see DeviceStore).
 class PeopleStore {
@@ -52,6 +61,8 @@ class PeopleStore {
   Result<Person> get(const std::string& external_id);
   Result<PeoplePage> list(const PeopleFilter& filter);
   Result<Person> update(const std::string& external_id, const PersonDraft& draft);
+  // The person's history, oldest first.
+  Result<std::vector<PersonEvent>> events(const std::string& external_id);
 
   // All rows or none, in one transaction: rows match people by external_id (update, only changed
   // fields), the others create. A new person without a role or name is an error for its line;

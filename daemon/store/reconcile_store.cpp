@@ -9,6 +9,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "core/circulation.hpp"
 #include "core/json_text.hpp"
 #include "core/values.hpp"
 #include "store/device_import.hpp"
@@ -526,10 +527,15 @@ Result<ReconcileSummary> ReconcileStore::apply(PollObservations poll, const Reco
     }
     Applier applier(db, poll, hooks, std::move(idx));
     ReconcileSummary summary = applier.run();
+    if (!poll.people.empty())
+      summary.people = reconcilePeople(db, {poll.source, std::move(poll.people), poll.complete_listing,
+                                            formatInstant(poll.poll_time),
+                                            poll.today.empty() ? localToday() : poll.today,
+                                            poll.return_within_days});
     if (poll.outcome) writeOutcome(db, poll.outcome(summary));
     const std::int64_t last_event = lastEvent(db);
     tx.commit();
-    const bool wrote = applier.wroteRegistry() || !poll.network.empty();
+    const bool wrote = applier.wroteRegistry() || !poll.network.empty() || summary.people.wrote();
     if (wrote) db_.noteWrite();
     // Kept only if the generation moved by this poll's own write alone: any other bump, even for a
     // write committed before this poll began, may stand for keys the index lacks. Network sightings

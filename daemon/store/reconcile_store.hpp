@@ -13,6 +13,7 @@
 #include "core/reconcile.hpp"
 #include "core/source_status.hpp"
 #include "store/database.hpp"
+#include "store/people_reconcile.hpp"
 
 namespace fk {
 
@@ -30,6 +31,7 @@ struct ReconcileSummary {
   std::size_t listed = 0;          // devices the source currently lists (known and flagged)
   std::vector<reconcile::Duplicate> duplicate_keys;  // the first few
   std::vector<std::string> problems;                 // the first few messages, "line 4: ..."
+  PeopleSummary people;                              // a roster source's people (store/people_reconcile)
 };
 
 // Everything one successful poll produced, ready to be applied.
@@ -44,6 +46,11 @@ struct PollObservations {
   // The poll's outcome as its runner will show it (SourceStore::recordOutcome's row), recorded in the
   // same transaction: a successful poll is one commit. Called once, after the registry is reconciled.
   std::function<SourceStatus(const ReconcileSummary&)> outcome;
+  // A roster source's people. Reconciled only when the poll has some: a roster that lists nobody
+  // never deactivates everyone.
+  std::vector<api::PersonObservation> people;
+  std::string today;            // the desk's local date, for return dates ("" = localToday())
+  int return_within_days = 10;  // roster.return_within
 };
 
 // Records network observations (sources/presence.cpp) inside the poll's transaction.

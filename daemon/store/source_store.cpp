@@ -25,6 +25,11 @@ void bindInstant(SQLite::Statement& st, int index,
     st.bind(index);
 }
 
+nlohmann::json peopleJson(const SourcePeopleSummary& p) {
+  return {{"observed", p.observed}, {"created", p.created}, {"updated", p.updated}, {"unchanged", p.unchanged},
+          {"left", p.left},         {"returned", p.returned}, {"return_dates", p.return_dates}};
+}
+
 nlohmann::json summaryJson(const SourcePollSummary& s) {
   nlohmann::json duplicates = nlohmann::json::array();
   for (const auto& d : s.duplicate_keys) duplicates.push_back({{"key", d.key}, {"origins", d.origins}});
@@ -35,7 +40,8 @@ nlohmann::json summaryJson(const SourcePollSummary& s) {
           {"kept_manual", s.kept_manual}, {"field_problems", s.field_problems},
           {"left_listing", s.left_listing}, {"listed", s.listed},
           {"network", s.network},       {"duplicate_keys", std::move(duplicates)},
-          {"problems", s.problems}};
+          {"problems", s.problems},
+          {"people", peopleJson(s.people)}};
 }
 
 // A summary this version did not write (or a damaged one) reads as far as it goes, never as an error:
@@ -61,6 +67,19 @@ SourcePollSummary readSummary(const std::string& text) {
   count("left_listing", s.left_listing);
   count("listed", s.listed);
   count("network", s.network);
+  if (auto it = j.find("people"); it != j.end() && it->is_object()) {
+    auto person = [&](const char* key, std::size_t& out) {
+      auto v = it->find(key);
+      if (v != it->end() && v->is_number_unsigned()) out = v->get<std::size_t>();
+    };
+    person("observed", s.people.observed);
+    person("created", s.people.created);
+    person("updated", s.people.updated);
+    person("unchanged", s.people.unchanged);
+    person("left", s.people.left);
+    person("returned", s.people.returned);
+    person("return_dates", s.people.return_dates);
+  }
   if (auto it = j.find("duplicate_keys"); it != j.end() && it->is_array()) {
     for (const auto& d : *it) {
       if (!d.is_object() || !d.contains("key") || !d["key"].is_string()) continue;

@@ -16,6 +16,10 @@ void RecordingSink::observe(api::Observation o) {
   seen.push_back(std::move(o));
 }
 
+void RecordingSink::observePerson(api::PersonObservation p) {
+  people.push_back(std::move(p));
+}
+
 void RecordingSink::skipped(std::string origin, std::string reason) {
   skips.push_back(origin + ": " + reason);
 }

@@ -19,8 +19,10 @@ std::string readFile(const std::filesystem::path& dir, const std::string& name);
 // Keeps what a poll emitted.
 struct RecordingSink : api::ObservationSink {
   std::vector<api::Observation> seen;
+  std::vector<api::PersonObservation> people;
   std::vector<std::string> skips;  // "origin: reason"
   void observe(api::Observation o) override;
+  void observePerson(api::PersonObservation p) override;
   void skipped(std::string origin, std::string reason) override;
 };
 
