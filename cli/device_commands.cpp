@@ -1,10 +1,12 @@
 #include <algorithm>
 #include <array>
+#include <map>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "command_helpers.hpp"
+#include "core/device_field_table.hpp"
 #include "commands.hpp"
 #include "format.hpp"
 #include "table.hpp"
@@ -86,36 +88,22 @@ int deviceList(Api& api, const GlobalOptions& global, const ListOptions& o) {
   });
 }
 
+// `device add`'s options, one per field of the device field table that names one.
 struct AddOptions {
-  std::string tag, serial, kind, model, manufacturer, location, org_unit, purchase_date, price, aue, vendor,
-      po, funding, warranty_end, notes, status;
+  std::map<std::string_view, std::string> values;  // by field name; "" = not given
+  std::map<std::string_view, bool> flags;
   std::vector<std::string> macs;
-  bool loaner = false;
 };
 
 int deviceAdd(Api& api, const GlobalOptions& global, const AddOptions& o) {
   json body = json::object();
-  auto field = [&](const char* key, const std::string& value) {
-    if (!value.empty()) body[key] = value;
-  };
-  field("asset_tag", o.tag);
-  field("serial", o.serial);
-  field("kind", o.kind);
-  field("model", o.model);
-  field("manufacturer", o.manufacturer);
-  field("location", o.location);
-  field("org_unit", o.org_unit);
-  field("purchase_date", o.purchase_date);
-  field("purchase_price", o.price);
-  field("aue_date", o.aue);
-  field("vendor", o.vendor);
-  field("po_number", o.po);
-  field("funding_source", o.funding);
-  field("warranty_end", o.warranty_end);
-  field("notes", o.notes);
-  field("status", o.status);
+  for (const auto& [field, value] : o.values) {
+    if (!value.empty()) body[std::string(field)] = value;
+  }
+  for (const auto& [field, on] : o.flags) {
+    if (on) body[std::string(field)] = true;
+  }
   if (!o.macs.empty()) body["macs"] = o.macs;
-  if (o.loaner) body["loaner"] = true;
 
   return printAnswer(global, api.post("/api/v1/devices", body), printDevice);
 }
@@ -173,21 +161,23 @@ json parseAssignments(const std::vector<std::string>& assignments) {
     const std::string value = a.substr(eq + 1);
     if (field == "version" || field == "id")
       throw CLI::ValidationError("device set", "\"" + field + "\" is managed by the server");
+    const fk::DeviceField* known = fk::findDeviceField(field);
+    const fk::FieldType type = known ? known->type : fk::FieldType::text;
     if (value.empty()) {
       patch[field] = nullptr;
-    } else if (field == "macs") {
+    } else if (type == fk::FieldType::macs) {
       json list = json::array();
       std::stringstream in(value);
       for (std::string mac; std::getline(in, mac, ',');)
         if (!mac.empty()) list.push_back(mac);
       patch[field] = list;
-    } else if (field == "loaner") {
+    } else if (type == fk::FieldType::flag) {
       if (value == "true" || value == "yes" || value == "1")
         patch[field] = true;
       else if (value == "false" || value == "no" || value == "0")
         patch[field] = false;
       else
-        throw CLI::ValidationError("device set", "loaner must be true or false, got \"" + value + "\"");
+        throw CLI::ValidationError("device set", field + " must be true or false, got \"" + value + "\"");
     } else {
       patch[field] = value;
     }
@@ -237,24 +227,16 @@ void addDeviceCommands(CLI::App& app, Cli& cli) {
 
   auto* add = device->add_subcommand("add", "register a device");
   auto ao = std::make_shared<AddOptions>();
-  add->add_option("--tag", ao->tag, "asset tag");
-  add->add_option("--serial", ao->serial, "serial number");
-  add->add_option("--kind", ao->kind, "chromebook, laptop, tablet, desktop or other");
-  add->add_option("--model", ao->model, "model name");
-  add->add_option("--manufacturer", ao->manufacturer, "manufacturer");
-  add->add_option("--location", ao->location, "school / room / cart");
-  add->add_option("--org-unit", ao->org_unit, "org unit");
-  add->add_option("--purchase-date", ao->purchase_date, "YYYY-MM-DD");
-  add->add_option("--price", ao->price, "purchase price, e.g. 289.00");
-  add->add_option("--aue", ao->aue, "auto-update expiration, YYYY-MM-DD");
-  add->add_option("--vendor", ao->vendor, "vendor");
-  add->add_option("--po", ao->po, "purchase order number");
-  add->add_option("--funding", ao->funding, "funding source");
-  add->add_option("--warranty-end", ao->warranty_end, "YYYY-MM-DD");
-  add->add_option("--mac", ao->macs, "MAC address (repeat for several)");
-  add->add_flag("--loaner", ao->loaner, "part of the loaner pool");
-  add->add_option("--status", ao->status, "initial status (default in_stock)");
-  add->add_option("--notes", ao->notes, "notes");
+  for (const fk::DeviceField& f : fk::kDeviceFields) {
+    if (f.cli_option.empty()) continue;
+    const std::string option = "--" + std::string(f.cli_option);
+    if (f.type == fk::FieldType::macs)
+      add->add_option(option, ao->macs, std::string(f.cli_help));
+    else if (f.type == fk::FieldType::flag)
+      add->add_flag(option, ao->flags[f.name], std::string(f.cli_help));
+    else
+      add->add_option(option, ao->values[f.name], std::string(f.cli_help));
+  }
   setAction(add, cli, [ao](Api& api, const GlobalOptions& global) { return deviceAdd(api, global, *ao); });
 
   auto* transition = device->add_subcommand("transition", "move a device to another status");

@@ -46,10 +46,9 @@ struct Observation {
   std::string source_id;
   /// Where in the input the record came from ("line 12", "page 3 item 7"), for error messages.
   std::string origin;
-  /// Registry fields the source asserts, keyed by the device field names of the API and CSV export:
-  /// asset_tag, serial, kind, manufacturer, model, purchase_date, purchase_price, vendor, po_number,
-  /// funding_source, warranty_end, aue_date, location, org_unit, loaner, notes, status, name, model_number,
-  /// replacement_date.
+  /// Registry fields the source asserts, keyed by the device field names of the API and CSV export
+  /// (every field a caller writes in the device field table, docs/api.md's device object, but `macs`,
+  /// which go below).
   /// Values are strings in API format (dates YYYY-MM-DD, money "289.00", loaner "true"/"false").
   /// The core validates them: a bad value drops that field (reported), not the record. An empty value
   /// counts as unset: a source never clears a registry field. `status` is used only when the core

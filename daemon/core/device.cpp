@@ -4,8 +4,7 @@
 #include <array>
 #include <charconv>
 
-#include "core/text.hpp"
-#include "core/values.hpp"
+#include "core/device_fields.hpp"
 
 namespace fk {
 namespace {
@@ -15,42 +14,6 @@ constexpr std::array kStatuses{DeviceStatus::on_order,  DeviceStatus::in_stock, 
                                DeviceStatus::retired,   DeviceStatus::disposed};
 constexpr std::array kKinds{DeviceKind::chromebook, DeviceKind::laptop, DeviceKind::tablet,
                             DeviceKind::desktop, DeviceKind::other};
-
-constexpr std::size_t kMaxIdentifier = 128;
-constexpr std::size_t kMaxText = 256;
-constexpr std::size_t kMaxNotes = 10000;
-
-// Tags and serials are typed and scanned; a stray space would make a barcode lookup miss.
-void checkIdentifier(std::vector<FieldError>& errors, const char* field,
-                     const std::optional<std::string>& value) {
-  const auto before = errors.size();
-  checkText(errors, field, value, kMaxIdentifier);
-  if (!value || errors.size() != before || value->empty()) return;
-  if (value->front() == ' ' || value->back() == ' ') {
-    errors.push_back({0, field, "must not start or end with a space"});
-  }
-}
-
-void checkDate(std::vector<FieldError>& errors, const char* field, const std::optional<std::string>& value) {
-  if (value && !value->empty() && !isValidDate(*value)) {
-    errors.push_back({0, field, "\"" + *value + "\" is not a date (YYYY-MM-DD)"});
-  }
-}
-
-nlohmann::json textJson(const std::string& s) {
-  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
-}
-
-nlohmann::json priceJson(const std::optional<std::int64_t>& cents) {
-  return cents ? nlohmann::json(formatMoney(*cents)) : nlohmann::json(nullptr);
-}
-
-void applyText(std::vector<FieldChange>& changes, const char* field, std::string& current,
-               const std::optional<std::string>& wanted) {
-  if (!wanted || *wanted == current) return;
-  changes.push_back({field, textJson(current), textJson(*wanted)});
-  current = *wanted;
-}
 
 }  // namespace
 
@@ -102,76 +65,15 @@ std::span<const DeviceKind> allKinds() {
 
 std::vector<FieldChange> applyDraft(Device& device, const DeviceDraft& draft) {
   std::vector<FieldChange> changes;
-  applyText(changes, "asset_tag", device.asset_tag, draft.asset_tag);
-  applyText(changes, "serial", device.serial, draft.serial);
-  if (draft.kind && *draft.kind != device.kind) {
-    changes.push_back({"kind", std::string(toString(device.kind)), std::string(toString(*draft.kind))});
-    device.kind = *draft.kind;
+  for (const DeviceField& f : kDeviceFields) {
+    if (auto change = applyField(device, draft, f)) changes.push_back(std::move(*change));
   }
-  applyText(changes, "manufacturer", device.manufacturer, draft.manufacturer);
-  applyText(changes, "model", device.model, draft.model);
-  applyText(changes, "purchase_date", device.purchase_date, draft.purchase_date);
-  if (draft.purchase_price_cents && *draft.purchase_price_cents != device.purchase_price_cents) {
-    changes.push_back(
-        {"purchase_price", priceJson(device.purchase_price_cents), priceJson(*draft.purchase_price_cents)});
-    device.purchase_price_cents = *draft.purchase_price_cents;
-  }
-  applyText(changes, "vendor", device.vendor, draft.vendor);
-  applyText(changes, "po_number", device.po_number, draft.po_number);
-  applyText(changes, "funding_source", device.funding_source, draft.funding_source);
-  applyText(changes, "warranty_end", device.warranty_end, draft.warranty_end);
-  applyText(changes, "aue_date", device.aue_date, draft.aue_date);
-  applyText(changes, "location", device.location, draft.location);
-  applyText(changes, "org_unit", device.org_unit, draft.org_unit);
-  if (draft.macs) {
-    // The stored list is sorted and unique, so compare in that form: order alone is not a change.
-    auto macs = *draft.macs;
-    std::sort(macs.begin(), macs.end());
-    macs.erase(std::unique(macs.begin(), macs.end()), macs.end());
-    if (macs != device.macs) {
-      changes.push_back({"macs", device.macs, macs});
-      device.macs = std::move(macs);
-    }
-  }
-  if (draft.loaner && *draft.loaner != device.loaner) {
-    changes.push_back({"loaner", device.loaner, *draft.loaner});
-    device.loaner = *draft.loaner;
-  }
-  applyText(changes, "notes", device.notes, draft.notes);
-  applyText(changes, "name", device.name, draft.name);
-  applyText(changes, "model_number", device.model_number, draft.model_number);
-  applyText(changes, "replacement_date", device.replacement_date, draft.replacement_date);
   return changes;
 }
 
 std::vector<FieldError> validateDraft(const DeviceDraft& draft) {
   std::vector<FieldError> errors;
-  checkIdentifier(errors, "asset_tag", draft.asset_tag);
-  checkIdentifier(errors, "serial", draft.serial);
-  checkText(errors, "manufacturer", draft.manufacturer, kMaxText);
-  checkText(errors, "model", draft.model, kMaxText);
-  checkDate(errors, "purchase_date", draft.purchase_date);
-  if (draft.purchase_price_cents && *draft.purchase_price_cents && **draft.purchase_price_cents < 0) {
-    errors.push_back({0, "purchase_price", "must not be negative"});
-  }
-  checkText(errors, "vendor", draft.vendor, kMaxText);
-  checkText(errors, "po_number", draft.po_number, kMaxText);
-  checkText(errors, "funding_source", draft.funding_source, kMaxText);
-  checkDate(errors, "warranty_end", draft.warranty_end);
-  checkDate(errors, "aue_date", draft.aue_date);
-  checkText(errors, "location", draft.location, kMaxText);
-  checkText(errors, "org_unit", draft.org_unit, kMaxText);
-  if (draft.macs) {
-    for (const auto& mac : *draft.macs) {
-      if (normaliseMac(mac) != mac) {
-        errors.push_back({0, "macs", "\"" + mac + "\" is not a MAC address (aa:bb:cc:dd:ee:ff)"});
-      }
-    }
-  }
-  checkText(errors, "notes", draft.notes, kMaxNotes, /*multi_line=*/true);
-  checkText(errors, "name", draft.name, kMaxText);
-  checkText(errors, "model_number", draft.model_number, kMaxText);
-  checkDate(errors, "replacement_date", draft.replacement_date);
+  for (const DeviceField& f : kDeviceFields) checkField(errors, draft, f);
   return errors;
 }
 

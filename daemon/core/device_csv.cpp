@@ -8,6 +8,7 @@
 #include "core/csv.hpp"
 #include "core/csv_date.hpp"
 #include "core/device_csv_columns.hpp"
+#include "core/device_fields.hpp"
 #include "core/values.hpp"
 
 namespace fk {
@@ -118,45 +119,8 @@ class RowParser {
       const std::string_view cell = trim(raw);
       if (cell.empty()) continue;  // an empty cell leaves the field unset
       switch (col.target) {
-        case Target::asset_tag: d.asset_tag = identifier(col, cell); break;
-        case Target::serial: d.serial = identifier(col, cell); break;
-        // Free text is kept as written so that an export re-imports byte for byte.
-        case Target::manufacturer: d.manufacturer = std::string(raw); break;
-        case Target::model: d.model = std::string(raw); break;
-        case Target::model_number: d.model_number = std::string(cell); break;
-        case Target::name: d.name = std::string(raw); break;
-        case Target::vendor: d.vendor = std::string(raw); break;
-        case Target::po_number: d.po_number = std::string(raw); break;
-        case Target::funding_source: d.funding_source = std::string(raw); break;
-        case Target::location: d.location = std::string(raw); break;
-        case Target::org_unit: d.org_unit = std::string(raw); break;
-        case Target::notes: d.notes = std::string(raw); break;
-        case Target::kind:
-          if (auto k = parseKind(lower(cell)))
-            d.kind = k;
-          else
-            fail(col,
-                 "unknown kind \"" + std::string(cell) + "\" (chromebook, laptop, tablet, desktop, other)");
-          break;
+        case Target::field: readField(*col.field, col, raw, cell, d); break;
         case Target::category: d.kind = kindFromCategory(cell); break;
-        case Target::purchase_date: d.purchase_date = date(col, cell); break;
-        case Target::warranty_end: d.warranty_end = date(col, cell); break;
-        case Target::aue_date: d.aue_date = date(col, cell); break;
-        case Target::replacement_date: d.replacement_date = date(col, cell); break;
-        case Target::purchase_price:
-          if (auto cents = parseMoney(cell))
-            d.purchase_price_cents = std::optional<std::int64_t>{*cents};
-          else
-            fail(col, "\"" + std::string(cell) + "\" is not an amount (e.g. 289.00)");
-          break;
-        case Target::macs: d.macs = macs(col, cell); break;
-        case Target::loaner:
-          if (auto b = boolFromCell(cell))
-            d.loaner = b;
-          else
-            fail(col, "\"" + std::string(cell) + "\" is not true/false/yes/no/1/0");
-          break;
-        case Target::status: d.status = status(col, cell); break;
         case Target::warranty_months:
           warranty_months = monthsFromCell(cell);
           if (!warranty_months) fail(col, "\"" + std::string(cell) + "\" is not a number of months");
@@ -214,6 +178,36 @@ class RowParser {
     // The checkout moves the device to deployed itself, with its own event.
     status.reset();
     row.checkout = std::move(checkout);
+  }
+
+  void readField(const DeviceField& f, const Column& col, std::string_view raw, std::string_view cell,
+                 DeviceDraft& d) {
+    switch (f.type) {
+      case FieldType::identifier: d.*f.draft = identifier(col, cell); break;
+      case FieldType::text: d.*f.draft = std::string(f.csv_trim ? cell : raw); break;
+      case FieldType::date: d.*f.draft = date(col, cell); break;
+      case FieldType::kind:
+        if (auto k = parseKind(lower(cell)))
+          d.kind = k;
+        else
+          fail(col, "unknown kind \"" + std::string(cell) + "\" (chromebook, laptop, tablet, desktop, other)");
+        break;
+      case FieldType::money:
+        if (auto cents = parseMoney(cell))
+          d.purchase_price_cents = std::optional<std::int64_t>{*cents};
+        else
+          fail(col, "\"" + std::string(cell) + "\" is not an amount (e.g. 289.00)");
+        break;
+      case FieldType::macs: d.macs = macs(col, cell); break;
+      case FieldType::flag:
+        if (auto b = boolFromCell(cell))
+          d.loaner = b;
+        else
+          fail(col, "\"" + std::string(cell) + "\" is not true/false/yes/no/1/0");
+        break;
+      case FieldType::status: d.status = status(col, cell); break;
+      case FieldType::server: break;
+    }
   }
 
   std::optional<std::string> identifier(const Column& col, std::string_view cell) {
@@ -360,7 +354,7 @@ DeviceCsvParser::DeviceCsvParser(std::string_view body, const DeviceImportOption
   // A bad header makes every row meaningless: there is nothing more to read.
   s.ended = !s.errors.empty();
   for (std::size_t i = 0; i < s.header.columns.size(); ++i) {
-    s.column_of.emplace(device_csv::fieldOf(s.header.columns[i].target), i);
+    s.column_of.emplace(device_csv::fieldOf(s.header.columns[i]), i);
   }
 }
 
@@ -424,46 +418,20 @@ ParsedImport parseDeviceCsv(std::string_view text, const DeviceImportOptions& op
 }
 
 std::vector<std::string> exportHeader() {
-  return {"id",           "asset_tag", "serial",         "kind",
-          "manufacturer", "model",     "purchase_date",  "purchase_price",
-          "vendor",       "po_number", "funding_source", "warranty_end",
-          "aue_date",     "location",  "org_unit",       "macs",
-          "loaner",       "status",    "notes",          "version",
-          "created_at",   "updated_at", "name",           "model_number",
-          "replacement_date"};
+  std::vector<std::string> out;
+  for (const DeviceField& f : kDeviceFields) {
+    if (f.csv_export) out.emplace_back(f.name);
+  }
+  return out;
 }
 
 std::vector<std::string> exportRow(const Device& d) {
-  std::string macs;
-  for (const auto& mac : d.macs) {
-    if (!macs.empty()) macs += ';';
-    macs += mac;
+  std::vector<std::string> out;
+  out.reserve(kDeviceFields.size());
+  for (const DeviceField& f : kDeviceFields) {
+    if (f.csv_export) out.push_back(fieldText(d, f));
   }
-  return {std::to_string(d.id),
-          d.asset_tag,
-          d.serial,
-          std::string(toString(d.kind)),
-          d.manufacturer,
-          d.model,
-          d.purchase_date,
-          d.purchase_price_cents ? formatMoney(*d.purchase_price_cents) : std::string(),
-          d.vendor,
-          d.po_number,
-          d.funding_source,
-          d.warranty_end,
-          d.aue_date,
-          d.location,
-          d.org_unit,
-          std::move(macs),
-          d.loaner ? "true" : "false",
-          std::string(toString(d.status)),
-          d.notes,
-          std::to_string(d.version),
-          d.created_at,
-          d.updated_at,
-          d.name,
-          d.model_number,
-          d.replacement_date};
+  return out;
 }
 
 }  // namespace fk

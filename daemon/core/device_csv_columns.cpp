@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
+
+#include "core/device_fields.hpp"
 
 namespace fk::device_csv {
 namespace {
@@ -11,59 +14,12 @@ struct KnownColumn {
   Target target;
 };
 
-// fleetkeep's own names first, then the English labels and aliases of Snipe-IT's asset importer
-// (its Importer matches them case-insensitively, as here). "Status Label" is what Snipe-IT's list
-// export calls the status column; its importer says "Status".
-constexpr std::array kKnownColumns{
-    KnownColumn{"asset_tag", Target::asset_tag},
-    KnownColumn{"serial", Target::serial},
-    KnownColumn{"kind", Target::kind},
-    KnownColumn{"manufacturer", Target::manufacturer},
-    KnownColumn{"model", Target::model},
-    KnownColumn{"model_number", Target::model_number},
-    KnownColumn{"name", Target::name},
-    KnownColumn{"purchase_date", Target::purchase_date},
-    KnownColumn{"purchase_price", Target::purchase_price},
-    KnownColumn{"vendor", Target::vendor},
-    KnownColumn{"po_number", Target::po_number},
-    KnownColumn{"funding_source", Target::funding_source},
-    KnownColumn{"warranty_end", Target::warranty_end},
-    KnownColumn{"aue_date", Target::aue_date},
-    KnownColumn{"replacement_date", Target::replacement_date},
-    KnownColumn{"location", Target::location},
-    KnownColumn{"org_unit", Target::org_unit},
-    KnownColumn{"macs", Target::macs},
-    KnownColumn{"loaner", Target::loaner},
-    KnownColumn{"status", Target::status},
-    KnownColumn{"notes", Target::notes},
-    KnownColumn{"id", Target::read_only},
-    KnownColumn{"version", Target::read_only},
-    KnownColumn{"created_at", Target::read_only},
-    KnownColumn{"updated_at", Target::read_only},
-    // Snipe-IT
-    KnownColumn{"asset tag", Target::asset_tag},
-    KnownColumn{"asset name", Target::name},
-    KnownColumn{"item name", Target::name},
-    KnownColumn{"model name", Target::model},
-    KnownColumn{"model no", Target::model_number},
-    KnownColumn{"model no.", Target::model_number},
-    KnownColumn{"model number", Target::model_number},
-    KnownColumn{"model num", Target::model_number},
-    KnownColumn{"model num.", Target::model_number},
-    KnownColumn{"serial number", Target::serial},
-    KnownColumn{"serial no", Target::serial},
-    KnownColumn{"serial no.", Target::serial},
+// Columns that are not one device field: Snipe-IT's category, warranty months and checkout columns
+// (the device fields' own names and Snipe-IT's aliases for them are in the field table).
+constexpr std::array kOtherColumns{
     KnownColumn{"category", Target::category},
-    KnownColumn{"purchase date", Target::purchase_date},
-    KnownColumn{"purchase cost", Target::purchase_price},
-    KnownColumn{"supplier", Target::vendor},
-    KnownColumn{"order number", Target::po_number},
     KnownColumn{"warranty", Target::warranty_months},
     KnownColumn{"warranty months", Target::warranty_months},
-    KnownColumn{"asset notes", Target::notes},
-    KnownColumn{"status label", Target::status},
-    KnownColumn{"eol date", Target::replacement_date},
-    KnownColumn{"asset eol date", Target::replacement_date},
     KnownColumn{"checkout type", Target::checkout_type},
     KnownColumn{"checked out to: username", Target::checkout_username},
     KnownColumn{"checked out to: email", Target::checkout_email},
@@ -84,17 +40,31 @@ constexpr std::array kKnownColumns{
     KnownColumn{"expected checkin", Target::checkout_due},
 };
 
+// What a header name (lower case) reads into, or nullopt for an unknown one.
+std::optional<Column> known(std::string_view name) {
+  for (const DeviceField& f : kDeviceFields) {
+    if (!csvNames(f, name)) continue;
+    if (!f.readOnly()) return Column{Target::field, &f, {}, 0};
+    if (f.csv_export) return Column{Target::read_only, nullptr, {}, 0};
+  }
+  for (const KnownColumn& c : kOtherColumns) {
+    if (c.name == name) return Column{c.target, nullptr, {}, 0};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
-std::string_view fieldOf(Target t) {
-  switch (t) {
+std::string_view fieldOf(const Column& c) {
+  switch (c.target) {
+    case Target::field: return c.field->name;
     case Target::category: return "kind";
     case Target::warranty_months: return "warranty_end";
     case Target::read_only: return "";
     default: break;
   }
-  for (const auto& c : kKnownColumns) {
-    if (c.target == t) return c.name;
+  for (const auto& k : kOtherColumns) {
+    if (k.target == c.target) return k.name;
   }
   return "";
 }
@@ -127,13 +97,12 @@ Header readHeader(const std::vector<std::string>& cells, std::size_t line, bool 
     if (const auto colon = name.find(':'); colon != std::string::npos) {
       name = name.substr(0, colon + 1) + " " + std::string(trim(std::string_view(name).substr(colon + 1)));
     }
-    const auto known = std::find_if(kKnownColumns.begin(), kKnownColumns.end(),
-                                    [&](const KnownColumn& c) { return c.name == name; });
+    std::optional<Column> column = known(name);
     const bool repeated =
-        known != kKnownColumns.end() && known->target != Target::read_only &&
+        column && column->target != Target::read_only &&
         std::any_of(h.columns.begin(), h.columns.end(),
-                    [&](const Column& c) { return fieldOf(c.target) == fieldOf(known->target); });
-    if (known == kKnownColumns.end() || repeated) {
+                    [&](const Column& c) { return fieldOf(c) == fieldOf(*column); });
+    if (!column || repeated) {
       if (strict) {
         errors.push_back({line, header,
                           repeated ? "column \"" + header + "\" repeats another column for the same field"
@@ -142,10 +111,12 @@ Header readHeader(const std::vector<std::string>& cells, std::size_t line, bool 
       h.ignored.push_back(header);
       continue;
     }
-    h.columns.push_back({known->target, header, i});
+    column->header = header;
+    column->index = i;
+    h.columns.push_back(std::move(*column));
   }
   const bool has_identity = std::any_of(h.columns.begin(), h.columns.end(), [](const Column& c) {
-    return c.target == Target::asset_tag || c.target == Target::serial;
+    return c.target == Target::field && c.field->type == FieldType::identifier;
   });
   if (errors.empty() && !has_identity) {
     errors.push_back({line, "serial", "the header needs a serial or an asset tag column"});

@@ -10,34 +10,17 @@
 #include <vector>
 
 #include "core/device.hpp"
+#include "core/device_field_table.hpp"
 #include "core/error.hpp"
 
 namespace fk::device_csv {
 
 enum class Target {
-  asset_tag,
-  serial,
-  kind,
+  field,  // a device field of the table (core/device_field_table.hpp), by its name or an alias
+  // Snipe-IT columns that set a field indirectly: the kind from a category, the warranty's end from
+  // months after the purchase.
   category,
-  manufacturer,
-  model,
-  model_number,
-  name,
-  purchase_date,
-  purchase_price,
-  vendor,
-  po_number,
-  funding_source,
-  warranty_end,
   warranty_months,
-  aue_date,
-  replacement_date,
-  location,
-  org_unit,
-  macs,
-  loaner,
-  status,
-  notes,
   // Who holds it (Snipe-IT's checkout columns): read together into an ImportCheckout.
   checkout_type,
   checkout_username,
@@ -51,15 +34,16 @@ enum class Target {
   read_only,
 };
 
-// The device field (or checkout part) a target sets: two columns with the same one would contradict
-// each other, so the first wins. Also how errors name a field when validation finds it.
-std::string_view fieldOf(Target t);
-
 struct Column {
   Target target;
+  const DeviceField* field = nullptr;  // for Target::field
   std::string header;  // as written in the file, trimmed: errors name what the user sees
   std::size_t index;   // position in the row
 };
+
+// The device field (or checkout part) a column sets: two columns with the same one would contradict
+// each other, so the first wins. Also how errors name a field when validation finds it.
+std::string_view fieldOf(const Column& c);
 
 struct Header {
   std::vector<Column> columns;               // the columns read, in file order

@@ -12,27 +12,11 @@
 namespace fk::reconcile {
 namespace {
 
-enum class Type { text, identifier, date, money, kind, flag, status };
-
-struct FieldSpec {
-  std::string_view name;
-  Type type;
-};
-
-constexpr FieldSpec kFields[] = {
-    {"asset_tag", Type::identifier}, {"serial", Type::identifier}, {"kind", Type::kind},
-    {"manufacturer", Type::text},    {"model", Type::text},        {"purchase_date", Type::date},
-    {"purchase_price", Type::money}, {"vendor", Type::text},       {"po_number", Type::text},
-    {"funding_source", Type::text},  {"warranty_end", Type::date}, {"aue_date", Type::date},
-    {"location", Type::text},        {"org_unit", Type::text},     {"loaner", Type::flag},
-    {"notes", Type::text},           {"status", Type::status},
-    {"name", Type::text},            {"model_number", Type::text}, {"replacement_date", Type::date},
-};
-
-const FieldSpec* specOf(std::string_view name) {
-  for (const FieldSpec& f : kFields)
-    if (f.name == name) return &f;
-  return nullptr;
+// The fields an observation may carry: every field a caller writes, except the MACs, which travel
+// apart (Observation::macs).
+const DeviceField* observable(std::string_view name) {
+  const DeviceField* f = findDeviceField(name);
+  return f && !f->readOnly() && f->type != FieldType::macs ? f : nullptr;
 }
 
 std::string lower(std::string_view s) {
@@ -41,33 +25,35 @@ std::string lower(std::string_view s) {
 
 // The canonical text of `value` for a field of type `t`, or nullopt with `why` set.
 // Text, identifiers and valid dates are already canonical: `value` is moved, not copied.
-std::optional<std::string> canonical(Type t, std::string&& value, std::string& why) {
+std::optional<std::string> canonical(FieldType t, std::string&& value, std::string& why) {
   switch (t) {
-    case Type::text:
-    case Type::identifier: return std::move(value);
-    case Type::date:
+    case FieldType::text:
+    case FieldType::identifier: return std::move(value);
+    case FieldType::date:
       if (isValidDate(value)) return std::move(value);
       why = "\"" + std::string(value) + "\" is not a date (YYYY-MM-DD)";
       return std::nullopt;
-    case Type::money:
+    case FieldType::money:
       if (auto cents = parseMoney(value); cents && *cents >= 0) return formatMoney(*cents);
       why = "\"" + std::string(value) + "\" is not an amount (e.g. 289.00)";
       return std::nullopt;
-    case Type::kind:
+    case FieldType::kind:
       if (auto k = parseKind(lower(value))) return std::string(toString(*k));
       why = "unknown kind \"" + std::string(value) + "\"";
       return std::nullopt;
-    case Type::status:
+    case FieldType::status:
       if (auto s = parseStatus(lower(value))) return std::string(toString(*s));
       why = "unknown status \"" + std::string(value) + "\"";
       return std::nullopt;
-    case Type::flag: {
+    case FieldType::flag: {
       const std::string v = lower(value);
       if (v == "true" || v == "yes" || v == "1") return "true";
       if (v == "false" || v == "no" || v == "0") return "false";
       why = "\"" + std::string(value) + "\" is not true or false";
       return std::nullopt;
     }
+    case FieldType::macs:
+    case FieldType::server: break;
   }
   return std::nullopt;
 }
@@ -94,9 +80,8 @@ class Hasher {
 const std::vector<std::string_view>& assertableFields() {
   static const std::vector<std::string_view> all = [] {
     std::vector<std::string_view> v;
-    for (const FieldSpec& f : kFields)
-      if (f.type != Type::status) v.push_back(f.name);
-    v.push_back("macs");
+    for (const DeviceField& f : kDeviceFields)
+      if (!f.readOnly() && f.type != FieldType::status) v.push_back(f.name);
     return v;
   }();
   return all;
@@ -116,7 +101,7 @@ Record readObservation(api::Observation&& o) {
     auto node = o.fields.extract(o.fields.begin());  // the map node moves into r.fields as it is
     const std::string& name = node.key();
     if (node.mapped().empty()) continue;  // unset: a source never clears a field
-    const FieldSpec* spec = specOf(name);
+    const DeviceField* spec = observable(name);
     if (!spec) {
       r.problems.push_back({0, name, "is not a device field"});
       continue;
@@ -168,32 +153,14 @@ Record readObservation(api::Observation&& o) {
 }
 
 std::string fieldText(const Device& d, std::string_view field) {
-  if (const std::string* text = textField(d, field)) return *text;
-  if (field == "kind") return std::string(toString(d.kind));
-  if (field == "purchase_price") return d.purchase_price_cents ? formatMoney(*d.purchase_price_cents) : "";
-  if (field == "loaner") return d.loaner ? "true" : "false";
-  if (field == "status") return std::string(toString(d.status));
-  if (field == "macs") {
-    std::string out;
-    for (const auto& m : d.macs) out += (out.empty() ? "" : ";") + m;
-    return out;
-  }
-  return {};
+  const DeviceField* f = findDeviceField(field);
+  return f && !f->readOnly() ? fk::fieldText(d, *f) : std::string();
 }
 
 DeviceDraft draftOf(const std::map<std::string, std::string>& fields) {
   DeviceDraft d;
   for (const auto& [name, v] : fields) {
-    if (auto* text = textField(d, name))
-      *text = v;
-    else if (name == "kind")
-      d.kind = parseKind(v);
-    else if (name == "purchase_price")
-      d.purchase_price_cents = std::optional<std::int64_t>(parseMoney(v));
-    else if (name == "loaner")
-      d.loaner = v == "true";
-    else if (name == "status")
-      d.status = parseStatus(v);
+    if (const DeviceField* f = observable(name)) setFromText(d, *f, v);
   }
   return d;
 }

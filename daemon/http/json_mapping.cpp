@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "core/device_fields.hpp"
+#include "core/device_field_table.hpp"
 #include "core/values.hpp"
 
 namespace fk {
@@ -14,24 +15,6 @@ namespace fk {
 using nlohmann::json;
 
 namespace {
-
-// Caps keep one request from storing megabytes in a single column; notes get more room.
-constexpr std::size_t kMaxTextBytes = 4096;
-constexpr std::size_t kMaxNotesBytes = 65536;
-
-constexpr std::array<std::string_view, 12> kTextFields = {
-    "asset_tag", "serial",   "manufacturer", "model", "vendor",      "po_number", "funding_source",
-    "location",  "org_unit", "notes",        "name",  "model_number"};
-constexpr std::array<std::string_view, 4> kDateFields = {"purchase_date", "warranty_end", "aue_date",
-                                                         "replacement_date"};
-constexpr std::array<std::string_view, 7> kReadOnlyFields = {"id",          "created_at", "updated_at",
-                                                             "repair_cost", "holder",     "seen",
-                                                             "suggested_holder"};
-
-template <std::size_t N>
-bool contains(const std::array<std::string_view, N>& list, std::string_view name) {
-  return std::find(list.begin(), list.end(), name) != list.end();
-}
 
 json textOrNull(const std::string& s) {
   return s.empty() ? json(nullptr) : json(s);
@@ -51,15 +34,15 @@ Error wrongType(const std::string& field, std::string_view expected, const json&
                         field + " must be " + std::string(expected) + ", not " + std::string(typeName(got)));
 }
 
-// A text field: string, or null to clear.
-Result<std::string> textFromJson(const json& v, const std::string& field) {
+// A text field: string, or null to clear. `max_bytes` is the field table's limit, the one the store's
+// validation applies too; refused here before a megabyte string is copied into a draft.
+Result<std::string> textFromJson(const json& v, const std::string& field, std::size_t max_bytes = 0) {
   if (v.is_null()) return std::string();
   if (!v.is_string()) return std::unexpected(wrongType(field, "a string or null", v));
   const auto& s = v.get_ref<const std::string&>();
-  const std::size_t cap = field == "notes" ? kMaxNotesBytes : kMaxTextBytes;
-  if (s.size() > cap) {
+  if (max_bytes > 0 && s.size() > max_bytes) {
     return std::unexpected(
-        Error::invalid(field, field + " is longer than " + std::to_string(cap) + " bytes"));
+        Error::invalid(field, field + " is longer than " + std::to_string(max_bytes) + " bytes"));
   }
   return s;
 }
@@ -107,67 +90,64 @@ Result<std::int64_t> versionFromJson(const json& v) {
   return version;
 }
 
-Status applyDeviceField(ParsedDraft& out, const std::string& name, const json& v, DraftMode mode) {
+Status applyDeviceField(ParsedDraft& out, const DeviceField& f, const json& v, DraftMode mode) {
   DeviceDraft& d = out.draft;
-  if (contains(kTextFields, name)) {
-    auto text = textFromJson(v, name);
-    if (!text) return std::unexpected(text.error());
-    *textField(d, name) = std::move(*text);
-    return {};
-  }
-  if (contains(kDateFields, name)) {
-    auto date = dateFromJson(v, name);
-    if (!date) return std::unexpected(date.error());
-    *textField(d, name) = std::move(*date);
-    return {};
-  }
-  if (name == "kind") {
-    auto kind = v.is_string() ? parseKind(v.get_ref<const std::string&>()) : std::nullopt;
-    if (!kind)
-      return std::unexpected(
-          Error::invalid("kind", "kind must be one of chromebook, laptop, tablet, desktop, other"));
-    d.kind = *kind;
-    return {};
-  }
-  if (name == "status") {
-    if (mode == DraftMode::patch) {
-      return std::unexpected(Error::invalid(
-          "status", "status cannot be changed by PATCH; use POST /api/v1/devices/{ref}/transitions"));
+  const std::string name(f.name);
+  switch (f.type) {
+    case FieldType::text:
+    case FieldType::identifier: {
+      auto text = textFromJson(v, name, f.max_bytes);
+      if (!text) return std::unexpected(text.error());
+      d.*f.draft = std::move(*text);
+      return {};
     }
-    auto status = v.is_string() ? parseStatus(v.get_ref<const std::string&>()) : std::nullopt;
-    if (!status) {
-      std::string names;
-      for (auto s : allStatuses()) names += (names.empty() ? "" : ", ") + std::string(toString(s));
-      return std::unexpected(Error::invalid("status", "status must be one of " + names));
+    case FieldType::date: {
+      auto date = dateFromJson(v, name);
+      if (!date) return std::unexpected(date.error());
+      d.*f.draft = std::move(*date);
+      return {};
     }
-    d.status = *status;
-    return {};
+    case FieldType::kind: {
+      auto kind = v.is_string() ? parseKind(v.get_ref<const std::string&>()) : std::nullopt;
+      if (!kind)
+        return std::unexpected(
+            Error::invalid(name, name + " must be one of chromebook, laptop, tablet, desktop, other"));
+      d.kind = *kind;
+      return {};
+    }
+    case FieldType::status: {
+      if (mode == DraftMode::patch) {
+        return std::unexpected(Error::invalid(
+            name, name + " cannot be changed by PATCH; use POST /api/v1/devices/{ref}/transitions"));
+      }
+      auto status = v.is_string() ? parseStatus(v.get_ref<const std::string&>()) : std::nullopt;
+      if (!status) {
+        std::string names;
+        for (auto s : allStatuses()) names += (names.empty() ? "" : ", ") + std::string(toString(s));
+        return std::unexpected(Error::invalid(name, name + " must be one of " + names));
+      }
+      d.status = *status;
+      return {};
+    }
+    case FieldType::flag:
+      if (!v.is_boolean()) return std::unexpected(wrongType(name, "true or false", v));
+      d.loaner = v.get<bool>();
+      return {};
+    case FieldType::macs: {
+      auto macs = macsFromJson(v);
+      if (!macs) return std::unexpected(macs.error());
+      d.macs = std::move(*macs);
+      return {};
+    }
+    case FieldType::money: {
+      auto cents = moneyFromJson(v, name);
+      if (!cents) return std::unexpected(cents.error());
+      d.purchase_price_cents = *cents;
+      return {};
+    }
+    case FieldType::server: break;
   }
-  if (name == "loaner") {
-    if (!v.is_boolean()) return std::unexpected(wrongType("loaner", "true or false", v));
-    d.loaner = v.get<bool>();
-    return {};
-  }
-  if (name == "macs") {
-    auto macs = macsFromJson(v);
-    if (!macs) return std::unexpected(macs.error());
-    d.macs = std::move(*macs);
-    return {};
-  }
-  if (name == "purchase_price") {
-    auto cents = moneyFromJson(v, name);
-    if (!cents) return std::unexpected(cents.error());
-    d.purchase_price_cents = *cents;
-    return {};
-  }
-  if (name == "version") {
-    if (mode == DraftMode::create) return std::unexpected(Error::invalid("version", "version is read-only"));
-    auto version = versionFromJson(v);
-    if (!version) return std::unexpected(version.error());
-    out.version = *version;
-    return {};
-  }
-  return std::unexpected(Error::invalid(name, "unknown field \"" + name + "\""));
+  return std::unexpected(Error::invalid(name, name + " is read-only"));
 }
 
 // base64url without padding: cursors travel in query strings untouched.
@@ -311,33 +291,11 @@ json deviceToJson(const Device& d, const std::vector<DeviceSighting>* sightings)
     }
   }
   json out = json::object();
-  out["id"] = d.id;
-  out["asset_tag"] = textOrNull(d.asset_tag);
-  out["serial"] = textOrNull(d.serial);
-  out["kind"] = toString(d.kind);
-  out["manufacturer"] = textOrNull(d.manufacturer);
-  out["model"] = textOrNull(d.model);
-  out["purchase_date"] = textOrNull(d.purchase_date);
-  out["purchase_price"] = d.purchase_price_cents ? json(formatMoney(*d.purchase_price_cents)) : json(nullptr);
-  out["vendor"] = textOrNull(d.vendor);
-  out["po_number"] = textOrNull(d.po_number);
-  out["funding_source"] = textOrNull(d.funding_source);
-  out["warranty_end"] = textOrNull(d.warranty_end);
-  out["aue_date"] = textOrNull(d.aue_date);
-  out["location"] = textOrNull(d.location);
-  out["org_unit"] = textOrNull(d.org_unit);
-  out["macs"] = d.macs;
-  out["loaner"] = d.loaner;
-  out["status"] = toString(d.status);
+  for (const DeviceField& f : kDeviceFields) {
+    if (f.name == "holder" || f.name == "seen" || f.name == "suggested_holder") continue;  // below
+    out[std::string(f.name)] = fieldJson(d, f);
+  }
   out["holder"] = holderToJson(d.holder);
-  out["repair_cost"] = formatMoney(d.repair_cost_cents);
-  out["notes"] = textOrNull(d.notes);
-  out["name"] = textOrNull(d.name);
-  out["model_number"] = textOrNull(d.model_number);
-  out["replacement_date"] = textOrNull(d.replacement_date);
-  out["version"] = d.version;
-  out["created_at"] = d.created_at;
-  out["updated_at"] = d.updated_at;
   out["seen"] = std::move(seen);
   if (sightings) out["suggested_holder"] = suggestedHolder(d, *sightings);
   return out;
@@ -348,11 +306,10 @@ Result<ParsedDraft> deviceDraftFromJson(const json& body, DraftMode mode) {
   // Name every field we refuse outright before complaining about any value.
   std::vector<std::string> unknown;
   for (const auto& [name, value] : body.items()) {
-    if (contains(kReadOnlyFields, name)) return std::unexpected(Error::invalid(name, name + " is read-only"));
-    if (!contains(kTextFields, name) && !contains(kDateFields, name) && name != "kind" && name != "status" &&
-        name != "loaner" && name != "macs" && name != "purchase_price" && name != "version") {
-      unknown.push_back(name);
-    }
+    if (name == "version") continue;  // read-only, but PATCH sends it back as its precondition
+    const DeviceField* f = findDeviceField(name);
+    if (f && f->readOnly()) return std::unexpected(Error::invalid(name, name + " is read-only"));
+    if (!f) unknown.push_back(name);
   }
   if (!unknown.empty()) {
     std::string list;
@@ -364,7 +321,16 @@ Result<ParsedDraft> deviceDraftFromJson(const json& body, DraftMode mode) {
   }
   ParsedDraft out;
   for (const auto& [name, value] : body.items()) {
-    if (auto st = applyDeviceField(out, name, value, mode); !st) return std::unexpected(st.error());
+    if (name == "version") {
+      if (mode == DraftMode::create) return std::unexpected(Error::invalid("version", "version is read-only"));
+      auto version = versionFromJson(value);
+      if (!version) return std::unexpected(version.error());
+      out.version = *version;
+      continue;
+    }
+    if (auto st = applyDeviceField(out, *findDeviceField(name), value, mode); !st) {
+      return std::unexpected(st.error());
+    }
   }
   if (mode == DraftMode::patch && !body.contains("version")) {
     return std::unexpected(Error::invalid("version", "version is required: send the version you last read"));

@@ -2,6 +2,8 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <vector>
 
 #include <prometheus/registry.h>
@@ -18,6 +20,32 @@ class Collector {
  public:
   virtual ~Collector() = default;
   virtual void refresh(bool force) = 0;
+};
+
+// node_exporter's pattern: the wrapper owns when a collector reads (the database generation or the
+// collector's own epoch moved since its last successful read, or the refresh is forced), the timing and
+// the failure log; a collector is one collect(), which reads through store functions and publishes.
+class DatabaseCollector : public Collector {
+ public:
+  void refresh(bool force) final;
+
+ protected:
+  DatabaseCollector(Database& db, std::string name) : db_(db), name_(std::move(name)) {}
+  // Besides the generation, what makes the figures stale when it changes: the day for date-based
+  // figures, the minute for ages, the config in force. "" when only writes do.
+  virtual std::string epoch() { return {}; }
+  // Reads and publishes. On an error the previous values stay and the next refresh reads again.
+  virtual Status collect() = 0;
+  // Runs on every refresh, after collect() or in its place: figures that follow the clock alone.
+  virtual void tick() {}
+
+  Database& db_;
+
+ private:
+  std::string name_;  // for the log
+  std::mutex mutex_;
+  std::uint64_t seen_generation_ = ~0ull;
+  std::string seen_epoch_;
 };
 
 struct CollectorContext {

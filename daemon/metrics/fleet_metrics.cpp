@@ -41,8 +41,8 @@ FleetMetrics::FleetMetrics(prometheus::Registry& registry, Database& db)
                     .Help("Devices by catalog model and status; models outside the catalog are counted as other.")
                     .Register(registry)),
       aue_(prometheus::BuildGauge()
-               .Name("fleetkeep_devices_aue_within_days")
-               .Help("In-service devices whose auto-update expiration is past (days=0) or within the given days.")
+               .Name("fleetkeep_devices_reaching_aue")
+               .Help("In-service devices whose auto-update expiration is past (within_days=0) or within the given number of days.")
                .Register(registry)) {
   prometheus::BuildGauge()
       .Name("fleetkeep_build_info")
@@ -54,7 +54,7 @@ FleetMetrics::FleetMetrics(prometheus::Registry& registry, Database& db)
   for (auto status : allStatuses())
     for (auto kind : allKinds())
       devices_.Add({{"status", std::string(toString(status))}, {"kind", std::string(toString(kind))}}).Set(0);
-  for (const char* days : kAueHorizons) aue_.Add({{"days", days}}).Set(0);
+  for (const char* days : kAueHorizons) aue_.Add({{"within_days", days}}).Set(0);
 }
 
 void FleetMetrics::refresh(bool force) {
@@ -117,7 +117,7 @@ void FleetMetrics::refresh(bool force) {
 
   for (const char* days : kAueHorizons) {
     auto it = counts->aue_within_days.find(days);
-    aue_.Add({{"days", days}}).Set(it == counts->aue_within_days.end() ? 0.0 : double(it->second));
+    aue_.Add({{"within_days", days}}).Set(it == counts->aue_within_days.end() ? 0.0 : double(it->second));
   }
 
   seen_generation_ = generation;

@@ -89,13 +89,13 @@ TEST_F(FleetMetricsTest, ExportsAggregatesWithBoundedLabels) {
   };
   EXPECT_EQ(by_model, expected_by_model);
 
-  auto aue = withPrefix(all, "fleetkeep_devices_aue_within_days{");
+  auto aue = withPrefix(all, "fleetkeep_devices_reaching_aue{");
   std::map<std::string, double> expected_aue{
-      {"fleetkeep_devices_aue_within_days{days=\"0\"}", 1},  // LT-1; the retired X-1 is out of service
-      {"fleetkeep_devices_aue_within_days{days=\"90\"}", 1},
-      {"fleetkeep_devices_aue_within_days{days=\"180\"}", 1},
-      {"fleetkeep_devices_aue_within_days{days=\"365\"}", 1},
-      {"fleetkeep_devices_aue_within_days{days=\"730\"}", 1},
+      {"fleetkeep_devices_reaching_aue{within_days=\"0\"}", 1},  // LT-1; the retired X-1 is out of service
+      {"fleetkeep_devices_reaching_aue{within_days=\"90\"}", 1},
+      {"fleetkeep_devices_reaching_aue{within_days=\"180\"}", 1},
+      {"fleetkeep_devices_reaching_aue{within_days=\"365\"}", 1},
+      {"fleetkeep_devices_reaching_aue{within_days=\"730\"}", 1},
   };
   EXPECT_EQ(aue, expected_aue);
 }

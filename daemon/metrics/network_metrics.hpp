@@ -3,10 +3,10 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 
@@ -19,22 +19,24 @@ namespace fk {
 // fleetkeep_devices_lost_seen. The source label takes only configured management sources (google_admin,
 // intune), so it is as bounded as the config. Staleness moves with the clock, so besides the database
 // generation and the config, refresh() also re-queries once a minute.
-class NetworkMetrics : public Collector {
+class NetworkMetrics : public DatabaseCollector {
  public:
+  // The stale series of the management sources configured now exist from construction, at 0.
   NetworkMetrics(prometheus::Registry& registry, Database& db,
                  std::function<std::shared_ptr<const Config>()> config);
-  void refresh(bool force = false) override;
 
  private:
-  Database& db_;
+  std::string epoch() override;
+  Status collect() override;
+  // Drops the series of sources no longer configured and adds (at 0) those of new ones.
+  void followSources(const Config& config);
+
   std::function<std::shared_ptr<const Config>()> config_;
   prometheus::Family<prometheus::Gauge>& stale_;
   prometheus::Gauge& unmanaged_;
   prometheus::Gauge& lost_seen_;
-  std::mutex mutex_;
-  std::uint64_t seen_generation_ = ~0ull;
-  std::int64_t seen_minute_ = -1;
-  std::shared_ptr<const Config> seen_config_;
+  std::shared_ptr<const Config> epoch_config_;  // the config epoch() saw, which collect() counts for
+  std::chrono::system_clock::time_point epoch_now_;
   std::set<std::string> source_labels_;
 };
 

@@ -59,6 +59,14 @@ class NetworkMetricsTest : public test::StoreTest {
   std::unique_ptr<NetworkMetrics> metrics_;
 };
 
+// absent() and rate() need the series before anything is stale, and before the first refresh.
+TEST_F(NetworkMetricsTest, EveryManagementSourceHasItsSeriesAtZeroFromTheStart) {
+  const std::string t = prometheus::TextSerializer{}.Serialize(registry_.Collect());
+  EXPECT_NE(t.find("fleetkeep_devices_stale_sync{source=\"google\"} 0"), std::string::npos) << t;
+  EXPECT_NE(t.find("fleetkeep_devices_stale_sync{source=\"intune\"} 0"), std::string::npos) << t;
+  EXPECT_EQ(t.find("source=\"lan\""), std::string::npos);
+}
+
 TEST_F(NetworkMetricsTest, StaleCountsDeployedDevicesPerManagementSource) {
   const auto old_sync = device("S1", DeviceStatus::deployed);
   seen(old_sync, "google", 40 * 24h);

@@ -70,10 +70,10 @@ TEST_F(RepairMetricsTest, FollowsTheBench) {
   EXPECT_EQ(s.at("fleetkeep_work_orders_open{category=\"screen\",status=\"diagnosing\"}"), 1);
   EXPECT_EQ(s.at("fleetkeep_work_orders_open{category=\"battery\",status=\"open\"}"), 1);
   EXPECT_EQ(s.at("fleetkeep_work_orders_opened_total{category=\"screen\"}"), 2);
-  EXPECT_EQ(s.at("fleetkeep_repair_cost_total{payer=\"unassigned\"}"), 138.0);
+  EXPECT_EQ(s.at("fleetkeep_repair_cost_total{payer=\"unassigned\"}"), 0) << "still open: not yet counted";
   EXPECT_GE(s.at("fleetkeep_work_order_oldest_open_age_seconds"), 0);
 
-  // The payer takes over the cost; the unassigned counter does not go down.
+  // Closed with its payer: counted once, under that payer.
   WorkOrderPatch pay;
   pay.payer = Payer::warranty;
   pay.status = WorkOrderStatus::resolved;
@@ -84,11 +84,45 @@ TEST_F(RepairMetricsTest, FollowsTheBench) {
   metrics_->refresh(false);
   s = samples(registry_);
   EXPECT_EQ(s.at("fleetkeep_repair_cost_total{payer=\"warranty\"}"), 138.0);
-  EXPECT_EQ(s.at("fleetkeep_repair_cost_total{payer=\"unassigned\"}"), 138.0);
+  EXPECT_EQ(s.at("fleetkeep_repair_cost_total{payer=\"unassigned\"}"), 0);
   EXPECT_EQ(s.at("fleetkeep_work_orders_resolved_total{category=\"screen\"}"), 1);
   EXPECT_EQ(s.at("fleetkeep_work_orders_opened_total{category=\"screen\"}"), 2);
   EXPECT_EQ(s.at("fleetkeep_work_orders_open{category=\"screen\",status=\"open\"}"), 0);
   EXPECT_EQ(s.at("fleetkeep_work_orders_open{category=\"screen\",status=\"diagnosing\"}"), 0);
+}
+
+// The normal workflow: parts are logged, then the payer is settled, then the order resolves. Its cost is
+// counted once, under the final payer; summing over payers gives the spend.
+TEST_F(RepairMetricsTest, AnOrdersCostCountsOnceUnderItsFinalPayer) {
+  WorkOrder a = open("A", WorkOrderCategory::screen);
+  ASSERT_TRUE(WorkOrderStore(*db_).addPart(a.id, {"LCD panel", 1, 5400}, "t"));
+  metrics_->refresh(false);
+  WorkOrderPatch district;
+  district.payer = Payer::district;
+  patch(a, district);
+  metrics_->refresh(false);
+  WorkOrderPatch insurance;
+  insurance.payer = Payer::insurance;
+  insurance.status = WorkOrderStatus::in_repair;
+  patch(a, insurance);
+  metrics_->refresh(false);
+  WorkOrderPatch done;
+  done.status = WorkOrderStatus::resolved;
+  patch(a, done);
+  metrics_->refresh(false);
+  metrics_->refresh(true);
+  auto s = samples(registry_);
+  EXPECT_EQ(s.at("fleetkeep_repair_cost_total{payer=\"insurance\"}"), 54.0);
+  double sum = 0;
+  for (const char* payer : {"unassigned", "warranty", "insurance", "student_fee", "district"})
+    sum += s.at("fleetkeep_repair_cost_total{payer=\"" + std::string(payer) + "\"}");
+  EXPECT_EQ(sum, 54.0) << "no order counted twice";
+
+  // A restart counts the closed orders again from zero, each once.
+  prometheus::Registry fresh;
+  RepairMetrics restarted(fresh, *db_);
+  restarted.refresh(false);
+  EXPECT_EQ(samples(fresh).at("fleetkeep_repair_cost_total{payer=\"insurance\"}"), 54.0);
 }
 
 TEST_F(RepairMetricsTest, OldestOpenAgeGrowsWithoutWrites) {

@@ -19,6 +19,18 @@ std::string_view toString(api::FailureReason reason) {
   return "bad_response";
 }
 
+namespace {
+
+// Every reason a poll can fail for: each source's error counters exist from its start, at 0, so
+// rate() and absent() see a series before the first failure of that kind.
+constexpr api::FailureReason kReasons[] = {
+    api::FailureReason::timeout,      api::FailureReason::network,      api::FailureReason::auth,
+    api::FailureReason::forbidden,    api::FailureReason::rate_limited, api::FailureReason::server_error,
+    api::FailureReason::bad_response, api::FailureReason::io,           api::FailureReason::config,
+    api::FailureReason::cancelled};
+
+}  // namespace
+
 SourceMetrics::SourceMetrics(prometheus::Registry& registry)
     : up_(prometheus::BuildGauge()
               .Name("fleetkeep_source_up")
@@ -51,6 +63,9 @@ SourceMetrics::Series& SourceMetrics::series(const std::string& source) {
     it->second.duration = &duration_.Add(labels, prometheus::Histogram::BucketBoundaries{
                                                      0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600});
     it->second.observed = &observed_.Add(labels);
+    for (api::FailureReason reason : kReasons) {
+      it->second.errors[reason] = &errors_.Add({{"source", source}, {"reason", std::string(toString(reason))}});
+    }
   }
   return it->second;
 }
@@ -98,9 +113,7 @@ void SourceMetrics::failed(const std::string& source, double duration_seconds, a
   Series& s = series(source);
   s.up->Set(0);
   s.duration->Observe(duration_seconds);
-  auto [it, fresh] = s.errors.try_emplace(reason, nullptr);
-  if (fresh) it->second = &errors_.Add({{"source", source}, {"reason", std::string(toString(reason))}});
-  it->second->Increment();
+  s.errors.at(reason)->Increment();
 }
 
 }  // namespace fk

@@ -96,6 +96,25 @@ TEST_F(SourceRunnerTest, ASuccessfulPollIsReconciledAndReported) {
       << text;
 }
 
+// rate() and absent() need the series before the first failure of each kind: every reason is there at 0
+// as soon as the source is, and goes with it.
+TEST_F(SourceRunnerTest, EveryErrorReasonIsExportedAtZeroFromTheStart) {
+  metrics_.add("fresh");
+  std::string text = metrics();
+  for (const char* reason : {"timeout", "network", "auth", "forbidden", "rate_limited", "server_error",
+                             "bad_response", "io", "config", "cancelled"}) {
+    EXPECT_NE(text.find("fleetkeep_source_poll_errors_total{reason=\"" + std::string(reason) +
+                        "\",source=\"fresh\"} 0"),
+              std::string::npos)
+        << reason << "\n" << text;
+  }
+  metrics_.failed("fresh", 1.0, api::FailureReason::io);
+  text = metrics();
+  EXPECT_NE(text.find("fleetkeep_source_poll_errors_total{reason=\"io\",source=\"fresh\"} 1"), std::string::npos);
+  metrics_.remove("fresh");
+  EXPECT_EQ(metrics().find("source=\"fresh\""), std::string::npos);
+}
+
 TEST_F(SourceRunnerTest, AFailedPollChangesNothingAndBacksOff) {
   auto r = runner();
   source_->next = [&](api::PollContext& ctx, api::ObservationSink& sink) {

@@ -70,43 +70,6 @@ std::string keyText(const std::string& field) {
   return field == "serial" ? "serial" : "asset tag";
 }
 
-// Binds kInsertDevice's ?1..?17 and ?21..?23 straight from a validated draft, in bindFields' order: a new
-// device is the draft plus defaults, so no Device (nor applyDraft's change list) is built per row.
-// No copies: `d` outlives the statement's exec().
-void bindNewDevice(SQLite::Statement& st, const DeviceDraft& d) {
-  auto text = [&st](int index, const std::optional<std::string>& value) {
-    if (value && !value->empty()) {
-      st.bindNoCopy(index, *value);
-    } else {
-      st.bind(index);
-    }
-  };
-  text(1, d.asset_tag);
-  text(2, d.serial);
-  st.bindNoCopy(3, toString(d.kind.value_or(DeviceKind::other)).data());  // names are string literals
-  text(4, d.manufacturer);
-  text(5, d.model);
-  text(6, d.purchase_date);
-  if (d.purchase_price_cents && *d.purchase_price_cents) {
-    st.bind(7, static_cast<std::int64_t>(**d.purchase_price_cents));
-  } else {
-    st.bind(7);
-  }
-  text(8, d.vendor);
-  text(9, d.po_number);
-  text(10, d.funding_source);
-  text(11, d.warranty_end);
-  text(12, d.aue_date);
-  text(13, d.location);
-  text(14, d.org_unit);
-  st.bind(15, d.loaner.value_or(false) ? 1 : 0);
-  st.bindNoCopy(16, toString(d.status.value_or(DeviceStatus::in_stock)).data());
-  text(17, d.notes);
-  text(21, d.name);
-  text(22, d.model_number);
-  text(23, d.replacement_date);
-}
-
 // Where an import's rows come from decides what is left to check: rows of this store's own
 // DeviceCsvParser were validated as new devices and their keys checked for repeats while reading,
 // rows from any other caller are checked here.
@@ -240,7 +203,7 @@ class Importer {
     if (!writing()) return;
     write(row, [&] {
       insert_.reset();
-      bindNewDevice(insert_, row.draft);
+      rows::bindDraft(insert_, row.draft);
       insert_.bindNoCopy(18, now_);
       insert_.exec();
       const std::int64_t id = db_.getLastInsertRowid();
@@ -484,40 +447,11 @@ namespace import {
 
 namespace {
 
-nlohmann::json textJson(const std::string& s) {
-  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
-}
-
-std::string textOf(const nlohmann::json& v) {
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
-
 // Puts back the old value of one recorded change. Only when the device holds the change's new
 // value: an event about something other than these columns (a field another area records under
 // the same name) leaves the device as it is.
 void undo(Device& d, const FieldChange& c) {
-  if (std::string* text = textField(d, c.field)) {
-    if (textJson(*text) == c.new_value) *text = textOf(c.old_value);
-  } else if (c.field == "kind") {
-    if (c.new_value == std::string(toString(d.kind))) d.kind = parseKind(textOf(c.old_value)).value_or(d.kind);
-  } else if (c.field == "status") {
-    if (c.new_value == std::string(toString(d.status))) d.status = parseStatus(textOf(c.old_value)).value_or(d.status);
-  } else if (c.field == "purchase_price") {
-    nlohmann::json now = d.purchase_price_cents ? nlohmann::json(formatMoney(*d.purchase_price_cents))
-                                                : nlohmann::json(nullptr);
-    if (now != c.new_value) return;
-    if (c.old_value.is_string()) {
-      d.purchase_price_cents = parseMoney(c.old_value.get<std::string>());
-    } else {
-      d.purchase_price_cents.reset();
-    }
-  } else if (c.field == "macs") {
-    if (nlohmann::json(d.macs) != c.new_value || !c.old_value.is_array()) return;
-    d.macs.clear();
-    for (const auto& m : c.old_value) d.macs.push_back(textOf(m));
-  } else if (c.field == "loaner") {
-    if (c.new_value == d.loaner && c.old_value.is_boolean()) d.loaner = c.old_value.get<bool>();
-  }
+  if (const DeviceField* f = findDeviceField(c.field)) restoreField(d, *f, c.new_value, c.old_value);
 }
 
 }  // namespace

@@ -4,33 +4,76 @@
 
 #include <algorithm>
 
+#include "core/device_fields.hpp"
 #include "core/values.hpp"
 
 namespace fk::rows {
 
-const char* const kDeviceColumns =
-    "id, asset_tag, serial, kind, manufacturer, model, purchase_date, purchase_price_cents, vendor, "
-    "po_number, funding_source, warranty_end, aue_date, location, org_unit, loaner, status, notes, "
-    "version, created_at, updated_at, repair_cost_cents, "
+namespace {
+
+// The fields with a column of their own in `devices`: all a caller writes but the MACs (device_macs).
+bool hasColumn(const DeviceField& f) {
+  return !f.readOnly() && f.type != FieldType::macs;
+}
+
+std::string columnOf(const DeviceField& f) {
+  return f.type == FieldType::money ? std::string(f.name) + "_cents" : std::string(f.name);
+}
+
+// The parameter a field binds to: its place among the stored fields, numbered from ?1, stepping over
+// ?18..?20, which are the row's own (updated_at, id, expected version).
+int paramOf(std::size_t k) {
+  return static_cast<int>(k < 17 ? k + 1 : k + 4);
+}
+
+template <typename F>
+void forEachStored(F&& f) {
+  std::size_t k = 0;
+  for (const DeviceField& field : kDeviceFields) {
+    if (hasColumn(field)) f(field, paramOf(k++));
+  }
+}
+
+const std::string& deviceColumns() {
+  static const std::string sql = [] {
+    std::string out = "id";
+    forEachStored([&](const DeviceField& f, int) { out += ", " + columnOf(f); });
     // The open checkout, if any, as one JSON text: a probe of the partial unique index per row, so lists
     // and exports stay one query.
-    "(SELECT json_array(c.id, p.external_id, p.name, c.location, c.due, p.email) FROM checkouts c "
-    "LEFT JOIN people p ON p.id = c.person_id WHERE c.device_id = devices.id AND c.returned_at IS NULL), "
-    "name, model_number, replacement_date";
+    return out + ", version, created_at, updated_at, repair_cost_cents, "
+                 "(SELECT json_array(c.id, p.external_id, p.name, c.location, c.due, p.email) FROM checkouts c "
+                 "LEFT JOIN people p ON p.id = c.person_id WHERE c.device_id = devices.id AND c.returned_at IS NULL)";
+  }();
+  return sql;
+}
 
-const char* const kInsertDevice =
-    "INSERT INTO devices (asset_tag, serial, kind, manufacturer, model, purchase_date, purchase_price_cents, "
-    "vendor, po_number, funding_source, warranty_end, aue_date, location, org_unit, loaner, status, notes, "
-    "version, created_at, updated_at, name, model_number, replacement_date) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1, ?18, ?18, ?21, ?22, "
-    "?23)";
+const std::string& insertDevice() {
+  static const std::string sql = [] {
+    std::string columns, values;
+    forEachStored([&](const DeviceField& f, int param) {
+      columns += columnOf(f) + ", ";
+      values += "?" + std::to_string(param) + ", ";
+    });
+    return "INSERT INTO devices (" + columns + "version, created_at, updated_at) VALUES (" + values +
+           "1, ?18, ?18)";
+  }();
+  return sql;
+}
 
-const char* const kUpdateDevice =
-    "UPDATE devices SET asset_tag = ?1, serial = ?2, kind = ?3, manufacturer = ?4, model = ?5, "
-    "purchase_date = ?6, purchase_price_cents = ?7, vendor = ?8, po_number = ?9, funding_source = ?10, "
-    "warranty_end = ?11, aue_date = ?12, location = ?13, org_unit = ?14, loaner = ?15, status = ?16, "
-    "notes = ?17, name = ?21, model_number = ?22, replacement_date = ?23, version = version + 1, "
-    "updated_at = ?18 WHERE id = ?19 AND version = ?20";
+const std::string& updateDevice() {
+  static const std::string sql = [] {
+    std::string sets;
+    forEachStored([&](const DeviceField& f, int param) { sets += columnOf(f) + " = ?" + std::to_string(param) + ", "; });
+    return "UPDATE devices SET " + sets + "version = version + 1, updated_at = ?18 WHERE id = ?19 AND version = ?20";
+  }();
+  return sql;
+}
+
+}  // namespace
+
+const char* const kDeviceColumns = deviceColumns().c_str();
+const char* const kInsertDevice = insertDevice().c_str();
+const char* const kUpdateDevice = updateDevice().c_str();
 
 const char* const kInsertEvent =
     "INSERT INTO events (device_id, at, actor, action, changes, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -38,11 +81,6 @@ const char* const kInsertEvent =
 const char* const kInsertMac = "INSERT OR IGNORE INTO device_macs (device_id, mac) VALUES (?1, ?2)";
 
 namespace {
-
-std::string text(SQLite::Statement& st, int col) {
-  SQLite::Column c = st.getColumn(col);
-  return c.isNull() ? std::string() : c.getString();
-}
 
 // Unset text is stored as NULL so UNIQUE ignores it and the API shows null. No copy: every caller
 // executes the statement while `value` is still alive.
@@ -59,32 +97,30 @@ void bindText(SQLite::Statement& st, int index, const std::string& value) {
 Device readDevice(SQLite::Statement& st) {
   Device d;
   d.id = st.getColumn(0).getInt64();
-  d.asset_tag = text(st, 1);
-  d.serial = text(st, 2);
-  d.kind = parseKind(st.getColumn(3).getString()).value_or(DeviceKind::other);
-  d.manufacturer = text(st, 4);
-  d.model = text(st, 5);
-  d.purchase_date = text(st, 6);
-  if (!st.getColumn(7).isNull()) d.purchase_price_cents = st.getColumn(7).getInt64();
-  d.vendor = text(st, 8);
-  d.po_number = text(st, 9);
-  d.funding_source = text(st, 10);
-  d.warranty_end = text(st, 11);
-  d.aue_date = text(st, 12);
-  d.location = text(st, 13);
-  d.org_unit = text(st, 14);
-  d.loaner = st.getColumn(15).getInt() != 0;
-  d.status = parseStatus(st.getColumn(16).getString()).value_or(DeviceStatus::in_stock);
-  d.notes = text(st, 17);
-  d.version = st.getColumn(18).getInt64();
-  d.created_at = st.getColumn(19).getString();
-  d.updated_at = st.getColumn(20).getString();
-  d.repair_cost_cents = st.getColumn(21).getInt64();
-  d.name = text(st, 23);
-  d.model_number = text(st, 24);
-  d.replacement_date = text(st, 25);
-  if (!st.getColumn(22).isNull()) {
-    auto h = nlohmann::json::parse(st.getColumn(22).getString(), nullptr, false);
+  int col = 1;
+  for (const DeviceField& f : kDeviceFields) {
+    if (!hasColumn(f)) continue;
+    SQLite::Column c = st.getColumn(col++);
+    switch (f.type) {
+      case FieldType::text:
+      case FieldType::identifier:
+      case FieldType::date: d.*f.stored = c.isNull() ? std::string() : c.getString(); break;
+      case FieldType::money:
+        if (!c.isNull()) d.purchase_price_cents = c.getInt64();
+        break;
+      case FieldType::kind: d.kind = parseKind(c.getString()).value_or(DeviceKind::other); break;
+      case FieldType::status: d.status = parseStatus(c.getString()).value_or(DeviceStatus::in_stock); break;
+      case FieldType::flag: d.loaner = c.getInt() != 0; break;
+      case FieldType::macs:
+      case FieldType::server: break;
+    }
+  }
+  d.version = st.getColumn(col).getInt64();
+  d.created_at = st.getColumn(col + 1).getString();
+  d.updated_at = st.getColumn(col + 2).getString();
+  d.repair_cost_cents = st.getColumn(col + 3).getInt64();
+  if (!st.getColumn(col + 4).isNull()) {
+    auto h = nlohmann::json::parse(st.getColumn(col + 4).getString(), nullptr, false);
     if (h.is_array() && h.size() == 6) {
       auto str = [&h](std::size_t i) { return h[i].is_string() ? h[i].get<std::string>() : std::string(); };
       d.holder = Device::Holder{h[0].get<std::int64_t>(), str(1), str(2), str(3), str(4), str(5)};
@@ -94,30 +130,57 @@ Device readDevice(SQLite::Statement& st) {
 }
 
 void bindFields(SQLite::Statement& st, const Device& d) {
-  bindText(st, 1, d.asset_tag);
-  bindText(st, 2, d.serial);
-  st.bindNoCopy(3, toString(d.kind).data());  // names are string literals
-  bindText(st, 4, d.manufacturer);
-  bindText(st, 5, d.model);
-  bindText(st, 6, d.purchase_date);
-  if (d.purchase_price_cents) {
-    st.bind(7, static_cast<std::int64_t>(*d.purchase_price_cents));
-  } else {
-    st.bind(7);
-  }
-  bindText(st, 8, d.vendor);
-  bindText(st, 9, d.po_number);
-  bindText(st, 10, d.funding_source);
-  bindText(st, 11, d.warranty_end);
-  bindText(st, 12, d.aue_date);
-  bindText(st, 13, d.location);
-  bindText(st, 14, d.org_unit);
-  st.bind(15, d.loaner ? 1 : 0);
-  st.bindNoCopy(16, toString(d.status).data());
-  bindText(st, 17, d.notes);
-  bindText(st, 21, d.name);
-  bindText(st, 22, d.model_number);
-  bindText(st, 23, d.replacement_date);
+  forEachStored([&](const DeviceField& f, int param) {
+    switch (f.type) {
+      case FieldType::text:
+      case FieldType::identifier:
+      case FieldType::date: bindText(st, param, d.*f.stored); break;
+      case FieldType::money:
+        if (d.purchase_price_cents) {
+          st.bind(param, static_cast<std::int64_t>(*d.purchase_price_cents));
+        } else {
+          st.bind(param);
+        }
+        break;
+      case FieldType::kind: st.bindNoCopy(param, toString(d.kind).data()); break;  // names are literals
+      case FieldType::status: st.bindNoCopy(param, toString(d.status).data()); break;
+      case FieldType::flag: st.bind(param, d.loaner ? 1 : 0); break;
+      case FieldType::macs:
+      case FieldType::server: break;
+    }
+  });
+}
+
+void bindDraft(SQLite::Statement& st, const DeviceDraft& d) {
+  forEachStored([&](const DeviceField& f, int param) {
+    switch (f.type) {
+      case FieldType::text:
+      case FieldType::identifier:
+      case FieldType::date: {
+        const auto& value = d.*f.draft;
+        if (value && !value->empty()) {
+          st.bindNoCopy(param, *value);
+        } else {
+          st.bind(param);
+        }
+        break;
+      }
+      case FieldType::money:
+        if (d.purchase_price_cents && *d.purchase_price_cents) {
+          st.bind(param, static_cast<std::int64_t>(**d.purchase_price_cents));
+        } else {
+          st.bind(param);
+        }
+        break;
+      case FieldType::kind: st.bindNoCopy(param, toString(d.kind.value_or(DeviceKind::other)).data()); break;
+      case FieldType::status:
+        st.bindNoCopy(param, toString(d.status.value_or(DeviceStatus::in_stock)).data());
+        break;
+      case FieldType::flag: st.bind(param, d.loaner.value_or(false) ? 1 : 0); break;
+      case FieldType::macs:
+      case FieldType::server: break;
+    }
+  });
 }
 
 void hydrateMacs(SQLite::Database& db, std::vector<Device>& devices) {
@@ -215,67 +278,41 @@ void creationChangesJson(const Device& d, std::string& out) {
     appendJsonString(out, value);
     out += ']';
   };
-  text("asset_tag", d.asset_tag);
-  text("serial", d.serial);
-  text("kind", toString(d.kind));
-  text("manufacturer", d.manufacturer);
-  text("model", d.model);
-  text("purchase_date", d.purchase_date);
-  if (d.purchase_price_cents) text("purchase_price", formatMoney(*d.purchase_price_cents));
-  text("vendor", d.vendor);
-  text("po_number", d.po_number);
-  text("funding_source", d.funding_source);
-  text("warranty_end", d.warranty_end);
-  text("aue_date", d.aue_date);
-  text("location", d.location);
-  text("org_unit", d.org_unit);
-  if (!d.macs.empty()) {
-    open("macs");
-    out += '[';
-    for (std::size_t i = 0; i < d.macs.size(); ++i) {
-      if (i > 0) out += ',';
-      appendJsonString(out, d.macs[i]);
+  // Every field that has a value: text that is not empty, a price, MACs, a loaner that is one.
+  for (const DeviceField& f : kDeviceFields) {
+    switch (f.type) {
+      case FieldType::text:
+      case FieldType::identifier:
+      case FieldType::date: text(f.name.data(), d.*f.stored); break;
+      case FieldType::money:
+        if (d.purchase_price_cents) text(f.name.data(), formatMoney(*d.purchase_price_cents));
+        break;
+      case FieldType::kind: text(f.name.data(), toString(d.kind)); break;
+      case FieldType::status: text(f.name.data(), toString(d.status)); break;
+      case FieldType::macs:
+        if (d.macs.empty()) break;
+        open(f.name.data());
+        out += '[';
+        for (std::size_t i = 0; i < d.macs.size(); ++i) {
+          if (i > 0) out += ',';
+          appendJsonString(out, d.macs[i]);
+        }
+        out += "]]";
+        break;
+      case FieldType::flag:
+        if (!d.loaner) break;
+        open(f.name.data());
+        out += "true]";
+        break;
+      case FieldType::server: break;
     }
-    out += "]]";
   }
-  if (d.loaner) {
-    open("loaner");
-    out += "true]";
-  }
-  text("status", toString(d.status));
-  text("notes", d.notes);
-  text("name", d.name);
-  text("model_number", d.model_number);
-  text("replacement_date", d.replacement_date);
   out += ']';
 }
 
 DeviceDraft draftFromDevice(const Device& d) {
   DeviceDraft x;
-  auto set = [](std::optional<std::string>& field, const std::string& value) {
-    if (!value.empty()) field = value;
-  };
-  set(x.asset_tag, d.asset_tag);
-  set(x.serial, d.serial);
-  set(x.manufacturer, d.manufacturer);
-  set(x.model, d.model);
-  set(x.purchase_date, d.purchase_date);
-  set(x.vendor, d.vendor);
-  set(x.po_number, d.po_number);
-  set(x.funding_source, d.funding_source);
-  set(x.warranty_end, d.warranty_end);
-  set(x.aue_date, d.aue_date);
-  set(x.location, d.location);
-  set(x.org_unit, d.org_unit);
-  set(x.notes, d.notes);
-  set(x.name, d.name);
-  set(x.model_number, d.model_number);
-  set(x.replacement_date, d.replacement_date);
-  x.kind = d.kind;
-  x.purchase_price_cents = d.purchase_price_cents;
-  x.macs = d.macs;
-  x.loaner = d.loaner;
-  x.status = d.status;
+  for (const DeviceField& f : kDeviceFields) copyToDraft(d, x, f);
   return x;
 }
 

@@ -15,11 +15,13 @@
 
 namespace fk::rows {
 
-// "id, asset_tag, ..., created_at, updated_at": the column list readDevice() expects, in order.
+// The SQL below is built from the device field table (core/device_field_table.hpp): one column per
+// field a caller writes, bound by bindFields/bindDraft to ?1.. in table order, stepping over ?18..?20.
+// "id, <fields>, version, created_at, updated_at, repair_cost_cents, <holder>": what readDevice() expects.
 extern const char* const kDeviceColumns;
-// INSERT binding ?1..?17 and ?21..?23 (writable fields, see bindFields) and ?18 (created_at = updated_at).
+// INSERT binding the fields and ?18 (created_at = updated_at).
 extern const char* const kInsertDevice;
-// UPDATE binding ?1..?17 and ?21..?23, ?18 updated_at, ?19 id, ?20 expected version.
+// UPDATE binding the fields, ?18 updated_at, ?19 id, ?20 expected version.
 extern const char* const kUpdateDevice;
 extern const char* const kInsertEvent;  // ?1 device_id, ?2 at, ?3 actor, ?4 action, ?5 changes, ?6 reason
 extern const char* const kInsertMac;    // ?1 device_id, ?2 mac
@@ -34,6 +36,9 @@ void insertEvent(SQLite::Database& db, std::int64_t device_id, const std::string
 Device readDevice(SQLite::Statement& st);  // current row; macs left empty
 // Binds without copying: `d` must outlive the statement's next exec().
 void bindFields(SQLite::Statement& st, const Device& d);
+// The same for a new device straight from a validated draft (unset: NULL, kind other, in_stock, not a
+// loaner): an import builds no Device per row. Binds without copying: `d` must outlive the exec().
+void bindDraft(SQLite::Statement& st, const DeviceDraft& d);
 // Fills `macs` of every device (sorted by id) with one query.
 void hydrateMacs(SQLite::Database& db, std::vector<Device>& devices);
 std::optional<Device> loadById(SQLite::Database& db, std::int64_t id);

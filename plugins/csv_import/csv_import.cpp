@@ -11,7 +11,7 @@
 #include "api/config_keys.hpp"
 #include "api/stable_read.hpp"
 #include "core/device_csv.hpp"
-#include "core/values.hpp"
+#include "core/device_fields.hpp"
 
 namespace fk::csv_import {
 namespace {
@@ -120,30 +120,9 @@ api::Observation toObservation(const ImportRow& row, api::TimePoint file_time) {
   api::Observation o;
   o.origin = "line " + std::to_string(row.line);
   o.observed_at = file_time;
-  auto text = [&](const char* field, const std::optional<std::string>& v) {
-    if (v && !v->empty()) o.fields[field] = *v;
-  };
-  text("asset_tag", d.asset_tag);
-  text("serial", d.serial);
-  if (d.kind) o.fields["kind"] = std::string(toString(*d.kind));
-  text("manufacturer", d.manufacturer);
-  text("model", d.model);
-  text("purchase_date", d.purchase_date);
-  if (d.purchase_price_cents && *d.purchase_price_cents)
-    o.fields["purchase_price"] = formatMoney(**d.purchase_price_cents);
-  text("vendor", d.vendor);
-  text("po_number", d.po_number);
-  text("funding_source", d.funding_source);
-  text("warranty_end", d.warranty_end);
-  text("aue_date", d.aue_date);
-  text("location", d.location);
-  text("org_unit", d.org_unit);
-  if (d.loaner) o.fields["loaner"] = *d.loaner ? "true" : "false";
-  if (d.status) o.fields["status"] = std::string(toString(*d.status));
-  text("notes", d.notes);
-  text("name", d.name);
-  text("model_number", d.model_number);
-  text("replacement_date", d.replacement_date);
+  for (const DeviceField& f : kDeviceFields) {
+    if (auto text = draftText(d, f)) o.fields[std::string(f.name)] = std::move(*text);
+  }
   if (d.macs) o.macs = *d.macs;
   return o;
 }

@@ -240,7 +240,7 @@ class PrometheusTest(DaemonTestCase):
         expected = {"deployed": 5.0, "in_stock": 1.0, "retired": 1.0}  # the loan deploys PR-LENT
         self.eventually("fleetkeep_devices by status == %s" % expected, lambda: by_status() == expected)
         self.assertEqual(self.scalar('fleetkeep_devices{status="deployed",kind="chromebook"}'), 3.0)
-        self.assertEqual(self.scalar('fleetkeep_devices_aue_within_days{days="0"}'), 2.0)
+        self.assertEqual(self.scalar('fleetkeep_devices_reaching_aue{within_days="0"}'), 2.0)
 
         # Recording rules from the shipped file are evaluated by this Prometheus.
         self.eventually("instance:fleetkeep_devices_in_service:sum == 6",
@@ -272,7 +272,7 @@ class PrometheusTest(DaemonTestCase):
         self.assertStatus(self.d.patch("/api/v1/devices/%d" % made[2]["id"],
                                        {"aue_date": "2022-01-01", "version": current["version"]}), 200)
         self.eventually("past AUE == 3",
-                        lambda: self.scalar('fleetkeep_devices_aue_within_days{days="0"}') == 3.0)
+                        lambda: self.scalar('fleetkeep_devices_reaching_aue{within_days="0"}') == 3.0)
         self.assertStatus(self.d.post("/api/v1/devices/%d/transitions" % made[3]["id"], {"to": "in_repair"}), 200)
         self.eventually("devices in repair per 100 {model=other} == 1 of 6 in service", lambda: self.scalar(
             'model:fleetkeep_devices_in_repair:per_100_devices{model="other"}') == 100 / 6)
