@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "store/sql_functions.hpp"
+#include "store/statement_cache.hpp"
 
 namespace fk {
 
@@ -38,6 +39,8 @@ Database::~Database() {
     checkpointer_.join();
   }
   // The connections close after this: the last one to close checkpoints what is left.
+  for (auto& c : all_) dropStatementCache(*c);
+  data_version_.reset();
 }
 
 void Database::watchWal(SQLite::Database& db) {
@@ -95,7 +98,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
     self->all_.push_back(std::move(first));
     for (int i = 1; i < pool_size; ++i) self->all_.push_back(openConnection(file));
     for (auto& c : self->all_) self->watchWal(*c);
+    for (auto& c : self->all_) enableStatementCache(*c);
     self->checkpoint_db_ = openConnection(file);
+    self->watch_db_ = openConnection(file);
+    self->data_version_ = std::make_unique<SQLite::Statement>(*self->watch_db_, "PRAGMA data_version");
   } catch (const std::exception& e) {
     return std::unexpected(Error::internal("database " + file.string() + ": " + e.what()));
   }
@@ -118,6 +124,16 @@ void Database::release(SQLite::Database* db) {
     free_.push_back(db);
   }
   available_.notify_one();
+}
+
+std::int64_t Database::dataVersion() {
+  std::lock_guard lock(watch_mutex_);
+  data_version_->tryReset();
+  // A failed read is not a version: throw, so a cache checking it falls back to the database.
+  if (!data_version_->executeStep()) throw SQLite::Exception("PRAGMA data_version returned no row");
+  const std::int64_t version = data_version_->getColumn(0).getInt64();
+  data_version_->tryReset();
+  return version;
 }
 
 int Database::schemaVersion() {

@@ -6,6 +6,7 @@
 
 #include "core/device_fields.hpp"
 #include "core/values.hpp"
+#include "store/statement_cache.hpp"
 
 namespace fk::rows {
 
@@ -187,36 +188,36 @@ void hydrateMacs(SQLite::Database& db, std::vector<Device>& devices) {
   if (devices.empty()) return;
   nlohmann::json ids = nlohmann::json::array();
   for (const Device& d : devices) ids.push_back(d.id);
-  SQLite::Statement st(db,
-                       "SELECT device_id, mac FROM device_macs "
-                       "WHERE device_id IN (SELECT value FROM json_each(?1)) ORDER BY device_id, mac");
-  st.bind(1, ids.dump());
+  auto st = cachedStatement(db,
+                            "SELECT device_id, mac FROM device_macs "
+                            "WHERE device_id IN (SELECT value FROM json_each(?1)) ORDER BY device_id, mac");
+  st->bind(1, ids.dump());
   // Both sides are ordered by id, so one merge pass assigns every MAC.
   std::size_t i = 0;
-  while (st.executeStep()) {
-    std::int64_t id = st.getColumn(0).getInt64();
+  while (st->executeStep()) {
+    std::int64_t id = st->getColumn(0).getInt64();
     while (i < devices.size() && devices[i].id < id) ++i;
-    if (i < devices.size() && devices[i].id == id) devices[i].macs.push_back(st.getColumn(1).getString());
+    if (i < devices.size() && devices[i].id == id) devices[i].macs.push_back(st->getColumn(1).getString());
   }
 }
 
 std::optional<Device> loadById(SQLite::Database& db, std::int64_t id) {
-  SQLite::Statement st(db, std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE id = ?1");
-  st.bind(1, static_cast<std::int64_t>(id));
-  if (!st.executeStep()) return std::nullopt;
-  Device d = readDevice(st);
-  SQLite::Statement macs(db, "SELECT mac FROM device_macs WHERE device_id = ?1 ORDER BY mac");
-  macs.bind(1, static_cast<std::int64_t>(id));
-  while (macs.executeStep()) d.macs.push_back(macs.getColumn(0).getString());
+  auto st = cachedStatement(db, std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE id = ?1");
+  st->bind(1, static_cast<std::int64_t>(id));
+  if (!st->executeStep()) return std::nullopt;
+  Device d = readDevice(*st);
+  auto macs = cachedStatement(db, "SELECT mac FROM device_macs WHERE device_id = ?1 ORDER BY mac");
+  macs->bind(1, static_cast<std::int64_t>(id));
+  while (macs->executeStep()) d.macs.push_back(macs->getColumn(0).getString());
   return d;
 }
 
 std::optional<std::int64_t> findIdBy(SQLite::Database& db, const char* column, const std::string& value) {
   if (value.empty()) return std::nullopt;
-  SQLite::Statement st(db, std::string("SELECT id FROM devices WHERE ") + column + " = ?1");
-  st.bind(1, value);
-  if (!st.executeStep()) return std::nullopt;
-  return st.getColumn(0).getInt64();
+  auto st = cachedStatement(db, std::string("SELECT id FROM devices WHERE ") + column + " = ?1");
+  st->bind(1, value);
+  if (!st->executeStep()) return std::nullopt;
+  return st->getColumn(0).getInt64();
 }
 
 // Stored as [field, old, new] triples rather than {"field","old","new"} objects: the history is the

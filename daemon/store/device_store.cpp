@@ -9,6 +9,7 @@
 #include "store/device_rows.hpp"
 #include "store/fee_store.hpp"
 #include "store/network_queries.hpp"
+#include "store/statement_cache.hpp"
 
 namespace fk {
 
@@ -24,9 +25,9 @@ Error notFound(const DeviceRef& ref) {
 std::optional<std::int64_t> resolveAny(SQLite::Database& db, const DeviceRef& ref) {
   switch (ref.by) {
     case DeviceRef::By::id: {
-      SQLite::Statement st(db, "SELECT id FROM devices WHERE id = ?1");
-      st.bind(1, static_cast<std::int64_t>(ref.id));
-      if (!st.executeStep()) return std::nullopt;
+      auto st = cachedStatement(db, "SELECT id FROM devices WHERE id = ?1");
+      st->bind(1, static_cast<std::int64_t>(ref.id));
+      if (!st->executeStep()) return std::nullopt;
       return ref.id;
     }
     case DeviceRef::By::asset_tag: return rows::findIdBy(db, "asset_tag", ref.value);
@@ -187,13 +188,13 @@ Result<DevicePage> DeviceStore::list(const DeviceFilter& filter) {
   sql += scope_sql::andWithin(scope_, "location");
   sql += " ORDER BY id LIMIT ?2";
   return db_.with([&](SQLite::Database& db) -> Result<DevicePage> {
-    SQLite::Statement st(db, sql);
-    st.bind(1, static_cast<std::int64_t>(filter.after_id));
-    st.bind(2, filter.limit + 1);
-    for (std::size_t i = 0; i < texts.size(); ++i) st.bind(static_cast<int>(i) + 3, texts[i]);
-    scope_sql::bindIfScoped(st, scope_);
+    auto st = cachedStatement(db, sql);
+    st->bind(1, static_cast<std::int64_t>(filter.after_id));
+    st->bind(2, filter.limit + 1);
+    for (std::size_t i = 0; i < texts.size(); ++i) st->bind(static_cast<int>(i) + 3, texts[i]);
+    scope_sql::bindIfScoped(*st, scope_);
     DevicePage page;
-    while (st.executeStep()) page.items.push_back(rows::readDevice(st));
+    while (st->executeStep()) page.items.push_back(rows::readDevice(*st));
     if (page.items.size() > static_cast<std::size_t>(filter.limit)) {
       page.items.pop_back();
       page.next_after_id = page.items.back().id;
@@ -302,16 +303,15 @@ Result<std::vector<DeviceEvent>> DeviceStore::events(const DeviceRef& ref) {
 
 Result<std::vector<DeviceSighting>> DeviceStore::sightings(std::int64_t device_id) {
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<DeviceSighting>> {
-    SQLite::Statement st(db,
-                         "SELECT source, first_seen, last_seen, coalesce(source_id, ''), fields "
+    auto st = cachedStatement(db, "SELECT source, first_seen, last_seen, coalesce(source_id, ''), fields "
                          "FROM device_sightings WHERE device_id = ?1 ORDER BY source");  // v4 view: true last_seen
-    st.bind(1, static_cast<std::int64_t>(device_id));
+    st->bind(1, static_cast<std::int64_t>(device_id));
     std::vector<DeviceSighting> out;
-    while (st.executeStep()) {
-      nlohmann::json fields = nlohmann::json::parse(st.getColumn(4).getString(), nullptr, false);
+    while (st->executeStep()) {
+      nlohmann::json fields = nlohmann::json::parse(st->getColumn(4).getString(), nullptr, false);
       if (!fields.is_object()) fields = nlohmann::json::object();
-      out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(),
-                     st.getColumn(3).getString(), std::move(fields)});
+      out.push_back({st->getColumn(0).getString(), st->getColumn(1).getString(), st->getColumn(2).getString(),
+                     st->getColumn(3).getString(), std::move(fields)});
     }
     return out;
   });

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/values.hpp"
+#include "store/statement_cache.hpp"
 
 namespace fk {
 namespace {
@@ -119,10 +120,10 @@ std::int64_t insertPersonIn(SQLite::Database& db, const Person& p, const std::st
 }
 
 std::optional<Person> findPersonIn(SQLite::Database& db, const std::string& external_id) {
-  SQLite::Statement st(db, std::string("SELECT ") + kColumns + " FROM people WHERE external_id = ?1");
-  st.bind(1, external_id);
-  if (!st.executeStep()) return std::nullopt;
-  return readPerson(st);
+  auto st = cachedStatement(db, std::string("SELECT ") + kColumns + " FROM people WHERE external_id = ?1");
+  st->bind(1, external_id);
+  if (!st->executeStep()) return std::nullopt;
+  return readPerson(*st);
 }
 
 std::vector<Person> allPeopleIn(SQLite::Database& db) {

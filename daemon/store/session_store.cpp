@@ -6,6 +6,8 @@
 
 #include <array>
 
+#include "store/statement_cache.hpp"
+
 namespace fk {
 
 namespace {
@@ -92,39 +94,70 @@ std::optional<Principal> SessionStore::authenticate(std::string_view session_id,
   if (session_id.size() != 43) return std::nullopt;  // 32 bytes in unpadded base64url
   const std::string hash = idHash(session_id);
   const SysTime now = now_();
-  auto found = db_.with([&](SQLite::Database& db) -> Result<std::optional<Principal>> {
-    SQLite::Statement st(db,
-                         "SELECT s.created_at, s.last_seen_at, u.name, u.role, u.scopes, u.disabled "
-                         "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?1");
-    st.bind(1, hash);
-    if (!st.executeStep()) return std::optional<Principal>();
-    const std::int64_t created = st.getColumn(0).getInt64();
-    const std::int64_t last_seen = st.getColumn(1).getInt64();
-    if (st.getColumn(5).getInt() != 0 || !sessionAlive(created, last_seen, now, limits)) {
-      st.reset();
+  std::optional<std::int64_t> version;
+  try {
+    version = db_.dataVersion();
+  } catch (const std::exception&) {
+    // No version, no cache: the database answers.
+  }
+  if (version) {
+    // Keyed by the id's hash, as the table is. An expired session, or one whose idle timer is due a
+    // refresh, goes through the database, which deletes or stamps it.
+    if (auto known = known_->find(hash, *version);
+        known && sessionAlive(known->created, known->last_seen, now, limits) &&
+        epoch(now) - known->last_seen < kTouchResolutionSeconds) {
+      Principal p = known->principal;
+      p.session_id = std::string(session_id);
+      return p;
+    }
+  }
+  auto known = lookup(hash, session_id, now, limits);
+  if (!known) return std::nullopt;
+  Principal p = known->principal;
+  if (version) {
+    known->principal.session_id.clear();  // the cookie's value itself is never kept
+    known_->store(hash, std::move(*known), *version);
+  }
+  return p;
+}
+
+std::optional<SessionStore::Known> SessionStore::lookup(const std::string& hash, std::string_view session_id,
+                                                        SysTime now, const SessionLimits& limits) {
+  auto found = db_.with([&](SQLite::Database& db) -> Result<std::optional<Known>> {
+    auto st = cachedStatement(db,
+                              "SELECT s.created_at, s.last_seen_at, u.name, u.role, u.scopes, u.disabled "
+                              "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?1");
+    st->bind(1, hash);
+    if (!st->executeStep()) return std::optional<Known>();
+    const std::int64_t created = st->getColumn(0).getInt64();
+    const std::int64_t last_seen = st->getColumn(1).getInt64();
+    if (st->getColumn(5).getInt() != 0 || !sessionAlive(created, last_seen, now, limits)) {
+      st->reset();
       SQLite::Statement del(db, "DELETE FROM sessions WHERE id_hash = ?1");
       del.bind(1, hash);
       del.exec();
-      return std::optional<Principal>();
+      return std::optional<Known>();
     }
-    Principal p{Principal::Kind::user, st.getColumn(2).getString(),
-                parseRole(st.getColumn(3).getString()).value_or(Role::viewer),
-                scopeFromJson(st.getColumn(4).getString()), std::string(session_id)};
-    st.reset();
+    Known k{created, last_seen,
+            Principal{Principal::Kind::user, st->getColumn(2).getString(),
+                      parseRole(st->getColumn(3).getString()).value_or(Role::viewer),
+                      scopeFromJson(st->getColumn(4).getString()), std::string(session_id)}};
+    st->reset();
     if (epoch(now) - last_seen >= kTouchResolutionSeconds) {
-      SQLite::Statement touch(db, "UPDATE sessions SET last_seen_at = ?1 WHERE id_hash = ?2");
-      touch.bind(1, epoch(now));
-      touch.bind(2, hash);
+      auto touch = cachedStatement(db, "UPDATE sessions SET last_seen_at = ?1 WHERE id_hash = ?2");
+      touch->bind(1, epoch(now));
+      touch->bind(2, hash);
       // Like a token's last_used_at: do not make a request wait behind an import's write lock; the
       // next request stamps it.
       db.setBusyTimeout(0);
       try {
-        touch.exec();
+        touch->exec();
+        k.last_seen = epoch(now);
       } catch (const SQLite::Exception&) {
       }
       db.setBusyTimeout(Database::kBusyTimeoutMs);
     }
-    return p;
+    return k;
   });
   if (!found) return std::nullopt;
   return *found;

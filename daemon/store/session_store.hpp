@@ -1,11 +1,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/session_rules.hpp"
+#include "store/credential_cache.hpp"
 #include "store/database.hpp"
 #include "store/principal.hpp"
 
@@ -24,7 +26,8 @@ std::string csrfTokenFor(std::string_view session_id);
 bool csrfMatches(std::string_view session_id, std::string_view presented);
 
 // Browser sessions. Only the SHA-256 of a session id is stored, so a copy of the database opens no
-// session. `now` is injectable for tests.
+// session. `now` is injectable for tests. A session checked once is remembered until the next commit to
+// the database (see CredentialCache); its expiry is still judged on every request.
 class SessionStore {
  public:
   using Clock = std::function<SysTime()>;
@@ -38,8 +41,17 @@ class SessionStore {
   void end(std::string_view session_id);
 
  private:
+  struct Known {
+    std::int64_t created = 0;
+    std::int64_t last_seen = 0;
+    Principal principal;
+  };
+  std::optional<Known> lookup(const std::string& hash, std::string_view session_id, SysTime now,
+                              const SessionLimits& limits);
+
   Database& db_;
   Clock now_;
+  std::shared_ptr<CredentialCache<std::string, Known>> known_ = std::make_shared<CredentialCache<std::string, Known>>();
 };
 
 }  // namespace fk

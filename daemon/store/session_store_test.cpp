@@ -87,6 +87,60 @@ TEST_F(SessionStoreTest, EndRemovesOnlyThatSession) {
   EXPECT_TRUE(store().authenticate(b->id, limits_));
 }
 
+// One store, as the daemon has: its memory of checked sessions must not outlive any of the ways a
+// session ends.
+TEST_F(SessionStoreTest, ARememberedSessionEndsOnTheNextRequestEveryWay) {
+  SessionStore one = store();
+  auto warm = [&](const std::string& id) {
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(one.authenticate(id, limits_).has_value());
+  };
+  // Logout.
+  auto s = one.start(user_id_).value();
+  warm(s.id);
+  one.end(s.id);
+  EXPECT_FALSE(one.authenticate(s.id, limits_));
+  // The user disabled, then a new password (each ends every session of the user).
+  UserStore users(db());
+  s = one.start(user_id_).value();
+  warm(s.id);
+  ASSERT_TRUE(users.setDisabled("tech", true));
+  EXPECT_FALSE(one.authenticate(s.id, limits_));
+  ASSERT_TRUE(users.setDisabled("tech", false));
+  s = one.start(user_id_).value();
+  warm(s.id);
+  ASSERT_TRUE(users.setPassword("tech", "a whole new password"));
+  EXPECT_FALSE(one.authenticate(s.id, limits_));
+  // Deleted by another process (another Database on the same file).
+  s = one.start(user_id_).value();
+  warm(s.id);
+  auto cli = Database::open(dir_ / "fleet.db", 1);
+  ASSERT_TRUE(cli.has_value());
+  (*cli)->with([](SQLite::Database& c) { c.exec("DELETE FROM sessions"); });
+  EXPECT_FALSE(one.authenticate(s.id, limits_));
+}
+
+TEST_F(SessionStoreTest, ARememberedSessionStillExpiresOnTime) {
+  SessionStore one = store();
+  auto s = one.start(user_id_).value();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(one.authenticate(s.id, limits_));
+  // Idle: nothing was committed in between, so only the clock says it is over.
+  now_ += limits_.idle + 1s;
+  EXPECT_FALSE(one.authenticate(s.id, limits_));
+
+  s = one.start(user_id_).value();
+  const SysTime started = now_;
+  // Used every 50 minutes: never idle, and the idle stamp (once a minute) makes most checks writes
+  // the cache must survive; the absolute limit still ends it.
+  while (now_ + 50min < started + limits_.max) {
+    ASSERT_TRUE(one.authenticate(s.id, limits_));
+    ASSERT_TRUE(one.authenticate(s.id, limits_));
+    now_ += 50min;
+  }
+  ASSERT_TRUE(one.authenticate(s.id, limits_));
+  now_ = started + limits_.max + 1s;
+  EXPECT_FALSE(one.authenticate(s.id, limits_));
+}
+
 TEST(Csrf, TheTokenIsBoundToItsSession) {
   const std::string a(43, 'a'), b(43, 'b');
   EXPECT_EQ(csrfTokenFor(a), csrfTokenFor(a));

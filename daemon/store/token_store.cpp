@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "core/values.hpp"
+#include "store/statement_cache.hpp"
 
 namespace fk {
 
@@ -155,32 +156,54 @@ std::optional<TokenInfo> TokenStore::authenticate(std::string_view presented) {
   if (!id) return std::nullopt;
   auto hash = sha256Hex(presented);
   if (!hash) return std::nullopt;
+  std::optional<std::int64_t> version;
+  try {
+    version = db_.dataVersion();
+  } catch (const std::exception&) {
+    // No version, no cache: the database answers.
+  }
+  if (version) {
+    if (auto known = known_->find(*id, *version)) {
+      const bool same = known->hash.size() == hash->size() &&
+                        CRYPTO_memcmp(known->hash.data(), hash->data(), hash->size()) == 0;
+      if (!same) return std::nullopt;
+      // A stamp due goes through the database, whose write then empties the cache for everyone.
+      if (known->info.last_used_at >= formatInstant(std::chrono::system_clock::now() - kLastUsedResolution))
+        return known->info;
+    }
+  }
+  auto info = lookup(*id, *hash);
+  if (info && version) known_->store(*id, Known{*hash, *info}, *version);
+  return info;
+}
+
+std::optional<TokenInfo> TokenStore::lookup(std::int64_t id, const std::string& hash) {
   auto found = db_.with([&](SQLite::Database& db) -> Result<std::optional<TokenInfo>> {
-    SQLite::Statement st(
+    auto st = cachedStatement(
         db, "SELECT name, role, created_at, coalesce(last_used_at, ''), hash, scopes FROM tokens WHERE id = ?1");
-    st.bind(1, static_cast<std::int64_t>(*id));
-    if (!st.executeStep()) return std::optional<TokenInfo>();
-    const std::string stored = st.getColumn(4).getString();
-    if (stored.size() != hash->size() || CRYPTO_memcmp(stored.data(), hash->data(), hash->size()) != 0) {
+    st->bind(1, static_cast<std::int64_t>(id));
+    if (!st->executeStep()) return std::optional<TokenInfo>();
+    const std::string stored = st->getColumn(4).getString();
+    if (stored.size() != hash.size() || CRYPTO_memcmp(stored.data(), hash.data(), hash.size()) != 0) {
       return std::optional<TokenInfo>();
     }
-    TokenInfo info{st.getColumn(0).getString(), parseRole(st.getColumn(1).getString()).value_or(Role::viewer),
-                   st.getColumn(2).getString(), st.getColumn(3).getString(),
-                   scopeFromJson(st.getColumn(5).getString())};
-    st.reset();
+    TokenInfo info{st->getColumn(0).getString(), parseRole(st->getColumn(1).getString()).value_or(Role::viewer),
+                   st->getColumn(2).getString(), st->getColumn(3).getString(),
+                   scopeFromJson(st->getColumn(5).getString())};
+    st->reset();
     auto now = std::chrono::system_clock::now();
     // RFC 3339 UTC strings of one fixed format order like the instants they name.
     if (info.last_used_at < formatInstant(now - kLastUsedResolution)) {
       const std::string previous = info.last_used_at;
       info.last_used_at = formatInstant(now);
-      SQLite::Statement touch(db, "UPDATE tokens SET last_used_at = ?1 WHERE id = ?2");
-      touch.bind(1, info.last_used_at);
-      touch.bind(2, static_cast<std::int64_t>(*id));
+      auto touch = cachedStatement(db, "UPDATE tokens SET last_used_at = ?1 WHERE id = ?2");
+      touch->bind(1, info.last_used_at);
+      touch->bind(2, static_cast<std::int64_t>(id));
       // The stamp is advisory: while an import holds the write lock, skip it rather than make the
       // request wait for the busy timeout. A later request stamps it.
       db.setBusyTimeout(0);
       try {
-        touch.exec();
+        touch->exec();
       } catch (const SQLite::Exception&) {
         info.last_used_at = previous;
       }

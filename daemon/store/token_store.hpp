@@ -1,11 +1,13 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
 #include "core/scope.hpp"
+#include "store/credential_cache.hpp"
 #include "store/database.hpp"
 
 namespace fk {
@@ -24,6 +26,8 @@ struct TokenInfo {
 
 // API tokens. The plaintext ("fk_<id>_<secret>") is shown once at creation; only its SHA-256 is
 // stored, and checks compare hashes in constant time (CRYPTO_memcmp) after looking the row up by id.
+// A token checked once is remembered (by id, with its hash) until the next commit to the database, so
+// a script's or a desk's stream of requests costs SQLite nothing until something changes.
 class TokenStore {
  public:
   explicit TokenStore(Database& db) : db_(db) {}
@@ -35,7 +39,14 @@ class TokenStore {
   Result<std::size_t> count();
 
  private:
+  struct Known {
+    std::string hash;
+    TokenInfo info;
+  };
+  std::optional<TokenInfo> lookup(std::int64_t id, const std::string& hash);
+
   Database& db_;
+  std::shared_ptr<CredentialCache<std::int64_t, Known>> known_ = std::make_shared<CredentialCache<std::int64_t, Known>>();
 };
 
 }  // namespace fk

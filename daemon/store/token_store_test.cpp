@@ -147,6 +147,49 @@ TEST_F(TokenStoreTest, AuthenticationDoesNotWaitForABusyWriter) {
   EXPECT_NE(lastUsed("ci"), "2020-01-01T00:00:00Z");
 }
 
+// The store remembers checked tokens until the next commit; every way a token can change must still
+// reach the very next check, whichever connection or process made the change.
+TEST_F(TokenStoreTest, ARememberedTokenIsRefusedOnTheNextCheckAfterARevoke) {
+  std::string token = tokens().create("desk", Role::technician).value();
+  std::string other = tokens().create("script", Role::viewer).value();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(tokens().authenticate(token));
+  ASSERT_TRUE(tokens().authenticate(other));
+  ASSERT_TRUE(tokens().revoke("desk"));
+  EXPECT_FALSE(tokens().authenticate(token).has_value());
+  EXPECT_TRUE(tokens().authenticate(other).has_value());
+}
+
+TEST_F(TokenStoreTest, ARevokeByAnotherProcessReachesTheNextCheck) {
+  std::string token = tokens().create("desk", Role::technician).value();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(tokens().authenticate(token));
+  // `fleetkeepd token revoke` opens the file itself: another Database, other connections.
+  auto cli = Database::open(dir_ / "fleet.db", 1);
+  ASSERT_TRUE(cli.has_value());
+  ASSERT_TRUE(TokenStore(**cli).revoke("desk"));
+  EXPECT_FALSE(tokens().authenticate(token).has_value());
+}
+
+TEST_F(TokenStoreTest, AChangeMadeOutsideTheStoreReachesTheNextCheck) {
+  std::string token = tokens().create("desk", Role::admin).value();
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(tokens().authenticate(token)->role, Role::admin);
+  // A plain SQL change on another connection, with no Database::noteWrite() and no store involved.
+  SQLite::Database other(dir_ / "fleet.db", SQLite::OPEN_READWRITE);
+  other.exec("UPDATE tokens SET role = 'viewer', scopes = '[\"Elm Valley Middle\"]' WHERE name = 'desk'");
+  auto who = tokens().authenticate(token);
+  ASSERT_TRUE(who.has_value());
+  EXPECT_EQ(who->role, Role::viewer);
+  EXPECT_EQ(who->scope.prefixes, std::vector<std::string>{"Elm Valley Middle"});
+}
+
+TEST_F(TokenStoreTest, ARememberedIdWithAWrongSecretIsRefused) {
+  std::string token = tokens().create("desk", Role::viewer).value();
+  ASSERT_TRUE(tokens().authenticate(token));
+  std::string forged = token;
+  forged.back() = forged.back() == '0' ? '1' : '0';
+  EXPECT_FALSE(tokens().authenticate(forged).has_value());
+  EXPECT_TRUE(tokens().authenticate(token).has_value());
+}
+
 TEST(Roles, RoundTripThroughTheirNames) {
   for (Role r : {Role::viewer, Role::technician, Role::admin}) EXPECT_EQ(parseRole(toString(r)), r);
   EXPECT_FALSE(parseRole("root").has_value());
