@@ -504,6 +504,7 @@ RoleMatrix.MIN_ROLE = {
     "GET /api/v1/people/{external_id}": "viewer",
     "PATCH /api/v1/people/{external_id}": "technician",
     "GET /api/v1/people/{external_id}/checkouts": "viewer",
+    "GET /api/v1/people/{external_id}/events": "viewer",
     "GET /api/v1/checkouts": "viewer",
     "POST /api/v1/checkouts": "technician",
     "POST /api/v1/checkouts:batch": "technician",
@@ -548,6 +549,7 @@ RoleMatrix.MIN_ROLE = {
     "GET /api/v1/reports/balances": "viewer",
     "GET /auth/oidc/start": "open",
     "GET /auth/oidc/callback": "open",
+    "GET /auth/options": "open",
 }
 
 if __name__ == "__main__":
