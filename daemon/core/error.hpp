@@ -76,7 +76,10 @@ class FieldErrors {
   std::size_t count() const { return count_; }  // every one found, kept or not
   std::size_t size() const { return items_.size(); }  // the ones kept
   bool truncated() const { return count_ > items_.size(); }
+  using value_type = FieldError;
+  using const_iterator = std::vector<FieldError>::const_iterator;
   const FieldError& operator[](std::size_t i) const { return items_[i]; }
+  const FieldError& at(std::size_t i) const { return items_.at(i); }
   const FieldError& front() const { return items_.front(); }
   auto begin() const { return items_.begin(); }
   auto end() const { return items_.end(); }
