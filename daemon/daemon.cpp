@@ -294,7 +294,8 @@ void Daemon::reload() {
   notify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(now.count()));
   auto old = config_.get();
   spdlog::info("SIGHUP: reloading {}", old->file.string());
-  auto loaded = loadConfig(old->file, pluginChecks(builtinFactories()), writeBackPlugins(builtinFactories()));
+  auto loaded = loadConfig(old->file, pluginChecks(builtinFactories()), writeBackPlugins(builtinFactories()),
+                           checkInPlugins(builtinFactories()));
   if (!loaded) {
     for (const auto& p : loaded.error()) spdlog::error("config reload refused: {}", p.format());
     spdlog::error("keeping the previous config");
@@ -372,7 +373,8 @@ void setupLogging(std::string_view level) {
 }
 
 std::shared_ptr<const Config> loadConfigOrReport(const std::filesystem::path& file) {
-  auto loaded = loadConfig(file, pluginChecks(builtinFactories()), writeBackPlugins(builtinFactories()));
+  auto loaded = loadConfig(file, pluginChecks(builtinFactories()), writeBackPlugins(builtinFactories()),
+                           checkInPlugins(builtinFactories()));
   if (!loaded) {
     for (const auto& p : loaded.error()) std::cerr << p.format() << '\n';
     return nullptr;
