@@ -87,4 +87,28 @@ std::optional<FieldError> checkLocation(const std::string& text, const std::stri
   return std::nullopt;
 }
 
+Status checkBorrower(const std::optional<std::string>& person, const std::optional<std::string>& location) {
+  if (person.has_value() == location.has_value()) {
+    return std::unexpected(Error::invalid(person ? "location" : "person",
+                                          "give either person (an external_id) or location, not both"));
+  }
+  if (person && person->empty()) return std::unexpected(Error::invalid("person", "person must not be empty"));
+  if (location) {
+    if (auto bad = checkLocation(*location, "location"))
+      return std::unexpected(Error::invalid("location", "location " + bad->message));
+  }
+  return {};
+}
+
+Status checkMayBorrow(const std::string& who, bool active) {
+  if (active) return {};
+  return std::unexpected(
+      Error::conflict(who + " is inactive; reactivate them (PATCH active: true) before lending", {{"field", "person"}}));
+}
+
+Condition returnCondition(std::optional<Condition> stated, bool opens_work_order) {
+  if (stated) return *stated;
+  return opens_work_order ? Condition::damaged : Condition::good;
+}
+
 }  // namespace fk

@@ -47,4 +47,15 @@ std::optional<FieldError> checkNotes(const std::string& text, const std::string&
 // A location to lend to ("Cart 3"): non-empty, single line, bounded.
 std::optional<FieldError> checkLocation(const std::string& text, const std::string& field);
 
+// Who a loan goes to: a person (by external id) or a place, exactly one of them (nullopt: not given).
+// Errors are 400 naming the field to fix.
+Status checkBorrower(const std::optional<std::string>& person, const std::optional<std::string>& location);
+
+// Only an active person may borrow; otherwise a 409 on "person" naming them (`who`).
+Status checkMayBorrow(const std::string& who, bool active);
+
+// The condition a return records: the one stated, else damaged when the return opens a work order
+// (that is why it came back), else good.
+Condition returnCondition(std::optional<Condition> stated, bool opens_work_order);
+
 }  // namespace fk

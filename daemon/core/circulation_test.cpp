@@ -89,5 +89,38 @@ TEST(Circulation, NotesAndLocationChecks) {
   EXPECT_TRUE(checkLocation("Cart\n3", "location"));
 }
 
+TEST(Circulation, ALoanGoesToAPersonOrAPlaceNeverBoth) {
+  EXPECT_TRUE(checkBorrower(std::string("S1"), std::nullopt));
+  EXPECT_TRUE(checkBorrower(std::nullopt, std::string("Cart 3")));
+  auto both = checkBorrower(std::string("S1"), std::string("Cart 3"));
+  ASSERT_FALSE(both);
+  EXPECT_EQ(both.error().details["field"], "location");
+  auto neither = checkBorrower(std::nullopt, std::nullopt);
+  ASSERT_FALSE(neither);
+  EXPECT_EQ(neither.error().details["field"], "person");
+  auto empty = checkBorrower(std::string(), std::nullopt);
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().message, "person must not be empty");
+  auto bad_place = checkBorrower(std::nullopt, std::string("Cart\n3"));
+  ASSERT_FALSE(bad_place);
+  EXPECT_EQ(bad_place.error().details["field"], "location");
+}
+
+TEST(Circulation, OnlyActivePeopleBorrow) {
+  EXPECT_TRUE(checkMayBorrow("Ada Lovelace (S1)", true));
+  auto refused = checkMayBorrow("Ada Lovelace (S1)", false);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::conflict);
+  EXPECT_EQ(refused.error().details["field"], "person");
+  EXPECT_NE(refused.error().message.find("Ada Lovelace (S1) is inactive"), std::string::npos);
+}
+
+TEST(Circulation, AReturnThatOpensARepairIsDamagedUnlessTheCallerSaysOtherwise) {
+  EXPECT_EQ(returnCondition(std::nullopt, false), Condition::good);
+  EXPECT_EQ(returnCondition(std::nullopt, true), Condition::damaged);
+  EXPECT_EQ(returnCondition(Condition::missing_parts, true), Condition::missing_parts);
+  EXPECT_EQ(returnCondition(Condition::good, true), Condition::good);
+}
+
 }  // namespace
 }  // namespace fk

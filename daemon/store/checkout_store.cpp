@@ -277,16 +277,10 @@ Result<std::int64_t> checkOutIn(WriteTx& tx, const NewCheckout& loan, const std:
           withField(Error::notFound("person " + std::to_string(*loan.person_id) + " not found"), "person"));
     }
     const std::string who = st.getColumn(1).getString() + " (" + st.getColumn(0).getString() + ")";
-    if (st.getColumn(2).getInt() == 0) {
-      return std::unexpected(withField(
-          Error::conflict(who + " is inactive; reactivate them (PATCH active: true) before lending"),
-          "person"));
-    }
+    if (auto ok = checkMayBorrow(who, st.getColumn(2).getInt() != 0); !ok) return std::unexpected(ok.error());
     holder = "person:" + st.getColumn(0).getString();
   } else {
-    if (auto bad = checkLocation(loan.location, "location")) {
-      return std::unexpected(Error::invalid(bad->field, "location " + bad->message));
-    }
+    if (auto ok = checkBorrower(std::nullopt, loan.location); !ok) return std::unexpected(ok.error());
     holder = "location:" + loan.location;
   }
   if (auto bad = checkNotes(loan.notes, "notes")) {
