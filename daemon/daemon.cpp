@@ -43,6 +43,7 @@
 #include "store/token_store.hpp"
 #include "store/session_store.hpp"
 #include "store/user_store.hpp"
+#include "core/time_zone.hpp"
 
 namespace fk {
 namespace {
@@ -326,6 +327,7 @@ void Daemon::reload() {
   applyLogLevel(next->log_level);
   if (auto seeded = ModelStore(*db_).seed(next->models); !seeded)
     spdlog::error("seeding the model catalog failed: {}", seeded.error().message);
+  setDistrictZone(next->timezone);
   config_.set(next);
   sources_->apply(*next);  // adds, removes and re-times sources
   spdlog::info("config reloaded");
@@ -379,6 +381,7 @@ std::shared_ptr<const Config> loadConfigOrReport(const std::filesystem::path& fi
     for (const auto& p : loaded.error()) std::cerr << p.format() << '\n';
     return nullptr;
   }
+  setDistrictZone(loaded->timezone);
   return std::make_shared<const Config>(std::move(*loaded));
 }
 

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "core/text.hpp"
+#include "core/time_zone.hpp"
 #include "core/values.hpp"
 
 namespace fk {
@@ -30,12 +31,7 @@ std::optional<Condition> parseCondition(std::string_view text) {
 }
 
 std::string localToday() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  using namespace std::chrono;
-  return formatDate(year_month_day{year{local.tm_year + 1900}, month{static_cast<unsigned>(local.tm_mon + 1)},
-                                   day{static_cast<unsigned>(local.tm_mday)}});
+  return districtToday();
 }
 
 std::string addDays(const std::string& date, int days) {

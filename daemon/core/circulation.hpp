@@ -17,8 +17,8 @@ enum class Condition { good, damaged, missing_parts };
 std::string_view toString(Condition c);
 std::optional<Condition> parseCondition(std::string_view text);
 
-// Today's calendar date on this machine's clock and time zone: the desk thinks in local days, and a
-// loan due "today" must not turn overdue at UTC midnight.
+// Today's calendar date in the district (core/time_zone.hpp, districtToday): the desk thinks in local
+// days, and a loan due "today" must not turn overdue at UTC midnight.
 std::string localToday();
 
 // "YYYY-MM-DD" + days (may be negative).

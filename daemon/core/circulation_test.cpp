@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/time_zone.hpp"
 #include "core/values.hpp"
 
 namespace fk {
@@ -78,6 +79,15 @@ TEST(Circulation, ReturnedDevicesGoBackToStockUnlessOnTheBench) {
 
 TEST(Circulation, LocalTodayIsADate) {
   EXPECT_TRUE(isValidDate(localToday()));
+}
+
+TEST(Circulation, TodayIsTheDistricts) {
+  setDistrictZone("Pacific/Kiritimati");  // UTC+14: its day differs from UTC's for 14 hours of each
+  EXPECT_EQ(districtZone().name(), "Pacific/Kiritimati");
+  const std::string expected = TimeZone::locate("Pacific/Kiritimati")->local(std::chrono::system_clock::now()).date;
+  EXPECT_EQ(localToday(), expected);
+  setDistrictZone("");  // the config names none: the machine's zone
+  EXPECT_EQ(districtZone().name(), TimeZone::machine().name());
 }
 
 TEST(Circulation, NotesAndLocationChecks) {

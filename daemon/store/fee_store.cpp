@@ -5,6 +5,7 @@
 #include "core/circulation.hpp"
 #include "core/values.hpp"
 #include "store/people_store.hpp"
+#include "core/time_zone.hpp"
 #include "store/sql_values.hpp"
 #include "store/write_tx.hpp"
 
@@ -83,15 +84,11 @@ std::optional<LedgerEntry> entryByCause(SQLite::Database& db, const std::string&
   return readEntry(st);
 }
 
-// The local calendar day of a stored instant: school years turn over at local midnight.
+// The district's calendar day of a stored instant: school years turn over at its midnight.
 std::chrono::year_month_day localDateOf(const std::string& instant) {
-  const auto t = parseInstant(instant).value_or(std::chrono::system_clock::now());
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm local{};
-  localtime_r(&secs, &local);
-  using namespace std::chrono;
-  return year_month_day{year{local.tm_year + 1900}, month{static_cast<unsigned>(local.tm_mon + 1)},
-                        day{static_cast<unsigned>(local.tm_mday)}};
+  const auto t = parseInstant(instant);
+  if (!t) return districtTodayDate();
+  return *parseDate(districtZone().local(*t).date);
 }
 
 const FeePlan* planOf(SQLite::Database& db, const FeePolicy& policy, std::int64_t person_id, int school_year,
