@@ -1,6 +1,7 @@
 #include "daemon.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,6 +57,18 @@ constexpr int kIoThreads = 2;
 constexpr std::size_t kMaxLoggedImportErrors = 20;
 
 void notify(const std::string& state) { sd_notify(0, state.c_str()); }
+
+// Each connection is a descriptor, and the database, sources and mail need their own: a cap above
+// what the process may open turns a flood into EMFILE instead of orderly 503s.
+void warnIfFewDescriptors(std::size_t max_connections) {
+  constexpr std::size_t kOwnDescriptors = 128;  // database files, WAL, sources' sockets, log, spare
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+  if (max_connections + kOwnDescriptors > limit.rlim_cur)
+    spdlog::warn("limits.max_connections is {} but the process may open only {} files (LimitNOFILE=); "
+                 "a flood will meet the descriptor limit before the connection cap",
+                 max_connections, limit.rlim_cur);
+}
 
 void applyLogLevel(std::string_view level) {
   auto parsed = spdlog::level::from_str(std::string(level));
@@ -221,7 +234,11 @@ int Daemon::run() {
   ServerOptions options{.host = config->listen_host,
                         .port = config->listen_port,
                         .json_body_bytes = config->limits.json_body_bytes,
-                        .import_body_bytes = config->limits.import_body_bytes};
+                        .import_body_bytes = config->limits.import_body_bytes,
+                        .idle_timeout = config->limits.idle_timeout,
+                        .request_timeout = config->limits.request_timeout,
+                        .max_connections = static_cast<std::size_t>(config->limits.max_connections)};
+  warnIfFewDescriptors(options.max_connections);
   options.session_auth = [this](std::string_view id) {
     const auto& web = config_.get()->web;
     return sessions_.authenticate(id, SessionLimits{web.session_idle, web.session_max});
@@ -320,7 +337,10 @@ void Daemon::reload() {
     next->database = old->database;
   }
   if (next->limits.json_body_bytes != old->limits.json_body_bytes ||
-      next->limits.import_body_bytes != old->limits.import_body_bytes) {
+      next->limits.import_body_bytes != old->limits.import_body_bytes ||
+      next->limits.max_connections != old->limits.max_connections ||
+      next->limits.idle_timeout != old->limits.idle_timeout ||
+      next->limits.request_timeout != old->limits.request_timeout) {
     spdlog::warn("limits changed; needs restart to take effect");
     next->limits = old->limits;
   }

@@ -416,6 +416,17 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
           if (auto v = r.byteSize(l)) c.limits.json_body_bytes = *v;
         } else if (l.name == "import_body_bytes") {
           if (auto v = r.byteSize(l)) c.limits.import_body_bytes = *v;
+        } else if (l.name == "max_connections") {
+          if (auto v = r.integer(l, 1, 1'000'000)) c.limits.max_connections = *v;
+        } else if (l.name == "idle_timeout" || l.name == "request_timeout") {
+          // A connection's timer, not a schedule: longer than a day only keeps dead connections open.
+          auto& target = l.name == "idle_timeout" ? c.limits.idle_timeout : c.limits.request_timeout;
+          if (auto v = r.duration(l)) {
+            if (*v > std::chrono::hours(24))
+              r.problem(l, "at most 1d");
+            else
+              target = *v;
+          }
         } else
           return false;
         return true;

@@ -65,6 +65,9 @@ struct Config {
   struct Limits {
     std::uint64_t json_body_bytes = 10ull << 20;
     std::uint64_t import_body_bytes = 256ull << 20;
+    std::int64_t max_connections = 1024;        // HTTP connections served at once
+    std::chrono::seconds idle_timeout{30};      // keep-alive idle, and a request header's whole read
+    std::chrono::seconds request_timeout{300};  // a request body's whole read, a response's write
   } limits;
   struct Checkout {
     int default_loan_days = 180;

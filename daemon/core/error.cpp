@@ -18,6 +18,11 @@ Error Error::conflict(std::string message, nlohmann::json details) {
 
 Error Error::internal(std::string message) { return {Errc::internal, std::move(message), nlohmann::json::object()}; }
 
+Error Error::busy() {
+  return {Errc::unavailable, "the database is busy with another write; retry shortly",
+          {{"retry_after_seconds", kBusyRetryAfterSeconds}}};
+}
+
 std::string_view codeName(Errc code) {
   switch (code) {
     case Errc::invalid: return "invalid";
@@ -29,6 +34,7 @@ std::string_view codeName(Errc code) {
     case Errc::payload_too_large: return "payload_too_large";
     case Errc::unsupported_media: return "unsupported_media_type";
     case Errc::too_many_requests: return "too_many_requests";
+    case Errc::unavailable: return "unavailable";
     case Errc::internal: return "internal";
     case Errc::storage_full: return "insufficient_storage";
     case Errc::storage_fault: return "storage_unavailable";
@@ -47,6 +53,7 @@ int httpStatus(Errc code) {
     case Errc::payload_too_large: return 413;
     case Errc::unsupported_media: return 415;
     case Errc::too_many_requests: return 429;
+    case Errc::unavailable: return 503;
     case Errc::internal: return 500;
     case Errc::storage_full: return 507;
     case Errc::storage_fault: return 503;

@@ -20,6 +20,7 @@ enum class Errc {
   payload_too_large,  // 413
   unsupported_media,  // 415
   too_many_requests,  // 429
+  unavailable,        // 503 with Retry-After: the database is busy with another write; try again
   internal,           // 500: never for bad input
   storage_full,       // 507: the disk is full; nothing of the request was saved
   storage_fault,      // 503: the database file cannot be read or written (I/O error, corruption)
@@ -34,7 +35,12 @@ struct Error {
   static Error notFound(std::string message);
   static Error conflict(std::string message, nlohmann::json details = nlohmann::json::object());
   static Error internal(std::string message);
+  // 503: a write could not get the database's write lock within the busy timeout (a long import holds it).
+  static Error busy();
 };
+
+// Seconds a client is told to wait (Retry-After) after Errc::unavailable.
+inline constexpr int kBusyRetryAfterSeconds = 2;
 
 template <class T>
 using Result = std::expected<T, Error>;
@@ -76,7 +82,10 @@ class FieldErrors {
   std::size_t count() const { return count_; }  // every one found, kept or not
   std::size_t size() const { return items_.size(); }  // the ones kept
   bool truncated() const { return count_ > items_.size(); }
+  using value_type = FieldError;
+  using const_iterator = std::vector<FieldError>::const_iterator;
   const FieldError& operator[](std::size_t i) const { return items_[i]; }
+  const FieldError& at(std::size_t i) const { return items_.at(i); }
   const FieldError& front() const { return items_.front(); }
   auto begin() const { return items_.begin(); }
   auto end() const { return items_.end(); }

@@ -236,7 +236,7 @@ void registerDeviceRoutes(Router& router, ApiContext& ctx) {
   router.add("POST", "/api/v1/devices", kWriteRoute, bind(createDevice));
   router.add("POST", "/api/v1/devices:import", kCsvUploadRoute, bind(importDevices));
   router.add("GET", "/api/v1/devices:export", kReadRoute, bind(exportDevices));
-  router.add("GET", "/api/v1/devices/{ref}", kReadRoute, bind(getDevice));
+  router.add("GET", "/api/v1/devices/{ref}", kCheapReadRoute, bind(getDevice));
   router.add("PATCH", "/api/v1/devices/{ref}", kWriteRoute, bind(patchDevice));
   router.add("POST", "/api/v1/devices/{ref}/transitions", kWriteRoute, bind(transitionDevice));
   router.add("GET", "/api/v1/devices/{ref}/events", kReadRoute, bind(deviceEvents));

@@ -21,6 +21,11 @@
 namespace fk {
 
 inline constexpr RouteOptions kReadRoute{.min_role = Role::viewer, .body = RouteOptions::Body::none};
+// A read of one row by key (a few indexed lookups, one small JSON): the token check and the handler run
+// on the I/O thread, on the database's reserved connections, instead of hopping to the worker pool and
+// back twice. Only for reads that never scan and never write.
+inline constexpr RouteOptions kCheapReadRoute{
+    .min_role = Role::viewer, .body = RouteOptions::Body::none, .on_io_thread = true};
 inline constexpr RouteOptions kWriteRoute{.min_role = Role::technician, .body = RouteOptions::Body::json};
 // An import may touch any row of the registry or roster, so a scoped caller cannot run one.
 inline constexpr RouteOptions kCsvUploadRoute{

@@ -111,7 +111,7 @@ void registerPeopleRoutes(Router& router, ApiContext& ctx) {
   router.add("GET", "/api/v1/people", kReadRoute, bind(listPeople));
   router.add("POST", "/api/v1/people", kWriteRoute, bind(createPerson));
   router.add("POST", "/api/v1/people:import", kCsvUploadRoute, bind(importPeople));
-  router.add("GET", "/api/v1/people/{external_id}", kReadRoute, bind(getPerson));
+  router.add("GET", "/api/v1/people/{external_id}", kCheapReadRoute, bind(getPerson));
   router.add("PATCH", "/api/v1/people/{external_id}", kWriteRoute, bind(patchPerson));
   router.add("GET", "/api/v1/people/{external_id}/checkouts", kReadRoute, bind(personCheckouts));
   router.add("GET", "/api/v1/people/{external_id}/events", kReadRoute, bind(personEvents));

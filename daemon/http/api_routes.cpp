@@ -4,16 +4,17 @@
 namespace fk {
 
 void registerRoutes(Router& router, ApiContext& ctx) {
-  const RouteOptions open{.min_role = std::nullopt};
+  // Probes and scrapes read only memory; on the I/O thread they never queue behind the worker pool.
+  const RouteOptions probe{.min_role = std::nullopt, .on_io_thread = true};
 
-  router.add("GET", "/healthz", open, [](Request&) { return jsonResponse(200, {{"status", "ok"}}); });
+  router.add("GET", "/healthz", probe, [](Request&) { return jsonResponse(200, {{"status", "ok"}}); });
 
-  router.add("GET", "/readyz", open, [&ctx](Request&) {
+  router.add("GET", "/readyz", probe, [&ctx](Request&) {
     if (ctx.ready && ctx.ready()) return jsonResponse(200, {{"status", "ok"}});
     return jsonResponse(503, {{"status", "unavailable"}});
   });
 
-  router.add("GET", "/metrics", open, [&ctx](Request&) {
+  router.add("GET", "/metrics", probe, [&ctx](Request&) {
     Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = ctx.render_metrics ? ctx.render_metrics() : std::string();

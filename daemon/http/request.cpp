@@ -1,5 +1,7 @@
 #include "http/request.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace fk {
 
 std::optional<std::string> Request::queryValue(std::string_view key) const {
@@ -24,9 +26,20 @@ Response jsonResponse(int status, const nlohmann::json& body) {
 }
 
 Response errorResponse(const Error& e) {
+  // An internal error's message may carry a library's text (SQLite's, a path): it goes to the log,
+  // and the caller gets a message that tells nothing about the inside.
+  if (e.code == Errc::internal) {
+    spdlog::error("internal error: {}", e.message);
+    return jsonResponse(500, {{"error", {{"code", "internal"},
+                                         {"message", "internal error; the server log has the detail"},
+                                         {"details", nlohmann::json::object()}}}});
+  }
   nlohmann::json error = {{"code", codeName(e.code)}, {"message", e.message}};
   error["details"] = e.details.is_null() ? nlohmann::json::object() : e.details;
-  return jsonResponse(httpStatus(e.code), {{"error", std::move(error)}});
+  Response r = jsonResponse(httpStatus(e.code), {{"error", std::move(error)}});
+  if (e.code == Errc::unavailable)
+    r.headers.emplace_back("Retry-After", std::to_string(kBusyRetryAfterSeconds));
+  return r;
 }
 
 }  // namespace fk

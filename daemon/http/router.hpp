@@ -22,6 +22,9 @@ struct RouteOptions {
   // Refused (403) to a caller with a scope: the route reads or changes what no building owns (imports
   // that may touch any row, the catalog, sources, the network's unknown devices).
   bool district_only = false;
+  // Runs on the I/O thread instead of the worker pool: for handlers that never touch SQLite nor wait on
+  // a lock (health, /metrics), so they answer while slow requests fill the pool, and skip the hop.
+  bool on_io_thread = false;
 };
 
 // `path` given to match() is the raw, still percent-encoded request path: it is split on '/' first and

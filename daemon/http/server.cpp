@@ -7,11 +7,9 @@
 #include <mutex>
 #include <unordered_map>
 
-#include <boost/algorithm/string/case_conv.hpp>
-#include <boost/algorithm/string/classification.hpp>
-#include <boost/algorithm/string/trim.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
@@ -19,7 +17,9 @@
 #include <spdlog/spdlog.h>
 
 #include "http/browser.hpp"
+#include "http/server_support.hpp"
 #include "metrics/http_metrics.hpp"
+#include "store/database.hpp"
 #include "store/session_store.hpp"
 #include "store/token_store.hpp"
 
@@ -40,49 +40,17 @@ constexpr std::chrono::seconds kLingerTime{5};
 // Beast reads into whatever the buffer has spare (at least 512 bytes), and after a header that is
 // little: a 20 MiB import then took ~40,000 reads, each with its own timer and strand hand-off.
 constexpr std::size_t kBodyReadChunk = 64 * 1024;
+// Connections over max_connections are still accepted up to this many more, to answer a probe or a
+// scrape and tell the rest 503; past it, accepting stops until a connection closes.
+constexpr std::size_t kOverflowConnections = 64;
+// An over-the-cap connection gets this long to send its request header.
+constexpr std::chrono::seconds kOverflowHeaderTime{5};
+// Out of file descriptors (EMFILE/ENFILE): accepting pauses until a connection closes or this passes,
+// and the log says so at most once per kAcceptLogEvery.
+constexpr std::chrono::milliseconds kAcceptRetry{500};
+constexpr std::chrono::seconds kAcceptLogEvery{10};
 
-std::string lower(std::string_view s) {
-  return boost::algorithm::to_lower_copy(std::string(s), std::locale::classic());
-}
-
-std::string_view trim(std::string_view s) {
-  return boost::algorithm::trim_copy_if(s, boost::algorithm::is_any_of(" \t"));
-}
-
-// "Application/JSON; charset=utf-8" -> "application/json"
-std::string mediaType(std::string_view content_type) {
-  return lower(trim(content_type.substr(0, content_type.find(';'))));
-}
-
-std::multimap<std::string, std::string> parseQuery(std::string_view query) {
-  std::multimap<std::string, std::string> out;
-  while (!query.empty()) {
-    auto amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    auto eq = pair.find('=');
-    std::string_view key = pair.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    out.emplace(percentDecode(key, true).value_or(std::string(key)),
-                percentDecode(value, true).value_or(std::string(value)));
-  }
-  return out;
-}
-
-Response refusal(Errc code, std::string message) { return errorResponse(Error{code, std::move(message), {}}); }
-
-// For statuses outside fk::Errc (431, 400 from the parser): same body shape.
-Response refusal(int status, std::string_view code, std::string message) {
-  return jsonResponse(status,
-                      {{"error", {{"code", code}, {"message", message}, {"details", nlohmann::json::object()}}}});
-}
-
-// Exception text from a JSON parse may quote the request body, which must not reach the log.
-std::string describe(const std::exception& e) {
-  if (auto* je = dynamic_cast<const nlohmann::json::exception*>(&e)) return "json exception " + std::to_string(je->id);
-  return e.what();
-}
+using namespace server_support;
 
 class Session;
 
@@ -90,14 +58,27 @@ class Session;
 // naming HttpServer's private type.
 struct ServerCore : std::enable_shared_from_this<ServerCore> {
   ServerCore(net::io_context& io, ServerOptions opts, const Router& r, TokenStore& t, HttpMetrics* m)
-      : io(io), options(std::move(opts)), router(r), tokens(t), metrics(m), acceptor(net::make_strand(io)) {}
+      : io(io),
+        options(std::move(opts)),
+        router(r),
+        tokens(t),
+        metrics(m),
+        acceptor(net::make_strand(io)),
+        accept_retry(acceptor.get_executor()) {}
 
   void accept();
   void onAccept(beast::error_code ec, tcp::socket socket);
+  void pauseAccepting(const beast::error_code& ec);
+  void resumeAccepting();
   void forget(Session* s) {
-    std::lock_guard lock(mutex);
-    sessions.erase(s);
-    if (sessions.empty()) sessions_done.notify_all();
+    {
+      std::lock_guard lock(mutex);
+      sessions.erase(s);
+      if (sessions.empty()) sessions_done.notify_all();
+    }
+    // A closed connection frees a descriptor and a place under the cap.
+    if (accept_paused)
+      net::post(acceptor.get_executor(), [self = shared_from_this()] { self->resumeAccepting(); });
   }
 
   net::io_context& io;
@@ -106,6 +87,10 @@ struct ServerCore : std::enable_shared_from_this<ServerCore> {
   TokenStore& tokens;
   HttpMetrics* metrics;
   tcp::acceptor acceptor;
+  net::steady_timer accept_retry;  // on the acceptor's strand
+  std::atomic<bool> accept_paused{false};
+  std::chrono::steady_clock::time_point last_pause_log{};
+  std::uint64_t pauses_unlogged = 0;
   net::thread_pool workers{kWorkerThreads};
   std::atomic<bool> stopping{false};
   std::atomic<bool> stopped{false};
@@ -121,7 +106,9 @@ class Session : public std::enable_shared_from_this<Session> {
       : stream_(std::move(socket)), server_(std::move(server)) {}
   ~Session() { server_->forget(this); }
 
-  void start() {
+  // `over_capacity`: the server already serves max_connections; this one gets one answer and is closed.
+  void start(bool over_capacity) {
+    over_capacity_ = over_capacity;
     net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::readHeader, shared_from_this()));
   }
   // Called on stop(): a connection waiting for its next request goes now, a busy one after its response.
@@ -148,7 +135,8 @@ class Session : public std::enable_shared_from_this<Session> {
     match_ = Router::Match{};
     idle_ = true;
     if (server_->stopping && buffer_.size() == 0) return close();
-    stream_.expires_after(options().idle_timeout);
+    stream_.expires_after(over_capacity_ ? std::min(options().idle_timeout, kOverflowHeaderTime)
+                                         : options().idle_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::onHeader, shared_from_this()));
   }
@@ -182,8 +170,11 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     match_ = server_->router.match(request_.method, std::string(raw_path));
+    // Over the cap only a probe or a scrape is answered: monitoring must see an overloaded server.
+    const bool probe = match_.handler && match_.options.on_io_thread && !match_.options.min_role;
+    if (over_capacity_ && !probe) return refuse(overCapacity());
     if (!match_.handler) {
-      if (!match_.path_known) return send(refusal(Errc::not_found, "no such path"), canKeepAlive());
+      if (!match_.path_known) return refuse(refusal(Errc::not_found, "no such path"));
       std::string allow;
       for (const auto& m : match_.allowed) allow += (allow.empty() ? "" : ", ") + m;
       // fk::Errc has no 405; "invalid" keeps the error codes to the documented set.
@@ -192,12 +183,38 @@ class Session : public std::enable_shared_from_this<Session> {
                                         {"message", request_.method + " is not allowed here; allowed: " + allow},
                                         {"details", {{"allowed", match_.allowed}}}}}});
       r.headers.emplace_back("Allow", allow);
-      return send(std::move(r), canKeepAlive());
+      return refuse(std::move(r));
     }
     request_.route = match_.route;
     request_.params = match_.params;
     if (match_.options.min_role) return authenticate();
     checkBody();
+  }
+
+  // The caller, nullopt for an unknown or expired credential, or the answer to send instead (503 while
+  // the database is busy).
+  using Checked = std::expected<std::optional<Principal>, Response>;
+  Checked checkCredentials(const std::string& token, const std::string& session) {
+    try {
+      return lookUp(token, session);
+    } catch (const std::exception& e) {
+      if (isBusy(e)) return std::unexpected(errorResponse(Error::busy()));
+      spdlog::error("credential check failed: {}", describe(e));
+      return std::optional<Principal>();
+    }
+  }
+
+  // Who presents `token` or `session`; nullopt for neither. Throws what the store throws.
+  std::optional<Principal> lookUp(const std::string& token, const std::string& session) {
+    // The reserved connections: a credential check never waits for a pool connection that writers
+    // queued on the write lock are holding.
+    Database::ReservedScope reserved;
+    if (!token.empty()) {
+      if (auto info = server_->tokens.authenticate(token))
+        return Principal{Principal::Kind::token, info->name, info->role, info->scope, {}};
+      return std::nullopt;
+    }
+    return options().session_auth(session);
   }
 
   void authenticate() {
@@ -209,19 +226,11 @@ class Session : public std::enable_shared_from_this<Session> {
     // hold must not make their calls need one.
     std::string session = token.empty() && options().session_auth ? sessionCookie(request_) : std::string();
     if (token.empty() && session.empty()) return unauthorized();
-    // The lookup touches SQLite, so it runs on the worker pool like the handlers.
+    // A route that runs on the I/O thread checks its caller there too: one short indexed read on a
+    // reserved connection costs less than two hops through the worker pool.
+    if (match_.options.on_io_thread) return afterAuth(checkCredentials(token, session));
     net::post(server_->workers, [self = shared_from_this(), token = std::move(token), session = std::move(session)] {
-      std::optional<Principal> who;
-      try {
-        if (!token.empty()) {
-          if (auto info = self->server_->tokens.authenticate(token))
-            who = Principal{Principal::Kind::token, info->name, info->role, info->scope, {}};
-        } else {
-          who = self->options().session_auth(session);
-        }
-      } catch (const std::exception& e) {
-        spdlog::error("credential check failed: {}", describe(e));
-      }
+      auto who = self->checkCredentials(token, session);
       net::post(self->stream_.get_executor(), [self, who = std::move(who)]() mutable {
         self->afterAuth(std::move(who));
       });
@@ -231,7 +240,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void unauthorized() {
     Response r = refusal(Errc::unauthorized, "not signed in: missing or invalid bearer token or session");
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
-    send(std::move(r), canKeepAlive());
+    refuse(std::move(r));
   }
 
   // Cross-site request forgery: a session cookie rides along on requests other sites' pages make, so a
@@ -244,20 +253,19 @@ class Session : public std::enable_shared_from_this<Session> {
     return csrfMatches(who.session_id, request_.header("x-csrf-token"));
   }
 
-  void afterAuth(std::optional<Principal> who) {
+  void afterAuth(Checked checked) {
+    if (!checked) return refuse(std::move(checked.error()));
+    std::optional<Principal> who = std::move(*checked);
     if (!who) return unauthorized();
     if (!csrfOk(*who))
-      return send(refusal(403, "csrf",
-                          "this request needs the session's X-CSRF-Token header and must come from this site's own pages"),
-                  canKeepAlive());
+      return refuse(refusal(403, "csrf",
+                          "this request needs the session's X-CSRF-Token header and must come from this site's own pages"));
     Role needed = *match_.options.min_role;
     if (static_cast<int>(who->role) < static_cast<int>(needed))
-      return send(refusal(Errc::forbidden, "this call needs the " + std::string(toString(needed)) + " role"),
-                  canKeepAlive());
+      return refuse(refusal(Errc::forbidden, "this call needs the " + std::string(toString(needed)) + " role"));
     if (match_.options.district_only && !who->scope.districtWide())
-      return send(refusal(Errc::forbidden, "this call covers the whole district; your access is limited to " +
-                                               std::to_string(who->scope.prefixes.size()) + " location(s)"),
-                  canKeepAlive());
+      return refuse(refusal(Errc::forbidden, "this call covers the whole district; your access is limited to " +
+                                                 std::to_string(who->scope.prefixes.size()) + " location(s)"));
     request_.principal = std::move(who);
     checkBody();
   }
@@ -272,9 +280,9 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool has_body = parser_->chunked() || (length && *length > 0);
     const std::string media = mediaType(request_.header("content-type"));
     if (kind == Body::json && has_body && media != "application/json")
-      return send(refusal(Errc::unsupported_media, "request body must be application/json"), canKeepAlive());
+      return refuse(refusal(Errc::unsupported_media, "request body must be application/json"));
     if (kind == Body::csv && media != "text/csv" && media != "application/csv")
-      return send(refusal(Errc::unsupported_media, "request body must be text/csv"), canKeepAlive());
+      return refuse(refusal(Errc::unsupported_media, "request body must be text/csv"));
     if (length && *length > limit)
       return send(tooLarge(limit), false);
 
@@ -311,29 +319,54 @@ class Session : public std::enable_shared_from_this<Session> {
     dispatch();
   }
 
+  Response handle() {
+    try {
+      return (*match_.handler)(request_);
+    } catch (const std::exception& e) {
+      // A store call outside Database::with that met another writer's lock: retry, not a fault.
+      if (isBusy(e)) return errorResponse(Error::busy());
+      spdlog::error("{} {}: handler failed: {}", request_.method, match_.route, describe(e));
+    } catch (...) {
+      spdlog::error("{} {}: handler failed", request_.method, match_.route);
+    }
+    return internalError();
+  }
+
   void dispatch() {
+    if (match_.options.on_io_thread) {
+      Database::ReservedScope reserved;  // a read here never waits for a pool connection
+      return send(handle(), parser_->get().keep_alive());
+    }
+    if (server_->metrics) server_->metrics->handlerStarted();
     net::post(server_->workers, [self = shared_from_this()] {
-      Response r;
-      try {
-        r = (*self->match_.handler)(self->request_);
-      } catch (const std::exception& e) {
-        spdlog::error("{} {}: handler failed: {}", self->request_.method, self->match_.route, describe(e));
-        r = refusal(Errc::internal, "internal error");
-      } catch (...) {
-        spdlog::error("{} {}: handler failed", self->request_.method, self->match_.route);
-        r = refusal(Errc::internal, "internal error");
-      }
+      Response r = self->handle();
+      if (self->server_->metrics) self->server_->metrics->handlerFinished();
       net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {
         self->send(std::move(r), self->parser_->get().keep_alive());
       });
     });
   }
 
-  // Keep-alive after an early refusal only works if no unread body is left on the wire.
-  bool canKeepAlive() { return parser_->is_done() && parser_->get().keep_alive(); }
+  // An early refusal (404, 401, 415...) while the request's body is still on the wire: a small body is
+  // read and dropped so the connection stays open for the next request (a client retries on it after a
+  // 401); a large one, or one the client holds back until a 100 Continue, is not worth it: close.
+  void refuse(Response r) {
+    if (parser_->is_done()) return send(std::move(r), parser_->get().keep_alive());
+    auto length = parser_->content_length();
+    const bool small = length && *length <= kNoBodyLimit;
+    if (!small || over_capacity_ || lower(request_.header("expect")) == "100-continue")
+      return send(std::move(r), false);
+    parser_->body_limit(kNoBodyLimit);
+    stream_.expires_after(options().idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this(), r = std::move(r)](beast::error_code ec, std::size_t) mutable {
+                       if (ec) return self->close();
+                       self->send(std::move(r), self->parser_->get().keep_alive());
+                     });
+  }
 
   void send(Response r, bool keep_alive) {
-    if (server_->stopping) keep_alive = false;
+    if (server_->stopping || over_capacity_) keep_alive = false;
     const auto& req = parser_->get();
     unsigned version = req.version() == 10 ? 10 : 11;
     auto res = std::make_shared<http::response<http::string_body>>();
@@ -393,6 +426,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Request request_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   bool idle_ = false;
+  bool over_capacity_ = false;
   std::uint64_t body_limit_ = kNoBodyLimit;
   std::shared_ptr<void> outgoing_;  // the message being written
   std::unique_ptr<std::array<char, 16384>> drain_;
@@ -405,15 +439,50 @@ void ServerCore::accept() {
 void ServerCore::onAccept(beast::error_code ec, tcp::socket socket) {
   if (stopping || ec == net::error::operation_aborted) return;
   if (ec) {
+    // Accepting again at once would fail again at once: a busy loop that floods the log.
+    if (outOfDescriptors(ec)) return pauseAccepting(ec);
     spdlog::warn("accept failed: {}", ec.message());
-  } else {
-    auto session = std::make_shared<Session>(std::move(socket), shared_from_this());
-    {
-      std::lock_guard lock(mutex);
-      sessions.emplace(session.get(), session);
-    }
-    session->start();
+    return accept();
   }
+  auto session = std::make_shared<Session>(std::move(socket), shared_from_this());
+  std::size_t open = 0;
+  {
+    std::lock_guard lock(mutex);
+    sessions.emplace(session.get(), session);
+    open = sessions.size();
+  }
+  session->start(open > options.max_connections);
+  if (open >= options.max_connections + kOverflowConnections) {
+    // Resumed by forget() when a connection closes; the kernel's backlog holds the rest meanwhile.
+    accept_paused = true;
+    std::lock_guard lock(mutex);
+    // One may have closed before the flag was up, and its forget() saw nothing to resume.
+    if (sessions.size() >= options.max_connections + kOverflowConnections) return;
+    accept_paused = false;
+  }
+  accept();
+}
+
+void ServerCore::pauseAccepting(const beast::error_code& ec) {
+  accept_paused = true;
+  ++pauses_unlogged;
+  const auto now = std::chrono::steady_clock::now();
+  if (last_pause_log == std::chrono::steady_clock::time_point{} || now - last_pause_log >= kAcceptLogEvery) {
+    spdlog::warn(
+        "accepting paused: {} ({} time(s) since the last such line); resuming when a connection closes",
+        ec.message(), pauses_unlogged);
+    last_pause_log = now;
+    pauses_unlogged = 0;
+  }
+  accept_retry.expires_after(kAcceptRetry);
+  accept_retry.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+    if (!wait_ec) self->resumeAccepting();
+  });
+}
+
+void ServerCore::resumeAccepting() {
+  if (stopping || !accept_paused.exchange(false)) return;
+  accept_retry.cancel();
   accept();
 }
 
@@ -461,6 +530,7 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
   net::post(core.acceptor.get_executor(), [impl = impl_] {
     beast::error_code ignored;
     impl->acceptor.close(ignored);
+    impl->accept_retry.cancel();
   });
 
   auto each = [&core](auto&& fn) {

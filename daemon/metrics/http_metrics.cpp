@@ -23,7 +23,15 @@ HttpMetrics::HttpMetrics(prometheus::Registry& registry)
       duration_(prometheus::BuildHistogram()
                     .Name("fleetkeep_http_request_duration_seconds")
                     .Help("Time from request header to response, by route template.")
-                    .Register(registry)) {}
+                    .Register(registry)),
+      in_progress_(&prometheus::BuildGauge()
+                        .Name("fleetkeep_http_requests_in_progress")
+                        .Help("Requests whose handler is queued for or running on the worker pool.")
+                        .Register(registry)
+                        .Add({})) {}
+
+void HttpMetrics::handlerStarted() { in_progress_->Increment(); }
+void HttpMetrics::handlerFinished() { in_progress_->Decrement(); }
 
 void HttpMetrics::observe(const std::string& route, int code, double seconds) {
   requests_.Add({{"route", route}, {"code", std::to_string(code)}}).Increment();

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
 namespace fk {
@@ -13,9 +14,14 @@ class HttpMetrics {
  public:
   explicit HttpMetrics(prometheus::Registry& registry);
   void observe(const std::string& route, int code, double seconds);
+  // fleetkeep_http_requests_in_progress: requests whose handler is queued for or running on the worker
+  // pool, so a saturated pool shows (and a test can wait for it).
+  void handlerStarted();
+  void handlerFinished();
 
  private:
   prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Gauge* in_progress_;
   prometheus::Family<prometheus::Histogram>& duration_;
 };
 

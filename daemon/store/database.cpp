@@ -9,11 +9,14 @@ namespace fk {
 
 namespace {
 
-std::unique_ptr<SQLite::Database> openConnection(const std::filesystem::path& file) {
+thread_local bool t_reserved = false;
+
+std::unique_ptr<SQLite::Database> openConnection(const std::filesystem::path& file,
+                                                 int busy_timeout_ms = Database::kBusyTimeoutMs) {
   // NOMUTEX: the pool hands a connection to one thread at a time, so SQLite's own lock around
   // every call on it (two mutex operations per bind, step and reset) only costs time.
   auto db = std::make_unique<SQLite::Database>(
-      file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX, Database::kBusyTimeoutMs);
+      file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX, busy_timeout_ms);
   // journal_mode is persistent in the file; the rest are per connection and must be set on each.
   db->exec("PRAGMA foreign_keys = ON");
   // FULL: a commit is on the disk before its 2xx goes out, so an acknowledged write survives a power
@@ -26,6 +29,13 @@ std::unique_ptr<SQLite::Database> openConnection(const std::filesystem::path& fi
 }
 
 }  // namespace
+
+bool isBusy(const std::exception& e) {
+  auto* sql = dynamic_cast<const SQLite::Exception*>(&e);
+  if (!sql) return false;
+  const int primary = sql->getErrorCode() & 0xff;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
 
 Database::Database(std::filesystem::path file) : file_(std::move(file)) {}
 
@@ -97,6 +107,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
     }
     self->all_.push_back(std::move(first));
     for (int i = 1; i < pool_size; ++i) self->all_.push_back(openConnection(file));
+    for (int i = 0; i < kReservedConnections; ++i) {
+      self->all_.push_back(openConnection(file, kReservedBusyTimeoutMs));
+      self->reserved_free_.push_back(self->all_.back().get());
+    }
     for (auto& c : self->all_) self->watchWal(*c);
     for (auto& c : self->all_) enableStatementCache(*c);
     self->checkpoint_db_ = openConnection(file);
@@ -105,25 +119,37 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
   } catch (const std::exception& e) {
     return std::unexpected(Error::internal("database " + file.string() + ": " + e.what()));
   }
-  for (auto& c : self->all_) self->free_.push_back(c.get());
+  for (int i = 0; i < pool_size; ++i) self->free_.push_back(self->all_[i].get());
   self->checkpointer_ = std::thread([raw = self.get()] { raw->checkpointLoop(); });
   return self;
 }
 
-SQLite::Database* Database::acquire() {
+Database::ReservedScope::ReservedScope() : outer_(!t_reserved) { t_reserved = true; }
+
+Database::ReservedScope::~ReservedScope() {
+  if (outer_) t_reserved = false;
+}
+
+std::vector<SQLite::Database*>& Database::poolForThisThread() { return t_reserved ? reserved_free_ : free_; }
+
+SQLite::Database* Database::acquire(std::vector<SQLite::Database*>& pool) {
   std::unique_lock lock(mutex_);
-  available_.wait(lock, [&] { return !free_.empty(); });
-  SQLite::Database* db = free_.back();
-  free_.pop_back();
+  available_.wait(lock, [&] { return !pool.empty(); });
+  SQLite::Database* db = pool.back();
+  pool.pop_back();
+  lock.unlock();
+  // A credential check sets its own timeout for an advisory stamp and restores the pool's value.
+  if (&pool == &reserved_free_) db->setBusyTimeout(kReservedBusyTimeoutMs);
   return db;
 }
 
-void Database::release(SQLite::Database* db) {
+void Database::release(std::vector<SQLite::Database*>& pool, SQLite::Database* db) {
   {
     std::lock_guard lock(mutex_);
-    free_.push_back(db);
+    pool.push_back(db);
   }
-  available_.notify_one();
+  // Both pools share the condition variable: wake every waiter so the one whose pool refilled runs.
+  available_.notify_all();
 }
 
 std::int64_t Database::dataVersion() {

@@ -37,10 +37,28 @@ class Database {
   static constexpr int kBusyTimeoutMs = 5000;
   ~Database();
 
-  // Runs `fn` with a pooled connection. Exceptions from SQLiteCpp become errors (storageError),
+  // Runs `fn` with a pooled connection. Exceptions from SQLiteCpp become errors (storageError):
+  // SQLITE_BUSY/LOCKED a 503 to retry, a full disk 507, a failing one 503, the rest internal errors,
   // except constraint failures, which the repositories map themselves before they escape.
   template <class Fn>
   auto with(Fn&& fn) -> decltype(fn(std::declval<SQLite::Database&>()));
+
+  // Connections kept apart from the pool for short reads that must never queue behind writers waiting
+  // out the busy timeout with every pool connection: credential checks, and requests the HTTP server
+  // answers on its I/O threads. While a ReservedScope lives on a thread, with() on that thread uses
+  // them, with a short busy timeout, so a reader there waits for a lock for milliseconds, not seconds.
+  static constexpr int kReservedConnections = 3;
+  static constexpr int kReservedBusyTimeoutMs = 200;
+  class ReservedScope {
+   public:
+    ReservedScope();
+    ~ReservedScope();
+    ReservedScope(const ReservedScope&) = delete;
+    ReservedScope& operator=(const ReservedScope&) = delete;
+
+   private:
+    bool outer_;
+  };
 
   int schemaVersion();
   static int latestSchemaVersion();
@@ -71,8 +89,9 @@ class Database {
 
  private:
   explicit Database(std::filesystem::path file);
-  SQLite::Database* acquire();
-  void release(SQLite::Database* db);
+  std::vector<SQLite::Database*>& poolForThisThread();
+  SQLite::Database* acquire(std::vector<SQLite::Database*>& pool);
+  void release(std::vector<SQLite::Database*>& pool, SQLite::Database* db);
   void watchWal(SQLite::Database& db);
   static int onWalCommit(void* self, ::sqlite3* db, const char* schema, int pages);
   void checkpointLoop();
@@ -80,6 +99,7 @@ class Database {
   std::filesystem::path file_;
   std::vector<std::unique_ptr<SQLite::Database>> all_;
   std::vector<SQLite::Database*> free_;
+  std::vector<SQLite::Database*> reserved_free_;
   std::mutex mutex_;
   std::condition_variable available_;
   std::atomic<std::uint64_t> generation_{0};
@@ -100,6 +120,9 @@ class Database {
   std::mutex watch_mutex_;
 };
 
+// SQLITE_BUSY or SQLITE_LOCKED: another writer held the lock for the whole busy timeout.
+bool isBusy(const std::exception& e);
+
 namespace detail {
 template <class T>
 inline constexpr bool kIsResult = false;
@@ -110,12 +133,14 @@ inline constexpr bool kIsResult<std::expected<T, Error>> = true;
 template <class Fn>
 auto Database::with(Fn&& fn) -> decltype(fn(std::declval<SQLite::Database&>())) {
   using R = decltype(fn(std::declval<SQLite::Database&>()));
-  SQLite::Database* db = acquire();
+  auto& pool = poolForThisThread();
+  SQLite::Database* db = acquire(pool);
   struct Return {
     Database* self;
+    std::vector<SQLite::Database*>& pool;
     SQLite::Database* db;
-    ~Return() { self->release(db); }
-  } guard{this, db};
+    ~Return() { self->release(pool, db); }
+  } guard{this, pool, db};
   if constexpr (detail::kIsResult<R>) {
     // Errors as values across the module line: an exception that reaches here is a fault (disk,
     // corruption, a bug), never bad input: a disk fault says so (storageError), anything else is internal.

@@ -92,6 +92,49 @@ TEST_F(DatabaseTest, ExceptionsInsideWithBecomeInternalErrors) {
   EXPECT_NE(r.error().message.find("no_such_table"), std::string::npos);
 }
 
+TEST_F(DatabaseTest, AWriteUnderAnotherWritersLockIsBusyNotInternal) {
+  SQLite::Database other((dir_ / "fleet.db").string(), SQLite::OPEN_READWRITE);
+  other.exec("BEGIN IMMEDIATE");
+  // The reserved connections wait 200 ms for the lock, not the pool's 5 s.
+  Database::ReservedScope reserved;
+  Status r = db().with([](SQLite::Database& c) -> Status {
+    c.exec("CREATE TABLE written_under_lock (x)");
+    return {};
+  });
+  other.exec("ROLLBACK");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, Errc::unavailable);
+  EXPECT_EQ(httpStatus(r.error().code), 503);
+  // SQLite's own words stay inside.
+  EXPECT_EQ(r.error().message.find("locked"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().details.value("retry_after_seconds", 0), kBusyRetryAfterSeconds);
+}
+
+TEST_F(DatabaseTest, AReservedScopeDoesNotWaitForTheBusyPool) {
+  auto opened = Database::open(dir_ / "small.db", 1);
+  ASSERT_TRUE(opened.has_value());
+  Database& small = **opened;
+  std::promise<void> release;
+  std::promise<void> holding;
+  std::thread holder([&] {
+    small.with([&](SQLite::Database&) {
+      holding.set_value();
+      release.get_future().wait();
+    });
+  });
+  holding.get_future().wait();
+  // The pool's only connection is held: a reserved read still gets one and answers.
+  auto reader = std::async(std::launch::async, [&] {
+    Database::ReservedScope reserved;
+    return small.schemaVersion();
+  });
+  const auto answered = reader.wait_for(std::chrono::seconds(30));
+  release.set_value();
+  holder.join();
+  ASSERT_EQ(answered, std::future_status::ready);
+  EXPECT_EQ(reader.get(), Database::latestSchemaVersion());
+}
+
 TEST_F(DatabaseTest, OpenReportsAnUnusablePath) {
   auto r = Database::open(dir_ / "missing-folder" / "x.db");
   ASSERT_FALSE(r.has_value());

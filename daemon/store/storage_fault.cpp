@@ -11,6 +11,10 @@ Error storageError(const std::exception& e) {
   // The primary code: SQLITE_IOERR_WRITE, _FSYNC, _SHMSIZE ... are all the disk failing under us.
   const int code = sq ? (sq->getErrorCode() & 0xff) : SQLITE_OK;
   switch (code) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      // Another writer (a long import) held the lock for the whole busy timeout: worth a retry.
+      return Error::busy();
     case SQLITE_FULL:
       spdlog::error("database: the disk is full: {}", e.what());
       return {Errc::storage_full,

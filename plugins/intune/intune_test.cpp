@@ -217,9 +217,9 @@ TEST(IntuneConfig, CredentialsGoOverHttpsOrToThisMachineOnly) {
     return plugins::makeIntuneFactory()->validate(YAML::Load(
         "{name: i, plugin: intune, tenant_id: t, client_id: c, client_secret_file: /s" + extra + "}"));
   };
-  EXPECT_TRUE(issues(", graph_base_url: http://127.0.0.1:8080, token_url: http://[::1]:9/token").empty());
+  EXPECT_TRUE(issues(", graph_base_url: http://127.0.0.1:8080, token_url: 'http://[::1]:9/token'").empty());
   EXPECT_TRUE(issues(", graph_base_url: http://localhost:8080").empty());
-  auto bad = issues(", graph_base_url: http://graph.example.test, token_url: http://10.0.0.5/token");
+  auto bad = issues(", graph_base_url: http://graph.example.test, token_url: http://sso.example.test/token");
   ASSERT_EQ(bad.size(), 2u);
   EXPECT_EQ(bad[0].key, "graph_base_url");
   EXPECT_NE(bad[0].message.find("https://"), std::string::npos) << bad[0].message;

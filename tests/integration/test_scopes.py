@@ -158,6 +158,10 @@ class Scopes(SharedDaemonTestCase):
         self.assertStatus(c.call("GET", "/api/v1/people/S-ELM/checkouts"), 200)
         self.assertError(c.call("GET", "/api/v1/people/S-EAST/checkouts"), 404, "not_found")
 
+    def person_events(self, c, n):
+        self.assertStatus(c.call("GET", "/api/v1/people/S-ELM/events"), 200)
+        self.assertError(c.call("GET", "/api/v1/people/S-EAST/events"), 404, "not_found")
+
     def list_checkouts(self, c, n):
         r = c.call("GET", "/api/v1/checkouts")
         self.assertStatus(r, 200)
@@ -272,6 +276,7 @@ class Scopes(SharedDaemonTestCase):
         "GET /api/v1/people/{external_id}": get_person,
         "PATCH /api/v1/people/{external_id}": patch_person,
         "GET /api/v1/people/{external_id}/checkouts": person_checkouts,
+        "GET /api/v1/people/{external_id}/events": person_events,
         "GET /api/v1/checkouts": list_checkouts,
         "POST /api/v1/checkouts": create_checkout,
         "POST /api/v1/checkouts:batch": batch_checkout,

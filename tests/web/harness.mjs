@@ -200,5 +200,7 @@ export async function checkA11y(page, screen) {
 
 export async function shot(page, name, opts = {}) {
   await mkdir(shotsDir, { recursive: true });
+  // A full-page capture draws the sticky header where the scroll left it, over the content below.
+  if (opts.fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(shotsDir, name + '.png'), fullPage: opts.fullPage ?? false });
 }
