@@ -315,8 +315,8 @@ TEST(DeviceCsvAsPeopleHaveIt, TabsAndWindows1252) {
   EXPECT_EQ(p.rows.at(0).draft.location, "B\xC3\xA2timent \xE2\x80\x93 Salle 3");
   const auto refused = parseDeviceCsv("asset_tag\tlocation\r\nA-1\tB\xE2timent\r\n");
   EXPECT_EQ(refused.errors.size(), 1u);
-  EXPECT_EQ(refused.errors[0].line, 2u);
-  EXPECT_NE(refused.errors[0].message.find("column 6"), std::string::npos) << errorsText(refused);
+  EXPECT_EQ(refused.errors.at(0).line, 2u);
+  EXPECT_NE(refused.errors.at(0).message.find("column 6"), std::string::npos) << errorsText(refused);
 }
 
 TEST(DeviceCsvAsPeopleHaveIt, ExcelNumbersInKeysAreRefusedNamingTheLine) {
