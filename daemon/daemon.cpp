@@ -44,6 +44,7 @@
 #include "store/token_store.hpp"
 #include "store/session_store.hpp"
 #include "store/user_store.hpp"
+#include "core/time_zone.hpp"
 
 namespace fk {
 namespace {
@@ -311,7 +312,8 @@ void Daemon::reload() {
   notify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(now.count()));
   auto old = config_.get();
   spdlog::info("SIGHUP: reloading {}", old->file.string());
-  auto loaded = loadConfig(old->file, pluginChecks(builtinFactories()), writeBackPlugins(builtinFactories()));
+  auto loaded = loadConfig(old->file, pluginChecks(builtinFactories()), writeBackPlugins(builtinFactories()),
+                           checkInPlugins(builtinFactories()));
   if (!loaded) {
     for (const auto& p : loaded.error()) spdlog::error("config reload refused: {}", p.format());
     spdlog::error("keeping the previous config");
@@ -345,6 +347,7 @@ void Daemon::reload() {
   applyLogLevel(next->log_level);
   if (auto seeded = ModelStore(*db_).seed(next->models); !seeded)
     spdlog::error("seeding the model catalog failed: {}", seeded.error().message);
+  setDistrictZone(next->timezone);
   config_.set(next);
   sources_->apply(*next);  // adds, removes and re-times sources
   spdlog::info("config reloaded");
@@ -392,11 +395,13 @@ void setupLogging(std::string_view level) {
 }
 
 std::shared_ptr<const Config> loadConfigOrReport(const std::filesystem::path& file) {
-  auto loaded = loadConfig(file, pluginChecks(builtinFactories()), writeBackPlugins(builtinFactories()));
+  auto loaded = loadConfig(file, pluginChecks(builtinFactories()), writeBackPlugins(builtinFactories()),
+                           checkInPlugins(builtinFactories()));
   if (!loaded) {
     for (const auto& p : loaded.error()) std::cerr << p.format() << '\n';
     return nullptr;
   }
+  setDistrictZone(loaded->timezone);
   return std::make_shared<const Config>(std::move(*loaded));
 }
 

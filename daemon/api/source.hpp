@@ -272,6 +272,9 @@ class SourceFactory {
   virtual std::unique_ptr<Source> create(const SourceSpec& spec) const = 0;
   /// True when its sources implement writeBack(): only then does the core accept a `write_back:` block.
   virtual bool writesBack() const { return false; }
+  /// True when its records carry the device's own last check-in (last_sync), as device management
+  /// consoles do: the registry measures a device's staleness against such sources only.
+  virtual bool reportsCheckIns() const { return false; }
 };
 
 /// Keys every source entry has, owned by the core (plugins accept them without complaint):

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "core/text.hpp"
+#include "core/time_zone.hpp"
 #include "core/values.hpp"
 
 namespace fk {
@@ -30,12 +31,7 @@ std::optional<Condition> parseCondition(std::string_view text) {
 }
 
 std::string localToday() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  using namespace std::chrono;
-  return formatDate(year_month_day{year{local.tm_year + 1900}, month{static_cast<unsigned>(local.tm_mon + 1)},
-                                   day{static_cast<unsigned>(local.tm_mday)}});
+  return districtToday();
 }
 
 std::string addDays(const std::string& date, int days) {
@@ -85,6 +81,30 @@ std::optional<FieldError> checkLocation(const std::string& text, const std::stri
   if (text.size() > kMaxLocation) return FieldError{0, field, "must be at most 256 bytes"};
   if (hasControl(text, false)) return FieldError{0, field, "must not contain control characters"};
   return std::nullopt;
+}
+
+Status checkBorrower(const std::optional<std::string>& person, const std::optional<std::string>& location) {
+  if (person.has_value() == location.has_value()) {
+    return std::unexpected(Error::invalid(person ? "location" : "person",
+                                          "give either person (an external_id) or location, not both"));
+  }
+  if (person && person->empty()) return std::unexpected(Error::invalid("person", "person must not be empty"));
+  if (location) {
+    if (auto bad = checkLocation(*location, "location"))
+      return std::unexpected(Error::invalid("location", "location " + bad->message));
+  }
+  return {};
+}
+
+Status checkMayBorrow(const std::string& who, bool active) {
+  if (active) return {};
+  return std::unexpected(
+      Error::conflict(who + " is inactive; reactivate them (PATCH active: true) before lending", {{"field", "person"}}));
+}
+
+Condition returnCondition(std::optional<Condition> stated, bool opens_work_order) {
+  if (stated) return *stated;
+  return opens_work_order ? Condition::damaged : Condition::good;
 }
 
 }  // namespace fk

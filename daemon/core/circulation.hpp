@@ -17,8 +17,8 @@ enum class Condition { good, damaged, missing_parts };
 std::string_view toString(Condition c);
 std::optional<Condition> parseCondition(std::string_view text);
 
-// Today's calendar date on this machine's clock and time zone: the desk thinks in local days, and a
-// loan due "today" must not turn overdue at UTC midnight.
+// Today's calendar date in the district (core/time_zone.hpp, districtToday): the desk thinks in local
+// days, and a loan due "today" must not turn overdue at UTC midnight.
 std::string localToday();
 
 // "YYYY-MM-DD" + days (may be negative).
@@ -46,5 +46,16 @@ std::optional<DeviceStatus> statusAfterReturn(DeviceStatus status);
 std::optional<FieldError> checkNotes(const std::string& text, const std::string& field);
 // A location to lend to ("Cart 3"): non-empty, single line, bounded.
 std::optional<FieldError> checkLocation(const std::string& text, const std::string& field);
+
+// Who a loan goes to: a person (by external id) or a place, exactly one of them (nullopt: not given).
+// Errors are 400 naming the field to fix.
+Status checkBorrower(const std::optional<std::string>& person, const std::optional<std::string>& location);
+
+// Only an active person may borrow; otherwise a 409 on "person" naming them (`who`).
+Status checkMayBorrow(const std::string& who, bool active);
+
+// The condition a return records: the one stated, else damaged when the return opens a work order
+// (that is why it came back), else good.
+Condition returnCondition(std::optional<Condition> stated, bool opens_work_order);
 
 }  // namespace fk

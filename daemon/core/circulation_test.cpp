@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/time_zone.hpp"
 #include "core/values.hpp"
 
 namespace fk {
@@ -80,6 +81,15 @@ TEST(Circulation, LocalTodayIsADate) {
   EXPECT_TRUE(isValidDate(localToday()));
 }
 
+TEST(Circulation, TodayIsTheDistricts) {
+  setDistrictZone("Pacific/Kiritimati");  // UTC+14: its day differs from UTC's for 14 hours of each
+  EXPECT_EQ(districtZone().name(), "Pacific/Kiritimati");
+  const std::string expected = TimeZone::locate("Pacific/Kiritimati")->local(std::chrono::system_clock::now()).date;
+  EXPECT_EQ(localToday(), expected);
+  setDistrictZone("");  // the config names none: the machine's zone
+  EXPECT_EQ(districtZone().name(), TimeZone::machine().name());
+}
+
 TEST(Circulation, NotesAndLocationChecks) {
   EXPECT_FALSE(checkNotes("cracked corner\nstill works", "notes"));
   EXPECT_TRUE(checkNotes(std::string(5000, 'x'), "notes"));
@@ -87,6 +97,39 @@ TEST(Circulation, NotesAndLocationChecks) {
   EXPECT_FALSE(checkLocation("Cart 3", "location"));
   EXPECT_TRUE(checkLocation("", "location"));
   EXPECT_TRUE(checkLocation("Cart\n3", "location"));
+}
+
+TEST(Circulation, ALoanGoesToAPersonOrAPlaceNeverBoth) {
+  EXPECT_TRUE(checkBorrower(std::string("S1"), std::nullopt));
+  EXPECT_TRUE(checkBorrower(std::nullopt, std::string("Cart 3")));
+  auto both = checkBorrower(std::string("S1"), std::string("Cart 3"));
+  ASSERT_FALSE(both);
+  EXPECT_EQ(both.error().details["field"], "location");
+  auto neither = checkBorrower(std::nullopt, std::nullopt);
+  ASSERT_FALSE(neither);
+  EXPECT_EQ(neither.error().details["field"], "person");
+  auto empty = checkBorrower(std::string(), std::nullopt);
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().message, "person must not be empty");
+  auto bad_place = checkBorrower(std::nullopt, std::string("Cart\n3"));
+  ASSERT_FALSE(bad_place);
+  EXPECT_EQ(bad_place.error().details["field"], "location");
+}
+
+TEST(Circulation, OnlyActivePeopleBorrow) {
+  EXPECT_TRUE(checkMayBorrow("Ada Lovelace (S1)", true));
+  auto refused = checkMayBorrow("Ada Lovelace (S1)", false);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::conflict);
+  EXPECT_EQ(refused.error().details["field"], "person");
+  EXPECT_NE(refused.error().message.find("Ada Lovelace (S1) is inactive"), std::string::npos);
+}
+
+TEST(Circulation, AReturnThatOpensARepairIsDamagedUnlessTheCallerSaysOtherwise) {
+  EXPECT_EQ(returnCondition(std::nullopt, false), Condition::good);
+  EXPECT_EQ(returnCondition(std::nullopt, true), Condition::damaged);
+  EXPECT_EQ(returnCondition(Condition::missing_parts, true), Condition::missing_parts);
+  EXPECT_EQ(returnCondition(Condition::good, true), Condition::good);
 }
 
 }  // namespace

@@ -353,7 +353,8 @@ std::string ConfigProblem::format() const {
 
 std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesystem::path& file,
                                                              const PluginChecks& plugins,
-                                                             const WriteBackPlugins& writers) {
+                                                             const WriteBackPlugins& writers,
+                                                             const CheckInPlugins& check_ins) {
   const std::string name = file.string();
   std::string text;
   {
@@ -465,6 +466,7 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
   c.state_dir = resolve(base, state_dir);
   c.database = resolve(c.state_dir, database);
   if (!seed.empty()) c.seed_inventory = resolve(base, seed);
+  for (SourceConfig& s : c.sources) s.reports_check_ins = check_ins.contains(s.plugin);
   return c;
 }
 

@@ -39,6 +39,7 @@ struct SourceConfig {
   std::optional<std::chrono::seconds> timeout;  // the poll's deadline; unset: interval, at most 10 minutes
   bool overwrite_manual = false;      // may the source overwrite a field a person edited more recently?
   std::optional<WriteBackConfig> write_back;  // set when the entry has a write_back: block
+  bool reports_check_ins = false;     // its plugin reports devices' check-ins (CheckInPlugins)
   YAML::Node node;                    // the whole entry, for the plugin's own keys
 };
 
@@ -123,10 +124,14 @@ using PluginChecks = std::map<std::string, PluginKeyCheck, std::less<>>;
 // The plugins whose sources can write back (api::SourceFactory::writesBack); a `write_back:` block on
 // any other plugin's source is a problem. The daemon passes writeBackPlugins(builtinFactories()).
 using WriteBackPlugins = std::set<std::string, std::less<>>;
+// The plugins whose records carry devices' check-ins (api::SourceFactory::reportsCheckIns): their
+// sources are the ones staleness is measured against. The daemon passes checkInPlugins(builtinFactories()).
+using CheckInPlugins = std::set<std::string, std::less<>>;
 
 // Loads and validates. On failure returns every problem found, not just the first.
 std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesystem::path& file,
                                                              const PluginChecks& plugins = {},
-                                                             const WriteBackPlugins& writers = {});
+                                                             const WriteBackPlugins& writers = {},
+                                                             const CheckInPlugins& check_ins = {});
 
 }  // namespace fk

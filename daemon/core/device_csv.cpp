@@ -10,13 +10,12 @@
 #include "core/device_csv_columns.hpp"
 #include "core/device_fields.hpp"
 #include "core/values.hpp"
+#include "core/text.hpp"
 
 namespace fk {
 
 using device_csv::Column;
-using device_csv::lower;
 using device_csv::Target;
-using device_csv::trim;
 
 const StatusLabels& defaultStatusLabels() {
   // Snipe-IT's stock labels (a fresh install's seeds and the names districts commonly add).
@@ -57,7 +56,7 @@ bool looksLikeExcelNumber(std::string_view s) {
 }
 
 DeviceKind kindFromCategory(std::string_view category) {
-  const auto c = lower(category);
+  const auto c = lowerAscii(category);
   const auto has = [&](std::string_view word) { return c.find(word) != std::string::npos; };
   if (has("chromebook")) return DeviceKind::chromebook;
   if (has("laptop") || has("notebook")) return DeviceKind::laptop;
@@ -67,7 +66,7 @@ DeviceKind kindFromCategory(std::string_view category) {
 }
 
 std::optional<bool> boolFromCell(std::string_view cell) {
-  const auto s = lower(cell);
+  const auto s = lowerAscii(cell);
   if (s == "true" || s == "yes" || s == "1") return true;
   if (s == "false" || s == "no" || s == "0") return false;
   return std::nullopt;
@@ -75,8 +74,8 @@ std::optional<bool> boolFromCell(std::string_view cell) {
 
 std::optional<int> monthsFromCell(std::string_view cell) {
   for (std::string_view suffix : {" months", " month"}) {
-    if (cell.size() > suffix.size() && lower(cell.substr(cell.size() - suffix.size())) == suffix) {
-      cell = trim(cell.substr(0, cell.size() - suffix.size()));
+    if (cell.size() > suffix.size() && lowerAscii(cell.substr(cell.size() - suffix.size())) == suffix) {
+      cell = trimBlanks(cell.substr(0, cell.size() - suffix.size()));
       break;
     }
   }
@@ -116,7 +115,7 @@ class RowParser {
     bool any_checkout = false;
     for (const Column& col : columns_) {
       const std::string_view raw = cells[col.index];
-      const std::string_view cell = trim(raw);
+      const std::string_view cell = trimBlanks(raw);
       if (cell.empty()) continue;  // an empty cell leaves the field unset
       switch (col.target) {
         case Target::field: readField(*col.field, col, raw, cell, d); break;
@@ -125,7 +124,7 @@ class RowParser {
           warranty_months = monthsFromCell(cell);
           if (!warranty_months) fail(col, "\"" + std::string(cell) + "\" is not a number of months");
           break;
-        case Target::checkout_type: checkout_type = lower(cell); break;
+        case Target::checkout_type: checkout_type = lowerAscii(cell); break;
         case Target::checkout_username: checkout.username = cell; any_checkout = true; break;
         case Target::checkout_email: checkout.email = cell; any_checkout = true; break;
         case Target::checkout_first_name: checkout.first_name = cell; any_checkout = true; break;
@@ -187,7 +186,7 @@ class RowParser {
       case FieldType::text: d.*f.draft = std::string(f.csv_trim ? cell : raw); break;
       case FieldType::date: d.*f.draft = date(col, cell); break;
       case FieldType::kind:
-        if (auto k = parseKind(lower(cell)))
+        if (auto k = parseKind(lowerAscii(cell)))
           d.kind = k;
         else
           fail(col, "unknown kind \"" + std::string(cell) + "\" (chromebook, laptop, tablet, desktop, other)");
@@ -219,7 +218,7 @@ class RowParser {
   }
 
   std::optional<DeviceStatus> status(const Column& col, std::string_view cell) {
-    const std::string s = lower(cell);
+    const std::string s = lowerAscii(cell);
     if (auto own = parseStatus(s)) return own;
     if (auto it = options_.status_labels.find(s); it != options_.status_labels.end()) return it->second;
     warn(col.header, "unknown status label \"" + std::string(cell) +
@@ -287,7 +286,7 @@ class RowParser {
 };
 
 bool isBlank(const std::vector<std::string>& cells) {
-  return std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return trim(c).empty(); });
+  return std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return trimBlanks(c).empty(); });
 }
 
 }  // namespace

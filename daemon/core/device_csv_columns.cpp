@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/device_fields.hpp"
+#include "core/text.hpp"
 
 namespace fk::device_csv {
 namespace {
@@ -69,33 +70,18 @@ std::string_view fieldOf(const Column& c) {
   return "";
 }
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t");
-  return s.substr(first, last - first + 1);
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 Header readHeader(const std::vector<std::string>& cells, std::size_t line, bool strict,
                   FieldErrors& errors) {
   Header h;
   h.width = cells.size();
   h.columns.reserve(cells.size());
   for (std::size_t i = 0; i < cells.size(); ++i) {
-    const std::string header(trim(cells[i]));
+    const std::string header(trimBlanks(cells[i]));
     if (header.empty()) continue;  // a blank name cannot say what the column holds
     // "Checked Out To:Username" and "Checked out to:  Email" are the same column.
-    std::string name = lower(header);
+    std::string name = lowerAscii(header);
     if (const auto colon = name.find(':'); colon != std::string::npos) {
-      name = name.substr(0, colon + 1) + " " + std::string(trim(std::string_view(name).substr(colon + 1)));
+      name = name.substr(0, colon + 1) + " " + std::string(trimBlanks(std::string_view(name).substr(colon + 1)));
     }
     std::optional<Column> column = known(name);
     const bool repeated =

@@ -56,7 +56,4 @@ struct Header {
 Header readHeader(const std::vector<std::string>& cells, std::size_t line, bool strict,
                   FieldErrors& errors);
 
-std::string_view trim(std::string_view s);
-std::string lower(std::string_view s);
-
 }  // namespace fk::device_csv

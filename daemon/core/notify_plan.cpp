@@ -7,15 +7,11 @@
 
 #include "core/circulation.hpp"
 #include "core/collection.hpp"
+#include "core/text.hpp"
 
 namespace fk {
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // firstOpenDayFrom for many loans that share a handful of dates.
 class OpenDays {
@@ -149,7 +145,7 @@ NoticePlan planNotices(const NotificationsConfig& config, const NoticeCalendar& 
     }
     // One mail per household and address: it covers all of that household's students there.
     auto& groups = step->kind == NoticeKind::due_soon ? due_soon : overdue;
-    auto& g = groups[{lower(loan.email), loan.household, step->day}];
+    auto& g = groups[{lowerAscii(loan.email), loan.household, step->day}];
     if (g.to.empty()) g.to = loan.email;  // the first spelling of a shared address
     g.names.push_back(loan.name);
     auto item = loanItem(loan, today, config);
@@ -170,7 +166,7 @@ NoticePlan planNotices(const NotificationsConfig& config, const NoticeCalendar& 
         without_email.insert(r.person);
         continue;
       }
-      auto& g = ready[{lower(r.email), r.household, day}];
+      auto& g = ready[{lowerAscii(r.email), r.household, day}];
       if (g.to.empty()) g.to = r.email;
       g.names.push_back(r.name);
       g.items.push_back(repairItem(r));

@@ -1,13 +1,13 @@
 // Reading a source's observation into registry terms: which fields it may set, their canonical text,
 // and the hash that tells an unchanged record from a changed one.
 
-#include <boost/algorithm/string/case_conv.hpp>
 
 #include <algorithm>
 
 #include "core/device_fields.hpp"
 #include "core/reconcile.hpp"
 #include "core/values.hpp"
+#include "core/text.hpp"
 
 namespace fk::reconcile {
 namespace {
@@ -17,10 +17,6 @@ namespace {
 const DeviceField* observable(std::string_view name) {
   const DeviceField* f = findDeviceField(name);
   return f && !f->readOnly() && f->type != FieldType::macs ? f : nullptr;
-}
-
-std::string lower(std::string_view s) {
-  return boost::algorithm::to_lower_copy(std::string(s), std::locale::classic());
 }
 
 // The canonical text of `value` for a field of type `t`, or nullopt with `why` set.
@@ -38,15 +34,15 @@ std::optional<std::string> canonical(FieldType t, std::string&& value, std::stri
       why = "\"" + std::string(value) + "\" is not an amount (e.g. 289.00)";
       return std::nullopt;
     case FieldType::kind:
-      if (auto k = parseKind(lower(value))) return std::string(toString(*k));
+      if (auto k = parseKind(lowerAscii(value))) return std::string(toString(*k));
       why = "unknown kind \"" + std::string(value) + "\"";
       return std::nullopt;
     case FieldType::status:
-      if (auto s = parseStatus(lower(value))) return std::string(toString(*s));
+      if (auto s = parseStatus(lowerAscii(value))) return std::string(toString(*s));
       why = "unknown status \"" + std::string(value) + "\"";
       return std::nullopt;
     case FieldType::flag: {
-      const std::string v = lower(value);
+      const std::string v = lowerAscii(value);
       if (v == "true" || v == "yes" || v == "1") return "true";
       if (v == "false" || v == "no" || v == "0") return "false";
       why = "\"" + std::string(value) + "\" is not true or false";

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/csv.hpp"
+#include "core/text.hpp"
 
 namespace fk {
 namespace {
@@ -23,22 +24,8 @@ constexpr std::array<std::pair<std::string_view, Column>, 9> kColumns{{
     {"active", Column::active},
 }};
 
-std::string trimmed(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t");
-  return std::string(s.substr(first, last - first + 1));
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
 std::optional<bool> parseActive(const std::string& cell) {
-  const auto s = lower(cell);
+  const auto s = lowerAscii(cell);
   if (s == "true" || s == "yes" || s == "y" || s == "1") return true;
   if (s == "false" || s == "no" || s == "n" || s == "0") return false;
   return std::nullopt;
@@ -51,8 +38,8 @@ std::vector<std::optional<Column>> readHeader(const std::vector<std::string>& fi
   std::vector<std::optional<Column>> columns;
   std::vector<bool> seen(kColumns.size(), false);
   for (const auto& raw : fields) {
-    const std::string header = trimmed(raw);
-    const std::string name = lower(header);
+    const std::string header = std::string(trimBlanks(raw));
+    const std::string name = lowerAscii(header);
     columns.emplace_back();
     if (name.empty()) continue;
     auto it = std::find_if(kColumns.begin(), kColumns.end(), [&](const auto& c) { return c.first == name; });
@@ -104,7 +91,7 @@ ParsedRoster parseRosterCsv(std::string_view body, const CsvOptions& options) {
   std::unordered_map<std::string, std::size_t> first_line;  // external_id -> line
   while (reader.next(fields)) {
     const std::size_t line = reader.line();
-    if (fields.size() == 1 && trimmed(fields[0]).empty()) continue;  // blank line
+    if (fields.size() == 1 && trimBlanks(fields[0]).empty()) continue;  // blank line
     if (fields.size() != columns.size()) {
       out.errors.push_back({line, "",
                             "has " + std::to_string(fields.size()) + " fields, the header has " +
@@ -116,7 +103,7 @@ ParsedRoster parseRosterCsv(std::string_view body, const CsvOptions& options) {
     std::vector<FieldError> row_errors;
     for (std::size_t i = 0; i < columns.size(); ++i) {
       if (!columns[i]) continue;
-      std::string cell = trimmed(fields[i]);
+      std::string cell = std::string(trimBlanks(fields[i]));
       switch (*columns[i]) {
         case Column::external_id: d.external_id = std::move(cell); break;
         case Column::name: d.name = std::move(cell); break;
@@ -127,7 +114,7 @@ ParsedRoster parseRosterCsv(std::string_view body, const CsvOptions& options) {
         case Column::household: d.household = std::move(cell); break;
         case Column::role:
           if (cell.empty()) break;
-          d.role = parsePersonRole(lower(cell));
+          d.role = parsePersonRole(lowerAscii(cell));
           if (!d.role)
             row_errors.push_back({line, "role", "\"" + cell + "\" is not a role (student or staff)"});
           break;

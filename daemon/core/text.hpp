@@ -15,6 +15,15 @@ namespace fk {
 // JSON output throws on invalid UTF-8, so text that reaches storage must be valid UTF-8 (CSV is the
 // way bad bytes arrive; JSON bodies are checked by their parser). Overlong forms and surrogates fail.
 bool isValidUtf8(std::string_view s);
+// Offset of the first byte that is not part of well-formed UTF-8, or npos: what a CSV import names as
+// the line and column of a bad byte.
+std::size_t firstInvalidUtf8(std::string_view s);
+
+// ASCII letters lowered, every other byte kept, whatever the process locale: header names, aliases,
+// enum spellings.
+std::string lowerAscii(std::string_view s);
+// `s` without the spaces and tabs around it (a CSV cell, a typed value): a view into `s`.
+std::string_view trimBlanks(std::string_view s);
 
 // A C0 control character or DEL; with `allow_line_breaks`, \n, \r and \t are allowed (notes).
 bool hasControl(std::string_view s, bool allow_line_breaks);

@@ -1,8 +1,12 @@
 #include "core/time_zone.hpp"
 
+#include "core/values.hpp"
+
 #include <date/tz.h>
 
 #include <cstdio>
+#include <optional>
+#include <mutex>
 
 namespace fk {
 
@@ -18,6 +22,38 @@ std::optional<date::local_days> parseDay(const std::string& text) {
 }
 
 }  // namespace
+
+namespace {
+
+std::mutex district_mutex;
+std::optional<TimeZone> district;  // unset: the machine's zone
+
+}  // namespace
+
+void setDistrictZone(const std::string& name) {
+  std::optional<TimeZone> zone;
+  if (!name.empty()) {
+    if (auto z = TimeZone::locate(name)) zone = *z;  // config validation has checked the name
+  }
+  std::lock_guard lock(district_mutex);
+  district = std::move(zone);
+}
+
+TimeZone districtZone() {
+  {
+    std::lock_guard lock(district_mutex);
+    if (district) return *district;
+  }
+  return TimeZone::machine();
+}
+
+std::string districtToday() {
+  return districtZone().local(std::chrono::system_clock::now()).date;
+}
+
+std::chrono::year_month_day districtTodayDate() {
+  return *parseDate(districtToday());
+}
 
 Result<TimeZone> TimeZone::locate(const std::string& name) {
   try {

@@ -45,4 +45,13 @@ class TimeZone {
 // Sunday = 0 for an ISO date; -1 if it is not one.
 int weekdayOf(const std::string& date);
 
+// The district's zone: the config's `timezone`, or the machine's when it names none. The daemon sets it
+// at start and on every reload; it is what "today" means everywhere (due dates, overdue loans, school
+// and fiscal years, the planning and fleet figures), so the desk, the API and /metrics agree on the day.
+void setDistrictZone(const std::string& name);
+TimeZone districtZone();
+// Today's date (YYYY-MM-DD) and day in the district.
+std::string districtToday();
+std::chrono::year_month_day districtTodayDate();
+
 }  // namespace fk

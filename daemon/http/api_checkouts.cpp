@@ -83,8 +83,8 @@ Result<NewWorkOrder> workOrderField(const json& v) {
 Result<CheckoutRequest> checkoutFrom(const json& body, const std::string& today, int default_days) {
   if (!body.is_object()) return std::unexpected(Error::invalid("body", "expected a JSON object"));
   CheckoutRequest r;
-  bool has_device = false, has_person = false, has_location = false;
-  std::optional<std::string> due;
+  bool has_device = false;
+  std::optional<std::string> person, location, due;
   for (const auto& [name, v] : body.items()) {
     if (name == "device") {
       auto ref = deviceField(v);
@@ -96,11 +96,9 @@ Result<CheckoutRequest> checkoutFrom(const json& body, const std::string& today,
       auto text = stringField(v, name);
       if (!text) return std::unexpected(text.error());
       if (name == "person") {
-        r.person = *text;
-        has_person = true;
+        person = *text;
       } else if (name == "location") {
-        r.location = *text;
-        has_location = true;
+        location = *text;
       } else if (name == "notes") {
         r.notes = *text;
       } else {
@@ -127,17 +125,9 @@ Result<CheckoutRequest> checkoutFrom(const json& body, const std::string& today,
     return std::unexpected(Error::invalid("reason", "reason " + bad->message));
   if (!has_device)
     return std::unexpected(Error::invalid("device", "device is required (id, tag:TAG or serial:SERIAL)"));
-  if (has_person == has_location) {
-    return std::unexpected(Error::invalid(has_person ? "location" : "person",
-                                          "give either person (an external_id) or location, not both"));
-  }
-  if (has_person && r.person.empty())
-    return std::unexpected(Error::invalid("person", "person must not be empty"));
-  if (has_location) {
-    if (auto bad = checkLocation(r.location, "location")) {
-      return std::unexpected(Error::invalid("location", "location " + bad->message));
-    }
-  }
+  if (auto ok = checkBorrower(person, location); !ok) return std::unexpected(ok.error());
+  r.person = person.value_or("");
+  r.location = location.value_or("");
   if (auto bad = checkNotes(r.notes, "notes"))
     return std::unexpected(Error::invalid("notes", "notes " + bad->message));
   auto when = dueDate(due, today, default_days);
@@ -150,7 +140,8 @@ Result<CheckoutRequest> checkoutFrom(const json& body, const std::string& today,
 Result<std::pair<DeviceRef, ReturnRequest>> returnFrom(const json& body, bool with_device) {
   if (!body.is_object()) return std::unexpected(Error::invalid("body", "expected a JSON object"));
   std::pair<DeviceRef, ReturnRequest> out;
-  bool has_device = false, has_condition = false;
+  bool has_device = false;
+  std::optional<Condition> condition;
   for (const auto& [name, v] : body.items()) {
     if (name == "device" && with_device) {
       auto ref = deviceField(v);
@@ -160,8 +151,7 @@ Result<std::pair<DeviceRef, ReturnRequest>> returnFrom(const json& body, bool wi
     } else if (name == "condition") {
       auto c = conditionField(v);
       if (!c) return std::unexpected(c.error());
-      out.second.info.condition = *c;
-      has_condition = true;
+      condition = *c;
     } else if (name == "notes") {
       if (v.is_null()) continue;
       auto text = stringField(v, name);
@@ -179,8 +169,7 @@ Result<std::pair<DeviceRef, ReturnRequest>> returnFrom(const json& body, bool wi
   if (with_device && !has_device) {
     return std::unexpected(Error::invalid("device", "device is required (id, tag:TAG or serial:SERIAL)"));
   }
-  // A return that opens a repair is a damaged one unless the caller says otherwise.
-  if (!has_condition && out.second.work_order) out.second.info.condition = Condition::damaged;
+  out.second.info.condition = returnCondition(condition, out.second.work_order.has_value());
   if (auto bad = checkNotes(out.second.info.notes, "notes")) {
     return std::unexpected(Error::invalid("notes", "notes " + bad->message));
   }

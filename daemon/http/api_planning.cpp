@@ -9,6 +9,7 @@
 #include "http/api_routes.hpp"
 #include "http/plan_body.hpp"
 #include "store/planning_store.hpp"
+#include "core/time_zone.hpp"
 
 namespace fk {
 
@@ -71,7 +72,7 @@ Result<PlanQuery> planQueryFrom(const Request& req, FiscalYearStart start,
 Response replacementPlan(ApiContext& ctx, Request& req) {
   const auto config = ctx.config();
   const FiscalYearStart start{config->fiscal_year_start_month, config->fiscal_year_start_day};
-  const auto today = todayUtcDate();
+  const auto today = districtTodayDate();
   auto query = planQueryFrom(req, start, today);
   if (!query) return errorResponse(query.error());
   auto computed = computePlan(ctx.db, *config, today, query->options, req.scope());

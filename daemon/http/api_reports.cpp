@@ -7,6 +7,7 @@
 #include "http/api_routes.hpp"
 #include "store/planning_store.hpp"
 #include "store/report_store.hpp"
+#include "core/time_zone.hpp"
 
 namespace fk {
 
@@ -14,16 +15,11 @@ using nlohmann::json;
 
 namespace {
 
-std::string todayUtc() {
-  return formatDate(
-      std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())});
-}
-
 // Parts and labour of the work orders opened in this fiscal year and the one before.
 Result<json> repairSpendJson(ApiContext& ctx, const Scope& scope) {
   const auto config = ctx.config();
   const FiscalYearStart start{config->fiscal_year_start_month, config->fiscal_year_start_day};
-  const int current = fiscalYearOf(todayUtcDate(), start);
+  const int current = fiscalYearOf(districtTodayDate(), start);
   json out = {{"this_fiscal_year", fiscalYearLabel(current)}, {"last_fiscal_year", fiscalYearLabel(current - 1)}};
   for (int fy : {current, current - 1}) {
     auto cents = readRepairSpendCents(ctx.db, formatDate(fiscalYearBegin(fy, start)),
@@ -35,9 +31,9 @@ Result<json> repairSpendJson(ApiContext& ctx, const Scope& scope) {
 }
 
 Response fleetSummary(ApiContext& ctx, Request& req) {
-  auto counts = readFleetCounts(ctx.db, todayUtc(), req.scope());
+  auto counts = readFleetCounts(ctx.db, districtToday(), req.scope());
   if (!counts) return errorResponse(counts.error());
-  auto service = readServiceCounts(ctx.db, todayUtc(), req.scope());
+  auto service = readServiceCounts(ctx.db, districtToday(), req.scope());
   if (!service) return errorResponse(service.error());
   auto spend = repairSpendJson(ctx, req.scope());
   if (!spend) return errorResponse(spend.error());

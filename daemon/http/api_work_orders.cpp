@@ -7,6 +7,7 @@
 #include "http/work_order_json.hpp"
 #include "store/planning_store.hpp"
 #include "store/work_order_store.hpp"
+#include "core/time_zone.hpp"
 
 namespace fk {
 
@@ -86,7 +87,7 @@ Response getOrder(ApiContext& ctx, Request& req) {
   json body = workOrderToJson(*w);
   // Repair or replace (core/planning, docs/planning.md); a failed read must not hide the order itself.
   auto advice = adviseWorkOrder(ctx.db, *ctx.config(), w->device_id, w->totalCostCents(),
-                                w->estimated_cost_cents, todayUtcDate());
+                                w->estimated_cost_cents, districtTodayDate());
   body["advice"] = advice ? repairAdviceJson(*advice) : json(nullptr);
   return jsonResponse(200, body);
 }

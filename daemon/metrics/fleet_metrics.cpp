@@ -13,6 +13,7 @@
 #include "fleetkeep/version.hpp"
 #include "store/model_store.hpp"
 #include "store/report_store.hpp"
+#include "core/time_zone.hpp"
 
 namespace fk {
 namespace {
@@ -23,10 +24,6 @@ constexpr std::size_t kMaxModelLabels = 50;
 constexpr const char* kOtherModel = "other";
 constexpr const char* kAueHorizons[] = {"0", "90", "180", "365", "730"};
 
-std::string todayUtc() {
-  auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-  return formatDate(std::chrono::year_month_day{days});
-}
 
 }  // namespace
 
@@ -62,7 +59,7 @@ void FleetMetrics::refresh(bool force) {
   // Read the generation before the queries: a write landing meanwhile bumps it again and the next
   // refresh picks it up, instead of being marked as seen.
   const std::uint64_t generation = db_.generation();
-  const std::string today = todayUtc();
+  const std::string today = districtToday();
   if (!force && generation == seen_generation_ && today == seen_day_) return;
 
   auto counts = readFleetCounts(db_, today);

@@ -16,9 +16,9 @@
 namespace fk {
 
 // Presence and sync signals: fleetkeep_devices_stale_sync{source}, fleetkeep_devices_unmanaged_on_network,
-// fleetkeep_devices_lost_seen. The source label takes only configured management sources (google_admin,
-// intune), so it is as bounded as the config. Staleness moves with the clock, so besides the database
-// generation and the config, refresh() also re-queries once a minute.
+// fleetkeep_devices_lost_seen. The source label takes only configured management sources (their
+// plugins report check-ins), so it is as bounded as the config. Staleness moves with the clock, so
+// besides the database generation and the config, refresh() also re-queries once a minute.
 class NetworkMetrics : public DatabaseCollector {
  public:
   // The stale series of the management sources configured now exist from construction, at 0.

@@ -24,6 +24,7 @@ class NetworkMetricsTest : public test::StoreTest {
       SourceConfig s;
       s.name = name;
       s.plugin = plugin;
+      s.reports_check_ins = s.plugin != "network_neighbors";  // what loadConfig learns from the plugins
       config_->sources.push_back(s);
     }
     metrics_ = std::make_unique<NetworkMetrics>(registry_, *db_, [this] { return config_; });

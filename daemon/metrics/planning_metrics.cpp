@@ -4,6 +4,8 @@
 
 #include "core/fiscal_year.hpp"
 #include "store/planning_store.hpp"
+#include "core/time_zone.hpp"
+#include "core/values.hpp"
 
 namespace fk {
 
@@ -39,7 +41,7 @@ void PlanningMetrics::refresh(bool force) {
   const auto now = clock_();
   const auto config = config_();
   const std::uint64_t generation = db_.generation();
-  const auto today_days = std::chrono::floor<std::chrono::days>(now);
+  const std::chrono::sys_days today_days{*parseDate(districtZone().local(now).date)};
   const bool stale = generation != seen_generation_ || today_days != seen_day_ || config != seen_config_ ||
                      now - last_run_ >= kMaxAge;
   if (!force && !stale) return;

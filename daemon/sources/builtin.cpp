@@ -52,6 +52,13 @@ WriteBackPlugins writeBackPlugins(const SourceFactories& factories) {
   return out;
 }
 
+CheckInPlugins checkInPlugins(const SourceFactories& factories) {
+  CheckInPlugins out;
+  for (const auto& f : factories)
+    if (f->reportsCheckIns()) out.insert(f->name());
+  return out;
+}
+
 const api::SourceFactory* findFactory(const SourceFactories& factories, std::string_view plugin) {
   for (const auto& f : factories)
     if (f->name() == plugin) return f.get();

@@ -31,6 +31,8 @@ PluginChecks pluginChecks(const SourceFactories& factories);
 
 // The plugins that accept a `write_back:` block.
 WriteBackPlugins writeBackPlugins(const SourceFactories& factories);
+// The plugins whose records carry devices' check-ins (staleness is measured against their sources).
+CheckInPlugins checkInPlugins(const SourceFactories& factories);
 
 const api::SourceFactory* findFactory(const SourceFactories& factories, std::string_view plugin);
 

@@ -8,8 +8,8 @@
 
 #include "api/source.hpp"
 #include "core/config.hpp"
-#include "core/device.hpp"
 #include "core/error.hpp"
+#include "store/presence_store.hpp"
 
 namespace fk {
 
@@ -22,23 +22,8 @@ Status recordPresence(SQLite::Database& db, const std::string& source,
                       const std::vector<api::Observation>& seen, api::TimePoint poll_time,
                       const Config::Network& network = {});
 
-// Where and when a source saw a device.
-struct Sighting {
-  std::string source;
-  std::string at;  // RFC 3339: when the device was there (network: observed; managed: its last sync)
-  std::string ip;
-  std::string interface;
-  std::string org_unit;
-};
-
-// The hook for managed observations: reconciliation calls it, in the poll's transaction, for each
-// matched device whose `status` is lost or stolen and whose record has a last_sync (a listing alone is
-// no sighting). Does nothing for other statuses or for a sync from before the device was marked. The
-// first sighting after a gap of kSightingEpisodeGap appends one "sighted" event; the rest only move
-// the sighting's time, so a lost laptop on the LAN all day is one event, not one per poll.
-Status noteLostSighting(SQLite::Database& db, std::int64_t device_id, DeviceStatus status,
-                        const Sighting& sighting);
-
-inline constexpr std::chrono::hours kSightingEpisodeGap{12};
+// The hook for managed observations (store/presence_store.hpp): reconciliation calls noteLostSighting,
+// in the poll's transaction, for each matched device whose `status` is lost or stolen and whose record
+// has a last_sync (a listing alone is no sighting).
 
 }  // namespace fk

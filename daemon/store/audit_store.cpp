@@ -5,20 +5,19 @@
 #include "core/values.hpp"
 #include "store/device_rows.hpp"
 #include "store/fee_store.hpp"
+#include "store/write_tx.hpp"
+#include "store/sql_values.hpp"
 
 namespace fk {
 namespace {
+
+using sql::text;
 
 using nlohmann::json;
 
 constexpr const char* kAuditColumns =
     "id, name, location, created_at, created_by, coalesce(closed_at, ''), coalesce(closed_by, ''), "
     "close_result FROM audits ";
-
-std::string text(SQLite::Statement& st, int col) {
-  SQLite::Column c = st.getColumn(col);
-  return c.isNull() ? std::string() : c.getString();
-}
 
 Audit readAudit(SQLite::Statement& st) {
   Audit a;
@@ -197,8 +196,8 @@ std::string seenSince(std::chrono::seconds window) {
 Result<AuditReport> AuditStore::start(const std::string& name, const std::string& location,
                                       const std::string& actor, const std::string& seen_since) {
   return db_.with([&](SQLite::Database& db) -> Result<AuditReport> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    const std::string now = nowInstant();
+    WriteTx tx(db_, db);
+    const std::string& now = tx.now();
     try {
       SQLite::Statement ins(db, "INSERT INTO audits (name, location, created_at, created_by) VALUES (?1, ?2, ?3, ?4)");
       ins.bind(1, name);
@@ -225,7 +224,6 @@ Result<AuditReport> AuditStore::start(const std::string& name, const std::string
     snap.bind(3, prefixUpperBound(location));
     snap.exec();
     tx.commit();
-    db_.noteWrite();
     AuditReport r;
     r.audit = *loadAudit(db, id);
     r.counts = countsIn(db, id, seen_since);
@@ -237,7 +235,7 @@ Result<ScanOutcome> AuditStore::scan(std::int64_t audit_id, const std::string& c
   return db_.with([&](SQLite::Database& db) -> Result<ScanOutcome> {
     // IMMEDIATE: the repeat check and the insert happen under the write lock, so two technicians
     // scanning the same device at once record it once; the unique indexes back that up.
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     auto audit = loadAudit(db, audit_id);
     if (!audit) return std::unexpected(audit.error());
     if (!audit->open()) return std::unexpected(closedError(*audit));
@@ -275,11 +273,10 @@ Result<ScanOutcome> AuditStore::scan(std::int64_t audit_id, const std::string& c
       ins.bind(6);
     }
     ins.bind(4, std::string(toString(out.result)));
-    ins.bind(7, nowInstant());
+    ins.bind(7, tx.now());
     ins.bind(8, actor);
     ins.exec();
     tx.commit();
-    db_.noteWrite();
     return out;
   });
 }
@@ -313,11 +310,11 @@ Result<std::vector<AuditReport>> AuditStore::list(std::optional<bool> open, cons
 Result<AuditReport> AuditStore::close(std::int64_t audit_id, const CloseOptions& options, const std::string& actor,
                                       const std::string& seen_since) {
   return db_.with([&](SQLite::Database& db) -> Result<AuditReport> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     auto audit = loadAudit(db, audit_id);
     if (!audit) return std::unexpected(audit.error());
     if (!audit->open()) return std::unexpected(closedError(*audit));
-    const std::string now = nowInstant();
+    const std::string& now = tx.now();
     const std::string reason = "audit: " + audit->name;
     json moved = json::array(), lost = json::array(), skipped = json::array();
     auto idsOf = [&](const char* sql) {
@@ -356,7 +353,7 @@ Result<AuditReport> AuditStore::close(std::int64_t audit_id, const CloseOptions&
         appendChange(db, *d, "status", "lost", "transition", {{"status", from, "lost"}}, now, actor, reason);
         if (fees_) {
           // The charge a transition to lost makes, in this transaction; keyed by its cause: never twice.
-          if (auto charged = chargeLossIn(db, *fees_, d->id, IncidentKind::lost, actor); !charged)
+          if (auto charged = chargeLossIn(tx, *fees_, d->id, IncidentKind::lost, actor); !charged)
             return std::unexpected(charged.error());
         }
         lost.push_back({{"device", deviceLabel(*d)}, {"from", from}});
@@ -374,7 +371,6 @@ Result<AuditReport> AuditStore::close(std::int64_t audit_id, const CloseOptions&
     upd.bind(4, static_cast<std::int64_t>(audit_id));
     upd.exec();
     tx.commit();
-    db_.noteWrite();
     AuditReport r;
     r.audit = *loadAudit(db, audit_id);
     r.counts = countsIn(db, audit_id, seen_since);

@@ -8,6 +8,8 @@
 #include "store/device_rows.hpp"
 #include "store/fee_store.hpp"
 #include "store/people_store.hpp"
+#include "store/sql_values.hpp"
+#include "store/write_tx.hpp"
 
 namespace fk {
 namespace {
@@ -21,16 +23,10 @@ constexpr const char* kSelect =
     "c.returned_by, c.condition_in, c.notes_in "
     "FROM checkouts c JOIN devices d ON d.id = c.device_id LEFT JOIN people p ON p.id = c.person_id ";
 
-std::string text(SQLite::Statement& st, int col) {
-  SQLite::Column c = st.getColumn(col);
-  return c.isNull() ? std::string() : c.getString();
-}
+using sql::bindText;
+using sql::optionalInt;
 
-std::optional<std::int64_t> optionalId(SQLite::Statement& st, int col) {
-  SQLite::Column c = st.getColumn(col);
-  if (c.isNull()) return std::nullopt;
-  return c.getInt64();
-}
+using sql::text;
 
 Checkout readCheckout(SQLite::Statement& st) {
   Checkout c;
@@ -38,11 +34,11 @@ Checkout readCheckout(SQLite::Statement& st) {
   c.device_id = st.getColumn(1).getInt64();
   c.device_asset_tag = text(st, 2);
   c.device_serial = text(st, 3);
-  c.person_id = optionalId(st, 4);
+  c.person_id = optionalInt(st, 4);
   c.person_external_id = text(st, 5);
   c.person_name = text(st, 6);
   c.location = text(st, 7);
-  c.work_order_id = optionalId(st, 8);
+  c.work_order_id = optionalInt(st, 8);
   c.due = st.getColumn(9).getString();
   c.checked_out_at = st.getColumn(10).getString();
   c.checked_out_by = st.getColumn(11).getString();
@@ -53,14 +49,6 @@ Checkout readCheckout(SQLite::Statement& st) {
   c.condition_in = text(st, 16);
   c.notes_in = text(st, 17);
   return c;
-}
-
-void bindOptionalText(SQLite::Statement& st, int index, const std::string& value) {
-  if (value.empty()) {
-    st.bind(index);
-  } else {
-    st.bind(index, value);
-  }
 }
 
 std::string deviceName(const Device& d) {
@@ -102,7 +90,7 @@ void appendEvent(SQLite::Database& db, std::int64_t device_id, const std::string
   st.bind(3, actor);
   st.bind(4, action);
   st.bind(5, rows::changesJson(changes));
-  bindOptionalText(st, 6, reason);
+  bindText(st, 6, reason);
   st.exec();
 }
 
@@ -137,8 +125,9 @@ Result<Person> personOf(SQLite::Database& db, const std::string& external_id, co
   return *p;
 }
 
-Result<std::int64_t> lend(SQLite::Database& db, const FeePolicy* fees, const CheckoutRequest& request,
+Result<std::int64_t> lend(WriteTx& tx, const FeePolicy* fees, const CheckoutRequest& request,
                           const std::string& actor, const Scope& scope) {
+  SQLite::Database& db = tx.db();
   if (request.person.empty() && !scope.contains(request.location))
     return std::unexpected(scope_sql::outsideScope("the loan's", request.location));
   auto device_id = deviceIdOf(db, request.device, scope);
@@ -166,23 +155,24 @@ Result<std::int64_t> lend(SQLite::Database& db, const FeePolicy* fees, const Che
       }
     }
   }
-  auto id = checkOutIn(db, loan, actor);
+  auto id = checkOutIn(tx, loan, actor);
   if (id && overridden_balance) {
-    appendEvent(db, *device_id, nowInstant(), actor, "hold_overridden",
+    appendEvent(db, *device_id, tx.now(), actor, "hold_overridden",
                 {{"balance", nullptr, formatMoney(*overridden_balance)}},
                 "checkout " + std::to_string(*id) + " to " + request.person + ": " + request.override_reason);
   }
   return id;
 }
 
-Result<ReturnResult> giveBack(SQLite::Database& db, const FeePolicy* fees, const Checkout& checkout,
+Result<ReturnResult> giveBack(WriteTx& tx, const FeePolicy* fees, const Checkout& checkout,
                               const ReturnRequest& request, const std::string& actor) {
+  SQLite::Database& db = tx.db();
   ReturnResult result;
   // A lost or stolen device handed back at the desk is found: its loss charge is refunded.
   if (fees) {
     if (auto device = rows::loadById(db, checkout.device_id);
         device && (device->status == DeviceStatus::lost || device->status == DeviceStatus::stolen)) {
-      if (auto st = refundFoundIn(db, *fees, checkout.device_id, checkout.id, actor); !st)
+      if (auto st = refundFoundIn(tx, *fees, checkout.device_id, checkout.id, actor); !st)
         return std::unexpected(st.error());
     }
   }
@@ -190,11 +180,11 @@ Result<ReturnResult> giveBack(SQLite::Database& db, const FeePolicy* fees, const
     // The order first, while the checkout is still open, so the order links it (who had the device).
     NewWorkOrder order = *request.work_order;
     order.device = DeviceRef{DeviceRef::By::id, checkout.device_id, {}};
-    auto id = openWorkOrderIn(db, order, actor);
+    auto id = openWorkOrderIn(tx, order, actor);
     if (!id) return std::unexpected(id.error());
     result.work_order_id = *id;
   }
-  if (auto st = returnIn(db, checkout.id, request.info, actor); !st) return std::unexpected(st.error());
+  if (auto st = returnIn(tx, checkout.id, request.info, actor); !st) return std::unexpected(st.error());
   result.checkout = *checkoutIn(db, checkout.id);
   return result;
 }
@@ -215,14 +205,14 @@ template <class Item, class Out, class Fn>
 Result<std::vector<Out>> allOrNone(Database& database, const std::vector<Item>& items, Fn&& one) {
   if (items.empty()) return std::unexpected(Error::invalid("items", "items must not be empty"));
   return database.with([&](SQLite::Database& db) -> Result<std::vector<Out>> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(database, db);
     std::vector<Out> done;
     std::optional<Error> first;
     nlohmann::json errors = nlohmann::json::array();
     for (std::size_t i = 0; i < items.size(); ++i) {
       // A savepoint per item: a refused item leaves nothing half-done for the items after it to see.
       db.exec("SAVEPOINT item");
-      auto r = one(db, items[i]);
+      auto r = one(tx, items[i]);
       if (r) {
         db.exec("RELEASE item");
         done.push_back(std::move(*r));
@@ -243,7 +233,6 @@ Result<std::vector<Out>> allOrNone(Database& database, const std::vector<Item>& 
       return std::unexpected(std::move(e));
     }
     tx.commit();
-    database.noteWrite();
     return done;
   });
 }
@@ -264,7 +253,8 @@ std::optional<Checkout> openCheckoutIn(SQLite::Database& db, std::int64_t device
   return readCheckout(st);
 }
 
-Result<std::int64_t> checkOutIn(SQLite::Database& db, const NewCheckout& loan, const std::string& actor) {
+Result<std::int64_t> checkOutIn(WriteTx& tx, const NewCheckout& loan, const std::string& actor) {
+  SQLite::Database& db = tx.db();
   auto device = rows::loadById(db, loan.device_id);
   if (!device) {
     return std::unexpected(
@@ -287,22 +277,16 @@ Result<std::int64_t> checkOutIn(SQLite::Database& db, const NewCheckout& loan, c
           withField(Error::notFound("person " + std::to_string(*loan.person_id) + " not found"), "person"));
     }
     const std::string who = st.getColumn(1).getString() + " (" + st.getColumn(0).getString() + ")";
-    if (st.getColumn(2).getInt() == 0) {
-      return std::unexpected(withField(
-          Error::conflict(who + " is inactive; reactivate them (PATCH active: true) before lending"),
-          "person"));
-    }
+    if (auto ok = checkMayBorrow(who, st.getColumn(2).getInt() != 0); !ok) return std::unexpected(ok.error());
     holder = "person:" + st.getColumn(0).getString();
   } else {
-    if (auto bad = checkLocation(loan.location, "location")) {
-      return std::unexpected(Error::invalid(bad->field, "location " + bad->message));
-    }
+    if (auto ok = checkBorrower(std::nullopt, loan.location); !ok) return std::unexpected(ok.error());
     holder = "location:" + loan.location;
   }
   if (auto bad = checkNotes(loan.notes, "notes")) {
     return std::unexpected(Error::invalid(bad->field, "notes " + bad->message));
   }
-  const std::string now = nowInstant();
+  const std::string& now = tx.now();
   try {
     SQLite::Statement ins(
         db,
@@ -324,8 +308,8 @@ Result<std::int64_t> checkOutIn(SQLite::Database& db, const NewCheckout& loan, c
     ins.bind(5, loan.due);
     ins.bind(6, now);
     ins.bind(7, actor);
-    bindOptionalText(ins, 8, loan.condition ? std::string(toString(*loan.condition)) : std::string());
-    bindOptionalText(ins, 9, loan.notes);
+    bindText(ins, 8, loan.condition ? std::string(toString(*loan.condition)) : std::string());
+    bindText(ins, 9, loan.notes);
     ins.exec();
   } catch (const SQLite::Exception& e) {
     // The status check above runs under the write lock; this is the schema's own guarantee (partial
@@ -342,8 +326,8 @@ Result<std::int64_t> checkOutIn(SQLite::Database& db, const NewCheckout& loan, c
   return id;
 }
 
-Status returnIn(SQLite::Database& db, std::int64_t checkout_id, const ReturnInfo& info,
-                const std::string& actor) {
+Status returnIn(WriteTx& tx, std::int64_t checkout_id, const ReturnInfo& info, const std::string& actor) {
+  SQLite::Database& db = tx.db();
   auto checkout = checkoutIn(db, checkout_id);
   if (!checkout)
     return std::unexpected(Error::notFound("checkout " + std::to_string(checkout_id) + " not found"));
@@ -354,7 +338,7 @@ Status returnIn(SQLite::Database& db, std::int64_t checkout_id, const ReturnInfo
   if (auto bad = checkNotes(info.notes, "notes")) {
     return std::unexpected(Error::invalid(bad->field, "notes " + bad->message));
   }
-  const std::string now = nowInstant();
+  const std::string& now = tx.now();
   SQLite::Statement upd(
       db,
       "UPDATE checkouts SET returned_at = ?1, returned_by = ?2, condition_in = ?3, notes_in = ?4 "
@@ -362,7 +346,7 @@ Status returnIn(SQLite::Database& db, std::int64_t checkout_id, const ReturnInfo
   upd.bind(1, now);
   upd.bind(2, actor);
   upd.bind(3, std::string(toString(info.condition)));
-  bindOptionalText(upd, 4, info.notes);
+  bindText(upd, 4, info.notes);
   upd.bind(5, static_cast<std::int64_t>(checkout_id));
   upd.exec();
 
@@ -382,11 +366,10 @@ Status returnIn(SQLite::Database& db, std::int64_t checkout_id, const ReturnInfo
 
 Result<Checkout> CheckoutStore::checkOut(const CheckoutRequest& request, const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<Checkout> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    auto id = lend(db, fees_, request, actor, scope_);
+    WriteTx tx(db_, db);
+    auto id = lend(tx, fees_, request, actor, scope_);
     if (!id) return std::unexpected(id.error());
     tx.commit();
-    db_.noteWrite();
     return *checkoutIn(db, *id);
   });
 }
@@ -394,24 +377,23 @@ Result<Checkout> CheckoutStore::checkOut(const CheckoutRequest& request, const s
 Result<std::vector<Checkout>> CheckoutStore::checkOutBatch(const std::vector<CheckoutRequest>& items,
                                                            const std::string& actor) {
   return allOrNone<CheckoutRequest, Checkout>(
-      db_, items, [&](SQLite::Database& db, const CheckoutRequest& item) -> Result<Checkout> {
-        auto id = lend(db, fees_, item, actor, scope_);
+      db_, items, [&](WriteTx& tx, const CheckoutRequest& item) -> Result<Checkout> {
+        auto id = lend(tx, fees_, item, actor, scope_);
         if (!id) return std::unexpected(id.error());
-        return *checkoutIn(db, *id);
+        return *checkoutIn(tx.db(), *id);
       });
 }
 
 Result<ReturnResult> CheckoutStore::returnCheckout(std::int64_t checkout_id, const ReturnRequest& request,
                                                    const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<ReturnResult> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     auto checkout = checkoutIn(db, checkout_id);
     if (!checkout || !scope_sql::deviceWithin(db, checkout->device_id, scope_))
       return std::unexpected(Error::notFound("checkout " + std::to_string(checkout_id) + " not found"));
-    auto result = giveBack(db, fees_, *checkout, request, actor);
+    auto result = giveBack(tx, fees_, *checkout, request, actor);
     if (!result) return result;
     tx.commit();
-    db_.noteWrite();
     return result;
   });
 }
@@ -419,13 +401,12 @@ Result<ReturnResult> CheckoutStore::returnCheckout(std::int64_t checkout_id, con
 Result<ReturnResult> CheckoutStore::returnDevice(const DeviceRef& device, const ReturnRequest& request,
                                                  const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<ReturnResult> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     auto checkout = openCheckoutOfRef(db, device, scope_);
     if (!checkout) return std::unexpected(checkout.error());
-    auto result = giveBack(db, fees_, *checkout, request, actor);
+    auto result = giveBack(tx, fees_, *checkout, request, actor);
     if (!result) return result;
     tx.commit();
-    db_.noteWrite();
     return result;
   });
 }
@@ -434,10 +415,10 @@ Result<std::vector<ReturnResult>> CheckoutStore::returnBatch(
     const std::vector<std::pair<DeviceRef, ReturnRequest>>& items, const std::string& actor) {
   using Item = std::pair<DeviceRef, ReturnRequest>;
   return allOrNone<Item, ReturnResult>(db_, items,
-                                       [&](SQLite::Database& db, const Item& item) -> Result<ReturnResult> {
-                                         auto checkout = openCheckoutOfRef(db, item.first, scope_);
+                                       [&](WriteTx& tx, const Item& item) -> Result<ReturnResult> {
+                                         auto checkout = openCheckoutOfRef(tx.db(), item.first, scope_);
                                          if (!checkout) return std::unexpected(checkout.error());
-                                         return giveBack(db, fees_, *checkout, item.second, actor);
+                                         return giveBack(tx, fees_, *checkout, item.second, actor);
                                        });
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 
-// Checkouts: devices lent to a person or a location. The *In functions work inside a transaction the
-// caller has opened (BEGIN IMMEDIATE) so other stores (work orders: loaners, damaged returns) can make a
-// loan or a return part of their own change; the caller commits and then calls Database::noteWrite().
+// Checkouts: devices lent to a person or a location. The *In functions work inside the caller's write
+// transaction so other stores (work orders: loaners, damaged returns) can make a loan or a return part
+// of their own change.
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -64,7 +64,7 @@ struct ReturnInfo {
 // exist (404, field "person") and be active (409). Inserts the checkout, moves the device to deployed
 // (version + 1) and appends a "checked_out" event. A second open checkout of the device is a 409 even
 // when two requests race (partial unique index). Returns the checkout id.
-Result<std::int64_t> checkOutIn(SQLite::Database& db, const NewCheckout& loan, const std::string& actor);
+Result<std::int64_t> checkOutIn(WriteTx& tx, const NewCheckout& loan, const std::string& actor);
 
 // Closes an open checkout (404 unknown, 409 already returned). A deployed device goes back to in_stock
 // (statusAfterReturn); a device on the bench (in_repair) keeps its status: the loan ends, the work order
@@ -72,8 +72,7 @@ Result<std::int64_t> checkOutIn(SQLite::Database& db, const NewCheckout& loan, c
 // Note for the bench: a damaged return opens the work order first (it links this open checkout) and then
 // closes the checkout, so an order's linked checkout may already be returned; resolving such an order
 // should put the device in stock rather than back to the person.
-Status returnIn(SQLite::Database& db, std::int64_t checkout_id, const ReturnInfo& info,
-                const std::string& actor);
+Status returnIn(WriteTx& tx, std::int64_t checkout_id, const ReturnInfo& info, const std::string& actor);
 
 // The device's open checkout, if any.
 std::optional<Checkout> openCheckoutIn(SQLite::Database& db, std::int64_t device_id);

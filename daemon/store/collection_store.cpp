@@ -3,9 +3,13 @@
 #include <sqlite3.h>
 
 #include "core/values.hpp"
+#include "store/write_tx.hpp"
+#include "store/sql_values.hpp"
 
 namespace fk {
 namespace {
+
+using sql::text;
 
 constexpr const char* kColumns =
     "id, name, deadline, location, grades, roles, alert_below, created_at, created_by, coalesce(closed_at, ''), "
@@ -16,11 +20,6 @@ constexpr const char* kInScope =
     "FROM checkouts c JOIN people p ON p.id = c.person_id "
     "WHERE (c.returned_at IS NULL OR c.returned_at >= ?1) "
     "AND fk_in_scope(p.location, p.grade, p.role, ?2, ?3, ?4) ";
-
-std::string text(SQLite::Statement& st, int col) {
-  SQLite::Column c = st.getColumn(col);
-  return c.isNull() ? std::string() : c.getString();
-}
 
 Collection readCollection(SQLite::Statement& st) {
   Collection k;
@@ -109,7 +108,7 @@ std::string collectionOverdueCondition(const std::string& today_param) {
 
 Result<CollectionReport> CollectionStore::create(const Collection& draft, const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<CollectionReport> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     try {
       SQLite::Statement ins(db,
                             "INSERT INTO collections (name, deadline, location, grades, roles, alert_below, "
@@ -120,7 +119,7 @@ Result<CollectionReport> CollectionStore::create(const Collection& draft, const 
       ins.bind(4, joinList(draft.scope.grades));
       ins.bind(5, joinList(draft.scope.roles));
       ins.bind(6, draft.alert_below);
-      ins.bind(7, nowInstant());
+      ins.bind(7, tx.now());
       ins.bind(8, actor);
       ins.exec();
     } catch (const SQLite::Exception& e) {
@@ -131,7 +130,6 @@ Result<CollectionReport> CollectionStore::create(const Collection& draft, const 
     }
     const std::int64_t id = db.getLastInsertRowid();
     tx.commit();
-    db_.noteWrite();
     CollectionReport r;
     r.collection = *loadCollection(db, id);
     r.counts = countsIn(db, r.collection);
@@ -167,7 +165,7 @@ Result<std::vector<CollectionReport>> CollectionStore::list(std::optional<bool> 
 
 Result<CollectionReport> CollectionStore::close(std::int64_t id, const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<CollectionReport> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     auto k = loadCollection(db, id);
     if (!k) return std::unexpected(k.error());
     if (!k->open()) {
@@ -175,12 +173,11 @@ Result<CollectionReport> CollectionStore::close(std::int64_t id, const std::stri
           Error::conflict("collection \"" + k->name + "\" was already closed at " + k->closed_at));
     }
     SQLite::Statement upd(db, "UPDATE collections SET closed_at = ?1, closed_by = ?2 WHERE id = ?3");
-    upd.bind(1, nowInstant());
+    upd.bind(1, tx.now());
     upd.bind(2, actor);
     upd.bind(3, static_cast<std::int64_t>(id));
     upd.exec();
     tx.commit();
-    db_.noteWrite();
     CollectionReport r;
     r.collection = *loadCollection(db, id);
     r.counts = countsIn(db, r.collection);

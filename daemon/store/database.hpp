@@ -68,7 +68,8 @@ class Database {
   // is never partial and never readable by anyone but the owner.
   Status backup(const std::filesystem::path& dest);
 
-  // Bumped after every committed write; metrics use it to know when aggregates are stale.
+  // Bumped after every committed write; metrics use it to know when aggregates are stale. The store
+  // counts its writes through WriteTx::commit; noteWrite() is left for tests that write raw SQL.
   std::uint64_t generation() const { return generation_.load(); }
   void noteWrite() { generation_.fetch_add(1); }
 

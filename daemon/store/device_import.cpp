@@ -17,6 +17,7 @@
 #include "store/import_checkouts.hpp"
 #include "store/device_rows.hpp"
 #include "store/device_store.hpp"
+#include "store/write_tx.hpp"
 
 namespace fk {
 
@@ -80,20 +81,21 @@ enum class Rows { parsed_csv, unchecked };
 // refusal lists every problem, and the caller rolls the transaction back.
 class Importer {
  public:
-  Importer(SQLite::Database& db, std::size_t expected_rows, const std::string& actor, Rows rows)
-      : db_(db),
+  Importer(WriteTx& tx, std::size_t expected_rows, const std::string& actor, Rows rows)
+      : tx_(tx),
+        db_(tx.db()),
         actor_(actor),
-        now_(nowInstant()),
+        now_(tx.now()),
         rows_(rows),
-        keys_(db, expected_rows),
-        insert_(db, rows::kInsertDevice),
-        mac_(db, rows::kInsertMac),
+        keys_(db_, expected_rows),
+        insert_(db_, rows::kInsertDevice),
+        mac_(db_, rows::kInsertMac),
         // Prepared once per import: a re-import can update every device.
-        update_(db, rows::kUpdateDevice),
-        drop_macs_(db, "DELETE FROM device_macs WHERE device_id = ?1"),
-        event_(db, rows::kInsertEvent),
-        load_device_(db, std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id = ?1"),
-        load_macs_(db, "SELECT mac FROM device_macs WHERE device_id = ?1 ORDER BY mac") {
+        update_(db_, rows::kUpdateDevice),
+        drop_macs_(db_, "DELETE FROM device_macs WHERE device_id = ?1"),
+        event_(db_, rows::kInsertEvent),
+        load_device_(db_, std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id = ?1"),
+        load_macs_(db_, "SELECT mac FROM device_macs WHERE device_id = ?1 ORDER BY mac") {
     if (rows_ == Rows::unchecked) {
       serials_.reserve(expected_rows);
       tags_.reserve(expected_rows);
@@ -143,7 +145,7 @@ class Importer {
   ImportSummary finish(int default_loan_days) {
     ImportSummary summary{created_, updated_, unchanged_};
     writeCreationEvents();
-    const auto lent = import::makeCheckouts(db_, pending_, default_loan_days, actor_, errors_);
+    const auto lent = import::makeCheckouts(tx_, pending_, default_loan_days, actor_, errors_);
     summary.checkouts = lent.checkouts;
     summary.people_created = lent.people_created;
     return summary;
@@ -286,9 +288,10 @@ class Importer {
     return d;
   }
 
+  WriteTx& tx_;
   SQLite::Database& db_;
   const std::string& actor_;
-  const std::string now_;
+  const std::string& now_;
   const Rows rows_;
   KeyIndex keys_;
   SQLite::Statement insert_, mac_, update_, drop_macs_, event_, load_device_, load_macs_;
@@ -400,14 +403,13 @@ Result<ImportSummary> DeviceStore::import(const std::vector<ImportRow>& rows, co
   return db_.with([&](SQLite::Database& db) -> Result<ImportSummary> {
     // The write lock is taken before validation so what was checked is what gets written.
     SmallCacheDuringImport cache(db);
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    Importer importer(db, rows.size(), actor, Rows::unchecked);
+    WriteTx tx(db_, db);
+    Importer importer(tx, rows.size(), actor, Rows::unchecked);
     for (const ImportRow& row : rows) importer.add(row);
     if (auto errors = importer.takeErrors(); !errors.empty()) return std::unexpected(importRefused(errors));
     ImportSummary summary = importer.finish(DeviceImportOptions{}.default_loan_days);
     if (auto errors = importer.takeErrors(); !errors.empty()) return std::unexpected(importRefused(errors));
-    tx.commit();
-    if (summary.created + summary.updated + summary.checkouts > 0) db_.noteWrite();
+    tx.commit(summary.created + summary.updated + summary.checkouts > 0);
     return summary;
   });
 }
@@ -421,8 +423,8 @@ Result<ImportSummary> DeviceStore::importCsv(std::string_view csv, const std::st
   RowReader reader(parser);
   return db_.with([&](SQLite::Database& db) -> Result<ImportSummary> {
     SmallCacheDuringImport cache(db);
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    Importer importer(db, parser.rowsAtMost(), actor, Rows::parsed_csv);
+    WriteTx tx(db_, db);
+    Importer importer(tx, parser.rowsAtMost(), actor, Rows::parsed_csv);
     std::vector<ImportRow> batch;
     while (reader.take(batch)) {
       for (const ImportRow& row : batch) importer.add(row);
@@ -438,7 +440,6 @@ Result<ImportSummary> DeviceStore::importCsv(std::string_view csv, const std::st
     summary.warnings = parser.warnings();
     if (summary.created + summary.updated + summary.checkouts == 0) return summary;  // nothing to commit
     tx.commit();
-    db_.noteWrite();
     return summary;
   });
 }

@@ -7,10 +7,13 @@
 #include "core/device_fields.hpp"
 #include "core/values.hpp"
 #include "store/statement_cache.hpp"
+#include "store/sql_values.hpp"
 
 namespace fk::rows {
 
 namespace {
+
+using sql::bindText;
 
 // The fields with a column of their own in `devices`: all a caller writes but the MACs (device_macs).
 bool hasColumn(const DeviceField& f) {
@@ -80,20 +83,6 @@ const char* const kInsertEvent =
     "INSERT INTO events (device_id, at, actor, action, changes, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 const char* const kInsertMac = "INSERT OR IGNORE INTO device_macs (device_id, mac) VALUES (?1, ?2)";
-
-namespace {
-
-// Unset text is stored as NULL so UNIQUE ignores it and the API shows null. No copy: every caller
-// executes the statement while `value` is still alive.
-void bindText(SQLite::Statement& st, int index, const std::string& value) {
-  if (value.empty()) {
-    st.bind(index);
-  } else {
-    st.bindNoCopy(index, value);
-  }
-}
-
-}  // namespace
 
 Device readDevice(SQLite::Statement& st) {
   Device d;

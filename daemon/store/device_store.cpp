@@ -10,6 +10,7 @@
 #include "store/fee_store.hpp"
 #include "store/network_queries.hpp"
 #include "store/statement_cache.hpp"
+#include "store/write_tx.hpp"
 
 namespace fk {
 
@@ -108,9 +109,9 @@ Result<Device> DeviceStore::create(const DeviceDraft& draft, const std::string& 
   if (!scope_.contains(d.location)) return std::unexpected(scope_sql::outsideScope("the device's", d.location));
   return db_.with([&](SQLite::Database& db) -> Result<Device> {
     try {
-      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      WriteTx tx(db_, db);
       if (auto taken = takenKey(db, d, nullptr)) return std::unexpected(*taken);
-      const std::string now = nowInstant();
+      const std::string& now = tx.now();
       SQLite::Statement ins(db, rows::kInsertDevice);
       rows::bindFields(ins, d);
       ins.bind(18, now);
@@ -121,7 +122,6 @@ Result<Device> DeviceStore::create(const DeviceDraft& draft, const std::string& 
       rows::creationChangesJson(d, changes);
       rows::insertEvent(db, d.id, now, actor, "created", changes, "");
       tx.commit();
-      db_.noteWrite();
       return *rows::loadById(db, d.id);
     } catch (const SQLite::Exception& e) {
       // The check above runs under the write lock, so this only fires if a constraint changes.
@@ -209,7 +209,7 @@ Result<Device> DeviceStore::update(const DeviceRef& ref, const DeviceDraft& draf
   return db_.with([&](SQLite::Database& db) -> Result<Device> {
     Device after;
     try {
-      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      WriteTx tx(db_, db);
       auto before = loadByRef(db, ref, scope_);
       if (!before) return std::unexpected(notFound(ref));
       if (before->version != expected_version) {
@@ -230,7 +230,7 @@ Result<Device> DeviceStore::update(const DeviceRef& ref, const DeviceDraft& draf
         return std::unexpected(rows::invalidFields(std::move(errors), "invalid device"));
       }
       if (auto taken = takenKey(db, after, &*before)) return std::unexpected(*taken);
-      const std::string now = nowInstant();
+      const std::string& now = tx.now();
       if (!writeDevice(db, after, before->version, now)) {
         return std::unexpected(
             Error::internal("device " + std::to_string(after.id) + " vanished during update"));
@@ -238,7 +238,6 @@ Result<Device> DeviceStore::update(const DeviceRef& ref, const DeviceDraft& draf
       if (after.macs != before->macs) replaceMacs(db, after);
       rows::insertEvent(db, after.id, now, actor, "updated", rows::changesJson(changes), "");
       tx.commit();
-      db_.noteWrite();
       return *rows::loadById(db, after.id);
     } catch (const SQLite::Exception& e) {
       if (auto dup = rows::uniqueViolation(e, after)) return std::unexpected(*dup);
@@ -250,13 +249,13 @@ Result<Device> DeviceStore::update(const DeviceRef& ref, const DeviceDraft& draf
 Result<Device> DeviceStore::transition(const DeviceRef& ref, DeviceStatus to, const std::string& reason,
                                        const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<Device> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     auto before = loadByRef(db, ref, scope_);
     if (!before) return std::unexpected(notFound(ref));
     if (auto allowed = checkTransition(before->status, to); !allowed) return std::unexpected(allowed.error());
     Device after = *before;
     after.status = to;
-    const std::string now = nowInstant();
+    const std::string& now = tx.now();
     writeDevice(db, after, before->version, now);
     std::vector<FieldChange> change{
         {"status", std::string(toString(before->status)), std::string(toString(to))}};
@@ -265,14 +264,13 @@ Result<Device> DeviceStore::transition(const DeviceRef& ref, DeviceStatus to, co
       const bool was_missing = before->status == DeviceStatus::lost || before->status == DeviceStatus::stolen;
       Status charged;
       if (to == DeviceStatus::lost || to == DeviceStatus::stolen)
-        charged = chargeLossIn(db, *fees_, after.id, to == DeviceStatus::lost ? IncidentKind::lost : IncidentKind::stolen,
+        charged = chargeLossIn(tx, *fees_, after.id, to == DeviceStatus::lost ? IncidentKind::lost : IncidentKind::stolen,
                                actor);
       else if (was_missing && to == DeviceStatus::in_stock)
-        charged = refundFoundIn(db, *fees_, after.id, std::nullopt, actor);
+        charged = refundFoundIn(tx, *fees_, after.id, std::nullopt, actor);
       if (!charged) return std::unexpected(charged.error());
     }
     tx.commit();
-    db_.noteWrite();
     return *rows::loadById(db, after.id);
   });
 }

@@ -5,6 +5,9 @@
 #include "core/circulation.hpp"
 #include "core/values.hpp"
 #include "store/people_store.hpp"
+#include "core/time_zone.hpp"
+#include "store/sql_values.hpp"
+#include "store/write_tx.hpp"
 
 namespace fk {
 namespace {
@@ -16,15 +19,11 @@ constexpr const char* kEntryColumns =
     "l.school_year, l.incident, l.plan, l.work_order_id, l.checkout_id, l.device_id, "
     "COALESCE('tag:' || d.asset_tag, 'serial:' || d.serial, ''), l.cause, l.actor, l.at";
 
-std::string text(SQLite::Statement& st, int col) {
-  SQLite::Column c = st.getColumn(col);
-  return c.isNull() ? std::string() : c.getString();
-}
+using sql::bindOptional;
+using sql::bindText;
+using sql::optionalInt;
 
-std::optional<std::int64_t> optionalInt(SQLite::Statement& st, int col) {
-  SQLite::Column c = st.getColumn(col);
-  return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
-}
+using sql::text;
 
 LedgerEntry readEntry(SQLite::Statement& st) {
   LedgerEntry e;
@@ -48,21 +47,6 @@ LedgerEntry readEntry(SQLite::Statement& st) {
   e.actor = st.getColumn(17).getString();
   e.at = st.getColumn(18).getString();
   return e;
-}
-
-void bindText(SQLite::Statement& st, int index, const std::string& value) {
-  if (value.empty())
-    st.bind(index);
-  else
-    st.bind(index, value);
-}
-
-template <class T>
-void bindOptional(SQLite::Statement& st, int index, const std::optional<T>& value) {
-  if (value)
-    st.bind(index, static_cast<std::int64_t>(*value));
-  else
-    st.bind(index);
 }
 
 std::int64_t insertEntry(SQLite::Database& db, const LedgerEntry& e) {
@@ -100,15 +84,11 @@ std::optional<LedgerEntry> entryByCause(SQLite::Database& db, const std::string&
   return readEntry(st);
 }
 
-// The local calendar day of a stored instant: school years turn over at local midnight.
+// The district's calendar day of a stored instant: school years turn over at its midnight.
 std::chrono::year_month_day localDateOf(const std::string& instant) {
-  const auto t = parseInstant(instant).value_or(std::chrono::system_clock::now());
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm local{};
-  localtime_r(&secs, &local);
-  using namespace std::chrono;
-  return year_month_day{year{local.tm_year + 1900}, month{static_cast<unsigned>(local.tm_mon + 1)},
-                        day{static_cast<unsigned>(local.tm_mday)}};
+  const auto t = parseInstant(instant);
+  if (!t) return districtTodayDate();
+  return *parseDate(districtZone().local(*t).date);
 }
 
 const FeePlan* planOf(SQLite::Database& db, const FeePolicy& policy, std::int64_t person_id, int school_year,
@@ -131,8 +111,9 @@ int nextIncident(SQLite::Database& db, std::int64_t person_id, int school_year) 
 }
 
 // Prices and records one incident for `person_id`.
-void recordIncident(SQLite::Database& db, const FeePolicy& policy, LedgerEntry entry, IncidentKind kind,
+void recordIncident(WriteTx& tx, const FeePolicy& policy, LedgerEntry entry, IncidentKind kind,
                     std::int64_t full_cost_cents, const std::string& incident_at) {
+  SQLite::Database& db = tx.db();
   const int year = schoolYearOf(localDateOf(incident_at), policy);
   std::string plan_name;
   const FeePlan* plan = planOf(db, policy, entry.person_id, year, plan_name);
@@ -145,7 +126,7 @@ void recordIncident(SQLite::Database& db, const FeePolicy& policy, LedgerEntry e
   entry.school_year = year;
   entry.incident = number;
   entry.plan = plan ? plan_name : std::string();
-  entry.at = nowInstant();
+  entry.at = tx.now();
   insertEntry(db, entry);
 }
 
@@ -200,8 +181,8 @@ Result<std::string> optionalText(const std::string& value, const std::string& fi
 
 }  // namespace
 
-Status chargeRepairIn(SQLite::Database& db, const FeePolicy& policy, std::int64_t work_order_id,
-                      const std::string& actor) {
+Status chargeRepairIn(WriteTx& tx, const FeePolicy& policy, std::int64_t work_order_id, const std::string& actor) {
+  SQLite::Database& db = tx.db();
   SQLite::Statement st(db,
                        "SELECT w.payer, w.device_id, w.checkout_id, c.person_id, w.opened_at, "
                        "w.parts_cost_cents + w.labour_cost_cents FROM work_orders w "
@@ -219,12 +200,13 @@ Status chargeRepairIn(SQLite::Database& db, const FeePolicy& policy, std::int64_
   e.cause = cause;
   e.actor = actor;
   e.note = "work order WO-" + std::to_string(work_order_id);
-  recordIncident(db, policy, e, IncidentKind::damage, st.getColumn(5).getInt64(), st.getColumn(4).getString());
+  recordIncident(tx, policy, e, IncidentKind::damage, st.getColumn(5).getInt64(), st.getColumn(4).getString());
   return {};
 }
 
-Status chargeLossIn(SQLite::Database& db, const FeePolicy& policy, std::int64_t device_id, IncidentKind kind,
+Status chargeLossIn(WriteTx& tx, const FeePolicy& policy, std::int64_t device_id, IncidentKind kind,
                     const std::string& actor) {
+  SQLite::Database& db = tx.db();
   SQLite::Statement st(db,
                        "SELECT c.id, c.person_id, COALESCE(m.unit_cost_cents, d.purchase_price_cents, 0) "
                        "FROM checkouts c JOIN devices d ON d.id = c.device_id LEFT JOIN models m ON m.model = d.model "
@@ -241,12 +223,13 @@ Status chargeLossIn(SQLite::Database& db, const FeePolicy& policy, std::int64_t 
   e.checkout_id = checkout_id;
   e.cause = cause;
   e.actor = actor;
-  recordIncident(db, policy, e, kind, st.getColumn(2).getInt64(), nowInstant());
+  recordIncident(tx, policy, e, kind, st.getColumn(2).getInt64(), tx.now());
   return {};
 }
 
-Status refundFoundIn(SQLite::Database& db, const FeePolicy& policy, std::int64_t device_id,
+Status refundFoundIn(WriteTx& tx, const FeePolicy& policy, std::int64_t device_id,
                      std::optional<std::int64_t> checkout_id, const std::string& actor) {
+  SQLite::Database& db = tx.db();
   if (!checkout_id) {
     SQLite::Statement st(db, "SELECT id FROM checkouts WHERE device_id = ?1 AND returned_at IS NULL");
     st.bind(1, device_id);
@@ -269,7 +252,7 @@ Status refundFoundIn(SQLite::Database& db, const FeePolicy& policy, std::int64_t
   e.school_year = loss->school_year;
   e.cause = cause;
   e.actor = actor;
-  e.at = nowInstant();
+  e.at = tx.now();
   insertEntry(db, e);
   return {};
 }
@@ -303,7 +286,7 @@ Result<LedgerEntry> FeeStore::credit(const std::string& external_id, const NewCr
   if (credit.kind == LedgerKind::waiver && credit.note.empty())
     return std::unexpected(Error::invalid("note", "a waiver needs a note saying why"));
   return db_.with([&](SQLite::Database& db) -> Result<LedgerEntry> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     auto person = personOrFail(db, external_id);
     if (!person) return std::unexpected(person.error());
     LedgerEntry e;
@@ -315,10 +298,9 @@ Result<LedgerEntry> FeeStore::credit(const std::string& external_id, const NewCr
     e.reference = credit.reference;
     e.note = credit.note;
     e.actor = actor;
-    e.at = nowInstant();
+    e.at = tx.now();
     e.id = insertEntry(db, e);
     tx.commit();
-    db_.noteWrite();
     return e;
   });
 }
@@ -336,7 +318,7 @@ Result<LedgerEntry> FeeStore::enrol(const std::string& external_id, const std::s
   if (school_year < 2000 || school_year > 2200)
     return std::unexpected(Error::invalid("school_year", "school_year must be a year like \"2027\""));
   return db_.with([&](SQLite::Database& db) -> Result<LedgerEntry> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     auto person = personOrFail(db, external_id);
     if (!person) return std::unexpected(person.error());
     std::string existing;
@@ -356,7 +338,7 @@ Result<LedgerEntry> FeeStore::enrol(const std::string& external_id, const std::s
     e.plan = plan->name;
     e.cause = "plan:" + std::to_string(person->id) + ":" + std::to_string(school_year);
     e.actor = actor;
-    e.at = nowInstant();
+    e.at = tx.now();
     e.id = insertEntry(db, e);
     SQLite::Statement ins(db,
                           "INSERT INTO fee_plan_enrolments (person_id, school_year, plan, premium_cents, ledger_id, "
@@ -370,7 +352,6 @@ Result<LedgerEntry> FeeStore::enrol(const std::string& external_id, const std::s
     ins.bind(7, e.at);
     ins.exec();
     tx.commit();
-    db_.noteWrite();
     return e;
   });
 }

@@ -16,6 +16,7 @@
 #include "core/fees.hpp"
 #include "core/person.hpp"
 #include "store/database.hpp"
+#include "store/write_tx.hpp"
 
 namespace fk {
 
@@ -56,20 +57,19 @@ struct PersonLedger {
   std::vector<PlanEnrolment> plans;
 };
 
-// --- Automatic charges, inside the caller's write transaction (BEGIN IMMEDIATE); each is keyed by its
+// --- Automatic charges, inside the caller's write transaction; each is keyed by its
 // cause (UNIQUE), so calling one twice for the same cause records nothing the second time. ---
 
 // A work order resolved with payer student_fee: charges the person whose checkout was open when the
 // order was opened, at the policy's price for that incident. Nothing for other payers, a device lent to
 // a place or to nobody, or an order already charged.
-Status chargeRepairIn(SQLite::Database& db, const FeePolicy& policy, std::int64_t work_order_id,
-                      const std::string& actor);
+Status chargeRepairIn(WriteTx& tx, const FeePolicy& policy, std::int64_t work_order_id, const std::string& actor);
 // The device went to lost or stolen while lent to a person: charges them its replacement cost by the policy.
-Status chargeLossIn(SQLite::Database& db, const FeePolicy& policy, std::int64_t device_id, IncidentKind kind,
+Status chargeLossIn(WriteTx& tx, const FeePolicy& policy, std::int64_t device_id, IncidentKind kind,
                     const std::string& actor);
 // The device came back from lost or stolen: refunds the loss charge of its open (or just returned) loan.
 // `checkout_id` is the loan the loss was charged on.
-Status refundFoundIn(SQLite::Database& db, const FeePolicy& policy, std::int64_t device_id,
+Status refundFoundIn(WriteTx& tx, const FeePolicy& policy, std::int64_t device_id,
                      std::optional<std::int64_t> checkout_id, const std::string& actor);
 
 // The cached balance (0 for a person with no entries).

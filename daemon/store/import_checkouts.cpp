@@ -20,10 +20,10 @@ std::string displayName(const ImportCheckout& c) {
 // The holder's person id: matched, or created. nullopt (with the error noted) when neither works.
 class People {
  public:
-  People(SQLite::Database& db, const std::string& now)
-      : db_(db),
-        now_(now),
-        by_email_(db, "SELECT external_id FROM people WHERE lower(email) = lower(?1) ORDER BY id LIMIT 1") {}
+  explicit People(WriteTx& tx)
+      : tx_(tx),
+        db_(tx.db()),
+        by_email_(db_, "SELECT external_id FROM people WHERE lower(email) = lower(?1) ORDER BY id LIMIT 1") {}
 
   std::optional<Person> find(const ImportCheckout& c) {
     if (!c.username.empty()) {
@@ -54,7 +54,7 @@ class People {
     }
     Person p;
     applyPersonDraft(p, draft);
-    p.id = insertPersonIn(db_, p, now_);
+    p.id = insertPersonIn(tx_, p);
     ++created_;
     return p;
   }
@@ -62,21 +62,21 @@ class People {
   std::size_t created() const { return created_; }
 
  private:
+  WriteTx& tx_;
   SQLite::Database& db_;
-  const std::string& now_;
   SQLite::Statement by_email_;
   std::size_t created_ = 0;
 };
 
 }  // namespace
 
-CheckoutOutcome makeCheckouts(SQLite::Database& db, const std::vector<PendingCheckout>& pending,
+CheckoutOutcome makeCheckouts(WriteTx& tx, const std::vector<PendingCheckout>& pending,
                               int default_loan_days, const std::string& actor, FieldErrors& errors) {
   CheckoutOutcome out;
   if (pending.empty()) return out;
-  const std::string now = nowInstant();
+  SQLite::Database& db = tx.db();
   const std::string today = localToday();
-  People people(db, now);
+  People people(tx);
   for (const PendingCheckout& p : pending) {
     const ImportCheckout& c = p.checkout;
     const char* field = c.to_location ? "Checked Out To: Location" : "Checked Out To: Username";
@@ -110,7 +110,7 @@ CheckoutOutcome makeCheckouts(SQLite::Database& db, const std::vector<PendingChe
     }
     // Snipe-IT's expected check-in date is kept even when it has passed: the loan is then overdue.
     loan.due = c.due.empty() ? addDays(today, default_loan_days) : c.due;
-    if (auto id = checkOutIn(db, loan, actor); !id) {
+    if (auto id = checkOutIn(tx, loan, actor); !id) {
       fail(id.error().message);
       continue;
     }

@@ -11,6 +11,7 @@
 
 #include "core/device_csv.hpp"
 #include "core/error.hpp"
+#include "store/write_tx.hpp"
 
 namespace fk::import {
 
@@ -28,7 +29,7 @@ struct CheckoutOutcome {
 // Lends each device to its holder: the person matched by username (as external_id), then by email,
 // and created (a student) when neither matches; or the place. A device already lent to the same
 // holder is left as it is; one lent to someone else, or that cannot be lent, is an error for its line.
-CheckoutOutcome makeCheckouts(SQLite::Database& db, const std::vector<PendingCheckout>& pending,
+CheckoutOutcome makeCheckouts(WriteTx& tx, const std::vector<PendingCheckout>& pending,
                               int default_loan_days, const std::string& actor, FieldErrors& errors);
 
 }  // namespace fk::import

@@ -1,6 +1,7 @@
 #include "store/model_store.hpp"
 
 #include "core/values.hpp"
+#include "store/write_tx.hpp"
 
 namespace fk {
 
@@ -91,8 +92,9 @@ Result<CatalogModel> ModelStore::get(const std::string& model) {
 Result<CatalogModel> ModelStore::put(const CatalogModel& entry) {
   if (auto ok = validate(entry); !ok) return std::unexpected(ok.error());
   return db_.with([&](SQLite::Database& db) -> Result<CatalogModel> {
-    upsert(db, entry, nowInstant());
-    db_.noteWrite();
+    WriteTx tx(db_, db);
+    upsert(db, entry, tx.now());
+    tx.commit();
     return *find(db, entry.model);
   });
 }
@@ -102,11 +104,9 @@ Status ModelStore::seed(const std::vector<CatalogModel>& entries) {
     if (auto ok = validate(m); !ok) return ok;
   }
   return db_.with([&](SQLite::Database& db) -> Status {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    const std::string now = nowInstant();
-    for (const CatalogModel& m : entries) upsert(db, m, now);
+    WriteTx tx(db_, db);
+    for (const CatalogModel& m : entries) upsert(db, m, tx.now());
     tx.commit();
-    db_.noteWrite();
     return {};
   });
 }

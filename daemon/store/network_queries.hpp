@@ -41,16 +41,12 @@ inline std::string seenSinceIds(const std::string& p) {
          p;
 }
 
-// Management sources are the ones that report check-ins (Google Admin, Intune): staleness is measured
-// against them. Inventory files and network sources are not.
-inline bool isManagementPlugin(std::string_view plugin) {
-  return plugin == "google_admin" || plugin == "intune";
-}
-
+// Management sources are the ones whose plugin reports check-ins (SourceConfig::reports_check_ins):
+// staleness is measured against them. Inventory files and network sources are not.
 inline std::vector<std::string> managementSources(const Config& config) {
   std::vector<std::string> names;
   for (const auto& s : config.sources)
-    if (isManagementPlugin(s.plugin)) names.push_back(s.name);
+    if (s.reports_check_ins) names.push_back(s.name);
   return names;
 }
 

@@ -1,6 +1,7 @@
 #include "store/outbox_store.hpp"
 
 #include "core/values.hpp"
+#include "store/write_tx.hpp"
 
 namespace fk {
 
@@ -31,12 +32,15 @@ OutboxRow readRow(SQLite::Statement& st) {
   return r;
 }
 
-Status update(Database& database, const std::string& sql, const std::function<void(SQLite::Statement&)>& bind) {
+Status update(Database& database, const std::string& sql,
+              const std::function<void(SQLite::Statement&, const std::string& now)>& bind,
+              const std::string& now = {}) {
   return database.with([&](SQLite::Database& db) -> Status {
+    WriteTx tx(database, db, now);
     SQLite::Statement st(db, sql);
-    bind(st);
+    bind(st, tx.now());
     st.exec();
-    database.noteWrite();
+    tx.commit();
     return {};
   });
 }
@@ -51,12 +55,12 @@ std::string localDate(const TimeZone& zone, const std::string& instant) {
 Result<int> OutboxStore::enqueue(const std::vector<Notice>& notices,
                                  const std::function<std::string(const Notice&)>& not_before) {
   return db_.with([&](SQLite::Database& db) -> Result<int> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     SQLite::Statement ins(db,
                           "INSERT INTO notifications (kind, subject, day, recipients, context, not_before, "
                           "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) "
                           "ON CONFLICT (kind, subject, day) DO NOTHING");
-    const std::string now = nowInstant();
+    const std::string& now = tx.now();
     int added = 0;
     for (const Notice& n : notices) {
       ins.bind(1, std::string(toString(n.kind)));
@@ -69,8 +73,7 @@ Result<int> OutboxStore::enqueue(const std::vector<Notice>& notices,
       added += ins.exec();
       ins.reset();
     }
-    tx.commit();
-    if (added > 0) db_.noteWrite();
+    tx.commit(added > 0);
     return added;
   });
 }
@@ -78,6 +81,7 @@ Result<int> OutboxStore::enqueue(const std::vector<Notice>& notices,
 Result<std::optional<OutboxRow>> OutboxStore::claimNext(const std::string& now, const std::string& owner,
                                                         const std::string& lease_until) {
   return db_.with([&](SQLite::Database& db) -> Result<std::optional<OutboxRow>> {
+    WriteTx tx(db_, db, now);
     // One statement: SQLite's write lock makes the pick and the claim atomic across processes.
     SQLite::Statement st(db, std::string("UPDATE notifications SET status = 'sending', claimed_by = ?2, "
                                          "claimed_until = ?3, attempts = attempts + 1, updated_at = ?1 "
@@ -93,7 +97,7 @@ Result<std::optional<OutboxRow>> OutboxStore::claimNext(const std::string& now, 
       while (st.executeStep()) {  // RETURNING: the UPDATE completes when the statement is stepped to its end
       }
     }
-    if (row) db_.noteWrite();
+    tx.commit(row.has_value());
     return row;
   });
 }
@@ -102,22 +106,23 @@ Status OutboxStore::markSent(std::int64_t id, const std::string& now) {
   return update(db_,
                 "UPDATE notifications SET status = 'sent', sent_at = ?2, updated_at = ?2, last_error = NULL, "
                 "claimed_by = NULL, claimed_until = NULL WHERE id = ?1",
-                [&](SQLite::Statement& st) {
+                [&](SQLite::Statement& st, const std::string& at) {
                   st.bind(1, id);
-                  st.bind(2, now);
-                });
+                  st.bind(2, at);
+                },
+                now);
 }
 
 Status OutboxStore::markRetry(std::int64_t id, const std::string& next_at, const std::string& error, int code) {
   return update(db_,
                 "UPDATE notifications SET status = 'queued', not_before = ?2, last_error = ?3, last_code = ?4, "
                 "updated_at = ?5, claimed_by = NULL, claimed_until = NULL WHERE id = ?1",
-                [&](SQLite::Statement& st) {
+                [&](SQLite::Statement& st, const std::string& now) {
                   st.bind(1, id);
                   st.bind(2, next_at);
                   st.bind(3, error);
                   st.bind(4, code);
-                  st.bind(5, nowInstant());
+                  st.bind(5, now);
                 });
 }
 
@@ -125,16 +130,17 @@ Status OutboxStore::markFailed(std::int64_t id, const std::string& error, int co
   return update(db_,
                 "UPDATE notifications SET status = 'failed', last_error = ?2, last_code = ?3, updated_at = ?4, "
                 "claimed_by = NULL, claimed_until = NULL WHERE id = ?1",
-                [&](SQLite::Statement& st) {
+                [&](SQLite::Statement& st, const std::string& now) {
                   st.bind(1, id);
                   st.bind(2, error);
                   st.bind(3, code);
-                  st.bind(4, nowInstant());
+                  st.bind(4, now);
                 });
 }
 
 Result<int> OutboxStore::failInterrupted(const std::string& now) {
   return db_.with([&](SQLite::Database& db) -> Result<int> {
+    WriteTx tx(db_, db, now);
     SQLite::Statement st(db,
                          "UPDATE notifications SET status = 'failed', updated_at = ?1, last_error = "
                          "'interrupted while sending (the daemon stopped); not resent, as the server may have "
@@ -142,7 +148,7 @@ Result<int> OutboxStore::failInterrupted(const std::string& now) {
                          "WHERE status = 'sending' AND claimed_until < ?1");
     st.bind(1, now);
     const int n = st.exec();
-    if (n > 0) db_.noteWrite();
+    tx.commit(n > 0);
     return n;
   });
 }

@@ -21,18 +21,19 @@ nlohmann::json changesJson(const std::vector<FieldChange>& changes) {
 
 class PeopleApplier {
  public:
-  PeopleApplier(SQLite::Database& db, const PeoplePoll& poll)
-      : db_(db),
+  PeopleApplier(WriteTx& tx, const PeoplePoll& poll)
+      : tx_(tx),
+        db_(tx.db()),
         poll_(poll),
         actor_("source:" + poll.source),
-        update_(db,
+        update_(db_,
                 "UPDATE people SET name = ?1, email = ?2, role = ?3, grade = ?4, homeroom = ?5, location = ?6, "
                 "active = ?7, household = ?8, updated_at = ?9 WHERE id = ?10"),
-        seen_(db,
+        seen_(db_,
               "INSERT INTO person_seen (person_id, source, first_seen, last_seen, in_last_poll) "
               "VALUES (?1, ?2, ?3, ?3, 1) ON CONFLICT (person_id, source) DO UPDATE SET last_seen = ?3, "
               "in_last_poll = 1"),
-        event_(db, "INSERT INTO person_events (person_id, at, actor, action, changes, reason) "
+        event_(db_, "INSERT INTO person_events (person_id, at, actor, action, changes, reason) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)") {}
 
   PeopleSummary run() {
@@ -60,7 +61,7 @@ class PeopleApplier {
       listed.insert(id);
       seen_.bind(1, static_cast<std::int64_t>(id));
       seen_.bind(2, poll_.source);
-      seen_.bind(3, poll_.now);
+      seen_.bind(3, tx_.now());
       seen_.exec();
       seen_.reset();
     }
@@ -88,7 +89,7 @@ class PeopleApplier {
   void record(std::int64_t person, const std::string& action, const nlohmann::json& changes,
               const std::string& reason = "") {
     event_.bind(1, static_cast<std::int64_t>(person));
-    event_.bind(2, poll_.now);
+    event_.bind(2, tx_.now());
     event_.bind(3, actor_);
     event_.bind(4, action);
     event_.bind(5, changes.dump());
@@ -108,7 +109,7 @@ class PeopleApplier {
     }
     Person p;
     const std::vector<FieldChange> changes = applyPersonDraft(p, r.draft);
-    p.id = insertPersonIn(db_, p, poll_.now);
+    p.id = insertPersonIn(tx_, p);
     record(p.id, "create", changesJson(changes));
     ++summary_.created;
     if (!p.active) ++summary_.left;
@@ -131,7 +132,7 @@ class PeopleApplier {
     text(6, p.location);
     update_.bind(7, p.active ? 1 : 0);
     text(8, p.household);
-    update_.bind(9, poll_.now);
+    update_.bind(9, tx_.now());
     update_.bind(10, static_cast<std::int64_t>(p.id));
     update_.exec();
     update_.reset();
@@ -213,6 +214,7 @@ class PeopleApplier {
     }
   }
 
+  WriteTx& tx_;
   SQLite::Database& db_;
   const PeoplePoll& poll_;
   const std::string actor_;
@@ -223,8 +225,8 @@ class PeopleApplier {
 
 }  // namespace
 
-PeopleSummary reconcilePeople(SQLite::Database& db, const PeoplePoll& poll) {
-  return PeopleApplier(db, poll).run();
+PeopleSummary reconcilePeople(WriteTx& tx, const PeoplePoll& poll) {
+  return PeopleApplier(tx, poll).run();
 }
 
 std::int64_t countInactiveHoldingDevices(SQLite::Database& db) {

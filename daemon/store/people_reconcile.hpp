@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "api/source.hpp"
+#include "store/write_tx.hpp"
 
 namespace fk {
 
@@ -19,7 +20,6 @@ struct PeoplePoll {
   std::string source;
   std::vector<api::PersonObservation> people;
   bool complete_listing = false;  // people this source listed before and not now have left
-  std::string now;                // the events' instant (RFC 3339)
   std::string today;              // the desk's local date, for return dates
   int return_within_days = 10;    // roster.return_within
 };
@@ -35,9 +35,9 @@ struct PeopleSummary {
   bool wrote() const { return created + updated + left + returned + return_dates > 0; }
 };
 
-// Runs on the caller's connection, inside its transaction; throws SQLite::Exception on a database
-// error (the caller's transaction then rolls back).
-PeopleSummary reconcilePeople(SQLite::Database& db, const PeoplePoll& poll);
+// Runs inside the caller's write transaction, whose instant the events carry; throws SQLite::Exception
+// on a database error (the caller's transaction then rolls back).
+PeopleSummary reconcilePeople(WriteTx& tx, const PeoplePoll& poll);
 
 // Inactive people who still hold at least one device (an open checkout to them).
 std::int64_t countInactiveHoldingDevices(SQLite::Database& db);

@@ -7,19 +7,19 @@
 
 #include "core/values.hpp"
 #include "store/statement_cache.hpp"
+#include "store/write_tx.hpp"
+#include "store/sql_values.hpp"
 
 namespace fk {
 namespace {
+
+using sql::bindText;
+using sql::text;
 
 constexpr int kMaxPage = 1000;
 
 constexpr const char* kColumns =
     "id, external_id, name, email, role, grade, homeroom, location, active, created_at, updated_at, household";
-
-std::string text(SQLite::Statement& st, int col) {
-  SQLite::Column c = st.getColumn(col);
-  return c.isNull() ? std::string() : c.getString();
-}
 
 Person readPerson(SQLite::Statement& st) {
   Person p;
@@ -36,14 +36,6 @@ Person readPerson(SQLite::Statement& st) {
   p.updated_at = st.getColumn(10).getString();
   p.household = text(st, 11);
   return p;
-}
-
-void bindText(SQLite::Statement& st, int index, const std::string& value) {
-  if (value.empty()) {
-    st.bind(index);
-  } else {
-    st.bind(index, value);
-  }
 }
 
 // ?1..?8 and ?11 the fields, ?9 the instant, ?10 the id (updates).
@@ -115,8 +107,8 @@ std::string likePattern(const std::string& q) {
 
 }  // namespace
 
-std::int64_t insertPersonIn(SQLite::Database& db, const Person& p, const std::string& now) {
-  return insertPerson(db, p, now);
+std::int64_t insertPersonIn(WriteTx& tx, const Person& p) {
+  return insertPerson(tx.db(), p, tx.now());
 }
 
 std::optional<Person> findPersonIn(SQLite::Database& db, const std::string& external_id) {
@@ -142,11 +134,10 @@ Result<Person> PeopleStore::create(const PersonDraft& draft) {
   if (!scope_.contains(p.location)) return std::unexpected(scope_sql::outsideScope("the person's", p.location));
   return db_.with([&](SQLite::Database& db) -> Result<Person> {
     try {
-      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      WriteTx tx(db_, db);
       if (findPersonIn(db, p.external_id)) return std::unexpected(duplicate(p.external_id));
-      p.id = insertPerson(db, p, nowInstant());
+      p.id = insertPerson(db, p, tx.now());
       tx.commit();
-      db_.noteWrite();
       return *findPersonIn(db, p.external_id);
     } catch (const SQLite::Exception& e) {
       if (isUniqueViolation(e)) return std::unexpected(duplicate(p.external_id));
@@ -206,7 +197,7 @@ Result<Person> PeopleStore::update(const std::string& external_id, const PersonD
   return db_.with([&](SQLite::Database& db) -> Result<Person> {
     Person after;
     try {
-      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      WriteTx tx(db_, db);
       auto before = findPersonIn(db, external_id);
       if (!before || !scope_sql::personWithin(db, before->id, scope_)) return std::unexpected(notFound(external_id));
       after = *before;
@@ -216,9 +207,8 @@ Result<Person> PeopleStore::update(const std::string& external_id, const PersonD
       if (after.external_id != before->external_id && findPersonIn(db, after.external_id)) {
         return std::unexpected(duplicate(after.external_id));
       }
-      updatePerson(db, after, nowInstant());
+      updatePerson(db, after, tx.now());
       tx.commit();
-      db_.noteWrite();
       return *findPersonIn(db, after.external_id);
     } catch (const SQLite::Exception& e) {
       if (isUniqueViolation(e)) return std::unexpected(duplicate(after.external_id));
@@ -244,7 +234,7 @@ Result<std::vector<PersonEvent>> PeopleStore::events(const std::string& external
 
 Result<RosterSummary> PeopleStore::import(const std::vector<RosterRow>& rows) {
   return db_.with([&](SQLite::Database& db) -> Result<RosterSummary> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     // One read of the whole table: a roster of tens of thousands must not cost a query per row.
     std::unordered_map<std::string, Person> existing;
     {
@@ -290,13 +280,11 @@ Result<RosterSummary> PeopleStore::import(const std::vector<RosterRow>& rows) {
       if (errors.truncated()) e.details["truncated"] = true;
       return std::unexpected(std::move(e));
     }
-    const std::string now = nowInstant();
-    for (const Person& p : inserts) insertPerson(db, p, now);
-    for (const Person& p : updates) updatePerson(db, p, now);
+    for (const Person& p : inserts) insertPerson(db, p, tx.now());
+    for (const Person& p : updates) updatePerson(db, p, tx.now());
     summary.created = inserts.size();
     summary.updated = updates.size();
-    tx.commit();
-    if (!inserts.empty() || !updates.empty()) db_.noteWrite();
+    tx.commit(!inserts.empty() || !updates.empty());
     return summary;
   });
 }

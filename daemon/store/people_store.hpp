@@ -12,6 +12,7 @@
 #include "core/person.hpp"
 #include "core/roster_csv.hpp"
 #include "store/database.hpp"
+#include "store/write_tx.hpp"
 
 namespace fk {
 
@@ -41,8 +42,8 @@ struct RosterSummary {
   std::size_t unchanged = 0;
 };
 
-// Inserts a new person (already validated) on the caller's connection; returns the id.
-std::int64_t insertPersonIn(SQLite::Database& db, const Person& p, const std::string& now);
+// Inserts a new person (already validated) in the caller's write transaction; returns the id.
+std::int64_t insertPersonIn(WriteTx& tx, const Person& p);
 
 // The person with that external id, read on the caller's connection (and transaction).
 std::optional<Person> findPersonIn(SQLite::Database& db, const std::string& external_id);

@@ -126,8 +126,4 @@ Result<RepairAdvice> adviseWorkOrder(Database& db, const Config& config, std::in
   return adviseRepair(*device, planningRules(config, *catalog), today, order_cost, earlier);
 }
 
-std::chrono::year_month_day todayUtcDate() {
-  return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
-}
-
 }  // namespace fk

@@ -44,7 +44,4 @@ Result<RepairAdvice> adviseWorkOrder(Database& db, const Config& config, std::in
                                      std::optional<std::int64_t> order_estimate_cents,
                                      std::chrono::year_month_day today);
 
-// Today's date in UTC, the day every date-based figure in fleetkeep uses.
-std::chrono::year_month_day todayUtcDate();
-
 }  // namespace fk

@@ -15,27 +15,20 @@
 #include "store/device_import.hpp"
 #include "store/device_rows.hpp"
 #include "store/source_store.hpp"
+#include "store/write_tx.hpp"
+#include "store/sql_values.hpp"
 
 namespace fk {
 namespace {
+
+using sql::bindText;
+using sql::text;
 
 using nlohmann::json;
 namespace rc = reconcile;
 
 constexpr std::size_t kMaxProblems = 20;
 constexpr std::size_t kMaxDuplicates = 20;
-
-std::string text(SQLite::Statement& st, int col) {
-  SQLite::Column c = st.getColumn(col);
-  return c.isNull() ? std::string() : c.getString();
-}
-
-void bindText(SQLite::Statement& st, int index, const std::string& value) {
-  if (value.empty())
-    st.bind(index);
-  else
-    st.bind(index, value);
-}
 
 rc::Index readIndex(SQLite::Database& db, const std::string& source) {
   rc::Index idx;
@@ -513,7 +506,7 @@ Result<ReconcileSummary> ReconcileStore::apply(PollObservations poll, const Reco
   // Taken out: a poll that fails has changed the index it was working on, so nothing is kept.
   std::optional<Kept> kept = std::exchange(kept_, std::nullopt);
   return db_.with([&](SQLite::Database& db) -> Result<ReconcileSummary> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db, formatInstant(poll.poll_time));
     // Read under the write lock: no other writer can commit until this poll has.
     const Stamp start{db_.generation(), lastEvent(db)};
     rc::Index idx;
@@ -528,15 +521,13 @@ Result<ReconcileSummary> ReconcileStore::apply(PollObservations poll, const Reco
     Applier applier(db, poll, hooks, std::move(idx));
     ReconcileSummary summary = applier.run();
     if (!poll.people.empty())
-      summary.people = reconcilePeople(db, {poll.source, std::move(poll.people), poll.complete_listing,
-                                            formatInstant(poll.poll_time),
+      summary.people = reconcilePeople(tx, {poll.source, std::move(poll.people), poll.complete_listing,
                                             poll.today.empty() ? localToday() : poll.today,
                                             poll.return_within_days});
-    if (poll.outcome) writeOutcome(db, poll.outcome(summary));
+    if (poll.outcome) writeOutcome(tx, poll.outcome(summary));
     const std::int64_t last_event = lastEvent(db);
-    tx.commit();
     const bool wrote = applier.wroteRegistry() || !poll.network.empty() || summary.people.wrote();
-    if (wrote) db_.noteWrite();
+    tx.commit(wrote);
     // Kept only if the generation moved by this poll's own write alone: any other bump, even for a
     // write committed before this poll began, may stand for keys the index lacks. Network sightings
     // are not kept in step: the presence hook writes this source's device_seen rows itself.

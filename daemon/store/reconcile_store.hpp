@@ -91,7 +91,7 @@ class ReconcileStore {
  private:
   // What the database looked like when the index was last right: the write generation, and the newest
   // event. Every change to a device appends an event inside its own transaction, so the event id also
-  // catches a write whose noteWrite() had not happened yet when this poll began.
+  // catches a write whose generation bump (after its commit) had not happened yet when this poll began.
   struct Stamp {
     std::uint64_t generation = 0;
     std::int64_t last_event = 0;

@@ -1,21 +1,13 @@
 #include "store/source_store.hpp"
 
 #include "core/values.hpp"
+#include "store/sql_values.hpp"
 
 namespace fk {
 namespace {
 
-std::string text(SQLite::Statement& st, int col) {
-  SQLite::Column c = st.getColumn(col);
-  return c.isNull() ? std::string() : c.getString();
-}
-
-void bindText(SQLite::Statement& st, int index, const std::string& value) {
-  if (value.empty())
-    st.bind(index);
-  else
-    st.bind(index, value);
-}
+using sql::bindText;
+using sql::text;
 
 void bindInstant(SQLite::Statement& st, int index,
                  const std::optional<std::chrono::system_clock::time_point>& t) {
@@ -124,19 +116,21 @@ Result<SourceBookkeeping> SourceStore::bookkeeping(const std::string& source) {
 }
 
 Status SourceStore::recordOutcome(const SourceStatus& s) {
-  // No noteWrite(): no collector reads these columns, and an unchanged poll must not make every
-  // database-fed gauge re-query.
   return db_.with([&](SQLite::Database& db) -> Status {
-    writeOutcome(db, s);
+    WriteTx tx(db_, db);
+    writeOutcome(tx, s);
+    // Not counted as a change: no collector reads these columns, and an unchanged poll must not make
+    // every database-fed gauge re-query.
+    tx.commit(false);
     return {};
   });
 }
 
-void writeOutcome(SQLite::Database& db, const SourceStatus& s) {
+void writeOutcome(WriteTx& tx, const SourceStatus& s) {
   const std::string summary =
       summaryJson(s.summary).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   SQLite::Statement st(
-      db,
+      tx.db(),
       "INSERT INTO source_state (source, updated_at, last_start_at, last_end_at, last_result, last_reason, "
       "last_error, last_duration_seconds, last_success_end_at, last_summary) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (source) DO UPDATE SET "
@@ -144,7 +138,7 @@ void writeOutcome(SQLite::Database& db, const SourceStatus& s) {
       "last_error = ?7, last_duration_seconds = ?8, "
       "last_success_end_at = coalesce(?9, last_success_end_at), last_summary = ?10");
   st.bind(1, s.name);
-  st.bind(2, nowInstant());
+  st.bind(2, tx.now());
   bindInstant(st, 3, s.last_start);
   bindInstant(st, 4, s.last_end);
   bindText(st, 5, s.last_result);

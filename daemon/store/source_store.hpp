@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/source_status.hpp"
 #include "store/database.hpp"
+#include "store/write_tx.hpp"
 
 namespace fk {
 
@@ -59,8 +60,8 @@ class SourceStore {
   Database& db_;
 };
 
-// recordOutcome's row, written on the caller's connection inside its transaction: a successful poll's
+// recordOutcome's row, written inside the caller's write transaction: a successful poll's
 // reconciliation (store/reconcile_store) records its outcome with its changes. Throws SQLite's errors.
-void writeOutcome(SQLite::Database& db, const SourceStatus& status);
+void writeOutcome(WriteTx& tx, const SourceStatus& status);
 
 }  // namespace fk

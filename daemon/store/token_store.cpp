@@ -11,6 +11,7 @@
 
 #include "core/values.hpp"
 #include "store/statement_cache.hpp"
+#include "store/write_tx.hpp"
 
 namespace fk {
 
@@ -98,11 +99,11 @@ Result<std::string> TokenStore::create(const std::string& name, Role role, const
   const std::string secret_hex = toHex(secret.data(), secret.size());
   return db_.with([&](SQLite::Database& db) -> Result<std::string> {
     try {
-      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      WriteTx tx(db_, db);
       SQLite::Statement ins(db, "INSERT INTO tokens (name, role, hash, created_at, scopes) VALUES (?1, ?2, '', ?3, ?4)");
       ins.bind(1, name);
       ins.bind(2, std::string(toString(role)));
-      ins.bind(3, nowInstant());
+      ins.bind(3, tx.now());
       ins.bind(4, scopeToJson(scope));
       ins.exec();
       // The id is part of the plaintext, so the hash can only be computed once the row exists.
@@ -114,7 +115,6 @@ Result<std::string> TokenStore::create(const std::string& name, Role role, const
       set.bind(2, static_cast<std::int64_t>(db.getLastInsertRowid()));
       set.exec();
       tx.commit();
-      db_.noteWrite();
       return token;
     } catch (const SQLite::Exception& e) {
       if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
@@ -143,10 +143,11 @@ Result<std::vector<TokenInfo>> TokenStore::list() {
 
 Status TokenStore::revoke(const std::string& name) {
   return db_.with([&](SQLite::Database& db) -> Status {
+    WriteTx tx(db_, db);
     SQLite::Statement del(db, "DELETE FROM tokens WHERE name = ?1");
     del.bind(1, name);
     if (del.exec() == 0) return std::unexpected(Error::notFound("no token named " + name));
-    db_.noteWrite();
+    tx.commit();
     return {};
   });
 }

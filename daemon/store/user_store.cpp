@@ -5,6 +5,7 @@
 #include "core/password_policy.hpp"
 #include "core/values.hpp"
 #include "store/password_hash.hpp"
+#include "store/write_tx.hpp"
 
 namespace fk {
 
@@ -57,7 +58,8 @@ Result<UserInfo> UserStore::create(const NewUser& user, const std::string& passw
   }
   return db_.with([&](SQLite::Database& db) -> Result<UserInfo> {
     try {
-      const std::string now = nowInstant();
+      WriteTx tx(db_, db);
+      const std::string& now = tx.now();
       SQLite::Statement ins(db,
                             "INSERT INTO users (name, email, role, scopes, password_hash, created_at, updated_at) "
                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)");
@@ -68,7 +70,7 @@ Result<UserInfo> UserStore::create(const NewUser& user, const std::string& passw
       if (hash) ins.bind(5, *hash); else ins.bind(5);
       ins.bind(6, now);
       ins.exec();
-      db_.noteWrite();
+      tx.commit();
       return UserInfo{db.getLastInsertRowid(), user.name, user.email, user.role, user.scope, false,
                       hash.has_value(), now};
     } catch (const SQLite::Exception& e) {
@@ -94,10 +96,10 @@ Result<std::vector<UserInfo>> UserStore::list() {
 
 Status UserStore::setDisabled(const std::string& name, bool disabled) {
   return db_.with([&](SQLite::Database& db) -> Status {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     SQLite::Statement up(db, "UPDATE users SET disabled = ?1, updated_at = ?2 WHERE name = ?3");
     up.bind(1, disabled ? 1 : 0);
-    up.bind(2, nowInstant());
+    up.bind(2, tx.now());
     up.bind(3, name);
     if (up.exec() == 0) return std::unexpected(Error::notFound("no user named " + name));
     if (disabled) {
@@ -106,7 +108,6 @@ Status UserStore::setDisabled(const std::string& name, bool disabled) {
       end.exec();
     }
     tx.commit();
-    db_.noteWrite();
     return {};
   });
 }
@@ -116,17 +117,16 @@ Status UserStore::setPassword(const std::string& name, const std::string& passwo
   auto hash = hashPassword(password);
   if (!hash) return std::unexpected(hash.error());
   return db_.with([&](SQLite::Database& db) -> Status {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     SQLite::Statement up(db, "UPDATE users SET password_hash = ?1, updated_at = ?2 WHERE name = ?3");
     up.bind(1, *hash);
-    up.bind(2, nowInstant());
+    up.bind(2, tx.now());
     up.bind(3, name);
     if (up.exec() == 0) return std::unexpected(Error::notFound("no user named " + name));
     SQLite::Statement end(db, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = ?1)");
     end.bind(1, name);
     end.exec();
     tx.commit();
-    db_.noteWrite();
     return {};
   });
 }

@@ -10,6 +10,7 @@
 #include "store/device_rows.hpp"
 #include "store/fee_store.hpp"
 #include "store/work_order_rows.hpp"
+#include "store/write_tx.hpp"
 
 namespace fk {
 
@@ -53,8 +54,9 @@ std::string deviceNameOf(const WorkOrder& w) {
 
 // Puts the device where the order found it (resolved, cancelled) or retires it (unrepairable), and
 // settles the loans: see docs/desk.md "A repair from intake to pickup".
-Status closeOrder(SQLite::Database& db, const WorkOrder& w, WorkOrderStatus to, const std::string& now,
-                  const std::string& actor) {
+Status closeOrder(WriteTx& tx, const WorkOrder& w, WorkOrderStatus to, const std::string& actor) {
+  SQLite::Database& db = tx.db();
+  const std::string& now = tx.now();
   const std::string reason = wo_rows::orderName(w.id) + " " + std::string(toString(to));
   const bool own_loan_open = w.checkout && w.checkout->returned_at.empty();
   const bool loaner_out = w.loaner && w.loaner->returned_at.empty();
@@ -62,10 +64,10 @@ Status closeOrder(SQLite::Database& db, const WorkOrder& w, WorkOrderStatus to, 
     // The holder will not get this device back: their loan of it ends here. The loaner stays with
     // them as an ordinary loan (still linked to this order for the record).
     if (own_loan_open) {
-      if (auto st = returnIn(db, w.checkout->id, {Condition::damaged, reason}, actor); !st) return st;
+      if (auto st = returnIn(tx, w.checkout->id, {Condition::damaged, reason}, actor); !st) return st;
     }
   } else if (loaner_out) {
-    if (auto st = returnIn(db, w.loaner->id, {Condition::good, reason}, actor); !st) return st;
+    if (auto st = returnIn(tx, w.loaner->id, {Condition::good, reason}, actor); !st) return st;
     const std::string loaner =
         wo_rows::deviceName(w.loaner->device_asset_tag, w.loaner->device_serial, w.loaner->device_id);
     wo_rows::appendEvent(db, w.device_id, now, actor, "loaner_returned", {{"loaner", loaner, nullptr}},
@@ -119,8 +121,8 @@ Result<WorkOrder> loadWithin(SQLite::Database& db, std::int64_t id, const Scope&
 
 }  // namespace
 
-Result<std::int64_t> openWorkOrderIn(SQLite::Database& db, const NewWorkOrder& order,
-                                     const std::string& actor) {
+Result<std::int64_t> openWorkOrderIn(WriteTx& tx, const NewWorkOrder& order, const std::string& actor) {
+  SQLite::Database& db = tx.db();
   auto description = checkText(order.description, "description", kMaxDescriptionBytes);
   if (!description) return std::unexpected(description.error());
   auto reported_by = checkText(order.reported_by, "reported_by", kMaxNameBytes, true);
@@ -149,7 +151,7 @@ Result<std::int64_t> openWorkOrderIn(SQLite::Database& db, const NewWorkOrder& o
     return std::unexpected(std::move(e));
   }
   const auto checkout_id = wo_rows::openCheckoutOf(db, *device_id);
-  const std::string now = nowInstant();
+  const std::string& now = tx.now();
   SQLite::Statement ins(
       db,
       "INSERT INTO work_orders (device_id, category, description, priority, status, reported_by, "
@@ -194,16 +196,15 @@ Result<std::int64_t> openWorkOrderIn(SQLite::Database& db, const NewWorkOrder& o
 
 Result<WorkOrder> WorkOrderStore::open(const NewWorkOrder& order, const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<WorkOrder> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     if (auto device = wo_rows::resolveDevice(db, order.device); device && !scope_sql::deviceWithin(db, *device, scope_)) {
       Error e = Error::notFound("device " + toString(order.device) + " not found");
       e.details["field"] = "device";
       return std::unexpected(std::move(e));
     }
-    auto id = openWorkOrderIn(db, order, actor);
+    auto id = openWorkOrderIn(tx, order, actor);
     if (!id) return std::unexpected(id.error());
     tx.commit();
-    db_.noteWrite();
     return loadOrFail(db, *id);
   });
 }
@@ -282,7 +283,7 @@ Result<WorkOrder> WorkOrderStore::update(std::int64_t id, const WorkOrderPatch& 
         "estimated_cost", "estimated_cost must be from 0.00 to " + formatMoney(kMaxUnitCostCents)));
   }
   return db_.with([&](SQLite::Database& db) -> Result<WorkOrder> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     auto w = loadWithin(db, id, scope_);
     if (!w) return w;
     if (expected_version && *expected_version != w->version) {
@@ -299,7 +300,7 @@ Result<WorkOrder> WorkOrderStore::update(std::int64_t id, const WorkOrderPatch& 
       return std::unexpected(closedError(*w, "its labour can no longer change"));
 
     std::vector<FieldChange> changes;
-    const std::string now = nowInstant();
+    const std::string& now = tx.now();
     auto setColumn = [&](const char* column, const json& value) {
       SQLite::Statement st(db, std::string("UPDATE work_orders SET ") + column + " = ?1 WHERE id = ?2");
       if (value.is_null())
@@ -356,9 +357,9 @@ Result<WorkOrder> WorkOrderStore::update(std::int64_t id, const WorkOrderPatch& 
                            wo_rows::orderName(id));
     if (moving) {
       if (isClosed(*patch.status)) {
-        if (auto st = closeOrder(db, *w, *patch.status, now, actor); !st) return std::unexpected(st.error());
+        if (auto st = closeOrder(tx, *w, *patch.status, actor); !st) return std::unexpected(st.error());
         if (fees_ && *patch.status == WorkOrderStatus::resolved) {
-          if (auto st = chargeRepairIn(db, *fees_, id, actor); !st) return std::unexpected(st.error());
+          if (auto st = chargeRepairIn(tx, *fees_, id, actor); !st) return std::unexpected(st.error());
         }
       } else {
         wo_rows::appendEvent(
@@ -368,7 +369,6 @@ Result<WorkOrder> WorkOrderStore::update(std::int64_t id, const WorkOrderPatch& 
       }
     }
     tx.commit();
-    db_.noteWrite();
     return loadOrFail(db, id);
   });
 }
@@ -382,7 +382,7 @@ Result<WorkOrder> WorkOrderStore::addPart(std::int64_t id, const NewPart& part, 
         Error::invalid("unit_cost", "unit_cost must be from 0.00 to " + formatMoney(kMaxUnitCostCents)));
   const auto cost = partCostCents(part.quantity, part.unit_cost_cents);  // bounded inputs: cannot overflow
   return db_.with([&](SQLite::Database& db) -> Result<WorkOrder> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     auto w = loadWithin(db, id, scope_);
     if (!w) return w;
     if (isClosed(w->status))
@@ -390,7 +390,7 @@ Result<WorkOrder> WorkOrderStore::addPart(std::int64_t id, const NewPart& part, 
     auto parts_total = addCents(w->parts_cost_cents, *cost);
     if (!parts_total || !addCents(*parts_total, w->labour_cost_cents))
       return std::unexpected(Error::invalid("quantity", "the order's parts cost would be too large"));
-    const std::string now = nowInstant();
+    const std::string& now = tx.now();
     SQLite::Statement ins(
         db,
         "INSERT INTO work_order_parts (work_order_id, part, quantity, unit_cost_cents, added_by, "
@@ -413,7 +413,6 @@ Result<WorkOrder> WorkOrderStore::addPart(std::int64_t id, const NewPart& part, 
                          wo_rows::orderName(id) + ": " + *name + " x" + std::to_string(part.quantity) +
                              " at " + formatMoney(part.unit_cost_cents) + " = " + formatMoney(*cost));
     tx.commit();
-    db_.noteWrite();
     return loadOrFail(db, id);
   });
 }
@@ -423,12 +422,12 @@ Result<WorkOrder> WorkOrderStore::addNote(std::int64_t id, const std::string& te
   auto body = checkText(text, "text", kMaxNoteBytes);
   if (!body) return std::unexpected(body.error());
   return db_.with([&](SQLite::Database& db) -> Result<WorkOrder> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     auto w = loadWithin(db, id, scope_);
     if (!w) return w;
     // Notes are a log beside the order, so they neither bump its version (a PATCH in flight stays
     // valid) nor close with it (a note after pickup is still worth keeping).
-    const std::string now = nowInstant();
+    const std::string& now = tx.now();
     SQLite::Statement ins(
         db, "INSERT INTO work_order_notes (work_order_id, author, at, text) VALUES (?1, ?2, ?3, ?4)");
     ins.bind(1, id);
@@ -439,7 +438,6 @@ Result<WorkOrder> WorkOrderStore::addNote(std::int64_t id, const std::string& te
     wo_rows::appendEvent(db, w->device_id, now, actor, "work_order_note", {},
                          wo_rows::orderName(id) + ": " + *body);
     tx.commit();
-    db_.noteWrite();
     return loadOrFail(db, id);
   });
 }
@@ -447,7 +445,7 @@ Result<WorkOrder> WorkOrderStore::addNote(std::int64_t id, const std::string& te
 Result<WorkOrder> WorkOrderStore::lendLoaner(std::int64_t id, const DeviceRef& loaner,
                                              const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<WorkOrder> {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTx tx(db_, db);
     auto w = loadWithin(db, id, scope_);
     if (!w) return w;
     if (isClosed(w->status))
@@ -489,19 +487,18 @@ Result<WorkOrder> WorkOrderStore::lendLoaner(std::int64_t id, const DeviceRef& l
     loan.due = w->checkout->due < today ? today : w->checkout->due;
     loan.work_order_id = id;
     loan.notes = "loaner for " + wo_rows::orderName(id);
-    auto checkout = checkOutIn(db, loan, actor);
+    auto checkout = checkOutIn(tx, loan, actor);
     if (!checkout) {
       Error e = checkout.error();
       if (!e.details.contains("field")) e.details["field"] = "device";
       return std::unexpected(std::move(e));
     }
-    const std::string now = nowInstant();
+    const std::string& now = tx.now();
     touchOrder(db, id, now);
     wo_rows::appendEvent(
         db, w->device_id, now, actor, "loaner_lent", {{"loaner", nullptr, name}},
         wo_rows::orderName(id) + ": loaner " + name + " lent to " + wo_rows::holderName(*w->checkout));
     tx.commit();
-    db_.noteWrite();
     return loadOrFail(db, id);
   });
 }

@@ -13,6 +13,7 @@
 #include "core/fees.hpp"
 #include "core/work_order.hpp"
 #include "store/database.hpp"
+#include "store/write_tx.hpp"
 
 namespace fk {
 
@@ -119,12 +120,11 @@ struct WorkOrderPage {
 };
 
 // For other areas' transactions (circulation: a return marked damaged opens a work order in the same
-// call). The caller holds a write transaction (BEGIN IMMEDIATE), commits it and calls noteWrite().
+// call), inside the caller's write transaction.
 // Moves the device to in_repair (409 naming the allowed moves if its status forbids it, 409 if it
 // already has an open order), records its prior status and its open checkout (if any) on the order,
 // appends a "work_order_opened" event. 404 if the device is unknown, 400 naming the field for bad input.
-Result<std::int64_t> openWorkOrderIn(SQLite::Database& db, const NewWorkOrder& order,
-                                     const std::string& actor);
+Result<std::int64_t> openWorkOrderIn(WriteTx& tx, const NewWorkOrder& order, const std::string& actor);
 
 class WorkOrderStore {
  public:

@@ -42,12 +42,12 @@ class WorkOrderStoreTest : public test::StoreTest {
 
   std::int64_t lend(std::int64_t device_id, std::int64_t person_id) {
     return db().with([&](SQLite::Database& c) -> std::int64_t {
-      SQLite::Transaction tx(c, SQLite::TransactionBehavior::IMMEDIATE);
+      WriteTx tx(db(), c);
       NewCheckout loan;
       loan.device_id = device_id;
       loan.person_id = person_id;
       loan.due = addDays(localToday(), 30);
-      auto id = checkOutIn(c, loan, "token:test");
+      auto id = checkOutIn(tx, loan, "token:test");
       EXPECT_TRUE(id) << id.error().message;
       tx.commit();
       return *id;
@@ -142,8 +142,8 @@ TEST_F(WorkOrderStoreTest, ConcurrentOpensOfOneDeviceLetExactlyOneWin) {
 TEST_F(WorkOrderStoreTest, OpenInsideACallersTransactionRollsBackWithIt) {
   Device d = device("A1");
   db().with([&](SQLite::Database& c) {
-    SQLite::Transaction tx(c, SQLite::TransactionBehavior::IMMEDIATE);
-    auto id = openWorkOrderIn(c, order(d.id), "token:desk");
+    WriteTx tx(db(), c);
+    auto id = openWorkOrderIn(tx, order(d.id), "token:desk");
     ASSERT_TRUE(id) << id.error().message;
     // not committed: the destructor rolls back
   });

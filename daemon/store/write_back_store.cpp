@@ -5,17 +5,16 @@
 
 #include "core/values.hpp"
 #include "store/device_rows.hpp"
+#include "store/write_tx.hpp"
+#include "store/sql_values.hpp"
 
 namespace fk {
 
 namespace {
 
-using api::WriteBackAction;
+using sql::text;
 
-std::string text(SQLite::Statement& st, int col) {
-  SQLite::Column c = st.getColumn(col);
-  return c.isNull() ? std::string() : c.getString();
-}
+using api::WriteBackAction;
 
 std::string jsonText(const nlohmann::json& j, std::string_view key) {
   auto it = j.find(key);
@@ -106,9 +105,9 @@ Result<std::vector<write_back::DeviceState>> WriteBackStore::devices(const std::
 Status WriteBackStore::recordApplied(const std::string& source, const std::vector<write_back::Change>& applied,
                                      api::TimePoint when) {
   if (applied.empty()) return {};
-  auto ok = db_.with([&](SQLite::Database& db) -> Status {
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    const std::string now = formatInstant(when);
+  return db_.with([&](SQLite::Database& db) -> Status {
+    WriteTx tx(db_, db, formatInstant(when));
+    const std::string& now = tx.now();
     const std::string actor = "source:" + source + " write-back";
     SQLite::Statement event(db, rows::kInsertEvent);
     SQLite::Statement sent(db,
@@ -158,8 +157,6 @@ Status WriteBackStore::recordApplied(const std::string& source, const std::vecto
     tx.commit();
     return {};
   });
-  if (ok) db_.noteWrite();
-  return ok;
 }
 
 }  // namespace fk

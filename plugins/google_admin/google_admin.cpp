@@ -173,6 +173,7 @@ class GoogleAdminFactory : public api::SourceFactory {
   }
 
   bool writesBack() const override { return true; }
+  bool reportsCheckIns() const override { return true; }
 };
 
 }  // namespace

@@ -137,6 +137,7 @@ Settings readSettings(api::ConfigKeys& keys) {
 class Factory : public api::SourceFactory {
  public:
   std::string name() const override { return "intune"; }
+  bool reportsCheckIns() const override { return true; }
 
   std::vector<api::ConfigIssue> validate(const YAML::Node& entry) const override {
     api::ConfigKeys keys(entry);

@@ -9,21 +9,10 @@
 
 #include "core/csv.hpp"
 #include "core/csv_input.hpp"
+#include "core/text.hpp"
 
 namespace fk::oneroster {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t") - b + 1));
-}
 
 // List values sit comma-separated inside one quoted field ("org1,org2").
 std::vector<std::string> splitList(std::string_view s) {
@@ -32,7 +21,7 @@ std::vector<std::string> splitList(std::string_view s) {
   while (start <= s.size()) {
     const auto comma = s.find(',', start);
     const auto end = comma == std::string_view::npos ? s.size() : comma;
-    if (std::string item = trim(s.substr(start, end - start)); !item.empty()) out.push_back(std::move(item));
+    if (std::string item = std::string(trimBlanks(s.substr(start, end - start))); !item.empty()) out.push_back(std::move(item));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
@@ -52,7 +41,7 @@ struct Table {
   std::vector<Row> rows;
 
   int column(std::string_view wanted) const {
-    const std::string key = lower(wanted);
+    const std::string key = lowerAscii(wanted);
     for (std::size_t i = 0; i < header.size(); ++i)
       if (header[i] == key) return static_cast<int>(i);
     return -1;
@@ -78,9 +67,9 @@ std::optional<Table> readTable(const std::string& name, const std::string& body,
   std::vector<std::string> fields;
   bool header = true;
   while (reader.next(fields)) {
-    if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // a blank line
+    if (fields.size() == 1 && trimBlanks(fields[0]).empty()) continue;  // a blank line
     if (header) {
-      for (const auto& f : fields) t.header.push_back(lower(trim(f)));
+      for (const auto& f : fields) t.header.push_back(lowerAscii(trimBlanks(f)));
       header = false;
       continue;
     }
@@ -106,7 +95,7 @@ Kind kindOf(const std::string& role) {
   static const std::set<std::string> staff{"teacher",        "administrator",          "aide",
                                            "proctor",        "principal",              "counselor",
                                            "districtadministrator", "siteadministrator", "systemadministrator"};
-  const std::string r = lower(role);
+  const std::string r = lowerAscii(role);
   if (r == "student") return Kind::student;
   if (staff.contains(r)) return Kind::staff;
   if (r == "guardian" || r == "parent" || r == "relative") return Kind::guardian;
@@ -126,10 +115,10 @@ std::unordered_map<std::string, RoleOf> readRoles(const Table& roles) {
             type = roles.column("roleType"), org = roles.column("orgSourcedId"),
             status = roles.column("status");
   for (const Row& row : roles.rows) {
-    if (lower(Table::cell(row, status)) == "tobedeleted") continue;
+    if (lowerAscii(Table::cell(row, status)) == "tobedeleted") continue;
     const std::string& id = Table::cell(row, user);
     if (id.empty()) continue;
-    const bool primary = lower(Table::cell(row, type)) == "primary";
+    const bool primary = lowerAscii(Table::cell(row, type)) == "primary";
     auto [it, inserted] = out.try_emplace(id);
     if (inserted || (primary && !it->second.primary))
       it->second = {Table::cell(row, role), Table::cell(row, org), primary};
@@ -195,7 +184,7 @@ Roster parseBundle(const Files& files) {
     if (!t) return out;
     const int key = t->column("propertyName"), value = t->column("value");
     if (key < 0 || value < 0) return fail("manifest.csv needs the columns propertyName and value");
-    for (const Row& r : t->rows) manifest[trim(Table::cell(r, key))] = lower(trim(Table::cell(r, value)));
+    for (const Row& r : t->rows) manifest[std::string(trimBlanks(Table::cell(r, key)))] = lowerAscii(trimBlanks(Table::cell(r, value)));
   }
   out.version = manifest.contains("oneroster.version") ? manifest["oneroster.version"] : "";
   const auto mode = [&](const std::string& name) {
@@ -247,7 +236,7 @@ Roster parseBundle(const Files& files) {
     const int id = t->column("sourcedId"), name = t->column("name"), type = t->column("type");
     if (id < 0 || name < 0) return fail("orgs.csv needs the columns sourcedId and name");
     for (const Row& r : t->rows)
-      orgs[Table::cell(r, id)] = {trim(Table::cell(r, name)), lower(Table::cell(r, type)) == "school"};
+      orgs[Table::cell(r, id)] = {std::string(trimBlanks(Table::cell(r, name))), lowerAscii(Table::cell(r, type)) == "school"};
   } else if (const std::string m = mode("orgs"); m == "bulk" || m == "delta") {
     return fail("orgs.csv is missing from the bundle (the manifest lists it as " + m + ")");
   }
@@ -260,7 +249,7 @@ Roster parseBundle(const Files& files) {
   for (const Row& row : users->rows) {
     User u;
     u.row = &row;
-    u.id = trim(Table::cell(row, c_id));
+    u.id = std::string(trimBlanks(Table::cell(row, c_id)));
     if (u.id.empty()) {
       out.skipped.emplace_back(users->origin(row), "sourcedId is empty");
       continue;
@@ -271,13 +260,13 @@ Roster parseBundle(const Files& files) {
       continue;
     }
     if (c_role >= 0) {
-      u.role = trim(Table::cell(row, c_role));
+      u.role = std::string(trimBlanks(Table::cell(row, c_role)));
       u.orgs = splitList(Table::cell(row, c_orgs));
     } else if (auto it = roles.find(u.id); it != roles.end()) {
       u.role = it->second.role;
       if (!it->second.org.empty()) u.orgs.push_back(it->second.org);
     }
-    if (const std::string& p = Table::cell(row, c_primary_org); !p.empty()) u.orgs.insert(u.orgs.begin(), trim(p));
+    if (const std::string& p = Table::cell(row, c_primary_org); !p.empty()) u.orgs.insert(u.orgs.begin(), std::string(trimBlanks(p)));
     u.kind = kindOf(u.role);
     for (const std::string& agent : splitList(Table::cell(row, c_agents))) {
       households.link(u.id, agent);
@@ -310,20 +299,20 @@ Roster parseBundle(const Files& files) {
     p.external_id = u.id;
     p.origin = users->origin(row);
     const auto pick = [&](int preferred, int plain) {
-      std::string v = trim(Table::cell(row, preferred));
-      return v.empty() ? trim(Table::cell(row, plain)) : v;
+      std::string v = std::string(trimBlanks(Table::cell(row, preferred)));
+      return v.empty() ? std::string(trimBlanks(Table::cell(row, plain))) : v;
     };
     std::string name = pick(c_pgiven, c_given);
     const std::string family = pick(c_pfamily, c_family);
     if (!family.empty()) name += (name.empty() ? "" : " ") + family;
-    if (name.empty()) name = trim(Table::cell(row, c_username));
+    if (name.empty()) name = std::string(trimBlanks(Table::cell(row, c_username)));
     if (name.empty()) {
       out.skipped.emplace_back(p.origin, "the user has no name");
       continue;
     }
     p.fields["name"] = std::move(name);
     p.fields["role"] = u.kind == Kind::student ? "student" : "staff";
-    if (c_email >= 0) p.fields["email"] = trim(Table::cell(row, c_email));
+    if (c_email >= 0) p.fields["email"] = std::string(trimBlanks(Table::cell(row, c_email)));
     if (c_grades >= 0) {
       const auto grades = splitList(Table::cell(row, c_grades));
       p.fields["grade"] = grades.empty() ? "" : grades.front();
@@ -344,8 +333,8 @@ Roster parseBundle(const Files& files) {
       auto h = household_of.find(households.root(u.id));
       p.fields["household"] = h == household_of.end() ? "" : h->second;
     }
-    p.active = lower(trim(Table::cell(row, c_status))) != "tobedeleted" &&
-               lower(trim(Table::cell(row, c_enabled))) != "false";
+    p.active = lowerAscii(trimBlanks(Table::cell(row, c_status))) != "tobedeleted" &&
+               lowerAscii(trimBlanks(Table::cell(row, c_enabled))) != "false";
     out.people.push_back(std::move(p));
   }
   if (out.complete && out.people.empty())

@@ -1,4 +1,5 @@
 #include "snipeit/parse.hpp"
+#include "core/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -9,11 +10,6 @@ namespace fk::snipeit {
 namespace {
 
 using nlohmann::json;
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string text(const json& object, const char* key) {
   auto it = object.find(key);
@@ -66,7 +62,7 @@ std::string plainNotes(const std::string& html) {
       out += html.substr(i);
       break;
     }
-    const std::string tag = lower(html.substr(i + 1, close - i - 1));
+    const std::string tag = lowerAscii(html.substr(i + 1, close - i - 1));
     if (tag.starts_with("br") || tag == "/p") out += '\n';
     i = close;
   }
@@ -122,7 +118,7 @@ std::string htmlUnescape(const std::string& s) {
 }
 
 std::string kindOfCategory(const std::string& category) {
-  const std::string c = lower(category);
+  const std::string c = lowerAscii(category);
   const auto has = [&](const char* word) { return c.find(word) != std::string::npos; };
   if (has("chromebook")) return "chromebook";
   if (has("laptop") || has("notebook")) return "laptop";
@@ -151,11 +147,11 @@ std::string normaliseCost(const std::string& text) {
 }
 
 std::string statusOfLabel(const std::string& name, const std::string& meta) {
-  const std::string n = lower(name);
+  const std::string n = lowerAscii(name);
   if (n == "lost" || n == "lost/stolen") return "lost";
   if (n == "stolen") return "stolen";
   if (n == "broken" || n == "out for repair" || n == "out for diagnostics") return "in_repair";
-  const std::string m = lower(meta);
+  const std::string m = lowerAscii(meta);
   if (m == "deployed") return "deployed";
   if (m == "pending") return "on_order";
   if (m == "archived") return "retired";
