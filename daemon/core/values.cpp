@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "api/config_syntax.hpp"
+#include "api/instant.hpp"
 
 namespace fk {
 namespace {
@@ -147,8 +148,8 @@ std::optional<std::chrono::system_clock::time_point> parseInstant(std::string_vi
     parts[i] = (text[at] - '0') * 10 + (text[at + 1] - '0');
   }
   if (parts[0] > 23 || parts[1] > 59 || parts[2] > 59) return std::nullopt;
-  return std::chrono::sys_days(*date) + std::chrono::hours(parts[0]) + std::chrono::minutes(parts[1]) +
-         std::chrono::seconds(parts[2]);
+  return api::instantFromCivil(*date, std::chrono::hours(parts[0]) + std::chrono::minutes(parts[1]) +
+                                           std::chrono::seconds(parts[2]));
 }
 
 std::optional<std::string> normaliseMac(std::string_view text) {

@@ -80,6 +80,8 @@ TEST(Instants, ParseIsTheInverseOfFormatAndNothingElse) {
   const system_clock::time_point t = day + 23h + 59min + 58s;
   ASSERT_EQ(parseInstant(formatInstant(t)), t);
   EXPECT_EQ(parseInstant("1970-01-01T00:00:00Z"), system_clock::time_point{});
+  EXPECT_TRUE(parseInstant("2199-12-31T23:59:59Z"));
+  EXPECT_FALSE(parseInstant("9999-12-31T23:59:59Z"));  // past 2262 the time point would wrap
   for (const char* bad : {"", "2026-11-27", "2026-11-27T08:30:00", "2026-11-27 08:30:00Z", "2026-11-27T24:00:00Z",
                           "2026-11-27T08:60:00Z", "2026-11-27T08:30:60Z", "2026-02-30T08:30:00Z",
                           "2026-11-27T08:3a:00Z", "2026-11-27T08:30:00.5Z", "2026-11-27T08-30-00Z"})

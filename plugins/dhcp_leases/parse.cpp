@@ -6,6 +6,8 @@
 #include <map>
 #include <sstream>
 
+#include "api/instant.hpp"
+
 namespace fk::dhcp_leases {
 namespace {
 
@@ -122,9 +124,7 @@ std::optional<std::string> readMac(std::string_view text) {
 }
 
 std::optional<TimePoint> leaseTime(std::int64_t seconds_since_1970) {
-  constexpr std::int64_t kYear2200 = 7'258'118'400;
-  if (seconds_since_1970 < 0 || seconds_since_1970 >= kYear2200) return std::nullopt;
-  return TimePoint{std::chrono::seconds(seconds_since_1970)};
+  return api::instantFromSeconds(seconds_since_1970);
 }
 
 bool inForce(const Lease& lease, TimePoint now) {

@@ -1,5 +1,6 @@
 #include "parse.hpp"
 
+#include "api/instant.hpp"
 #include "api/write_back.hpp"
 
 #include <algorithm>
@@ -56,7 +57,9 @@ std::string formatDate(std::chrono::year_month_day ymd) {
 std::optional<api::TimePoint> fromEpochMs(std::string_view digits) {
   std::int64_t ms = 0;
   if (digits.size() > 15 || !readInt(digits, ms)) return std::nullopt;
-  return api::TimePoint{std::chrono::milliseconds{ms}};
+  auto at = api::instantFromSeconds(ms / 1000);
+  if (!at) return std::nullopt;
+  return *at + std::chrono::milliseconds{ms % 1000};
 }
 
 // Messages from Google end up in logs and the sources API: keep them one short printable line.
@@ -108,8 +111,8 @@ std::optional<api::TimePoint> parseTimestamp(std::string_view t) {
   } else {
     return std::nullopt;
   }
-  return api::TimePoint{std::chrono::sys_days{*date}} + std::chrono::hours{h} + std::chrono::minutes{mi} +
-         std::chrono::seconds{s} + fraction - offset;
+  return api::instantFromCivil(*date, std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s} - offset,
+                              fraction);
 }
 
 std::optional<std::string> aueDate(const json& device) {

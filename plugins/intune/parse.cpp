@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "api/instant.hpp"
+
 namespace fk::intune {
 namespace {
 
@@ -62,8 +64,7 @@ std::optional<api::TimePoint> parseInstant(std::string_view t) {
   const std::chrono::year_month_day ymd{std::chrono::year(*y), std::chrono::month(static_cast<unsigned>(*mo)),
                                         std::chrono::day(static_cast<unsigned>(*d))};
   if (!ymd.ok() || *y < 1971) return std::nullopt;  // 0001-01-01: Graph's "never"
-  return api::TimePoint(std::chrono::sys_days(ymd)) + std::chrono::hours(*h) + std::chrono::minutes(*mi) +
-         std::chrono::seconds(*s) - offset;
+  return api::instantFromCivil(ymd, std::chrono::hours(*h) + std::chrono::minutes(*mi) + std::chrono::seconds(*s) - offset);
 }
 
 std::string formatInstant(api::TimePoint t) {
