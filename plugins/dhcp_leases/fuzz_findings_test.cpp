@@ -2,6 +2,10 @@
 // its sanitizer pass) checks them too. The raw inputs are in fuzz/corpus/*_leases/.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "dhcp_leases/parse.hpp"
 
 namespace fk::dhcp_leases {
@@ -36,6 +40,19 @@ TEST(LeaseFuzzFindings, ADuidByteWithASignIsNotRead) {
       "duid 00:01:00:01:2a:3b:4c:5d:00:11:22:33:44:55\n"
       "1791374400 12345 fd00::21 cb-1001 00:01:00:01:2a:3b:4c:5d:-1:22:fb:12:34:56\n");
   for (const Lease& lease : p.leases) EXPECT_TRUE(lease.mac.empty()) << lease.mac;
+}
+
+// A DUID-LLT whose link-layer address is all zeros gave the lease the MAC 00:00:00:00:00:00, which a MAC
+// written out is refused as: the DUID's address now passes the same check.
+TEST(LeaseFuzzFindings, ADuidWithAZeroAddressNamesNoMac) {
+  const Parsed p = parseDnsmasq(
+      "duid 00:01:00:01:2a:3b:4c:5d:00:11:22:33:44:55\n"
+      "1791374400 12345 fd00::21 cb-1001 00:01:00:01:2a:3b:4c:5d:00:00:00:00:00:00\n"
+      "1791374400 12346 fd00::22 cb-1002 00:01:00:01:2a:3b:4c:5d:3c:22:fb:12:34:56\n");
+  std::vector<std::string> macs;
+  for (const Lease& lease : p.leases) macs.push_back(lease.mac);
+  EXPECT_EQ(std::count(macs.begin(), macs.end(), "00:00:00:00:00:00"), 0);
+  EXPECT_EQ(std::count(macs.begin(), macs.end(), "3c:22:fb:12:34:56"), 1);
 }
 
 }  // namespace

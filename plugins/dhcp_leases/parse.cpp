@@ -67,7 +67,8 @@ std::optional<std::string> macFromDuid(std::string_view duid) {
     text += "0123456789abcdef"[bytes[i] >> 4];
     text += "0123456789abcdef"[bytes[i] & 0xf];
   }
-  return text;
+  // The same rules as a MAC written out: 00:00:00:00:00:00 is no address (found by fuzz_dnsmasq_leases).
+  return readMac(text);
 }
 
 // Kea writes commas inside a field as "&#x2c".
