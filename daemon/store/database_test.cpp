@@ -43,43 +43,18 @@ TEST_F(DatabaseTest, ANewFileGetsLargePagesAnExistingOneKeepsItsOwn) {
 }
 
 TEST_F(DatabaseTest, EveryPooledConnectionEnforcesForeignKeys) {
-  // Hold all four connections at once so each one is checked, not the same one four times.
-  std::vector<std::future<int>> checks;
-  std::promise<void> go;
-  std::shared_future<void> start = go.get_future().share();
-  std::atomic<int> inside{0};
-  for (int i = 0; i < 4; ++i) {
-    checks.push_back(std::async(std::launch::async, [&] {
-      return db().with([&](SQLite::Database& c) {
-        ++inside;
-        start.wait();
-        return c.execAndGet("PRAGMA foreign_keys").getInt();
-      });
-    }));
-  }
-  while (inside.load() < 4) std::this_thread::yield();
-  go.set_value();
-  for (auto& c : checks) EXPECT_EQ(c.get(), 1);
+  for (int on : test::onEveryConnection(db(), "PRAGMA foreign_keys")) EXPECT_EQ(on, 1);
 }
 
 TEST_F(DatabaseTest, ABusyPoolMakesCallersWaitRatherThanShareAConnection) {
   auto opened = Database::open(dir_ / "small.db", 1);
   ASSERT_TRUE(opened.has_value());
   Database& small = **opened;
-  std::promise<void> release;
-  std::promise<void> holding;
-  std::thread holder([&] {
-    small.with([&](SQLite::Database&) {
-      holding.set_value();
-      release.get_future().wait();
-    });
-  });
-  holding.get_future().wait();
+  auto held = std::make_unique<test::HeldConnection>(small);
   auto waiter = std::async(std::launch::async, [&] { return small.schemaVersion(); });
   EXPECT_EQ(waiter.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
-  release.set_value();
+  held.reset();
   EXPECT_EQ(waiter.get(), Database::latestSchemaVersion());
-  holder.join();
 }
 
 TEST_F(DatabaseTest, ExceptionsInsideWithBecomeInternalErrors) {
@@ -114,23 +89,14 @@ TEST_F(DatabaseTest, AReservedScopeDoesNotWaitForTheBusyPool) {
   auto opened = Database::open(dir_ / "small.db", 1);
   ASSERT_TRUE(opened.has_value());
   Database& small = **opened;
-  std::promise<void> release;
-  std::promise<void> holding;
-  std::thread holder([&] {
-    small.with([&](SQLite::Database&) {
-      holding.set_value();
-      release.get_future().wait();
-    });
-  });
-  holding.get_future().wait();
+  auto held = std::make_unique<test::HeldConnection>(small);
   // The pool's only connection is held: a reserved read still gets one and answers.
   auto reader = std::async(std::launch::async, [&] {
     Database::ReservedScope reserved;
     return small.schemaVersion();
   });
   const auto answered = reader.wait_for(std::chrono::seconds(30));
-  release.set_value();
-  holder.join();
+  held.reset();
   ASSERT_EQ(answered, std::future_status::ready);
   EXPECT_EQ(reader.get(), Database::latestSchemaVersion());
 }

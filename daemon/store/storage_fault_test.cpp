@@ -43,23 +43,8 @@ TEST(StorageError, OtherFailuresStayInternal) {
 }
 
 TEST_F(StorageFaultTest, EveryPooledConnectionSyncsEachCommit) {
-  // All four connections held at once, so each one is checked (docs/reliability.md: FULL, not NORMAL).
-  std::vector<std::future<int>> checks;
-  std::promise<void> go;
-  std::shared_future<void> start = go.get_future().share();
-  std::atomic<int> inside{0};
-  for (int i = 0; i < 4; ++i) {
-    checks.push_back(std::async(std::launch::async, [&] {
-      return db().with([&](SQLite::Database& c) {
-        ++inside;
-        start.wait();
-        return c.execAndGet("PRAGMA synchronous").getInt();
-      });
-    }));
-  }
-  while (inside.load() < 4) std::this_thread::yield();
-  go.set_value();
-  for (auto& c : checks) EXPECT_EQ(c.get(), 2);  // 2 = FULL
+  // docs/reliability.md: FULL, not NORMAL, on every connection of the pool.
+  for (int level : test::onEveryConnection(db(), "PRAGMA synchronous")) EXPECT_EQ(level, 2);  // 2 = FULL
 }
 
 TEST_F(StorageFaultTest, CheckPassesAHealthyFileAndAMissingOne) {

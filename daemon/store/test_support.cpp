@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
+#include <thread>
 
 namespace fk::test {
 
@@ -39,6 +41,43 @@ DeviceDraft draft(const std::string& serial, const std::string& tag) {
   if (!serial.empty()) d.serial = serial;
   if (!tag.empty()) d.asset_tag = tag;
   return d;
+}
+
+std::vector<int> onEveryConnection(Database& db, const std::string& sql, int connections) {
+  std::vector<std::future<int>> reads;
+  std::promise<void> go;
+  std::shared_future<void> start = go.get_future().share();
+  std::atomic<int> inside{0};
+  for (int i = 0; i < connections; ++i) {
+    reads.push_back(std::async(std::launch::async, [&] {
+      return db.with([&](SQLite::Database& c) {
+        ++inside;
+        start.wait();
+        return c.execAndGet(sql).getInt();
+      });
+    }));
+  }
+  while (inside.load() < connections) std::this_thread::yield();
+  go.set_value();
+  std::vector<int> values;
+  for (auto& r : reads) values.push_back(r.get());
+  return values;
+}
+
+HeldConnection::HeldConnection(Database& db) {
+  std::future<void> held = holding_.get_future();
+  holder_ = std::thread([this, &db, released = release_.get_future()]() mutable {
+    db.with([&](SQLite::Database&) {
+      holding_.set_value();
+      released.wait();
+    });
+  });
+  held.wait();
+}
+
+HeldConnection::~HeldConnection() {
+  release_.set_value();
+  holder_.join();
 }
 
 }  // namespace fk::test

@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/device.hpp"
 #include "store/database.hpp"
@@ -40,5 +43,23 @@ class StoreTest : public ::testing::Test {
 };
 
 DeviceDraft draft(const std::string& serial, const std::string& tag = "");
+
+// The first column of `sql` read on `connections` pooled connections held at the same time, so each
+// connection of the pool answers once rather than one connection answering every time.
+std::vector<int> onEveryConnection(Database& db, const std::string& sql, int connections = 4);
+
+// Holds one of the pool's connections on another thread until destroyed: a pool of one is then busy.
+class HeldConnection {
+ public:
+  explicit HeldConnection(Database& db);
+  ~HeldConnection();
+  HeldConnection(const HeldConnection&) = delete;
+  HeldConnection& operator=(const HeldConnection&) = delete;
+
+ private:
+  std::promise<void> holding_;
+  std::promise<void> release_;
+  std::thread holder_;
+};
 
 }  // namespace fk::test

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "api/config_keys.hpp"
+#include "api/path_source.hpp"
 #include "api/stable_read.hpp"
 #include "core/device_csv.hpp"
 #include "core/device_fields.hpp"
@@ -127,28 +128,8 @@ api::Observation toObservation(const ImportRow& row, api::TimePoint file_time) {
   return o;
 }
 
-namespace {
-
-class Factory : public api::SourceFactory {
- public:
-  std::string name() const override { return "csv_import"; }
-
-  std::vector<api::ConfigIssue> validate(const YAML::Node& entry) const override {
-    api::ConfigKeys keys(entry);
-    keys.requiredString("path");
-    return keys.finish();
-  }
-
-  std::unique_ptr<api::Source> create(const api::SourceSpec& spec) const override {
-    api::ConfigKeys keys(spec.node);
-    return std::make_unique<CsvImportSource>(keys.requiredString("path").value_or(""));
-  }
-};
-
-}  // namespace
-
 std::unique_ptr<api::SourceFactory> makeFactory() {
-  return std::make_unique<Factory>();
+  return std::make_unique<api::PathSourceFactory<CsvImportSource>>("csv_import");
 }
 
 }  // namespace fk::csv_import

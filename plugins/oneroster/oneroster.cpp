@@ -1,6 +1,7 @@
 #include "oneroster/oneroster.hpp"
 
 #include "api/config_keys.hpp"
+#include "api/path_source.hpp"
 #include "oneroster/bundle.hpp"
 #include "oneroster/parse.hpp"
 
@@ -35,29 +36,13 @@ class OneRosterSource : public api::Source {
   std::string path_;
 };
 
-class Factory : public api::SourceFactory {
- public:
-  std::string name() const override { return "oneroster"; }
-
-  std::vector<api::ConfigIssue> validate(const YAML::Node& entry) const override {
-    api::ConfigKeys keys(entry);
-    keys.requiredString("path");
-    return keys.finish();
-  }
-
-  std::unique_ptr<api::Source> create(const api::SourceSpec& spec) const override {
-    api::ConfigKeys keys(spec.node);
-    return std::make_unique<OneRosterSource>(keys.requiredString("path").value_or(""));
-  }
-};
-
 }  // namespace
 }  // namespace fk::oneroster
 
 namespace fk::plugins {
 
 std::unique_ptr<api::SourceFactory> makeOneRosterFactory() {
-  return std::make_unique<oneroster::Factory>();
+  return std::make_unique<api::PathSourceFactory<oneroster::OneRosterSource>>("oneroster");
 }
 
 }  // namespace fk::plugins
