@@ -3,6 +3,7 @@ requests are answered in order, `Expect: 100-continue`, keep-alive after a refus
 cap (`limits.max_connections`), and running out of file descriptors without a busy accept loop."""
 
 import json
+import os
 import resource
 import socket
 import unittest
@@ -177,6 +178,10 @@ class ConnectionCap(DaemonTestCase):
             self.assertIn(why, r.stdout + r.stderr, bad)
 
 
+# The sanitizers' own runtime needs descriptors: UBSan's vptr check probes memory through a pipe, and with
+# none left every virtual call reads as "invalid vptr" (a false report in boost::system's error_category).
+# The release pass runs this test; the sanitizer pass covers the same accept loop in every other test.
+@unittest.skipIf("UBSAN_OPTIONS" in os.environ, "the sanitizer runtime cannot work without descriptors")
 class OutOfDescriptors(DaemonTestCase):
     autostart = False
 
