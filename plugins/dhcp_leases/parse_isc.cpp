@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 
+#include "api/instant.hpp"
 #include "dhcp_leases/parse.hpp"
 
 namespace fk::dhcp_leases {
@@ -77,11 +78,7 @@ std::optional<TimePoint> readDate(const std::vector<std::string>& args) {
   if (!y || !mo || !da || !h || !mi || !s || *h > 23 || *mi > 59 || *s > 60) return std::nullopt;
   const std::chrono::year_month_day ymd{std::chrono::year(*y), std::chrono::month(static_cast<unsigned>(*mo)),
                                         std::chrono::day(static_cast<unsigned>(*da))};
-  if (!ymd.ok()) return std::nullopt;
-  // In seconds first: a far year converted straight to the clock's nanoseconds would overflow.
-  const std::chrono::sys_seconds at = std::chrono::sys_days(ymd) + std::chrono::hours(*h) +
-                                      std::chrono::minutes(*mi) + std::chrono::seconds(*s);
-  return leaseTime(at.time_since_epoch().count());
+  return api::instantFromCivil(ymd, std::chrono::hours(*h) + std::chrono::minutes(*mi) + std::chrono::seconds(*s));
 }
 
 class IscParser {
