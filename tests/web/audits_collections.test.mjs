@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { checkA11y, Daemon, launch, newPage, seed, shot, signIn } from './harness.mjs';
+import { checkA11y, Daemon, launch, newPage, seed, shot, signIn, waitFocused } from './harness.mjs';
 
 const PLACE = 'Maple Elementary / Library Cart';
 let d, browser, page;
@@ -49,7 +49,7 @@ test('a technician starts an audit of a cart; the scan box is focused and counts
   await heading('Library cart check').waitFor();
   const box = page.getByLabel('Scan a device’s tag or serial');
   await box.waitFor();
-  assert.equal(await box.evaluate((el) => el === document.activeElement), true, 'the scan box has the focus');
+  await waitFocused(box);
   const started = (await d.api('GET', '/api/v1/audits')).items.find((a) => a.name === 'Library cart check');
   await waitText(page, '[data-testid="count-expected"]', started.counts.expected);
   assert.ok(started.counts.expected >= 29, 'the cart’s in-service devices are expected');
@@ -69,7 +69,7 @@ test('a technician starts an audit of a cart; the scan box is focused and counts
   await scanner('CB-1030');
   await page.getByText('LOST DEVICE FOUND: CB-1030 is marked lost.').waitFor();
   await waitText(page, '[data-testid="count-unexpected"]', 1);
-  assert.equal(await box.evaluate((el) => el === document.activeElement && el.value === ''), true, 'ready for the next scan');
+  await waitFocused(box, { empty: true }); // ready for the next scan
 
   const a = await d.api('GET', `/api/v1/audits/${started.id}?lists=false`);
   for (const s of ['found', 'misplaced', 'unexpected', 'missing', 'unknown'])
@@ -129,7 +129,7 @@ test('a campaign shows returned and outstanding; collection mode returns with ru
   await page.getByRole('link', { name: 'Collection mode' }).click();
   const box = page.getByLabel('Scan a returned device');
   await box.waitFor();
-  assert.equal(await box.evaluate((el) => el === document.activeElement), true);
+  await waitFocused(box);
   await scanner('CB-1001');
   await page.getByText('CB-1001 returned by Ada Park.').waitFor();
   await waitText(page, '[data-testid="coll-returned"]', 1);

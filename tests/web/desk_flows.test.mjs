@@ -2,7 +2,7 @@
 // damaged, repair with a loaner, batch lending with a refusal, and an axe check and screenshot of each screen.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkA11y, Daemon, launch, newPage, scan, seed, shot, signIn } from './harness.mjs';
+import { checkA11y, Daemon, launch, newPage, scan, seed, shot, signIn, waitFocused } from './harness.mjs';
 
 let d, browser, page;
 
@@ -51,7 +51,7 @@ test('a technician signs in and lands on the desk with the scan box focused', as
   await signIn(page, d.base, 'sam');
   const box = page.getByLabel('Scan a tag, serial or student ID');
   await box.waitFor();
-  assert.equal(await box.evaluate((el) => el === document.activeElement), true);
+  await waitFocused(box);
   await heading('Today').waitFor();
   await checkA11y(page, 'desk');
   await shot(page, 'desk');

@@ -187,6 +187,17 @@ export async function scan(page, code) {
   await box.press('Enter');
 }
 
+// Focus moves in an effect after the element renders, so wait for it rather
+// than read it once. With `empty`, the field must also be cleared.
+export async function waitFocused(locator, { empty = false } = {}) {
+  const handle = await locator.elementHandle({ timeout: TIMEOUT });
+  await locator.page().waitForFunction(
+    ([el, mustBeEmpty]) => el === document.activeElement && (!mustBeEmpty || el.value === ''),
+    [handle, empty],
+    { timeout: TIMEOUT },
+  );
+}
+
 // No serious or critical axe violations (WCAG 2.1 A and AA rules) on the page as it is now.
 export async function checkA11y(page, screen) {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
