@@ -9,6 +9,7 @@
 #include "core/device_csv.hpp"
 #include "http/api_helpers.hpp"
 #include "http/api_routes.hpp"
+#include "http/device_json.hpp"
 #include "http/json_mapping.hpp"
 #include "store/device_store.hpp"
 #include "store/network_queries.hpp"
@@ -40,7 +41,11 @@ Response deviceResponse(int status, const Device& device, DeviceStore& store) {
   auto sightings = store.sightings(device.id);
   if (!sightings)
     spdlog::warn("device {}: reading sightings failed: {}", device.id, sightings.error().message);
-  return jsonResponse(status, deviceToJson(device, sightings ? &*sightings : nullptr));
+  std::string body;
+  body.reserve(1024);
+  appendDeviceJson(body, device, sightings ? &*sightings : nullptr);
+  body += '\n';
+  return jsonTextResponse(status, std::move(body));
 }
 
 Result<DeviceFilter> filterFrom(ApiContext& ctx, const Request& req) {
@@ -87,12 +92,10 @@ Result<DeviceFilter> filterFrom(ApiContext& ctx, const Request& req) {
 Response listDevices(ApiContext& ctx, Request& req) {
   auto filter = filterFrom(ctx, req);
   if (!filter) return errorResponse(filter.error());
-  return pageResponse(DeviceStore(ctx.db, req.scope()).list(*filter), [](const Device& d) {
-    json item = deviceToJson(d);
-    // Sightings cost a query per device; the list leaves them to GET /devices/{ref}.
-    item.erase("seen");
-    return item;
-  });
+  auto page = DeviceStore(ctx.db, req.scope()).list(*filter);
+  if (!page) return errorResponse(page.error());
+  // Sightings cost a query per device; the list leaves "seen" to GET /devices/{ref}.
+  return jsonTextResponse(200, devicePageBody(page->items, page->next_after_id));
 }
 
 Response createDevice(ApiContext& ctx, Request& req) {

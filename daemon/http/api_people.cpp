@@ -6,6 +6,7 @@
 #include "http/api_helpers.hpp"
 #include "http/api_routes.hpp"
 #include "http/circulation_json.hpp"
+#include "http/device_json.hpp"
 #include "http/json_mapping.hpp"
 #include "store/people_store.hpp"
 
@@ -14,6 +15,14 @@ namespace fk {
 using nlohmann::json;
 
 namespace {
+
+Response personResponse(int status, const Person& p) {
+  std::string body;
+  body.reserve(384);
+  appendPersonJson(body, p);
+  body += '\n';
+  return jsonTextResponse(status, std::move(body));
+}
 
 Result<PeopleFilter> peopleFilterFrom(const Request& req) {
   static constexpr std::array<std::string_view, 6> kParams = {"q",        "role",  "active",
@@ -46,7 +55,7 @@ Response createPerson(ApiContext& ctx, Request& req) {
   if (!draft) return errorResponse(draft.error());
   auto person = PeopleStore(ctx.db, req.scope()).create(*draft);
   if (!person) return errorResponse(person.error());
-  Response r = jsonResponse(201, personToJson(*person));
+  Response r = personResponse(201, *person);
   r.headers.emplace_back("Location", "/api/v1/people/" + person->external_id);
   return r;
 }
@@ -54,7 +63,7 @@ Response createPerson(ApiContext& ctx, Request& req) {
 Response getPerson(ApiContext& ctx, Request& req) {
   auto person = PeopleStore(ctx.db, req.scope()).get(req.params.at("external_id"));
   if (!person) return errorResponse(person.error());
-  return jsonResponse(200, personToJson(*person));
+  return personResponse(200, *person);
 }
 
 Response patchPerson(ApiContext& ctx, Request& req) {
@@ -64,7 +73,7 @@ Response patchPerson(ApiContext& ctx, Request& req) {
   if (!draft) return errorResponse(draft.error());
   auto person = PeopleStore(ctx.db, req.scope()).update(req.params.at("external_id"), *draft);
   if (!person) return errorResponse(person.error());
-  return jsonResponse(200, personToJson(*person));
+  return personResponse(200, *person);
 }
 
 Response importPeople(ApiContext& ctx, Request& req) {

@@ -258,10 +258,12 @@ std::string lowerAscii(std::string s) {
   return s;
 }
 
+}  // namespace
+
 // Google's recentUsers (newest first, managed users only: those with an email) as a source recorded
 // them. When the newest is not the device's fleetkeep holder, the desk shows who really has it; the
 // holder changes only when a person says so.
-json suggestedHolder(const Device& d, const std::vector<DeviceSighting>& sightings) {
+json suggestedHolderJson(const Device& d, const std::vector<DeviceSighting>& sightings) {
   for (const auto& s : sightings) {
     if (!s.fields.is_object()) continue;
     auto it = s.fields.find("recent_users");
@@ -278,18 +280,19 @@ json suggestedHolder(const Device& d, const std::vector<DeviceSighting>& sightin
   return nullptr;
 }
 
-}  // namespace
+json deviceSeenJson(const std::vector<DeviceSighting>& sightings) {
+  json seen = json::object();
+  for (const auto& s : sightings) {
+    seen[s.source] = {{"first_seen", textOrNull(s.first_seen)},
+                      {"last_seen", textOrNull(s.last_seen)},
+                      {"source_id", textOrNull(s.source_id)},
+                      {"fields", s.fields.is_null() ? json::object() : s.fields}};
+  }
+  return seen;
+}
 
 json deviceToJson(const Device& d, const std::vector<DeviceSighting>* sightings) {
-  json seen = json::object();
-  if (sightings) {
-    for (const auto& s : *sightings) {
-      seen[s.source] = {{"first_seen", textOrNull(s.first_seen)},
-                        {"last_seen", textOrNull(s.last_seen)},
-                        {"source_id", textOrNull(s.source_id)},
-                        {"fields", s.fields.is_null() ? json::object() : s.fields}};
-    }
-  }
+  json seen = sightings ? deviceSeenJson(*sightings) : json::object();
   json out = json::object();
   for (const DeviceField& f : kDeviceFields) {
     if (f.name == "holder" || f.name == "seen" || f.name == "suggested_holder") continue;  // below
@@ -297,7 +300,7 @@ json deviceToJson(const Device& d, const std::vector<DeviceSighting>* sightings)
   }
   out["holder"] = holderToJson(d.holder);
   out["seen"] = std::move(seen);
-  if (sightings) out["suggested_holder"] = suggestedHolder(d, *sightings);
+  if (sightings) out["suggested_holder"] = suggestedHolderJson(d, *sightings);
   return out;
 }
 

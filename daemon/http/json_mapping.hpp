@@ -23,6 +23,9 @@ Result<nlohmann::json> parseJsonObject(std::string_view body);
 
 // The device as the API shows it. `sightings` fills "seen"; without it "seen" is {}.
 nlohmann::json deviceToJson(const Device& device, const std::vector<DeviceSighting>* sightings = nullptr);
+// Its "seen" and "suggested_holder" members (http/device_json.cpp writes the rest by hand).
+nlohmann::json deviceSeenJson(const std::vector<DeviceSighting>& sightings);
+nlohmann::json suggestedHolderJson(const Device& device, const std::vector<DeviceSighting>& sightings);
 
 // What a body may do: create accepts "status" (the initial one) and refuses "version"; patch requires
 // "version" and refuses "status" (status moves go through /transitions).

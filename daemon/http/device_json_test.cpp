@@ -1,0 +1,167 @@
+#include "http/device_json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/device_field_table.hpp"
+#include "http/circulation_json.hpp"
+#include "http/json_mapping.hpp"
+
+namespace fk {
+namespace {
+
+using nlohmann::json;
+
+// What the handlers sent before the bodies were written by hand: the tree, dumped as jsonResponse does.
+std::string viaTree(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string written(const Device& d, const std::vector<DeviceSighting>* sightings, bool with_seen = true) {
+  std::string out;
+  appendDeviceJson(out, d, sightings, with_seen);
+  return out;
+}
+
+Device fullDevice() {
+  Device d;
+  d.id = 42;
+  d.asset_tag = "CB-1001";
+  d.serial = "5CD1234";
+  d.kind = DeviceKind::chromebook;
+  d.manufacturer = "HP";
+  d.model = "HP Chromebook 11 G9 EE";
+  d.purchase_date = "2023-08-15";
+  d.purchase_price_cents = 28900;
+  d.vendor = "CDW-G";
+  d.po_number = "PO-77";
+  d.funding_source = "ESSER";
+  d.warranty_end = "2026-08-15";
+  d.aue_date = "2028-06-01";
+  d.location = "Lincoln MS / Cart 3";
+  d.org_unit = "/Students/Lincoln";
+  d.macs = {"aa:bb:cc:dd:ee:01", "aa:bb:cc:dd:ee:02"};
+  d.loaner = true;
+  d.status = DeviceStatus::deployed;
+  d.notes = "Café – 日本語 🎒";
+  d.name = "Library cart 3 #12";
+  d.model_number = "4J9A1UT";
+  d.replacement_date = "2028-06-30";
+  d.version = 7;
+  d.created_at = "2026-11-27T08:30:00Z";
+  d.updated_at = "2026-11-28T09:00:00Z";
+  d.repair_cost_cents = 12345;
+  return d;
+}
+
+// Every kind of text a stored value can hold, including what validation refuses today but an older
+// database or a source may have left behind.
+std::vector<Device> edgeCaseDevices() {
+  std::vector<Device> out;
+  out.push_back(fullDevice());
+  out.push_back(Device{});  // every text empty (null), no price, no MACs, zero ids
+  Device d = fullDevice();
+  d.notes = "line one\nline two\r\n\ttabbed \x01\x1f \x7f said \"hi\" back\\slash /";
+  d.model = std::string("nul \0 inside", 12);
+  d.location = "bad \xff\xfe utf-8 \xc3";
+  d.manufacturer = "Escuela Benito Juárez";
+  d.vendor = "\xe2\x82";  // a truncated sequence
+  d.purchase_price_cents = 0;
+  d.macs = {"aa:bb:cc:dd:ee:ff"};
+  d.loaner = false;
+  out.push_back(d);
+  d = fullDevice();
+  d.purchase_price_cents = 5;
+  d.repair_cost_cents = 0;
+  d.macs.clear();
+  d.asset_tag.clear();
+  d.holder = Device::Holder{9, "S000250", "Student \"250\"", "", "2026-12-18", "s250@example.org"};
+  out.push_back(d);
+  d.purchase_price_cents = 99999999999;
+  d.holder = Device::Holder{10, "", "", "Lincoln MS / Library \xff", "", ""};
+  d.macs = {"02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03", "02:00:00:00:00:04"};
+  out.push_back(d);
+  for (auto s : allStatuses()) {
+    for (auto k : allKinds()) {
+      Device v = fullDevice();
+      v.status = s;
+      v.kind = k;
+      out.push_back(v);
+    }
+  }
+  return out;
+}
+
+std::vector<DeviceSighting> sightings() {
+  return {{"google", "2026-11-01T00:00:00Z", "2026-12-01T08:00:00Z", "abc-123",
+           json{{"recent_users", "someone@example.org,other@example.org"}, {"os", "ChromeOS \xff 126"}}},
+          {"network", "", "2026-12-02T07:59:59Z", "", json::object()},
+          {"\xc3\xa9t\xc3\xa9", "2026-01-01T00:00:00Z", "", "x\n", json{{"n", 1}, {"f", 1.5}, {"b", nullptr}}}};
+}
+
+TEST(DeviceJson, SingleDeviceMatchesTheTreeByteForByte) {
+  const auto seen = sightings();
+  const std::vector<DeviceSighting> none;
+  for (const Device& d : edgeCaseDevices()) {
+    EXPECT_EQ(written(d, nullptr), viaTree(deviceToJson(d))) << d.id;
+    EXPECT_EQ(written(d, &none), viaTree(deviceToJson(d, &none))) << d.id;
+    EXPECT_EQ(written(d, &seen), viaTree(deviceToJson(d, &seen))) << d.id;
+  }
+}
+
+TEST(DeviceJson, SuggestedHolderAndSeenComeThrough) {
+  const auto seen = sightings();
+  const json parsed = json::parse(written(fullDevice(), &seen));
+  EXPECT_EQ(parsed["suggested_holder"]["email"], "someone@example.org");
+  EXPECT_EQ(parsed["seen"]["google"]["source_id"], "abc-123");
+  EXPECT_EQ(parsed["purchase_price"], "289.00");
+  EXPECT_EQ(parsed["repair_cost"], "123.45");
+  EXPECT_EQ(parsed["macs"].size(), 2u);
+}
+
+TEST(DeviceJson, ListItemsLeaveOutSeen) {
+  for (const Device& d : edgeCaseDevices()) {
+    json item = deviceToJson(d);
+    item.erase("seen");
+    EXPECT_EQ(written(d, nullptr, false), viaTree(item));
+  }
+}
+
+TEST(DeviceJson, PageMatchesTheTree) {
+  const auto devices = edgeCaseDevices();
+  for (std::optional<std::int64_t> next : {std::optional<std::int64_t>{}, std::optional<std::int64_t>{123456}}) {
+    json items = json::array();
+    for (const Device& d : devices) {
+      json item = deviceToJson(d);
+      item.erase("seen");
+      items.push_back(std::move(item));
+    }
+    const json page = {{"items", items}, {"next_cursor", next ? json(encodeCursor(*next)) : json(nullptr)}};
+    EXPECT_EQ(devicePageBody(devices, next), viaTree(page) + "\n");
+  }
+  EXPECT_EQ(devicePageBody({}, std::nullopt), "{\"items\":[],\"next_cursor\":null}\n");
+}
+
+TEST(DeviceJson, PersonMatchesTheTree) {
+  Person p;
+  EXPECT_EQ([&] { std::string o; appendPersonJson(o, p); return o; }(), viaTree(personToJson(p)));
+  p.id = 250;
+  p.external_id = "S000250";
+  p.name = "José \"Pepe\" Núñez\t\x01";
+  p.email = "jose@example.org";
+  p.role = PersonRole::staff;
+  p.grade = "10";
+  p.homeroom = "R\xff";
+  p.location = "Bench High";
+  p.household = "H-1";
+  p.active = false;
+  p.created_at = "2026-11-27T08:30:00Z";
+  p.updated_at = "2026-11-28T09:00:00Z";
+  std::string out;
+  appendPersonJson(out, p);
+  EXPECT_EQ(out, viaTree(personToJson(p)));
+}
+
+}  // namespace
+}  // namespace fk
