@@ -226,6 +226,7 @@ const char* migrationAudits();  // migrations_audits.cpp
 const char* migrationFees();  // migrations_fees.cpp
 const char* migrationWriteBack();  // migrations_write_back.cpp
 const char* migrationRoster();  // migrations_roster.cpp
+const char* migrationSummary();  // migrations_summary.cpp
 
 const std::vector<std::string>& migrations() {
   // One entry per line, appended in the order features landed.
@@ -238,6 +239,7 @@ const std::vector<std::string>& migrations() {
       migrationFees(),
       migrationWriteBack(),
       migrationRoster(),
+      migrationSummary(),
   };
   return kAll;
 }
