@@ -37,15 +37,19 @@ Result<DeviceRef> refOf(const Request& req) {
 
 // The device as a single-resource response, with its per-source sightings. A failed sightings read
 // must not turn a write that already committed into an error, so it falls back to "seen": {}.
+Response deviceBody(int status, const Device& device, const std::vector<DeviceSighting>* sightings) {
+  std::string body;
+  body.reserve(1024);
+  appendDeviceJson(body, device, sightings);
+  body += '\n';
+  return jsonTextResponse(status, std::move(body));
+}
+
 Response deviceResponse(int status, const Device& device, DeviceStore& store) {
   auto sightings = store.sightings(device.id);
   if (!sightings)
     spdlog::warn("device {}: reading sightings failed: {}", device.id, sightings.error().message);
-  std::string body;
-  body.reserve(1024);
-  appendDeviceJson(body, device, sightings ? &*sightings : nullptr);
-  body += '\n';
-  return jsonTextResponse(status, std::move(body));
+  return deviceBody(status, device, sightings ? &*sightings : nullptr);
 }
 
 Result<DeviceFilter> filterFrom(ApiContext& ctx, const Request& req) {
@@ -115,10 +119,10 @@ Response createDevice(ApiContext& ctx, Request& req) {
 Response getDevice(ApiContext& ctx, Request& req) {
   auto ref = refOf(req);
   if (!ref) return errorResponse(ref.error());
-  DeviceStore store(ctx.db, req.scope());
-  auto device = store.get(*ref);
-  if (!device) return errorResponse(device.error());
-  return deviceResponse(200, *device, store);
+  auto read = DeviceStore(ctx.db, req.scope()).getWithSightings(*ref);
+  if (!read) return errorResponse(read.error());
+  if (!read->sightings) spdlog::warn("device {}: reading sightings failed", read->device.id);
+  return deviceBody(200, read->device, read->sightings ? &*read->sightings : nullptr);
 }
 
 Response patchDevice(ApiContext& ctx, Request& req) {

@@ -37,6 +37,20 @@ std::optional<std::int64_t> resolveAny(SQLite::Database& db, const DeviceRef& re
   return std::nullopt;
 }
 
+std::vector<DeviceSighting> readSightings(SQLite::Database& db, std::int64_t device_id) {
+  auto st = cachedStatement(db, "SELECT source, first_seen, last_seen, coalesce(source_id, ''), fields "
+                                "FROM device_sightings WHERE device_id = ?1 ORDER BY source");  // v4 view: true last_seen
+  st->bind(1, static_cast<std::int64_t>(device_id));
+  std::vector<DeviceSighting> out;
+  while (st->executeStep()) {
+    nlohmann::json fields = nlohmann::json::parse(st->getColumn(4).getString(), nullptr, false);
+    if (!fields.is_object()) fields = nlohmann::json::object();
+    out.push_back({st->getColumn(0).getString(), st->getColumn(1).getString(), st->getColumn(2).getString(),
+                   st->getColumn(3).getString(), std::move(fields)});
+  }
+  return out;
+}
+
 // A device outside the caller's scope is not found, like one that does not exist.
 std::optional<std::int64_t> resolveId(SQLite::Database& db, const DeviceRef& ref, const Scope& scope) {
   auto id = resolveAny(db, ref);
@@ -136,6 +150,21 @@ Result<Device> DeviceStore::get(const DeviceRef& ref) {
     auto d = loadByRef(db, ref, scope_);
     if (!d) return std::unexpected(notFound(ref));
     return *d;
+  });
+}
+
+Result<DeviceStore::WithSightings> DeviceStore::getWithSightings(const DeviceRef& ref) {
+  return db_.with([&](SQLite::Database& db) -> Result<WithSightings> {
+    ReadTx tx(db);
+    auto d = loadByRef(db, ref, scope_);
+    if (!d) return std::unexpected(notFound(ref));
+    WithSightings out{std::move(*d), std::nullopt};
+    try {
+      out.sightings = readSightings(db, out.device.id);
+    } catch (const SQLite::Exception&) {
+      // The device is read; its sightings are an extra (the caller shows "seen": {}).
+    }
+    return out;
   });
 }
 
@@ -300,19 +329,8 @@ Result<std::vector<DeviceEvent>> DeviceStore::events(const DeviceRef& ref) {
 }
 
 Result<std::vector<DeviceSighting>> DeviceStore::sightings(std::int64_t device_id) {
-  return db_.with([&](SQLite::Database& db) -> Result<std::vector<DeviceSighting>> {
-    auto st = cachedStatement(db, "SELECT source, first_seen, last_seen, coalesce(source_id, ''), fields "
-                         "FROM device_sightings WHERE device_id = ?1 ORDER BY source");  // v4 view: true last_seen
-    st->bind(1, static_cast<std::int64_t>(device_id));
-    std::vector<DeviceSighting> out;
-    while (st->executeStep()) {
-      nlohmann::json fields = nlohmann::json::parse(st->getColumn(4).getString(), nullptr, false);
-      if (!fields.is_object()) fields = nlohmann::json::object();
-      out.push_back({st->getColumn(0).getString(), st->getColumn(1).getString(), st->getColumn(2).getString(),
-                     st->getColumn(3).getString(), std::move(fields)});
-    }
-    return out;
-  });
+  return db_.with(
+      [&](SQLite::Database& db) -> Result<std::vector<DeviceSighting>> { return readSightings(db, device_id); });
 }
 
 Status DeviceStore::forEach(const std::function<void(const Device&)>& fn) {

@@ -93,6 +93,13 @@ class DeviceStore {
                             const std::string& actor);
   Result<std::vector<DeviceEvent>> events(const DeviceRef& ref);
   Result<std::vector<DeviceSighting>> sightings(std::int64_t device_id);
+  // get() and sightings() in one read transaction (one snapshot, one lock of the file): GET by ref.
+  // `sightings` is empty when reading them failed, which only costs the answer its "seen".
+  struct WithSightings {
+    Device device;
+    std::optional<std::vector<DeviceSighting>> sightings;
+  };
+  Result<WithSightings> getWithSightings(const DeviceRef& ref);
 
   // All rows or none, in one transaction. A row matches an existing device by serial, then asset tag;
   // matches update (only changed fields become events), others create. Conflicts (a row whose serial

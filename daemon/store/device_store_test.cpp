@@ -370,5 +370,32 @@ TEST_F(DeviceStoreTest, SightingsAreReadPerSource) {
   EXPECT_TRUE(store().sightings(d.id + 1)->empty());
 }
 
+TEST_F(DeviceStoreTest, GetWithSightingsReadsBothAndLeavesNoTransactionOpen) {
+  DeviceDraft dr = draft("S1", "CB-1");
+  dr.macs = std::vector<std::string>{"aa:bb:cc:dd:ee:01"};
+  Device d = make(dr);
+  exec("INSERT INTO device_seen (device_id, source, first_seen, last_seen, source_id, fields) VALUES (" +
+       std::to_string(d.id) + ", 'lan', '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z', 'x', '{}')");
+  for (int i = 0; i < 6; ++i) {  // more than the pool has connections, so every one serves a read
+    auto read = store().getWithSightings(DeviceRef{DeviceRef::By::asset_tag, 0, "CB-1"});
+    ASSERT_TRUE(read.has_value()) << read.error().message;
+    EXPECT_EQ(read->device.id, d.id);
+    EXPECT_EQ(read->device.macs, std::vector<std::string>{"aa:bb:cc:dd:ee:01"});
+    ASSERT_TRUE(read->sightings.has_value());
+    ASSERT_EQ(read->sightings->size(), 1u);
+    EXPECT_EQ(read->sightings->front().source_id, "x");
+  }
+  auto missing = store().getWithSightings(DeviceRef{DeviceRef::By::asset_tag, 0, "CB-404"});
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, Errc::not_found);
+  // A read transaction left open on a pooled connection would pin its snapshot: the write below would
+  // then be invisible to it.
+  DeviceDraft patch;
+  patch.notes = "after";
+  ASSERT_TRUE(store().update(DeviceRef{DeviceRef::By::id, d.id, ""}, patch, d.version, "test"));
+  for (int conn : test::onEveryConnection(db(), "SELECT count(*) FROM devices WHERE notes = 'after'")) EXPECT_EQ(conn, 1);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(store().getWithSightings(DeviceRef{DeviceRef::By::id, d.id, ""})->device.notes, "after");
+}
+
 }  // namespace
 }  // namespace fk

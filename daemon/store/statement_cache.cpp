@@ -62,6 +62,23 @@ CachedStatement cachedStatement(SQLite::Database& db, const std::string& sql) {
   return CachedStatement(it->second.statement.get(), &it->second.borrowed);
 }
 
+ReadTx::ReadTx(SQLite::Database& db) : db_(db) {
+  cachedStatement(db_, "BEGIN")->exec();
+}
+
+ReadTx::~ReadTx() {
+  // Ending a read transaction gives nothing back to lose; should COMMIT fail, ROLLBACK still releases
+  // the snapshot so the connection goes back to the pool clean.
+  try {
+    cachedStatement(db_, "COMMIT")->exec();
+  } catch (const SQLite::Exception&) {
+    try {
+      db_.exec("ROLLBACK");
+    } catch (const SQLite::Exception&) {
+    }
+  }
+}
+
 void enableStatementCache(SQLite::Database& db) {
   std::unique_lock lock(registry_mutex);
   registry()[db.getHandle()] = std::make_unique<ConnectionCache>();

@@ -33,6 +33,20 @@ class CachedStatement {
 
 CachedStatement cachedStatement(SQLite::Database& db, const std::string& sql);
 
+// One read transaction over several statements: one snapshot, and one lock and unlock of the database
+// file instead of a pair of fcntl calls per statement (~10% of a GET by tag's CPU when it read in four
+// implicit transactions). BEGIN and COMMIT come from the connection's cache too.
+class ReadTx {
+ public:
+  explicit ReadTx(SQLite::Database& db);
+  ~ReadTx();
+  ReadTx(const ReadTx&) = delete;
+  ReadTx& operator=(const ReadTx&) = delete;
+
+ private:
+  SQLite::Database& db_;
+};
+
 // The pool registers each of its connections, and drops the cache before the connection closes (a
 // statement left unfinalized would keep the connection open).
 void enableStatementCache(SQLite::Database& db);

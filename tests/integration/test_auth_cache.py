@@ -27,6 +27,20 @@ class RevokedTokens(DaemonTestCase):
         self.assertError(self.d.get(DEVICES, token=token), 401, "unauthorized")
         self.assertStatus(self.d.get(DEVICES, token=other), 200)
 
+    def test_revoked_on_the_reads_answered_on_the_io_threads(self):
+        # GET by tag and by person id check the token on the I/O thread, not the worker pool.
+        self.d.create_device(asset_tag="CB-IO-1", serial="IO1")
+        self.assertStatus(self.d.post("/api/v1/people", {"external_id": "S-IO-1", "name": "Io", "role": "student"}),
+                          201)
+        token = self.d.create_token("desk-io", "viewer")
+        for path in ("/api/v1/devices/tag:CB-IO-1", "/api/v1/people/S-IO-1"):
+            for _ in range(5):
+                self.assertStatus(self.d.get(path, token=token), 200)
+        r = self.d.run_tool("token", "revoke", "desk-io")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for path in ("/api/v1/devices/tag:CB-IO-1", "/api/v1/people/S-IO-1"):
+            self.assertError(self.d.get(path, token=token), 401, "unauthorized")
+
     def test_a_forged_secret_for_a_remembered_id_is_refused(self):
         token = self.d.create_token("desk-1", "technician")
         self.warm(token)
