@@ -190,15 +190,35 @@ void hydrateMacs(SQLite::Database& db, std::vector<Device>& devices) {
   }
 }
 
-std::optional<Device> loadById(SQLite::Database& db, std::int64_t id) {
-  auto st = cachedStatement(db, std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE id = ?1");
-  st->bind(1, static_cast<std::int64_t>(id));
+namespace {
+
+// The row whose `column` (id, asset_tag or serial) equals ?1, with its MACs. The SQL texts are built
+// once: the statement cache is keyed by them, and GET by tag looked them up on every request.
+std::optional<Device> loadWhere(SQLite::Database& db, const std::string& sql, auto&& bindKey) {
+  auto st = cachedStatement(db, sql);
+  bindKey(*st);
   if (!st->executeStep()) return std::nullopt;
   Device d = readDevice(*st);
-  auto macs = cachedStatement(db, "SELECT mac FROM device_macs WHERE device_id = ?1 ORDER BY mac");
-  macs->bind(1, static_cast<std::int64_t>(id));
+  static const std::string macs_sql = "SELECT mac FROM device_macs WHERE device_id = ?1 ORDER BY mac";
+  auto macs = cachedStatement(db, macs_sql);
+  macs->bind(1, static_cast<std::int64_t>(d.id));
   while (macs->executeStep()) d.macs.push_back(macs->getColumn(0).getString());
   return d;
+}
+
+}  // namespace
+
+std::optional<Device> loadById(SQLite::Database& db, std::int64_t id) {
+  static const std::string sql = std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE id = ?1";
+  return loadWhere(db, sql, [id](SQLite::Statement& st) { st.bind(1, static_cast<std::int64_t>(id)); });
+}
+
+std::optional<Device> loadByKey(SQLite::Database& db, KeyColumn column, const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  static const std::string by_tag = std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE asset_tag = ?1";
+  static const std::string by_serial = std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE serial = ?1";
+  return loadWhere(db, column == KeyColumn::asset_tag ? by_tag : by_serial,
+                   [&value](SQLite::Statement& st) { st.bind(1, value); });
 }
 
 std::optional<std::int64_t> findIdBy(SQLite::Database& db, const char* column, const std::string& value) {

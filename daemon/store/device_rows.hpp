@@ -42,6 +42,9 @@ void bindDraft(SQLite::Statement& st, const DeviceDraft& d);
 // Fills `macs` of every device (sorted by id) with one query.
 void hydrateMacs(SQLite::Database& db, std::vector<Device>& devices);
 std::optional<Device> loadById(SQLite::Database& db, std::int64_t id);
+// The device whose asset tag (or serial) is `value`, in one query rather than an id lookup first.
+enum class KeyColumn { asset_tag, serial };
+std::optional<Device> loadByKey(SQLite::Database& db, KeyColumn column, const std::string& value);
 std::optional<std::int64_t> findIdBy(SQLite::Database& db, const char* column, const std::string& value);
 
 // The events.changes column: a JSON array of [field, old, new] triples.

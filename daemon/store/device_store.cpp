@@ -59,9 +59,15 @@ std::optional<std::int64_t> resolveId(SQLite::Database& db, const DeviceRef& ref
 }
 
 std::optional<Device> loadByRef(SQLite::Database& db, const DeviceRef& ref, const Scope& scope) {
-  auto id = resolveId(db, ref, scope);
-  if (!id) return std::nullopt;
-  return rows::loadById(db, *id);
+  if (ref.by == DeviceRef::By::id) {
+    auto id = resolveId(db, ref, scope);
+    if (!id) return std::nullopt;
+    return rows::loadById(db, *id);
+  }
+  auto d = rows::loadByKey(db, ref.by == DeviceRef::By::asset_tag ? rows::KeyColumn::asset_tag : rows::KeyColumn::serial,
+                           ref.value);
+  if (!d || !scope_sql::deviceWithin(db, d->id, scope)) return std::nullopt;
+  return d;
 }
 
 // A serial or asset tag `d` would take from another device, as the conflict to report.

@@ -112,7 +112,9 @@ std::int64_t insertPersonIn(WriteTx& tx, const Person& p) {
 }
 
 std::optional<Person> findPersonIn(SQLite::Database& db, const std::string& external_id) {
-  auto st = cachedStatement(db, std::string("SELECT ") + kColumns + " FROM people WHERE external_id = ?1");
+  // Built once: the statement cache is keyed by the text, and GET /people/{id} looks it up every request.
+  static const std::string sql = std::string("SELECT ") + kColumns + " FROM people WHERE external_id = ?1";
+  auto st = cachedStatement(db, sql);
   st->bind(1, external_id);
   if (!st->executeStep()) return std::nullopt;
   return readPerson(*st);
