@@ -229,6 +229,7 @@ Result<DevicePage> DeviceStore::list(const DeviceFilter& filter) {
     for (std::size_t i = 0; i < texts.size(); ++i) st->bind(static_cast<int>(i) + 3, texts[i]);
     scope_sql::bindIfScoped(*st, scope_);
     DevicePage page;
+    page.items.reserve(static_cast<std::size_t>(filter.limit) + 1);
     while (st->executeStep()) page.items.push_back(rows::readDevice(*st));
     if (page.items.size() > static_cast<std::size_t>(filter.limit)) {
       page.items.pop_back();
