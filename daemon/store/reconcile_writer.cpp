@@ -90,8 +90,6 @@ class Applier {
         actor_("source:" + poll.source),
         now_(formatInstant(poll.poll_time)),
         idx_(idx),
-        load_device_(db, std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id = ?1"),
-        load_macs_(db, "SELECT mac FROM device_macs WHERE device_id = ?1 ORDER BY mac"),
         load_history_(db, "SELECT at, actor, changes FROM events WHERE device_id = ?1 ORDER BY id DESC"),
         load_asserted_(db, "SELECT asserted FROM device_seen WHERE device_id = ?1 AND source = ?2"),
         upsert_seen_(
@@ -226,7 +224,7 @@ class Applier {
   }
 
   void review(std::int64_t id, const rc::Record& r) {
-    auto device = load(id);
+    auto device = rows::loadById(db_, id);
     if (!device) throw std::runtime_error("device " + std::to_string(id) + " vanished during reconciliation");
     const rc::Decision decision =
         rc::decide(*device, r, prior(id), history(id), idx_, poll_.policy, actor_, now_);
@@ -384,26 +382,8 @@ class Applier {
   }
 
   void event(std::int64_t id, const char* action, const std::string& changes) {
-    insert_event_.reset();
-    insert_event_.bind(1, static_cast<std::int64_t>(id));
-    insert_event_.bind(2, now_);
-    insert_event_.bind(3, actor_);
-    insert_event_.bind(4, action);
-    insert_event_.bind(5, changes);
-    insert_event_.bind(6);
-    insert_event_.exec();
+    rows::insertEvent(insert_event_, id, now_, actor_, action, changes, {});
     wrote_registry_ = true;
-  }
-
-  std::optional<Device> load(std::int64_t id) {
-    load_device_.reset();
-    load_device_.bind(1, static_cast<std::int64_t>(id));
-    if (!load_device_.executeStep()) return std::nullopt;
-    Device d = rows::readDevice(load_device_);
-    load_macs_.reset();
-    load_macs_.bind(1, static_cast<std::int64_t>(id));
-    while (load_macs_.executeStep()) d.macs.push_back(load_macs_.getColumn(0).getString());
-    return d;
   }
 
   // Newest change of each field, by anyone; creation and import events count as setting every field.
@@ -446,7 +426,7 @@ class Applier {
   std::unordered_set<std::int64_t> observed_;
   std::unordered_set<std::string> present_unknown_;
   bool wrote_registry_ = false;
-  SQLite::Statement load_device_, load_macs_, load_history_, load_asserted_, upsert_seen_, insert_event_,
+  SQLite::Statement load_history_, load_asserted_, upsert_seen_, insert_event_,
       insert_device_, insert_mac_;
 };
 

@@ -68,10 +68,8 @@ Result<WorkOrder> WorkOrderStore::lendLoaner(std::int64_t id, const DeviceRef& l
                                              const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<WorkOrder> {
     WriteTx tx(db_, db);
-    auto w = wo_rows::loadWithin(db, id, scope_);
+    auto w = wo_rows::loadOpenWithin(db, id, scope_, "a loaner can only be lent while it is open");
     if (!w) return w;
-    if (isClosed(w->status))
-      return std::unexpected(wo_rows::closedError(*w, "a loaner can only be lent while it is open"));
     if (w->loaner && w->loaner->returned_at.empty()) {
       const std::string out =
           wo_rows::deviceName(w->loaner->device_asset_tag, w->loaner->device_serial, w->loaner->device_id);

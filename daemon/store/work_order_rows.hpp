@@ -24,6 +24,8 @@ std::optional<WorkOrder> load(SQLite::Database& db, std::int64_t id);
 Result<WorkOrder> loadOrFail(SQLite::Database& db, std::int64_t id);
 // The same, and an order on a device outside the caller's scope reads as absent.
 Result<WorkOrder> loadWithin(SQLite::Database& db, std::int64_t id, const Scope& scope);
+// The same, and a closed order is 409 saying that `what` ("parts can only be added while it is open").
+Result<WorkOrder> loadOpenWithin(SQLite::Database& db, std::int64_t id, const Scope& scope, const std::string& what);
 
 // The device id `ref` names, if any.
 std::optional<std::int64_t> resolveDevice(SQLite::Database& db, const DeviceRef& ref);
@@ -51,7 +53,7 @@ std::string holderName(const LinkedCheckout& c);
 
 // 404 "device REF not found" with details.field = "device".
 Error deviceNotFound(const DeviceRef& ref);
-// 409: the order is closed, so `what` ("parts can only be added while it is open").
+// 409: the order is closed, so `what`.
 Error closedError(const WorkOrder& w, const std::string& what);
 
 }  // namespace fk::wo_rows

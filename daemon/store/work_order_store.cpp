@@ -287,10 +287,8 @@ Result<WorkOrder> WorkOrderStore::addPart(std::int64_t id, const NewPart& part, 
   const auto cost = partCostCents(part.quantity, part.unit_cost_cents);  // bounded inputs: cannot overflow
   return db_.with([&](SQLite::Database& db) -> Result<WorkOrder> {
     WriteTx tx(db_, db);
-    auto w = wo_rows::loadWithin(db, id, scope_);
+    auto w = wo_rows::loadOpenWithin(db, id, scope_, "parts can only be added while it is open");
     if (!w) return w;
-    if (isClosed(w->status))
-      return std::unexpected(wo_rows::closedError(*w, "parts can only be added while it is open"));
     auto parts_total = addCents(w->parts_cost_cents, *cost);
     if (!parts_total || !addCents(*parts_total, w->labour_cost_cents))
       return std::unexpected(Error::invalid("quantity", "the order's parts cost would be too large"));
