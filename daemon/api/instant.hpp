@@ -58,7 +58,8 @@ inline std::optional<int> digits(std::string_view text, std::size_t at, std::siz
 // An RFC 3339 instant ("YYYY-MM-DDTHH:MM:SS" then the zone) as a time point: a real calendar day,
 // a real time of day, and the instant in range (1970 to 2199, see instantFromCivil); nullopt for
 // anything else, including a date without a time or a time without a zone.
-inline std::optional<std::chrono::system_clock::time_point> parseRfc3339(std::string_view t, InstantSyntax syntax) {
+inline std::optional<std::chrono::system_clock::time_point> parseRfc3339(std::string_view t,
+                                                                         InstantSyntax syntax) {
   using namespace std::chrono;
   using instant_detail::digits;
   const bool outside = syntax == InstantSyntax::outside;
@@ -92,7 +93,8 @@ inline std::optional<std::chrono::system_clock::time_point> parseRfc3339(std::st
   } else {
     return std::nullopt;
   }
-  const year_month_day day{year{*y}, month{static_cast<unsigned>(*mo)}, std::chrono::day{static_cast<unsigned>(*d)}};
+  const year_month_day day{year{*y}, month{static_cast<unsigned>(*mo)},
+                           std::chrono::day{static_cast<unsigned>(*d)}};
   return instantFromCivil(day, hours{*h} + minutes{*mi} + seconds{*s} - offset, fraction);
 }
 

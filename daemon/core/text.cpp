@@ -70,7 +70,9 @@ std::string_view trimBlanks(std::string_view s) {
 
 namespace {
 
-bool isControl(unsigned char c) { return c < 0x20 || c == 0x7F; }
+bool isControl(unsigned char c) {
+  return c < 0x20 || c == 0x7F;
+}
 
 bool hasControlBesides(std::string_view s, std::string_view allowed) {
   return std::any_of(s.begin(), s.end(), [&](char ch) {
@@ -106,7 +108,8 @@ std::string describeTextFault(TextFault fault, std::size_t max_bytes) {
 void checkText(std::vector<FieldError>& errors, const char* field, const std::optional<std::string>& value,
                std::size_t max_len, bool multi_line) {
   if (!value) return;
-  const TextRule rule{.max_bytes = max_len, .allowed_controls = multi_line ? kLineBreaks : std::string_view{}};
+  const TextRule rule{.max_bytes = max_len,
+                      .allowed_controls = multi_line ? kLineBreaks : std::string_view{}};
   if (const TextFault fault = classifyText(*value, rule); fault != TextFault::none)
     errors.push_back({0, field, describeTextFault(fault, max_len)});
 }

@@ -12,7 +12,7 @@ TEST(ClassifyText, FirstFaultInOrder) {
   EXPECT_EQ(classifyText("", TextRule{.max_bytes = 5}), TextFault::none);
   EXPECT_EQ(classifyText("hello!", one_line), TextFault::too_long);
   EXPECT_EQ(classifyText("\x01\x01\x01\x01\x01\x01", one_line), TextFault::too_long);  // length first
-  EXPECT_EQ(classifyText("a\xC3\x01", one_line), TextFault::not_utf8);                  // then UTF-8
+  EXPECT_EQ(classifyText("a\xC3\x01", one_line), TextFault::not_utf8);                 // then UTF-8
   EXPECT_EQ(classifyText("a\x7F", one_line), TextFault::control);
   EXPECT_EQ(classifyText("a\nb", one_line), TextFault::control);
 }
@@ -22,7 +22,8 @@ TEST(ClassifyText, AllowedControlsOnly) {
   EXPECT_EQ(classifyText("a\nb\tc", lf_tab), TextFault::none);
   EXPECT_EQ(classifyText("a\r\nb", lf_tab), TextFault::control);
   EXPECT_EQ(classifyText(std::string("a\0b", 3), lf_tab), TextFault::control);
-  EXPECT_EQ(classifyText("a\r\nb", TextRule{.max_bytes = 100, .allowed_controls = kLineBreaks}), TextFault::none);
+  EXPECT_EQ(classifyText("a\r\nb", TextRule{.max_bytes = 100, .allowed_controls = kLineBreaks}),
+            TextFault::none);
 }
 
 TEST(CheckText, FieldListWording) {

@@ -6,8 +6,8 @@
 #include "core/csv.hpp"
 #include "http/api_helpers.hpp"
 #include "http/api_routes.hpp"
-#include "http/json_values.hpp"
 #include "http/json_mapping.hpp"
+#include "http/json_values.hpp"
 #include "store/audit_store.hpp"
 
 namespace fk {

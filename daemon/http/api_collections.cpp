@@ -8,8 +8,8 @@
 #include "core/values.hpp"
 #include "http/api_helpers.hpp"
 #include "http/api_routes.hpp"
-#include "http/json_values.hpp"
 #include "http/json_mapping.hpp"
+#include "http/json_values.hpp"
 #include "store/collection_store.hpp"
 
 namespace fk {

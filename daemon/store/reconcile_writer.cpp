@@ -426,13 +426,13 @@ class Applier {
   std::unordered_set<std::int64_t> observed_;
   std::unordered_set<std::string> present_unknown_;
   bool wrote_registry_ = false;
-  SQLite::Statement load_history_, load_asserted_, upsert_seen_, insert_event_,
-      insert_device_, insert_mac_;
+  SQLite::Statement load_history_, load_asserted_, upsert_seen_, insert_event_, insert_device_, insert_mac_;
 };
 
 }  // namespace
 
-PollWrite writePoll(SQLite::Database& db, PollObservations& poll, const ReconcileHooks& hooks, rc::Index& index) {
+PollWrite writePoll(SQLite::Database& db, PollObservations& poll, const ReconcileHooks& hooks,
+                    rc::Index& index) {
   Applier applier(db, poll, hooks, index);
   ReconcileSummary summary = applier.run();
   return {std::move(summary), applier.wroteRegistry()};

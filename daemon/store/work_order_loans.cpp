@@ -78,7 +78,8 @@ Result<WorkOrder> WorkOrderStore::lendLoaner(std::int64_t id, const DeviceRef& l
     }
     if (!w->checkout || !w->checkout->returned_at.empty()) {
       return std::unexpected(Error::conflict(
-          "nobody holds " + wo_rows::deviceName(w->device_asset_tag, w->device_serial, w->device_id) + ": it was not on loan when it came in, or its loan has ended",
+          "nobody holds " + wo_rows::deviceName(w->device_asset_tag, w->device_serial, w->device_id) +
+              ": it was not on loan when it came in, or its loan has ended",
           {{"field", "device"}}));
     }
     auto loaner_id = wo_rows::resolveDevice(db, loaner);

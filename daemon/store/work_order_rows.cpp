@@ -119,7 +119,8 @@ Result<WorkOrder> loadWithin(SQLite::Database& db, std::int64_t id, const Scope&
   return w;
 }
 
-Result<WorkOrder> loadOpenWithin(SQLite::Database& db, std::int64_t id, const Scope& scope, const std::string& what) {
+Result<WorkOrder> loadOpenWithin(SQLite::Database& db, std::int64_t id, const Scope& scope,
+                                 const std::string& what) {
   auto w = loadWithin(db, id, scope);
   if (w && isClosed(w->status)) return std::unexpected(closedError(*w, what));
   return w;

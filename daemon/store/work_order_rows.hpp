@@ -25,7 +25,8 @@ Result<WorkOrder> loadOrFail(SQLite::Database& db, std::int64_t id);
 // The same, and an order on a device outside the caller's scope reads as absent.
 Result<WorkOrder> loadWithin(SQLite::Database& db, std::int64_t id, const Scope& scope);
 // The same, and a closed order is 409 saying that `what` ("parts can only be added while it is open").
-Result<WorkOrder> loadOpenWithin(SQLite::Database& db, std::int64_t id, const Scope& scope, const std::string& what);
+Result<WorkOrder> loadOpenWithin(SQLite::Database& db, std::int64_t id, const Scope& scope,
+                                 const std::string& what);
 
 // The device id `ref` names, if any.
 std::optional<std::int64_t> resolveDevice(SQLite::Database& db, const DeviceRef& ref);

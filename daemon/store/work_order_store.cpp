@@ -107,7 +107,8 @@ Result<std::int64_t> openWorkOrderIn(WriteTx& tx, const NewWorkOrder& order, con
 Result<WorkOrder> WorkOrderStore::open(const NewWorkOrder& order, const std::string& actor) {
   return db_.with([&](SQLite::Database& db) -> Result<WorkOrder> {
     WriteTx tx(db_, db);
-    if (auto device = wo_rows::resolveDevice(db, order.device); device && !scope_sql::deviceWithin(db, *device, scope_))
+    if (auto device = wo_rows::resolveDevice(db, order.device);
+        device && !scope_sql::deviceWithin(db, *device, scope_))
       return std::unexpected(wo_rows::deviceNotFound(order.device));
     auto id = openWorkOrderIn(tx, order, actor);
     if (!id) return std::unexpected(id.error());
