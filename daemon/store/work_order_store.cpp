@@ -9,6 +9,7 @@
 #include "core/values.hpp"
 #include "store/device_rows.hpp"
 #include "store/fee_store.hpp"
+#include "store/paging.hpp"
 #include "store/scope_sql.hpp"
 #include "store/work_order_loans.hpp"
 #include "store/work_order_rows.hpp"
@@ -23,7 +24,6 @@ using nlohmann::json;
 constexpr std::size_t kMaxDescriptionBytes = 4096;
 constexpr std::size_t kMaxNameBytes = 200;
 constexpr std::size_t kMaxNoteBytes = 16384;
-constexpr int kMaxPage = 1000;
 
 json jsonOrNull(const std::optional<std::int64_t>& cents) {
   return cents ? json(formatMoney(*cents)) : json(nullptr);
@@ -125,9 +125,7 @@ Result<WorkOrder> WorkOrderStore::get(std::int64_t id) {
 }
 
 Result<WorkOrderPage> WorkOrderStore::list(const WorkOrderFilter& filter) {
-  if (filter.limit < 1 || filter.limit > kMaxPage)
-    return std::unexpected(
-        Error::invalid("limit", "limit must be between 1 and " + std::to_string(kMaxPage)));
+  if (auto ok = checkPageLimit(filter.limit); !ok) return std::unexpected(ok.error());
   return db_.with([&](SQLite::Database& db) -> Result<WorkOrderPage> {
     SQLite::Transaction tx(db);
     std::string sql = "SELECT id FROM work_orders WHERE id > ?1";
