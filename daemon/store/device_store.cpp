@@ -1,4 +1,5 @@
 #include "store/device_store.hpp"
+#include "store/paging.hpp"
 #include "store/scope_sql.hpp"
 
 #include <iterator>
@@ -16,7 +17,6 @@ namespace fk {
 
 namespace {
 
-constexpr int kMaxPage = 1000;
 constexpr int kForEachBatch = 1000;
 
 Error notFound(const DeviceRef& ref) {
@@ -175,10 +175,7 @@ Result<DeviceStore::WithSightings> DeviceStore::getWithSightings(const DeviceRef
 }
 
 Result<DevicePage> DeviceStore::list(const DeviceFilter& filter) {
-  if (filter.limit < 1 || filter.limit > kMaxPage) {
-    return std::unexpected(
-        Error::invalid("limit", "limit must be between 1 and " + std::to_string(kMaxPage)));
-  }
+  if (auto ok = checkPageLimit(filter.limit); !ok) return std::unexpected(ok.error());
   // ?1 = after_id, ?2 = limit + 1 (one extra row tells whether another page follows), ?3.. = texts.
   std::string sql = std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id > ?1";
   std::vector<std::string> texts;
