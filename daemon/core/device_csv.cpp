@@ -10,6 +10,7 @@
 #include "core/csv_stream.hpp"
 #include "core/device_csv_columns.hpp"
 #include "core/device_fields.hpp"
+#include "core/key_lines.hpp"
 #include "core/values.hpp"
 #include "core/text.hpp"
 
@@ -308,9 +309,8 @@ struct DeviceCsvParser::State {
   // Validation names a field; errors name the column the file has for it.
   std::unordered_map<std::string_view, std::size_t> column_of;
   // First line of each key: two rows naming one device would make the outcome depend on row order.
-  std::unordered_map<std::string, std::size_t> tag_lines, serial_lines;
+  KeyLines tag_lines, serial_lines;
   bool ended = false;
-  bool sized = false;
 
   // Reading is over, at the end of the text or at a problem that stops it. Text that is not UTF-8 (or
   // not Windows-1252) refuses the file whatever else is wrong with it, as when the whole body was
@@ -328,8 +328,8 @@ struct DeviceCsvParser::State {
     }
     // Freed here, on the thread that read the file, rather than by whoever destroys the parser
     // (an import's writer, which still has its commit ahead of it).
-    std::unordered_map<std::string, std::size_t>().swap(tag_lines);
-    std::unordered_map<std::string, std::size_t>().swap(serial_lines);
+    tag_lines.clear();
+    serial_lines.clear();
   }
 
   std::string headerFor(std::string_view field) const {
@@ -337,13 +337,12 @@ struct DeviceCsvParser::State {
     return std::string(it != column_of.end() ? std::string_view(header.columns[it->second].header) : field);
   }
 
-  void noteRepeat(std::unordered_map<std::string, std::size_t>& lines, std::string_view field,
-                  const std::optional<std::string>& key, std::size_t line) {
+  void noteRepeat(KeyLines& lines, std::string_view field, const std::optional<std::string>& key,
+                  std::size_t line) {
     if (!key || key->empty()) return;
-    const auto [it, fresh] = lines.try_emplace(*key, line);
-    if (fresh) return;
-    errors.push_back(
-        {line, headerFor(field), "\"" + *key + "\" repeats line " + std::to_string(it->second)});
+    if (const auto first = lines.firstLine(*key, line)) {
+      errors.push_back({line, headerFor(field), "\"" + *key + "\" repeats line " + std::to_string(*first)});
+    }
   }
 };
 
@@ -398,13 +397,6 @@ std::size_t DeviceCsvParser::rowsAtMost() const { return state_->rows_at_most; }
 
 bool DeviceCsvParser::next(ImportRow& row) {
   State& s = *state_;
-  if (!s.sized) {
-    // Sized for the file up front: rehashing 100k keys as the tables grow cost as much as the
-    // lookups. Here rather than in the constructor, on the thread that reads the rows.
-    s.tag_lines.reserve(s.rows_at_most);
-    s.serial_lines.reserve(s.rows_at_most);
-    s.sized = true;
-  }
   RowParser parser(s.header.columns, s.options, s.dates, s.errors, s.warnings);
   while (!s.ended) {
     if (!s.reader->next(s.cells)) {
