@@ -1,41 +1,47 @@
 #include "core/key_lines.hpp"
 
+#include <algorithm>
 #include <functional>
 
 namespace fk {
 namespace {
 
-constexpr int kOffsetBits = 40;  // an arena of up to 1 TiB: far past any import body limit
+constexpr int kOffsetBits = 40;  // where a key is: 2^20 blocks of 1 MiB
 constexpr std::uint64_t kOffsetMask = (std::uint64_t{1} << kOffsetBits) - 1;
+constexpr int kBlockBits = 20;
+constexpr std::size_t kBlockSize = std::size_t{1} << kBlockBits;
 constexpr std::size_t kFirstSize = 1024;
 
 std::uint64_t hashOf(std::string_view key) { return std::hash<std::string_view>{}(key); }
 std::uint64_t tagOf(std::uint64_t hash) { return hash >> kOffsetBits; }
 
-void appendNumber(std::string& out, std::size_t n) {
+char* putNumber(char* out, std::size_t n) {
   while (n >= 0x80) {
-    out += static_cast<char>((n & 0x7F) | 0x80);
+    *out++ = static_cast<char>((n & 0x7F) | 0x80);
     n >>= 7;
   }
-  out += static_cast<char>(n);
+  *out++ = static_cast<char>(n);
+  return out;
 }
 
-std::size_t readNumber(const std::string& in, std::size_t& pos) {
-  std::size_t n = 0;
+const char* getNumber(const char* in, std::size_t& n) {
+  n = 0;
   for (int shift = 0;; shift += 7) {
-    const auto byte = static_cast<unsigned char>(in[pos++]);
+    const auto byte = static_cast<unsigned char>(*in++);
     n |= static_cast<std::size_t>(byte & 0x7F) << shift;
-    if (byte < 0x80) return n;
+    if (byte < 0x80) return in;
   }
 }
 
 }  // namespace
 
 KeyLines::Entry KeyLines::entry(std::uint64_t slot) const {
-  std::size_t pos = (slot & kOffsetMask) - 1;
-  const std::size_t line = readNumber(arena_, pos);
-  const std::size_t length = readNumber(arena_, pos);
-  return {std::string_view(arena_).substr(pos, length), line};
+  const std::uint64_t where = (slot & kOffsetMask) - 1;
+  const char* at = blocks_[where >> kBlockBits].get() + (where & (kBlockSize - 1));
+  std::size_t line = 0, length = 0;
+  at = getNumber(at, line);
+  at = getNumber(at, length);
+  return {std::string_view(at, length), line};
 }
 
 std::optional<std::size_t> KeyLines::firstLine(std::string_view key, std::size_t line) {
@@ -56,11 +62,19 @@ std::optional<std::size_t> KeyLines::firstLine(std::string_view key, std::size_t
     for (i = hash & mask; slots_[i] != 0; i = (i + 1) & mask) {
     }
   }
-  const std::size_t offset = arena_.size();
-  appendNumber(arena_, line);
-  appendNumber(arena_, key.size());
-  arena_.append(key);
-  slots_[i] = (tag << kOffsetBits) | (offset + 1);
+  // A key that does not fit the last block starts a new one (a key longer than a block, its own).
+  const std::size_t need = 2 * 10 + key.size();  // two LEB128 numbers of at most 10 bytes each
+  if (blocks_.empty() || used_ + need > kBlockSize) {
+    blocks_.push_back(std::make_unique<char[]>(std::max(need, kBlockSize)));
+    used_ = 0;
+  }
+  const std::uint64_t where = ((blocks_.size() - 1) << kBlockBits) | used_;
+  char* out = blocks_.back().get() + used_;
+  out = putNumber(out, line);
+  out = putNumber(out, key.size());
+  std::copy(key.begin(), key.end(), out);
+  used_ = static_cast<std::size_t>(out + key.size() - blocks_.back().get());
+  slots_[i] = (tag << kOffsetBits) | (where + 1);
   ++size_;
   return std::nullopt;
 }
@@ -79,7 +93,8 @@ void KeyLines::grow() {
 
 void KeyLines::clear() {
   std::vector<std::uint64_t>().swap(slots_);
-  std::string().swap(arena_);
+  std::vector<std::unique_ptr<char[]>>().swap(blocks_);
+  used_ = 0;
   size_ = 0;
 }
 

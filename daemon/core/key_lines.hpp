@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,8 +30,12 @@ class KeyLines {
   Entry entry(std::uint64_t slot) const;
   void grow();
 
-  std::vector<std::uint64_t> slots_;  // 0: empty; else the hash's top bits, then offset + 1 in arena_
-  std::string arena_;                 // per key: its line and length (LEB128), then its bytes
+  std::vector<std::uint64_t> slots_;  // 0: empty; else the hash's top bits, then where + 1 (below)
+  // Per key: its line and length (LEB128), then its bytes; in blocks, never moved once written (a
+  // string grown by doubling would hold up to twice the keys, and three times while it copies).
+  // Where = block index << kBlockBits | offset in the block.
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = 0;  // in the last block
   std::size_t size_ = 0;
 };
 

@@ -29,6 +29,12 @@ TEST(KeyLines, AgreesWithAMapThroughEveryGrowth) {
     }
   }
   EXPECT_EQ(lines.size(), want.size());
+  // A key longer than a block of the arena, then short ones after it.
+  const std::string huge(3 << 19, 'h');
+  EXPECT_FALSE(lines.firstLine(huge, 5));
+  EXPECT_FALSE(lines.firstLine("after-huge", 6));
+  EXPECT_EQ(lines.firstLine(huge, 7), 5u);
+  EXPECT_EQ(lines.firstLine("after-huge", 8), 6u);
   lines.clear();
   EXPECT_EQ(lines.size(), 0u);
   EXPECT_FALSE(lines.firstLine("K-1", 3));
