@@ -28,7 +28,6 @@ import urllib.error
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib  # noqa: E402
 
-DEVICES = 5000
 PEOPLE = 500
 SOURCE_ROWS = 2000
 
@@ -42,8 +41,8 @@ def parse_duration(text):
 
 
 class Load:
-    def __init__(self, d, rng):
-        self.d, self.rng = d, rng
+    def __init__(self, d, rng, devices):
+        self.d, self.rng, self.devices = d, rng, devices
         self.requests = 0
         self.errors = []
         self.lock = threading.Lock()
@@ -75,13 +74,13 @@ class Load:
             self.call("/api/v1/devices?limit=100&location=Room%%20%d&cursor=%s" % (self.rng.randrange(50), cursor))
 
     def read_one(self):
-        self.call("/api/v1/devices/tag:SK-%05d" % self.rng.randrange(DEVICES))
+        self.call("/api/v1/devices/tag:SK-%05d" % self.rng.randrange(self.devices))
 
     def search(self):
         self.call("/api/v1/devices?q=%d&limit=50" % self.rng.randrange(100))
 
     def edit(self):
-        tag = "SK-%05d" % self.rng.randrange(DEVICES)
+        tag = "SK-%05d" % self.rng.randrange(self.devices)
         status, raw = self.call("/api/v1/devices/tag:" + tag)
         if status == 200:
             version = json.loads(raw)["version"]
@@ -99,7 +98,7 @@ class Load:
                 self.open[tag] = json.loads(raw)["id"]
 
     def small_import(self):
-        start = self.rng.randrange(DEVICES - 100)
+        start = self.rng.randrange(self.devices - 100)
         rows = "".join("SK-%05d,SSK-%05d,laptop,Room %d\n" % (i, i, self.rng.randrange(50))
                        for i in range(start, start + 100))
         self.call("/api/v1/devices:import", "asset_tag,serial,kind,location\n" + rows, "text/csv")
@@ -132,22 +131,29 @@ def main():
     parser.add_argument("--rate", type=float, default=40, help="requests per second, all workers together")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--devices", type=int, default=5000, help="fleet size (default 5000, at least 1000)")
+    parser.add_argument("--database-cache", metavar="SIZE",
+                        help="the daemon's limits.database_cache (e.g. 4MiB): a cache smaller than the database "
+                             "fills early, so the run shows whether memory levels off once it has")
     parser.add_argument("--fleetkeepd", default=os.path.join(root, "build", "bin", "fleetkeepd"))
     args = parser.parse_args()
     benchlib.check_tools(parser, args)
+    if args.devices < 1000:
+        parser.error("--devices: at least 1000")
 
     with tempfile.TemporaryDirectory(prefix="fleetkeep-soak-") as work:
         listing = os.path.join(work, "listing.csv")
         write_listing(listing, 0)
         d = benchlib.Daemon(args.fleetkeepd, work,
                             "log_level: warn\nsources:\n  - name: listing\n    plugin: csv_import\n"
-                            "    interval: 30s\n    path: %s\n" % listing)
+                            "    interval: 30s\n    path: %s\n" % listing +
+                            ("limits:\n  database_cache: %s\n" % args.database_cache if args.database_cache else ""))
         d.start()
-        setup = Load(d, random.Random(args.seed))
+        setup = Load(d, random.Random(args.seed), args.devices)
         setup.call("/api/v1/people:import", "external_id,name,role\n" +
                    "".join("SP%04d,Person %d,student\n" % (i, i) for i in range(PEOPLE)), "text/csv")
         setup.call("/api/v1/devices:import", "asset_tag,serial,kind,location\n" +
-                   "".join("SK-%05d,SSK-%05d,laptop,Depot\n" % (i, i) for i in range(DEVICES)), "text/csv")
+                   "".join("SK-%05d,SSK-%05d,laptop,Depot\n" % (i, i) for i in range(args.devices)), "text/csv")
         if setup.errors:
             d.fail("setup failed: %s" % setup.errors)
 
@@ -155,9 +161,9 @@ def main():
         loads = []
 
         def worker(n):
-            load = Load(d, random.Random(args.seed * 1000 + n))
+            load = Load(d, random.Random(args.seed * 1000 + n), args.devices)
             loads.append(load)
-            mine = ["SK-%05d" % i for i in range(n, DEVICES, args.workers)][:200]
+            mine = ["SK-%05d" % i for i in range(n, args.devices, args.workers)][:200]
             mix = ([load.read_page] * 30 + [load.read_one] * 30 + [load.search] * 10 + [load.edit] * 12 +
                    [lambda: load.lend(mine)] * 16 + [load.small_import] * 2)
             period = args.workers / args.rate
@@ -168,7 +174,7 @@ def main():
                 stop.wait(max(0.0, next_at - time.monotonic()))  # a steady rate, not a flat-out hammer
 
         def scraper():
-            load = Load(d, random.Random(0))
+            load = Load(d, random.Random(0), args.devices)
             loads.append(load)
             generation = 0
             while not stop.wait(5):
@@ -183,7 +189,8 @@ def main():
             t.start()
         t0 = time.monotonic()
         samples = []
-        print("soak: %ds at %.0f req/s, RSS every %ds; pid %d" % (args.duration, args.rate, args.sample, d.proc.pid),
+        print("soak: %ds at %.0f req/s, %d devices, RSS every %ds; pid %d"
+              % (args.duration, args.rate, args.devices, args.sample, d.proc.pid),
               flush=True)
         try:
             while True:

@@ -340,7 +340,8 @@ void Daemon::reload() {
       next->limits.import_body_bytes != old->limits.import_body_bytes ||
       next->limits.max_connections != old->limits.max_connections ||
       next->limits.idle_timeout != old->limits.idle_timeout ||
-      next->limits.request_timeout != old->limits.request_timeout) {
+      next->limits.request_timeout != old->limits.request_timeout ||
+      next->limits.database_cache_bytes != old->limits.database_cache_bytes) {
     spdlog::warn("limits changed; needs restart to take effect");
     next->limits = old->limits;
   }
@@ -412,7 +413,7 @@ Result<std::unique_ptr<Database>> openStateDatabase(const Config& config) {
     if (ec) return std::unexpected(Error::internal("cannot create state_dir " + config.state_dir.string() + ": " + ec.message()));
     std::filesystem::permissions(config.state_dir, std::filesystem::perms::owner_all, ec);
   }
-  return Database::open(config.database);
+  return Database::open(config.database, 4, config.limits.database_cache_bytes);
 }
 
 Status writeFileAtomic(const std::filesystem::path& file, std::string_view content, mode_t mode) {

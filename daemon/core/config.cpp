@@ -416,6 +416,13 @@ std::expected<Config, std::vector<ConfigProblem>> loadConfig(const std::filesyst
           if (auto v = r.byteSize(l)) c.limits.json_body_bytes = *v;
         } else if (l.name == "import_body_bytes") {
           if (auto v = r.byteSize(l)) c.limits.import_body_bytes = *v;
+        } else if (l.name == "database_cache") {
+          if (auto v = r.byteSize(l)) {
+            if (*v < (1ull << 20) || *v > (16ull << 30))
+              r.problem(l, "between 1MiB and 16GiB");
+            else
+              c.limits.database_cache_bytes = *v;
+          }
         } else if (l.name == "max_connections") {
           if (auto v = r.integer(l, 1, 1'000'000)) c.limits.max_connections = *v;
         } else if (l.name == "idle_timeout" || l.name == "request_timeout") {

@@ -68,6 +68,7 @@ struct Config {
     std::int64_t max_connections = 1024;        // HTTP connections served at once
     std::chrono::seconds idle_timeout{30};      // keep-alive idle, and a request header's whole read
     std::chrono::seconds request_timeout{300};  // a request body's whole read, a response's write
+    std::uint64_t database_cache_bytes = 64ull << 20;  // SQLite page cache, per connection
   } limits;
   struct Checkout {
     int default_loan_days = 180;

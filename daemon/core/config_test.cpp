@@ -62,6 +62,7 @@ models:
 limits:
   json_body_bytes: 512KiB
   import_body_bytes: 1GiB
+  database_cache: 8MiB
 checkout:
   default_loan_days: 120
 alerts:
@@ -95,6 +96,7 @@ seed_inventory: seed/inventory.csv
   EXPECT_EQ(c->models[1].aue_date, "");
   EXPECT_EQ(c->limits.json_body_bytes, 512u * 1024);
   EXPECT_EQ(c->limits.import_body_bytes, 1ull << 30);
+  EXPECT_EQ(c->limits.database_cache_bytes, 8ull << 20);
   EXPECT_EQ(c->checkout.default_loan_days, 120);
   EXPECT_EQ(c->alerts.stale_sync_days, 14);
   EXPECT_EQ(c->network.unknown_mac_ttl, std::chrono::hours(7 * 24));
@@ -112,6 +114,7 @@ TEST_F(ConfigTest, EmptyFileMeansDefaults) {
   EXPECT_EQ(c->database, dir_ / "etc" / "var" / "fleetkeep.db");
   EXPECT_EQ(c->fiscal_year_start_month, 7);
   EXPECT_EQ(c->limits.json_body_bytes, 10u << 20);
+  EXPECT_EQ(c->limits.database_cache_bytes, 64ull << 20);
   EXPECT_EQ(c->seed_inventory, fs::path());
 }
 
@@ -197,9 +200,10 @@ TEST_F(ConfigTest, BadConfigsReportEveryProblemWithPosition) {
        "other)\n"
        "F:6:31: planning.replacement_model.laptop: expected text, got a list\n"
        "F:7:3: unknown key \"horizon\"\n"},
-      {"limits:\n  json_body_bytes: 10 MiB\n  import_body_bytes: 0\n",
+      {"limits:\n  json_body_bytes: 10 MiB\n  import_body_bytes: 0\n  database_cache: 512KiB\n",
        "F:2:20: limits.json_body_bytes: \"10 MiB\" is not a size (e.g. 512KiB, 10MiB, 1GiB)\n"
-       "F:3:22: limits.import_body_bytes: \"0\" is not a size (e.g. 512KiB, 10MiB, 1GiB)\n"},
+       "F:3:22: limits.import_body_bytes: \"0\" is not a size (e.g. 512KiB, 10MiB, 1GiB)\n"
+       "F:4:19: limits.database_cache: between 1MiB and 16GiB\n"},
       {"checkout:\n  default_loan_days: -1\nalerts: {stale_sync_days: x, stale: 1}\n",
        "F:2:22: checkout.default_loan_days: expected a whole number >= 1, got \"-1\"\n"
        "F:3:27: alerts.stale_sync_days: expected a whole number >= 1, got \"x\"\n"

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "store/sql_functions.hpp"
 #include "store/statement_cache.hpp"
 
@@ -11,7 +13,7 @@ namespace {
 
 thread_local bool t_reserved = false;
 
-std::unique_ptr<SQLite::Database> openConnection(const std::filesystem::path& file,
+std::unique_ptr<SQLite::Database> openConnection(const std::filesystem::path& file, std::uint64_t cache_bytes,
                                                  int busy_timeout_ms = Database::kBusyTimeoutMs) {
   // NOMUTEX: the pool hands a connection to one thread at a time, so SQLite's own lock around
   // every call on it (two mutex operations per bind, step and reset) only costs time.
@@ -23,7 +25,9 @@ std::unique_ptr<SQLite::Database> openConnection(const std::filesystem::path& fi
   // cut, not only a crash of the process (NORMAL's limit in WAL mode). Measured cost and the kill -9
   // runs behind the choice: docs/reliability.md.
   db->exec("PRAGMA synchronous = FULL");
-  db->exec("PRAGMA cache_size = -65536");
+  // Negative: a size in KiB rather than in pages. Each connection has its own cache, so the daemon's
+  // page caches can grow to this times the number of connections.
+  db->exec("PRAGMA cache_size = -" + std::to_string(std::max<std::uint64_t>(cache_bytes / 1024, 1)));
   registerSqlFunctions(*db);
   return db;
 }
@@ -86,11 +90,12 @@ void Database::checkpointLoop() {
   }
 }
 
-Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file, int pool_size) {
+Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file, int pool_size,
+                                                 std::uint64_t cache_bytes) {
   if (pool_size < 1) pool_size = 1;
   std::unique_ptr<Database> self(new Database(file));
   try {
-    auto first = openConnection(file);
+    auto first = openConnection(file, cache_bytes);
     // Takes effect only in a new file (before its first table): fewer, fuller pages make a bulk
     // import's b-tree and WAL work about a fifth cheaper. An existing file keeps its page size.
     first->exec("PRAGMA page_size = " + std::to_string(kPageSize));
@@ -106,15 +111,15 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
           Error::internal("database " + file.string() + ": cannot enable WAL journal mode"));
     }
     self->all_.push_back(std::move(first));
-    for (int i = 1; i < pool_size; ++i) self->all_.push_back(openConnection(file));
+    for (int i = 1; i < pool_size; ++i) self->all_.push_back(openConnection(file, cache_bytes));
     for (int i = 0; i < kReservedConnections; ++i) {
-      self->all_.push_back(openConnection(file, kReservedBusyTimeoutMs));
+      self->all_.push_back(openConnection(file, cache_bytes, kReservedBusyTimeoutMs));
       self->reserved_free_.push_back(self->all_.back().get());
     }
     for (auto& c : self->all_) self->watchWal(*c);
     for (auto& c : self->all_) enableStatementCache(*c);
-    self->checkpoint_db_ = openConnection(file);
-    self->watch_db_ = openConnection(file);
+    self->checkpoint_db_ = openConnection(file, cache_bytes);
+    self->watch_db_ = openConnection(file, cache_bytes);
     self->data_version_ = std::make_unique<SQLite::Statement>(*self->watch_db_, "PRAGMA data_version");
   } catch (const std::exception& e) {
     return std::unexpected(Error::internal("database " + file.string() + ": " + e.what()));

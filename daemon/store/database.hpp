@@ -23,7 +23,10 @@ namespace fk {
 class Database {
  public:
   // Opens (creating if missing) and migrates to the latest schema version.
-  static Result<std::unique_ptr<Database>> open(const std::filesystem::path& file, int pool_size = 4);
+  // `cache_bytes` bounds each connection's page cache (config `limits.database_cache`).
+  static Result<std::unique_ptr<Database>> open(const std::filesystem::path& file, int pool_size = 4,
+                                                std::uint64_t cache_bytes = kDefaultCacheBytes);
+  static constexpr std::uint64_t kDefaultCacheBytes = 64ull << 20;
   // What a one-shot admin command needs of the schema (store/database_admin.cpp).
   enum class SchemaNeed {
     known,   // any version this build knows (backup copies pages, whatever their version)

@@ -46,6 +46,14 @@ TEST_F(DatabaseTest, EveryPooledConnectionEnforcesForeignKeys) {
   for (int on : test::onEveryConnection(db(), "PRAGMA foreign_keys")) EXPECT_EQ(on, 1);
 }
 
+TEST_F(DatabaseTest, EveryPooledConnectionHasTheConfiguredPageCache) {
+  for (int kib : test::onEveryConnection(db(), "PRAGMA cache_size"))
+    EXPECT_EQ(kib, -static_cast<int>(Database::kDefaultCacheBytes / 1024));
+  auto opened = Database::open(dir_ / "lean.db", 2, 3ull << 20);
+  ASSERT_TRUE(opened.has_value()) << opened.error().message;
+  for (int kib : test::onEveryConnection(**opened, "PRAGMA cache_size", 2)) EXPECT_EQ(kib, -3072);
+}
+
 TEST_F(DatabaseTest, ABusyPoolMakesCallersWaitRatherThanShareAConnection) {
   auto opened = Database::open(dir_ / "small.db", 1);
   ASSERT_TRUE(opened.has_value());
