@@ -68,24 +68,50 @@ std::string_view trimBlanks(std::string_view s) {
   return boost::algorithm::trim_copy_if(s, [](char c) { return c == ' ' || c == '\t'; });
 }
 
-bool hasControl(std::string_view s, bool allow_line_breaks) {
+namespace {
+
+bool isControl(unsigned char c) {
+  return c < 0x20 || c == 0x7F;
+}
+
+bool hasControlBesides(std::string_view s, std::string_view allowed) {
   return std::any_of(s.begin(), s.end(), [&](char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (allow_line_breaks && (c == '\n' || c == '\r' || c == '\t')) return false;
-    return c < 0x20 || c == 0x7F;
+    return isControl(static_cast<unsigned char>(ch)) && allowed.find(ch) == std::string_view::npos;
   });
+}
+
+}  // namespace
+
+bool hasControl(std::string_view s, bool allow_line_breaks) {
+  return hasControlBesides(s, allow_line_breaks ? kLineBreaks : std::string_view{});
+}
+
+TextFault classifyText(std::string_view s, const TextRule& rule) {
+  if (s.empty()) return rule.required ? TextFault::empty : TextFault::none;
+  if (s.size() > rule.max_bytes) return TextFault::too_long;
+  if (!isValidUtf8(s)) return TextFault::not_utf8;
+  if (hasControlBesides(s, rule.allowed_controls)) return TextFault::control;
+  return TextFault::none;
+}
+
+std::string describeTextFault(TextFault fault, std::size_t max_bytes) {
+  switch (fault) {
+    case TextFault::none: return {};
+    case TextFault::empty: return "must not be empty";
+    case TextFault::too_long: return "must be at most " + std::to_string(max_bytes) + " bytes";
+    case TextFault::not_utf8: return "is not valid UTF-8";
+    case TextFault::control: return "must not contain control characters";
+  }
+  return {};
 }
 
 void checkText(std::vector<FieldError>& errors, const char* field, const std::optional<std::string>& value,
                std::size_t max_len, bool multi_line) {
   if (!value) return;
-  if (value->size() > max_len) {
-    errors.push_back({0, field, "must be at most " + std::to_string(max_len) + " bytes"});
-  } else if (!isValidUtf8(*value)) {
-    errors.push_back({0, field, "is not valid UTF-8"});
-  } else if (hasControl(*value, multi_line)) {
-    errors.push_back({0, field, "must not contain control characters"});
-  }
+  const TextRule rule{.max_bytes = max_len,
+                      .allowed_controls = multi_line ? kLineBreaks : std::string_view{}};
+  if (const TextFault fault = classifyText(*value, rule); fault != TextFault::none)
+    errors.push_back({0, field, describeTextFault(fault, max_len)});
 }
 
 }  // namespace fk

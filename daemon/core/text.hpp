@@ -28,6 +28,25 @@ std::string_view trimBlanks(std::string_view s);
 // A C0 control character or DEL; with `allow_line_breaks`, \n, \r and \t are allowed (notes).
 bool hasControl(std::string_view s, bool allow_line_breaks);
 
+// The control characters a multi-line text may hold: notes, descriptions.
+inline constexpr std::string_view kLineBreaks = "\n\r\t";
+
+// What free text must be: at most `max_bytes`, not empty when `required`, valid UTF-8, and free of
+// control characters other than `allowed_controls`.
+struct TextRule {
+  std::size_t max_bytes = 0;
+  bool required = false;
+  std::string_view allowed_controls = {};
+};
+
+// The first thing wrong with a text, checked in this order; none when it is fine. One classifier for
+// every area, each with its own wording on top (field lists here, work orders their sentences).
+enum class TextFault { none, empty, too_long, not_utf8, control };
+TextFault classifyText(std::string_view s, const TextRule& rule);
+
+// A fault as a field list says it after the field's name: "must be at most 256 bytes".
+std::string describeTextFault(TextFault fault, std::size_t max_bytes);
+
 // Appends the first problem of an optional text field: longer than `max_len` bytes, not UTF-8, or a
 // control character (line breaks allowed when `multi_line`).
 void checkText(std::vector<FieldError>& errors, const char* field, const std::optional<std::string>& value,

@@ -137,19 +137,7 @@ std::string nowInstant() {
 }
 
 std::optional<std::chrono::system_clock::time_point> parseInstant(std::string_view text) {
-  if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z')
-    return std::nullopt;
-  auto date = parseDate(text.substr(0, 10));
-  if (!date) return std::nullopt;
-  int parts[3] = {};
-  for (int i = 0; i < 3; ++i) {
-    const std::size_t at = 11 + 3 * static_cast<std::size_t>(i);
-    if (!isDigit(text[at]) || !isDigit(text[at + 1])) return std::nullopt;
-    parts[i] = (text[at] - '0') * 10 + (text[at + 1] - '0');
-  }
-  if (parts[0] > 23 || parts[1] > 59 || parts[2] > 59) return std::nullopt;
-  return api::instantFromCivil(*date, std::chrono::hours(parts[0]) + std::chrono::minutes(parts[1]) +
-                                           std::chrono::seconds(parts[2]));
+  return api::parseRfc3339(text, api::InstantSyntax::fleetkeep);
 }
 
 std::optional<std::string> normaliseMac(std::string_view text) {

@@ -20,7 +20,8 @@ std::string formatDate(std::chrono::year_month_day ymd);
 // RFC 3339 UTC instant with seconds, e.g. "2026-11-27T08:30:00Z".
 std::string formatInstant(std::chrono::system_clock::time_point t);
 std::string nowInstant();
-// The inverse of formatInstant, for instants fleetkeep stored itself: exactly that form, nothing else.
+// The inverse of formatInstant, for instants fleetkeep stored itself: exactly that form, nothing else
+// (api::parseRfc3339's fleetkeep syntax; outside APIs' spellings are its outside syntax).
 std::optional<std::chrono::system_clock::time_point> parseInstant(std::string_view text);
 
 // MAC address in any common spelling (aa:bb.., AA-BB-.., aabb.ccdd.eeff, aabbccddeeff) to "aa:bb:cc:dd:ee:ff".

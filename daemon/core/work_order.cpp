@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "core/text.hpp"
 #include "core/values.hpp"
 
 namespace fk {
@@ -44,12 +45,21 @@ std::optional<E> parseName(const std::array<std::string_view, N>& names, const s
   return std::nullopt;
 }
 
-bool allowedTextChar(unsigned char c) {
-  return c >= 0x20 ? c != 0x7f : (c == '\n' || c == '\t');
-}
-
 bool isSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// A work order's wording of a text fault: one sentence that starts with the field.
+Error textError(TextFault fault, const std::string& field, std::size_t max_bytes) {
+  switch (fault) {
+    case TextFault::empty: return Error::invalid(field, field + " must not be empty");
+    case TextFault::too_long:
+      return Error::invalid(field, field + " is longer than " + std::to_string(max_bytes) + " bytes");
+    case TextFault::not_utf8: return Error::invalid(field, field + " is not valid UTF-8");
+    case TextFault::control:
+    case TextFault::none: break;
+  }
+  return Error::invalid(field, field + " contains a control character");
 }
 
 }  // namespace
@@ -189,16 +199,10 @@ Result<std::string> checkText(std::string_view text, const std::string& field, s
                               bool optional) {
   while (!text.empty() && isSpace(text.front())) text.remove_prefix(1);
   while (!text.empty() && isSpace(text.back())) text.remove_suffix(1);
-  if (text.empty() && !optional) return std::unexpected(Error::invalid(field, field + " must not be empty"));
-  if (text.size() > max_bytes) {
-    return std::unexpected(
-        Error::invalid(field, field + " is longer than " + std::to_string(max_bytes) + " bytes"));
-  }
-  for (char c : text) {
-    if (!allowedTextChar(static_cast<unsigned char>(c))) {
-      return std::unexpected(Error::invalid(field, field + " contains a control character"));
-    }
-  }
+  // Newline and tab only: a \r inside is refused (the trim above drops a trailing one).
+  const TextRule rule{.max_bytes = max_bytes, .required = !optional, .allowed_controls = "\n\t"};
+  if (const TextFault fault = classifyText(text, rule); fault != TextFault::none)
+    return std::unexpected(textError(fault, field, max_bytes));
   return std::string(text);
 }
 

@@ -66,7 +66,8 @@ Result<std::int64_t> checkPartQuantity(std::int64_t quantity, const std::string&
 Result<std::int64_t> parseCostField(std::string_view text, const std::string& field);
 Result<std::int64_t> checkLabourMinutes(std::int64_t minutes, const std::string& field = "labour_minutes");
 // Free text (description, part name, note, resolution...): trimmed non-empty unless `optional`,
-// at most `max_bytes`, no control characters except newline and tab.
+// at most `max_bytes`, valid UTF-8, no control characters except newline and tab (core/text.hpp's
+// classifier, in sentences that start with `field`).
 Result<std::string> checkText(std::string_view text, const std::string& field, std::size_t max_bytes,
                               bool optional = false);
 

@@ -159,5 +159,20 @@ TEST(WorkOrderInput, Text) {
   EXPECT_TRUE(checkText(std::string(100, 'x'), "text", 100));
 }
 
+TEST(WorkOrderInput, TextMustBeUtf8) {
+  EXPECT_EQ(checkText(" caf\xC3\xA9 \xE2\x82\xAC ", "part", 100), "caf\xC3\xA9 \xE2\x82\xAC");
+  for (const char* bad : {"caf\xC3", "\xC0\xAF", "\xED\xA0\x80 surrogate", "ok \xFF"}) {
+    auto r = checkText(bad, "description", 100);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().message, "description is not valid UTF-8");
+    EXPECT_EQ(r.error().details["field"], "description");
+  }
+  // The other faults keep their sentences.
+  auto message = [](const Result<std::string>& r) { return r ? std::string("accepted") : r.error().message; };
+  EXPECT_EQ(message(checkText("a\rb", "text", 100)), "text contains a control character");
+  EXPECT_EQ(message(checkText("", "part", 100)), "part must not be empty");
+  EXPECT_EQ(message(checkText("abcd", "part", 3)), "part is longer than 3 bytes");
+}
+
 }  // namespace
 }  // namespace fk

@@ -7,6 +7,7 @@
 #include "http/api_helpers.hpp"
 #include "http/api_routes.hpp"
 #include "http/json_mapping.hpp"
+#include "http/json_values.hpp"
 #include "store/audit_store.hpp"
 
 namespace fk {
@@ -15,18 +16,16 @@ using nlohmann::json;
 
 namespace {
 
-json optionalText(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
-
 json itemToJson(const AuditItem& it) {
   json out{{"state", it.state},
            {"device_id", it.device_id ? json(*it.device_id) : json(nullptr)},
-           {"asset_tag", optionalText(it.asset_tag)},
-           {"serial", optionalText(it.serial)},
-           {"model", optionalText(it.model)},
-           {"status", optionalText(it.status)},
-           {"expected_location", optionalText(it.expected_location)},
-           {"location", optionalText(it.location)},
-           {"last_seen", it.seen_at.empty() ? json(nullptr) : json{{"source", it.seen_source}, {"at", it.seen_at}}}};
+           {"asset_tag", textOrNull(it.asset_tag)},
+           {"serial", textOrNull(it.serial)},
+           {"model", textOrNull(it.model)},
+           {"status", textOrNull(it.status)},
+           {"expected_location", textOrNull(it.expected_location)},
+           {"location", textOrNull(it.location)},
+           {"last_seen", sightingOrNull(it.seen_source, it.seen_at)}};
   if (it.state == "missing") {
     out["seen_by_source"] = it.seen_by_source;
   } else {
@@ -48,8 +47,8 @@ json reportToJson(const AuditReport& r, bool with_lists) {
            {"status", a.open() ? "open" : "closed"},
            {"created_at", a.created_at},
            {"created_by", a.created_by},
-           {"closed_at", optionalText(a.closed_at)},
-           {"closed_by", optionalText(a.closed_by)},
+           {"closed_at", textOrNull(a.closed_at)},
+           {"closed_by", textOrNull(a.closed_by)},
            {"close_result", a.close_result},
            {"counts", std::move(counts)}};
   if (with_lists) {
@@ -136,7 +135,7 @@ Response scanAudit(ApiContext& ctx, Request& req) {
            {"device", r->device ? deviceToJson(*r->device) : json(nullptr)},
            {"lost_found", r->lost_found}};
   // Where a misplaced device belongs, so the technician can take it there or keep it (close moves it).
-  if (r->result == ScanResult::misplaced) out["expected_location"] = optionalText(r->device->location);
+  if (r->result == ScanResult::misplaced) out["expected_location"] = textOrNull(r->device->location);
   return jsonResponse(200, out);
 }
 

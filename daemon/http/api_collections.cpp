@@ -9,6 +9,7 @@
 #include "http/api_helpers.hpp"
 #include "http/api_routes.hpp"
 #include "http/json_mapping.hpp"
+#include "http/json_values.hpp"
 #include "store/collection_store.hpp"
 
 namespace fk {
@@ -17,25 +18,23 @@ using nlohmann::json;
 
 namespace {
 
-json optionalText(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
-
 json loanToJson(const OutstandingLoan& o, const std::string& deadline, const std::string& today) {
   return {{"checkout_id", o.checkout_id},
           {"holder",
            {{"external_id", o.person_external_id},
             {"name", o.person_name},
-            {"grade", optionalText(o.grade)},
-            {"homeroom", optionalText(o.homeroom)},
-            {"location", optionalText(o.person_location)},
-            {"email", optionalText(o.email)}}},
+            {"grade", textOrNull(o.grade)},
+            {"homeroom", textOrNull(o.homeroom)},
+            {"location", textOrNull(o.person_location)},
+            {"email", textOrNull(o.email)}}},
           {"device",
            {{"id", o.device_id},
-            {"asset_tag", optionalText(o.asset_tag)},
-            {"serial", optionalText(o.serial)},
-            {"model", optionalText(o.model)}}},
+            {"asset_tag", textOrNull(o.asset_tag)},
+            {"serial", textOrNull(o.serial)},
+            {"model", textOrNull(o.model)}}},
           {"due", o.due},
           {"overdue", isOverdue(o.due, today) || deadlinePassed(deadline, today)},
-          {"last_seen", o.seen_at.empty() ? json(nullptr) : json{{"source", o.seen_source}, {"at", o.seen_at}}}};
+          {"last_seen", sightingOrNull(o.seen_source, o.seen_at)}};
 }
 
 json reportToJson(const CollectionReport& r, bool with_outstanding) {
@@ -45,13 +44,13 @@ json reportToJson(const CollectionReport& r, bool with_outstanding) {
            {"name", k.name},
            {"deadline", k.deadline},
            {"scope",
-            {{"location", optionalText(k.scope.location)}, {"grades", k.scope.grades}, {"roles", k.scope.roles}}},
+            {{"location", textOrNull(k.scope.location)}, {"grades", k.scope.grades}, {"roles", k.scope.roles}}},
            {"alert_below", k.alert_below},
            {"status", k.open() ? "open" : "closed"},
            {"created_at", k.created_at},
            {"created_by", k.created_by},
-           {"closed_at", optionalText(k.closed_at)},
-           {"closed_by", optionalText(k.closed_by)},
+           {"closed_at", textOrNull(k.closed_at)},
+           {"closed_by", textOrNull(k.closed_by)},
            {"deadline_passed", deadlinePassed(k.deadline, today)},
            {"behind", k.open() && collectionBehind(r.counts.expected, r.counts.returned, k.alert_below,
                                                    k.deadline, today)},

@@ -8,6 +8,7 @@
 #include "http/api_helpers.hpp"
 #include "http/api_routes.hpp"
 #include "http/circulation_json.hpp"
+#include "http/json_values.hpp"
 #include "http/statement.hpp"
 #include "store/fee_store.hpp"
 
@@ -23,10 +24,6 @@ const FeePolicy* feesOf(const std::shared_ptr<const Config>& config) {
 
 json optionalNumber(const auto& v) {
   return v ? json(*v) : json(nullptr);
-}
-
-json textOrNull(const std::string& s) {
-  return s.empty() ? json(nullptr) : json(s);
 }
 
 json entryToJson(const LedgerEntry& e, std::int64_t balance_after) {

@@ -2,6 +2,7 @@
 #include "core/values.hpp"
 #include "http/api_helpers.hpp"
 #include "http/api_routes.hpp"
+#include "http/json_values.hpp"
 #include "store/network_store.hpp"
 
 namespace fk {
@@ -30,15 +31,14 @@ Response listUnknown(ApiContext& ctx, Request& req) {
       NetworkStore(ctx.db).unknownMacs(formatInstant(std::chrono::system_clock::now() - ttl), after, limit);
   if (!page) return errorResponse(page.error());
   json items = json::array();
-  auto orNull = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
   for (const auto& m : page->items) {
     items.push_back({{"mac", m.mac},
                      {"first_seen", m.first_seen},
                      {"last_seen", m.last_seen},
                      {"source", m.source},
-                     {"ip", orNull(m.ip)},
-                     {"interface", orNull(m.interface)},
-                     {"hostname", orNull(m.hostname)}});
+                     {"ip", textOrNull(m.ip)},
+                     {"interface", textOrNull(m.interface)},
+                     {"hostname", textOrNull(m.hostname)}});
   }
   return jsonResponse(200, {{"items", std::move(items)},
                             {"total", page->total},

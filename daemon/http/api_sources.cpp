@@ -1,6 +1,7 @@
 // Source routes: health of every configured source, the devices a source flagged, and "poll now".
 #include "core/values.hpp"
 #include "http/api_routes.hpp"
+#include "http/json_values.hpp"
 #include "store/source_store.hpp"
 
 namespace fk {
@@ -14,10 +15,6 @@ constexpr int kMaxFlagged = 1000;
 
 json instant(const std::optional<std::chrono::system_clock::time_point>& t) {
   return t ? json(formatInstant(*t)) : json(nullptr);
-}
-
-json textOrNull(const std::string& s) {
-  return s.empty() ? json(nullptr) : json(s);
 }
 
 json sourceToJson(const SourceStatus& s) {

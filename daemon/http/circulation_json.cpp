@@ -4,16 +4,13 @@
 
 #include "http/api_helpers.hpp"
 #include "http/json_mapping.hpp"
+#include "http/json_values.hpp"
 
 namespace fk {
 
 using nlohmann::json;
 
 namespace {
-
-json textOrNull(const std::string& s) {
-  return s.empty() ? json(nullptr) : json(s);
-}
 
 Result<bool> boolParam(const std::string& key, const std::string& value) {
   if (value == "true" || value == "1") return true;

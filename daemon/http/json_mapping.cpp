@@ -9,16 +9,13 @@
 #include "core/device_fields.hpp"
 #include "core/device_field_table.hpp"
 #include "core/values.hpp"
+#include "http/json_values.hpp"
 
 namespace fk {
 
 using nlohmann::json;
 
 namespace {
-
-json textOrNull(const std::string& s) {
-  return s.empty() ? json(nullptr) : json(s);
-}
 
 std::string_view typeName(const json& v) {
   if (v.is_null()) return "null";

@@ -4,16 +4,13 @@
 
 #include "core/values.hpp"
 #include "http/json_mapping.hpp"
+#include "http/json_values.hpp"
 
 namespace fk {
 
 using nlohmann::json;
 
 namespace {
-
-json textOrNull(const std::string& s) {
-  return s.empty() ? json(nullptr) : json(s);
-}
 
 template <class E>
 std::string names(std::span<const E> values) {

@@ -1,4 +1,5 @@
 #include "store/checkout_store.hpp"
+#include "store/paging.hpp"
 #include "store/scope_sql.hpp"
 
 #include <sqlite3.h>
@@ -14,7 +15,6 @@
 namespace fk {
 namespace {
 
-constexpr int kMaxPage = 1000;
 
 constexpr const char* kSelect =
     "SELECT c.id, c.device_id, d.asset_tag, d.serial, c.person_id, p.external_id, p.name, c.location, "
@@ -431,9 +431,7 @@ Result<Checkout> CheckoutStore::get(std::int64_t id) {
 }
 
 Result<CheckoutPage> CheckoutStore::list(const CheckoutFilter& filter) {
-  if (filter.limit < 1 || filter.limit > kMaxPage) {
-    return std::unexpected(Error::invalid("limit", "limit must be between 1 and 1000"));
-  }
+  if (auto ok = checkPageLimit(filter.limit); !ok) return std::unexpected(ok.error());
   return db_.with([&](SQLite::Database& db) -> Result<CheckoutPage> {
     SQLite::Transaction tx(db);  // one snapshot for the lookups and the page
     std::string sql = std::string(kSelect) + "WHERE c.id > ?1";

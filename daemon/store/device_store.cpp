@@ -1,4 +1,5 @@
 #include "store/device_store.hpp"
+#include "store/paging.hpp"
 #include "store/scope_sql.hpp"
 
 #include <iterator>
@@ -16,7 +17,6 @@ namespace fk {
 
 namespace {
 
-constexpr int kMaxPage = 1000;
 constexpr int kForEachBatch = static_cast<int>(DeviceStore::kBatchSize);
 
 Error notFound(const DeviceRef& ref) {
@@ -140,10 +140,7 @@ Result<Device> DeviceStore::get(const DeviceRef& ref) {
 }
 
 Result<DevicePage> DeviceStore::list(const DeviceFilter& filter) {
-  if (filter.limit < 1 || filter.limit > kMaxPage) {
-    return std::unexpected(
-        Error::invalid("limit", "limit must be between 1 and " + std::to_string(kMaxPage)));
-  }
+  if (auto ok = checkPageLimit(filter.limit); !ok) return std::unexpected(ok.error());
   // ?1 = after_id, ?2 = limit + 1 (one extra row tells whether another page follows), ?3.. = texts.
   std::string sql = std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id > ?1";
   std::vector<std::string> texts;

@@ -1,4 +1,5 @@
 #include "store/people_store.hpp"
+#include "store/paging.hpp"
 #include "store/scope_sql.hpp"
 
 #include <sqlite3.h>
@@ -16,7 +17,6 @@ namespace {
 using sql::bindText;
 using sql::text;
 
-constexpr int kMaxPage = 1000;
 
 constexpr const char* kColumns =
     "id, external_id, name, email, role, grade, homeroom, location, active, created_at, updated_at, household";
@@ -155,9 +155,7 @@ Result<Person> PeopleStore::get(const std::string& external_id) {
 }
 
 Result<PeoplePage> PeopleStore::list(const PeopleFilter& filter) {
-  if (filter.limit < 1 || filter.limit > kMaxPage) {
-    return std::unexpected(Error::invalid("limit", "limit must be between 1 and 1000"));
-  }
+  if (auto ok = checkPageLimit(filter.limit); !ok) return std::unexpected(ok.error());
   std::string sql = std::string("SELECT ") + kColumns + " FROM people WHERE id > ?1";
   std::vector<std::string> texts;
   auto param = [&](std::string value) {

@@ -2,6 +2,7 @@
 
 #include "core/values.hpp"
 #include "store/device_rows.hpp"
+#include "store/scope_sql.hpp"
 
 namespace fk::wo_rows {
 
@@ -105,6 +106,26 @@ std::optional<WorkOrder> load(SQLite::Database& db, std::int64_t id) {
   return w;
 }
 
+Result<WorkOrder> loadOrFail(SQLite::Database& db, std::int64_t id) {
+  auto w = load(db, id);
+  if (!w) return std::unexpected(Error::notFound(orderName(id) + " not found"));
+  return *w;
+}
+
+Result<WorkOrder> loadWithin(SQLite::Database& db, std::int64_t id, const Scope& scope) {
+  auto w = loadOrFail(db, id);
+  if (w && !scope_sql::deviceWithin(db, w->device_id, scope))
+    return std::unexpected(Error::notFound(orderName(id) + " not found"));
+  return w;
+}
+
+Result<WorkOrder> loadOpenWithin(SQLite::Database& db, std::int64_t id, const Scope& scope,
+                                 const std::string& what) {
+  auto w = loadWithin(db, id, scope);
+  if (w && isClosed(w->status)) return std::unexpected(closedError(*w, what));
+  return w;
+}
+
 std::optional<std::int64_t> resolveDevice(SQLite::Database& db, const DeviceRef& ref) {
   switch (ref.by) {
     case DeviceRef::By::id: {
@@ -134,6 +155,13 @@ std::optional<std::int64_t> openOrderOf(SQLite::Database& db, std::int64_t devic
 
 std::optional<std::int64_t> openCheckoutOf(SQLite::Database& db, std::int64_t device_id) {
   return firstId(db, "SELECT id FROM checkouts WHERE device_id = ?1 AND returned_at IS NULL", device_id);
+}
+
+void touchOrder(SQLite::Database& db, std::int64_t id, const std::string& now) {
+  SQLite::Statement st(db, "UPDATE work_orders SET version = version + 1, updated_at = ?1 WHERE id = ?2");
+  st.bind(1, now);
+  st.bind(2, id);
+  st.exec();
 }
 
 void setDeviceStatus(SQLite::Database& db, std::int64_t device_id, DeviceStatus to, const std::string& now) {
@@ -191,6 +219,17 @@ std::string holderName(const LinkedCheckout& c) {
   if (c.person_id)
     return c.person_name.empty() ? c.person_external_id : c.person_name + " (" + c.person_external_id + ")";
   return c.location;
+}
+
+Error deviceNotFound(const DeviceRef& ref) {
+  Error e = Error::notFound("device " + toString(ref) + " not found");
+  e.details["field"] = "device";
+  return e;
+}
+
+Error closedError(const WorkOrder& w, const std::string& what) {
+  return Error::conflict(orderName(w.id) + " is " + std::string(toString(w.status)) + "; " + what,
+                         {{"status", toString(w.status)}});
 }
 
 }  // namespace fk::wo_rows

@@ -83,36 +83,7 @@ std::string utcDay(api::TimePoint t) {
 
 std::optional<api::TimePoint> parseTimestamp(std::string_view t) {
   if (allDigits(t)) return fromEpochMs(t);
-  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)
-  if (t.size() < 20 || (t[10] != 'T' && t[10] != 't') || t[13] != ':' || t[16] != ':') return std::nullopt;
-  auto date = readDate(t.substr(0, 10));
-  int h = 0, mi = 0, s = 0;
-  if (!date || !readInt(t.substr(11, 2), h) || !readInt(t.substr(14, 2), mi) ||
-      !readInt(t.substr(17, 2), s) || h > 23 || mi > 59 || s > 60)
-    return std::nullopt;
-  std::size_t i = 19;
-  std::chrono::milliseconds fraction{0};
-  if (i < t.size() && t[i] == '.') {
-    std::size_t start = ++i;
-    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
-    if (i == start) return std::nullopt;
-    std::string ms(t.substr(start, std::min<std::size_t>(3, i - start)));
-    ms.resize(3, '0');
-    fraction = std::chrono::milliseconds{std::stoi(ms)};
-  }
-  std::chrono::minutes offset{0};
-  std::string_view zone = t.substr(i);
-  if (zone == "Z" || zone == "z") {
-  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
-    int oh = 0, om = 0;
-    if (!readInt(zone.substr(1, 2), oh) || !readInt(zone.substr(4, 2), om)) return std::nullopt;
-    offset = std::chrono::hours{oh} + std::chrono::minutes{om};
-    if (zone[0] == '-') offset = -offset;
-  } else {
-    return std::nullopt;
-  }
-  return api::instantFromCivil(*date, std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s} - offset,
-                              fraction);
+  return api::parseRfc3339(t, api::InstantSyntax::outside);
 }
 
 std::optional<std::string> aueDate(const json& device) {

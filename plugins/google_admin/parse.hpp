@@ -26,7 +26,8 @@ std::optional<DevicePage> parseDevicePage(std::string_view body, std::string& er
 // (no deviceId, serialNumber or MAC). Every field may be missing.
 std::optional<api::Observation> mapDevice(const nlohmann::json& device, std::string origin);
 
-// "2020-02-18T00:26:57.326Z", "2020-02-18T01:26:57+01:00" or epoch milliseconds ("1582000000000").
+// "2020-02-18T00:26:57.326Z", "2020-02-18T01:26:57+01:00" (api::parseRfc3339) or epoch milliseconds
+// ("1582000000000").
 std::optional<api::TimePoint> parseTimestamp(std::string_view text);
 
 // The UTC calendar day of `t`, "YYYY-MM-DD".

@@ -11,16 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<int> digits(std::string_view text, std::size_t at, std::size_t n) {
-  if (at + n > text.size()) return std::nullopt;
-  int v = 0;
-  for (std::size_t i = at; i < at + n; ++i) {
-    if (text[i] < '0' || text[i] > '9') return std::nullopt;
-    v = v * 10 + (text[i] - '0');
-  }
-  return v;
-}
-
 std::string stringField(const json& item, const char* key) {
   auto it = item.find(key);
   return it != item.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -36,35 +26,10 @@ std::string kindFor(const std::string& os) {
 }  // namespace
 
 std::optional<api::TimePoint> parseInstant(std::string_view t) {
-  auto y = digits(t, 0, 4), mo = digits(t, 5, 2), d = digits(t, 8, 2);
-  auto h = digits(t, 11, 2), mi = digits(t, 14, 2), s = digits(t, 17, 2);
-  if (!y || !mo || !d || !h || !mi || !s || t[4] != '-' || t[7] != '-' || (t[10] != 'T' && t[10] != 't') ||
-      t[13] != ':' || t[16] != ':' || *h > 23 || *mi > 59 || *s > 60)
-    return std::nullopt;
-  std::size_t i = 19;
-  if (i < t.size() && t[i] == '.') {
-    ++i;
-    const std::size_t start = i;
-    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
-    if (i == start) return std::nullopt;
-  }
-  std::chrono::seconds offset{0};
-  if (i < t.size() && (t[i] == 'Z' || t[i] == 'z')) {
-    ++i;
-  } else if (i < t.size() && (t[i] == '+' || t[i] == '-')) {
-    auto oh = digits(t, i + 1, 2), om = digits(t, i + 4, 2);
-    if (!oh || !om || t[i + 3] != ':') return std::nullopt;
-    offset = std::chrono::hours(*oh) + std::chrono::minutes(*om);
-    if (t[i] == '-') offset = -offset;
-    i += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (i != t.size()) return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year(*y), std::chrono::month(static_cast<unsigned>(*mo)),
-                                        std::chrono::day(static_cast<unsigned>(*d))};
-  if (!ymd.ok() || *y < 1971) return std::nullopt;  // 0001-01-01: Graph's "never"
-  return api::instantFromCivil(ymd, std::chrono::hours(*h) + std::chrono::minutes(*mi) + std::chrono::seconds(*s) - offset);
+  auto at = api::parseRfc3339(t, api::InstantSyntax::outside);
+  if (!at || t.substr(0, 4) < "1971") return std::nullopt;  // 0001-01-01: Graph's "never"
+  // Graph's seven fraction digits are noise at the registry's one-second resolution.
+  return std::chrono::floor<std::chrono::seconds>(*at);
 }
 
 std::string formatInstant(api::TimePoint t) {

@@ -16,8 +16,8 @@ inline constexpr const char* kSelect =
     "id,deviceName,serialNumber,manufacturer,model,operatingSystem,osVersion,lastSyncDateTime,"
     "enrolledDateTime,complianceState,userPrincipalName,wiFiMacAddress,ethernetMacAddress,azureADDeviceId";
 
-// ISO 8601 / RFC 3339 with optional fraction and offset ("2026-10-06T10:00:00.1234567Z", "...+02:00").
-// Graph writes "0001-01-01T00:00:00Z" for "never", which comes back as nullopt.
+// RFC 3339 as outside APIs write it (api::parseRfc3339: "2026-10-06T10:00:00.1234567Z", "...+02:00"), to
+// the whole second. Graph writes "0001-01-01T00:00:00Z" for "never", which comes back as nullopt.
 std::optional<api::TimePoint> parseInstant(std::string_view text);
 std::string formatInstant(api::TimePoint t);
 
