@@ -1,6 +1,10 @@
 #include "core/csv.hpp"
 
+#include <algorithm>
 #include <cstring>
+
+#include "core/csv_input.hpp"
+#include "core/csv_stream.hpp"
 
 namespace fk {
 namespace {
@@ -77,16 +81,78 @@ CsvReader::CsvReader(std::string_view text, char delimiter) : text_(text), delim
   if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
 }
 
+CsvReader::CsvReader(TextSource& source, char delimiter) : delimiter_(delimiter), source_(&source), at_end_(false) {
+  if (delimiter_ != 0) return;
+  // The delimiter is the header line's: read until the window holds all of it.
+  for (;;) {
+    if (auto found = headerDelimiter(window_)) {
+      delimiter_ = *found;
+      return;
+    }
+    if (window_.size() > kMaxStreamedRecord || !refill()) break;
+  }
+  delimiter_ = detectDelimiter(window_);
+}
+
+bool CsvReader::refill() {
+  if (source_ == nullptr || at_end_) return false;
+  window_.erase(0, pos_);
+  pos_ = 0;
+  // At least double what is waiting, so a long record is scanned again only a few times in all.
+  const std::size_t want = std::max(window_.size() * 2, window_.size() + 1);
+  bool grew = false;
+  while (window_.size() < want) {
+    if (!source_->more(window_)) {
+      at_end_ = true;
+      break;
+    }
+    grew = true;
+  }
+  text_ = window_;
+  if (at_end_ && source_->failure()) {
+    record_line_ = source_->failure()->line;
+    error_ = source_->failure()->message;
+  }
+  return grew;
+}
+
 bool CsvReader::next(std::vector<std::string>& fields) {
-  if (!error_.empty() || pos_ >= text_.size()) return false;
+  while (error_.empty()) {
+    if (pos_ >= text_.size()) {
+      if (at_end_) return false;
+      refill();
+      continue;
+    }
+    const std::size_t start = pos_;
+    const std::size_t start_line = current_line_;
+    const Outcome outcome = parse(fields);
+    if (outcome == Outcome::record) return true;
+    if (outcome == Outcome::error) return false;
+    // The record runs past the window: read it again from its start once more text is in.
+    pos_ = start;
+    current_line_ = start_line;
+    if (text_.size() - start > kMaxStreamedRecord) {
+      record_line_ = start_line;
+      error_ = "a record longer than " + std::to_string(kMaxStreamedRecord >> 20) + " MiB (is a quote not closed?)";
+      return false;
+    }
+    refill();
+  }
+  return false;
+}
+
+CsvReader::Outcome CsvReader::parse(std::vector<std::string>& fields) {
   record_line_ = current_line_;
   const char* const data = text_.data();
   const std::size_t size = text_.size();
   const char delim = delimiter_;
+  // Running out of text is the record's end only when there is no more; otherwise it needs more.
+  const bool final = at_end_;
   std::size_t count = 0;
 
   while (true) {
     std::string& field = slot(fields, count++);
+    if (pos_ >= size && !final) return Outcome::need_more;
     if (pos_ < size && data[pos_] == '"') {
       const std::size_t open_line = current_line_;
       ++pos_;
@@ -94,9 +160,10 @@ bool CsvReader::next(std::vector<std::string>& fields) {
       while (true) {
         const void* hit = std::memchr(data + pos_, '"', size - pos_);
         if (hit == nullptr) {
+          if (!final) return Outcome::need_more;
           record_line_ = open_line;
           error_ = "unterminated quoted field";
-          return false;
+          return Outcome::error;
         }
         const std::size_t quote = static_cast<const char*>(hit) - data;
         const std::string_view chunk(data + pos_, quote - pos_);
@@ -106,6 +173,7 @@ bool CsvReader::next(std::vector<std::string>& fields) {
         }
         field.append(chunk);
         pos_ = quote + 1;
+        if (pos_ >= size && !final) return Outcome::need_more;  // "" could be split
         if (pos_ < size && data[pos_] == '"') {  // "" is one literal quote
           field += '"';
           ++pos_;
@@ -116,7 +184,7 @@ bool CsvReader::next(std::vector<std::string>& fields) {
       if (pos_ < size && data[pos_] != delim && data[pos_] != '\r' && data[pos_] != '\n') {
         record_line_ = current_line_;
         error_ = "unexpected character after a closing quote";
-        return false;
+        return Outcome::error;
       }
     } else {
       const std::size_t start = pos_;
@@ -126,10 +194,11 @@ bool CsvReader::next(std::vector<std::string>& fields) {
         if (c == '"') {
           record_line_ = current_line_;
           error_ = "stray quote in an unquoted field (quote the whole field and double the quote)";
-          return false;
+          return Outcome::error;
         }
         ++pos_;
       }
+      if (pos_ >= size && !final) return Outcome::need_more;
       field.assign(data + start, pos_ - start);
     }
     restoreCsvCell(field);
@@ -140,13 +209,16 @@ bool CsvReader::next(std::vector<std::string>& fields) {
       continue;
     }
     // Line end: CRLF, LF, or a lone CR from old spreadsheet exports.
-    if (data[pos_] == '\r') ++pos_;
+    if (data[pos_] == '\r') {
+      if (pos_ + 1 >= size && !final) return Outcome::need_more;  // CRLF could be split
+      ++pos_;
+    }
     if (pos_ < size && data[pos_] == '\n') ++pos_;
     ++current_line_;
     break;
   }
   fields.resize(count);
-  return true;
+  return Outcome::record;
 }
 
 std::string csvEscape(std::string_view field) {

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "core/text.hpp"
 
@@ -95,15 +96,22 @@ std::expected<std::string_view, FieldError> csvText(std::string_view body, TextE
           " is not UTF-8 (an export from an older program may need ?encoding=windows-1252)"});
 }
 
-char detectDelimiter(std::string_view text) {
+namespace {
+
+// The delimiter by detectDelimiter's rule, and whether `text` held the header line's end.
+std::pair<char, bool> countDelimiters(std::string_view text) {
   std::array<std::size_t, 3> counts{};  // ',' ';' '\t'
   bool quoted = false;
   bool seen_content = false;
+  bool line_ended = false;
   for (const char c : text) {
     if (c == '"') quoted = !quoted;
     if (quoted) continue;
     if (c == '\r' || c == '\n') {
-      if (seen_content) break;  // the header line is over; blank lines before it are skipped
+      if (seen_content) {  // the header line is over; blank lines before it are skipped
+        line_ended = true;
+        break;
+      }
       continue;
     }
     seen_content = true;
@@ -111,9 +119,20 @@ char detectDelimiter(std::string_view text) {
     if (c == ';') ++counts[1];
     if (c == '\t') ++counts[2];
   }
-  if (counts[1] > counts[0] && counts[1] >= counts[2]) return ';';
-  if (counts[2] > counts[0] && counts[2] > counts[1]) return '\t';
-  return ',';
+  char delimiter = ',';
+  if (counts[1] > counts[0] && counts[1] >= counts[2]) delimiter = ';';
+  if (counts[2] > counts[0] && counts[2] > counts[1]) delimiter = '\t';
+  return {delimiter, line_ended};
+}
+
+}  // namespace
+
+char detectDelimiter(std::string_view text) { return countDelimiters(text).first; }
+
+std::optional<char> headerDelimiter(std::string_view text) {
+  const auto [delimiter, complete] = countDelimiters(text);
+  if (!complete) return std::nullopt;
+  return delimiter;
 }
 
 }  // namespace fk

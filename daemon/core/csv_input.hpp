@@ -36,6 +36,9 @@ std::expected<std::string_view, FieldError> csvText(std::string_view body, TextE
 // The delimiter of a file: whichever of ',' ';' and tab occurs most often outside quotes in its first
 // non-blank line (the header), ',' when none does.
 char detectDelimiter(std::string_view text);
+// The same once `text` holds the whole header line (its line end); nullopt before, when more text may
+// change the count.
+std::optional<char> headerDelimiter(std::string_view text);
 
 // Where in `text` the byte at `offset` is, both 1-based: lines end at LF, CRLF or a lone CR; the
 // column counts UTF-8 characters.

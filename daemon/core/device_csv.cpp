@@ -7,8 +7,10 @@
 
 #include "core/csv.hpp"
 #include "core/csv_date.hpp"
+#include "core/csv_stream.hpp"
 #include "core/device_csv_columns.hpp"
 #include "core/device_fields.hpp"
+#include "core/key_lines.hpp"
 #include "core/values.hpp"
 #include "core/text.hpp"
 
@@ -293,20 +295,12 @@ bool isBlank(const std::vector<std::string>& cells) {
 
 // Everything the row loop needs, behind a pointer so the header's details stay out of the interface.
 struct DeviceCsvParser::State {
-  State(std::string_view body, const DeviceImportOptions& opts) : options(opts) {
-    if (auto prepared = csvText(body, options.csv.encoding, converted)) {
-      text = *prepared;
-    } else {
-      errors.push_back(std::move(prepared.error()));
-    }
-    rows_at_most = countLines(text);
-    reader.emplace(text, detectDelimiter(text));
-  }
+  State(ByteSource& body, const DeviceImportOptions& opts, std::size_t rows_estimate)
+      : options(opts), text(body, options.csv.encoding), rows_at_most(rows_estimate) {}
 
   DeviceImportOptions options;
-  std::string converted;  // the text, when it had to be converted to UTF-8
-  std::string_view text;
-  std::size_t rows_at_most = 0;  // rows never outnumber line ends
+  CsvTextStream text;
+  std::size_t rows_at_most = 0;  // for sizing: rows never outnumber line ends
   std::optional<CsvReader> reader;
   std::vector<std::string> cells;
   device_csv::Header header;
@@ -315,31 +309,67 @@ struct DeviceCsvParser::State {
   // Validation names a field; errors name the column the file has for it.
   std::unordered_map<std::string_view, std::size_t> column_of;
   // First line of each key: two rows naming one device would make the outcome depend on row order.
-  std::unordered_map<std::string, std::size_t> tag_lines, serial_lines;
+  KeyLines tag_lines, serial_lines;
   bool ended = false;
-  bool sized = false;
+
+  // Reading is over, at the end of the text or at a problem that stops it. Text that is not UTF-8 (or
+  // not Windows-1252) refuses the file whatever else is wrong with it, as when the whole body was
+  // checked before reading it: the rest of the body is still checked, and that problem alone reported.
+  void finish() {
+    ended = true;
+    if (!text.failure()) {
+      std::string rest;
+      while (text.more(rest)) rest.clear();
+    }
+    if (const auto& bad = text.failure()) {
+      errors = FieldErrors{};
+      errors.push_back(*bad);
+      warnings = FieldErrors{};
+    }
+    // Freed here, on the thread that read the file, rather than by whoever destroys the parser
+    // (an import's writer, which still has its commit ahead of it).
+    tag_lines.clear();
+    serial_lines.clear();
+  }
 
   std::string headerFor(std::string_view field) const {
     const auto it = column_of.find(field);
     return std::string(it != column_of.end() ? std::string_view(header.columns[it->second].header) : field);
   }
 
-  void noteRepeat(std::unordered_map<std::string, std::size_t>& lines, std::string_view field,
-                  const std::optional<std::string>& key, std::size_t line) {
+  void noteRepeat(KeyLines& lines, std::string_view field, const std::optional<std::string>& key,
+                  std::size_t line) {
     if (!key || key->empty()) return;
-    const auto [it, fresh] = lines.try_emplace(*key, line);
-    if (fresh) return;
-    errors.push_back(
-        {line, headerFor(field), "\"" + *key + "\" repeats line " + std::to_string(it->second)});
+    if (const auto first = lines.firstLine(*key, line)) {
+      errors.push_back({line, headerFor(field), "\"" + *key + "\" repeats line " + std::to_string(*first)});
+    }
   }
 };
 
+namespace {
+
+// A body of this many bytes has about this many rows at most, for sizing tables before reading it:
+// rows of only a serial are shorter, but sizing is all it is used for.
+constexpr std::size_t kBytesPerRowEstimate = 128;
+
+}  // namespace
+
 DeviceCsvParser::DeviceCsvParser(std::string_view body, const DeviceImportOptions& options)
-    : state_(std::make_unique<State>(body, options)) {
+    : owned_body_(std::make_unique<StringSource>(body)) {
+  start(*owned_body_, options, countLines(body));
+}
+
+DeviceCsvParser::DeviceCsvParser(ByteSource& body, const DeviceImportOptions& options) {
+  start(body, options, body.sizeHint() / kBytesPerRowEstimate + 1);
+}
+
+void DeviceCsvParser::start(ByteSource& body, const DeviceImportOptions& options, std::size_t rows_estimate) {
+  state_ = std::make_unique<State>(body, options, rows_estimate);
   State& s = *state_;
+  s.reader.emplace(s.text);
   s.cells.reserve(32);
   bool found = false;
-  while (s.errors.empty() && s.reader->next(s.cells)) {
+  while (s.reader->next(s.cells)) {
     if (isBlank(s.cells)) continue;
     s.header = device_csv::readHeader(s.cells, s.reader->line(), s.options.csv.strict, s.errors);
     found = true;
@@ -351,7 +381,7 @@ DeviceCsvParser::DeviceCsvParser(std::string_view body, const DeviceImportOption
     s.errors.push_back({1, "", "no header row"});
   }
   // A bad header makes every row meaningless: there is nothing more to read.
-  s.ended = !s.errors.empty();
+  if (!s.errors.empty()) s.finish();
   for (std::size_t i = 0; i < s.header.columns.size(); ++i) {
     s.column_of.emplace(device_csv::fieldOf(s.header.columns[i]), i);
   }
@@ -367,22 +397,11 @@ std::size_t DeviceCsvParser::rowsAtMost() const { return state_->rows_at_most; }
 
 bool DeviceCsvParser::next(ImportRow& row) {
   State& s = *state_;
-  if (!s.sized) {
-    // Sized for the file up front: rehashing 100k keys as the tables grow cost as much as the
-    // lookups. Here rather than in the constructor, on the thread that reads the rows.
-    s.tag_lines.reserve(s.rows_at_most);
-    s.serial_lines.reserve(s.rows_at_most);
-    s.sized = true;
-  }
   RowParser parser(s.header.columns, s.options, s.dates, s.errors, s.warnings);
   while (!s.ended) {
     if (!s.reader->next(s.cells)) {
       if (!s.reader->error().empty()) s.errors.push_back({s.reader->line(), "", s.reader->error()});
-      s.ended = true;
-      // Freed here, on the thread that read the file, rather than by whoever destroys the parser
-      // (an import's writer, which still has its commit ahead of it).
-      std::unordered_map<std::string, std::size_t>().swap(s.tag_lines);
-      std::unordered_map<std::string, std::size_t>().swap(s.serial_lines);
+      s.finish();
       break;
     }
     const std::size_t line = s.reader->line();

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/byte_source.hpp"
 #include "core/csv_input.hpp"
 #include "core/device.hpp"
 #include "core/error.hpp"
@@ -51,6 +52,10 @@ class DeviceCsvParser {
   // Reads the header row; a problem with it (or with the text: invalid UTF-8, a byte Windows-1252
   // lacks) is in errors() and next() then returns nothing. `body` must outlive the parser.
   explicit DeviceCsvParser(std::string_view body, const DeviceImportOptions& options = {});
+  // The same over a body read as it arrives, never held whole: a window of its text and the keys
+  // seen so far are what stays in memory. Whatever `body` throws (InputAborted) comes out of the
+  // constructor and next().
+  explicit DeviceCsvParser(ByteSource& body, const DeviceImportOptions& options = {});
   ~DeviceCsvParser();
   DeviceCsvParser(const DeviceCsvParser&) = delete;
   DeviceCsvParser& operator=(const DeviceCsvParser&) = delete;
@@ -62,7 +67,8 @@ class DeviceCsvParser {
   bool next(ImportRow& row);
   // Every problem found so far, in file order; all of them once next() has returned false.
   const FieldErrors& errors() const;
-  // An upper bound on the rows next() can return (the file's line ends), for sizing.
+  // An upper bound on the rows next() can return (the file's line ends), for sizing; for a body read
+  // as it arrives, an estimate from its announced size.
   std::size_t rowsAtMost() const;
   // Header names the import does not use (unknown, or a second column for the same field), as written.
   const std::vector<std::string>& ignoredColumns() const;
@@ -72,6 +78,9 @@ class DeviceCsvParser {
 
  private:
   struct State;
+  void start(ByteSource& body, const DeviceImportOptions& options, std::size_t rows_estimate);
+
+  std::unique_ptr<ByteSource> owned_body_;  // a body given whole, read through the same path
   std::unique_ptr<State> state_;
 };
 

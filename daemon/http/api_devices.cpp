@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
+#include <stdexcept>
+#include <utility>
 #include <charconv>
 
 #include "core/csv.hpp"
@@ -217,22 +220,37 @@ Result<DeviceImportOptions> importOptions(ApiContext& ctx, const Request& req) {
 Response importDevices(ApiContext& ctx, Request& req) {
   auto options = importOptions(ctx, req);
   if (!options) return errorResponse(options.error());
-  // Parsed in place: an import body can be hundreds of MiB, and the parser only needs a view.
-  auto summary = DeviceStore(ctx.db, req.scope()).importCsv(req.body, req.actor(), *options);
+  // Parsed as it arrives: an import body can be hundreds of MiB, and the parser needs a window of it.
+  DeviceStore store(ctx.db, req.scope());
+  auto summary = req.body_stream ? store.importCsv(*req.body_stream, req.actor(), *options)
+                                 : store.importCsv(req.body, req.actor(), *options);
   if (!summary) return errorResponse(summary.error());
   return jsonResponse(200, importSummaryJson(*summary));
 }
 
 Response exportDevices(ApiContext& ctx, Request& req) {
-  std::string out;
-  // Rows run ~150 bytes; start big enough for a small district and let growth double from there.
-  out.reserve(1 << 20);
-  appendCsvRow(out, exportHeader());
-  DeviceStore store(ctx.db, req.scope());
-  if (auto st = store.forEach([&out](const Device& d) { appendCsvRow(out, exportRow(d)); }); !st) {
-    return errorResponse(st.error());
-  }
-  return csvResponse(std::move(out), "devices.csv");
+  // Written a batch of devices at a time as the client reads it (chunked): at a million devices the
+  // whole file would be hundreds of MiB. The first batch is read here, so a failing read still gets
+  // its own status; a later one can only cut the body short.
+  struct Cursor {
+    DeviceStore store;
+    Result<std::vector<Device>> batch;
+    bool header = true;
+  };
+  auto cursor = std::make_shared<Cursor>(Cursor{DeviceStore(ctx.db, req.scope()), {}});
+  cursor->batch = cursor->store.batchAfter(0);
+  if (!cursor->batch) return errorResponse(cursor->batch.error());
+  Response r = csvResponse({}, "devices.csv");
+  r.stream = [cursor](std::string& out) {
+    if (std::exchange(cursor->header, false)) appendCsvRow(out, exportHeader());
+    if (!cursor->batch) throw std::runtime_error("device export: " + cursor->batch.error().message);
+    const std::vector<Device>& batch = *cursor->batch;
+    for (const Device& d : batch) appendCsvRow(out, exportRow(d));
+    if (batch.size() < DeviceStore::kBatchSize) return false;
+    cursor->batch = cursor->store.batchAfter(batch.back().id);
+    return true;
+  };
+  return r;
 }
 
 }  // namespace
@@ -241,7 +259,7 @@ void registerDeviceRoutes(Router& router, ApiContext& ctx) {
   auto bind = [&ctx](ApiHandler fn) { return bindHandler(ctx, fn); };
   router.add("GET", "/api/v1/devices", kReadRoute, bind(listDevices));
   router.add("POST", "/api/v1/devices", kWriteRoute, bind(createDevice));
-  router.add("POST", "/api/v1/devices:import", kCsvUploadRoute, bind(importDevices));
+  router.add("POST", "/api/v1/devices:import", kCsvStreamRoute, bind(importDevices));
   router.add("GET", "/api/v1/devices:export", kReadRoute, bind(exportDevices));
   router.add("GET", "/api/v1/devices/{ref}", kCheapReadRoute, bind(getDevice));
   router.add("PATCH", "/api/v1/devices/{ref}", kWriteRoute, bind(patchDevice));

@@ -30,6 +30,9 @@ inline constexpr RouteOptions kWriteRoute{.min_role = Role::technician, .body = 
 // An import may touch any row of the registry or roster, so a scoped caller cannot run one.
 inline constexpr RouteOptions kCsvUploadRoute{
     .min_role = Role::technician, .body = RouteOptions::Body::csv, .district_only = true};
+// The same, parsed as it arrives: the body is never held whole.
+inline constexpr RouteOptions kCsvStreamRoute{
+    .min_role = Role::technician, .body = RouteOptions::Body::csv, .district_only = true, .stream_body = true};
 
 // Audits, collections and the fee ledger are not filtered by building yet: a scoped caller is refused
 // (403) rather than shown another school's students or stock.

@@ -2,6 +2,7 @@
 // core/planning; this file reads the query and runs computePlan (the same call the metrics make);
 // http/plan_body writes the body.
 #include <array>
+#include <memory>
 
 #include "core/planning.hpp"
 #include "core/values.hpp"
@@ -17,6 +18,7 @@ namespace {
 
 constexpr std::array<std::string_view, 4> kPlanParams = {"years", "budget", "budgets", "format"};
 constexpr int kDefaultYears = 5;
+constexpr std::size_t kPlanCsvRowsPerPiece = 1000;
 
 struct PlanQuery {
   PlanOptions options;
@@ -77,9 +79,17 @@ Response replacementPlan(ApiContext& ctx, Request& req) {
   if (!query) return errorResponse(query.error());
   auto computed = computePlan(ctx.db, *config, today, query->options, req.scope());
   if (!computed) return errorResponse(computed.error());
+  if (query->csv) {
+    // Written as the client reads it: the plan stays in memory, its CSV text (~125 bytes a device)
+    // need not.
+    auto owned = std::make_shared<const ComputedPlan>(std::move(*computed));
+    auto pieces = std::make_shared<PlanCsvPieces>(owned->plan, owned->inputs.devices);
+    Response r = csvResponse({}, "replacement-plan.csv");
+    r.stream = [owned, pieces](std::string& out) { return pieces->next(out, kPlanCsvRowsPerPiece); };
+    return r;
+  }
   const Plan& plan = computed->plan;
   const auto& devices = computed->inputs.devices;
-  if (query->csv) return csvResponse(planCsvBody(plan, devices), "replacement-plan.csv");
   Response r;
   r.status = 200;
   r.content_type = "application/json";

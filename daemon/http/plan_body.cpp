@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <limits>
+
 #include "core/csv.hpp"
 #include "core/json_text.hpp"
 #include "core/values.hpp"
@@ -277,16 +279,39 @@ void appendEntryRow(std::string& out, std::string_view fiscal_year, const PlanEn
 
 }  // namespace
 
+bool PlanCsvPieces::next(std::string& out, std::size_t max_rows) {
+  if (!header_done_) {
+    appendCsvRow(out, {"fiscal_year", "id", "asset_tag", "serial", "kind", "model", "location", "due_date",
+                       "due_fiscal_year", "reasons", "cost", "cost_source"});
+    header_done_ = true;
+  }
+  for (std::size_t written = 0; written < max_rows; ++written) {
+    // Each year's devices, then the backlog's.
+    while (year_ < plan_.years.size() && entry_ >= plan_.years[year_].devices.size()) {
+      ++year_;
+      entry_ = 0;
+      label_.clear();
+    }
+    if (year_ < plan_.years.size()) {
+      const auto& y = plan_.years[year_];
+      if (label_.empty()) label_ = fiscalYearLabel(y.fiscal_year);
+      const PlanEntry& e = y.devices[entry_++];
+      appendEntryRow(out, label_, e, devices_[e.device]);
+      continue;
+    }
+    if (entry_ >= plan_.backlog.size()) return false;
+    const PlanEntry& e = plan_.backlog[entry_++];
+    appendEntryRow(out, "backlog", e, devices_[e.device]);
+  }
+  return year_ < plan_.years.size() || entry_ < plan_.backlog.size();
+}
+
 std::string planCsvBody(const Plan& plan, std::span<const PlanDevice> devices) {
   std::string out;
   out.reserve(128 * static_cast<std::size_t>(plan.total.count + plan.backlog_total.count + 1));
-  appendCsvRow(out, {"fiscal_year", "id", "asset_tag", "serial", "kind", "model", "location", "due_date",
-                     "due_fiscal_year", "reasons", "cost", "cost_source"});
-  for (const auto& y : plan.years) {
-    const std::string label = fiscalYearLabel(y.fiscal_year);
-    for (const auto& e : y.devices) appendEntryRow(out, label, e, devices[e.device]);
+  PlanCsvPieces pieces(plan, devices);
+  while (pieces.next(out, std::numeric_limits<std::size_t>::max())) {
   }
-  for (const auto& e : plan.backlog) appendEntryRow(out, "backlog", e, devices[e.device]);
   return out;
 }
 

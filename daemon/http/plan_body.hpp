@@ -20,4 +20,21 @@ std::string planJsonBody(const Plan& plan, std::span<const PlanDevice> devices, 
 // format=csv: one row per device with the fiscal year that funds it, "backlog" for those none could.
 std::string planCsvBody(const Plan& plan, std::span<const PlanDevice> devices);
 
+// The same text in pieces, for a response written as it goes (Response::stream): each next() appends
+// the header (first time) and up to `max_rows` rows to `out`, and returns false once the last row is
+// written. `plan` and `devices` must outlive it.
+class PlanCsvPieces {
+ public:
+  PlanCsvPieces(const Plan& plan, std::span<const PlanDevice> devices) : plan_(plan), devices_(devices) {}
+  bool next(std::string& out, std::size_t max_rows);
+
+ private:
+  const Plan& plan_;
+  std::span<const PlanDevice> devices_;
+  bool header_done_ = false;
+  std::size_t year_ = 0;   // plan_.years.size() once in the backlog
+  std::size_t entry_ = 0;  // within the year or the backlog
+  std::string label_;      // the year's label
+};
+
 }  // namespace fk

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -8,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/byte_source.hpp"
 #include "core/error.hpp"
 #include "store/principal.hpp"
 
@@ -20,6 +23,9 @@ struct Request {
   std::multimap<std::string, std::string> query;  // decoded
   std::map<std::string, std::string> headers;     // lower-case names
   std::string body;
+  // A route with RouteOptions::stream_body: the body as it arrives (`body` stays empty). Reading it
+  // blocks until the client sends more; it throws InputAborted when the body will not complete.
+  std::shared_ptr<ByteSource> body_stream;
   std::map<std::string, std::string> params;      // from the route template, e.g. {"ref": "tag:CB-1"}
   std::optional<Principal> principal;             // who calls: set on routes that need a role
   std::string route;                              // matched template, e.g. "/api/v1/devices/{ref}"
@@ -37,6 +43,11 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // A body written in pieces (chunked transfer encoding) instead of `body`: called on a worker thread
+  // again and again, each call appending the next piece to `out`, until it returns false (after its
+  // last piece). Memory then stays at a piece or two, whatever the size of the whole. A throw after
+  // the status line went out can only cut the body short: the connection is closed.
+  std::function<bool(std::string& out)> stream;
 };
 
 Response jsonResponse(int status, const nlohmann::json& body);

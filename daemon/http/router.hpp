@@ -25,6 +25,10 @@ struct RouteOptions {
   // Runs on the I/O thread instead of the worker pool: for handlers that never touch SQLite nor wait on
   // a lock (health, /metrics), so they answer while slow requests fill the pool, and skip the hop.
   bool on_io_thread = false;
+  // The handler starts once the header is accepted and reads the body as it arrives
+  // (Request::body_stream), instead of after the whole body was read into Request::body: for
+  // uploads too large to hold. The body limit, 100-continue and the refusals before it are the same.
+  bool stream_body = false;
 };
 
 // `path` given to match() is the raw, still percent-encoded request path: it is split on '/' first and

@@ -414,9 +414,32 @@ Result<ImportSummary> DeviceStore::import(const std::vector<ImportRow>& rows, co
   });
 }
 
+namespace {
+
+// The body stopped before its end (the client went away, or sent more than the limit): nothing of it
+// is applied. The HTTP server answers for the body itself (413, or nothing to a closed connection).
+Error bodyCutOff(const InputAborted& e) { return Error::invalid("body", std::string("import body cut off: ") + e.what()); }
+
+}  // namespace
+
 Result<ImportSummary> DeviceStore::importCsv(std::string_view csv, const std::string& actor,
                                              const DeviceImportOptions& options) {
   DeviceCsvParser parser(csv, options);
+  return importParsed(parser, actor, options);
+}
+
+Result<ImportSummary> DeviceStore::importCsv(ByteSource& body, const std::string& actor,
+                                             const DeviceImportOptions& options) {
+  try {
+    DeviceCsvParser parser(body, options);  // reads the header
+    return importParsed(parser, actor, options);
+  } catch (const InputAborted& e) {
+    return std::unexpected(bodyCutOff(e));
+  }
+}
+
+Result<ImportSummary> DeviceStore::importParsed(DeviceCsvParser& parser, const std::string& actor,
+                                                const DeviceImportOptions& options) {
   if (!parser.errors().empty()) return std::unexpected(importRefused(parser.errors()));  // the header
   // The file is parsed on a second thread while this one writes: SQLite's part is most of the
   // work, and the parse then costs little more than the wait for its first batch.
@@ -429,7 +452,11 @@ Result<ImportSummary> DeviceStore::importCsv(std::string_view csv, const std::st
     while (reader.take(batch)) {
       for (const ImportRow& row : batch) importer.add(row);
     }
-    reader.join();
+    try {
+      reader.join();
+    } catch (const InputAborted& e) {
+      return std::unexpected(bodyCutOff(e));  // the transaction rolls back
+    }
     // A problem the reader found refuses the file first: rows after it were never written, so
     // what the writer found alone would be an incomplete list.
     if (!parser.errors().empty()) return std::unexpected(importRefused(parser.errors()));

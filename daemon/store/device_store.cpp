@@ -17,7 +17,7 @@ namespace fk {
 
 namespace {
 
-constexpr int kForEachBatch = 1000;
+constexpr int kForEachBatch = static_cast<int>(DeviceStore::kBatchSize);
 
 Error notFound(const DeviceRef& ref) {
   return Error::notFound("device " + toString(ref) + " not found");
@@ -337,25 +337,29 @@ Result<std::vector<DeviceSighting>> DeviceStore::sightings(std::int64_t device_i
       [&](SQLite::Database& db) -> Result<std::vector<DeviceSighting>> { return readSightings(db, device_id); });
 }
 
-Status DeviceStore::forEach(const std::function<void(const Device&)>& fn) {
-  std::int64_t after_id = 0;
+Result<std::vector<Device>> DeviceStore::batchAfter(std::int64_t after_id) {
   const std::string sql = std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id > ?1" +
                           scope_sql::andWithin(scope_, "location") + " ORDER BY id LIMIT ?2";
+  return db_.with([&](SQLite::Database& db) -> Result<std::vector<Device>> {
+    SQLite::Statement st(db, sql);
+    st.bind(1, static_cast<std::int64_t>(after_id));
+    st.bind(2, kForEachBatch);
+    scope_sql::bindIfScoped(st, scope_);
+    std::vector<Device> out;
+    while (st.executeStep()) out.push_back(rows::readDevice(st));
+    rows::hydrateMacs(db, out);
+    return out;
+  });
+}
+
+Status DeviceStore::forEach(const std::function<void(const Device&)>& fn) {
+  std::int64_t after_id = 0;
   for (;;) {
     // The connection goes back to the pool between batches, so `fn` may be slow or use the store.
-    auto batch = db_.with([&](SQLite::Database& db) -> Result<std::vector<Device>> {
-      SQLite::Statement st(db, sql);
-      st.bind(1, static_cast<std::int64_t>(after_id));
-      st.bind(2, kForEachBatch);
-      scope_sql::bindIfScoped(st, scope_);
-      std::vector<Device> out;
-      while (st.executeStep()) out.push_back(rows::readDevice(st));
-      rows::hydrateMacs(db, out);
-      return out;
-    });
+    auto batch = batchAfter(after_id);
     if (!batch) return std::unexpected(batch.error());
     for (const Device& d : *batch) fn(d);
-    if (batch->size() < static_cast<std::size_t>(kForEachBatch)) return {};
+    if (batch->size() < kBatchSize) return {};
     after_id = batch->back().id;
   }
 }

@@ -111,11 +111,23 @@ class DeviceStore {
   // batches of rows rather than the whole file. A problem anywhere in the file refuses all of it.
   Result<ImportSummary> importCsv(std::string_view csv, const std::string& actor,
                                   const DeviceImportOptions& options = {});
+  // The same over a body read as it arrives (an HTTP request still being received): never held whole.
+  // The write transaction is open while the rest arrives; a body cut off (InputAborted) rolls it back
+  // and answers an error.
+  Result<ImportSummary> importCsv(ByteSource& body, const std::string& actor,
+                                  const DeviceImportOptions& options = {});
 
   // Streams every device in id order.
   Status forEach(const std::function<void(const Device&)>& fn);
+  // The next kBatchSize devices (fewer at the end) in id order after `after_id`, each batch read in a
+  // transaction of its own: what forEach reads, for a caller that keeps its place between calls.
+  static constexpr std::size_t kBatchSize = 1000;
+  Result<std::vector<Device>> batchAfter(std::int64_t after_id);
 
  private:
+  Result<ImportSummary> importParsed(DeviceCsvParser& parser, const std::string& actor,
+                                     const DeviceImportOptions& options);
+
   Database& db_;
   Scope scope_;
   const FeePolicy* fees_;

@@ -13,7 +13,7 @@ namespace http = boost::beast::http;
 
 namespace {
 
-constexpr std::uint32_t kHeaderLimit = 16 * 1024;  // server.cpp
+constexpr std::uint32_t kHeaderLimit = 16 * 1024;  // http/session.hpp
 constexpr std::uint64_t kJsonBodyBytes = 64 * 1024;  // smaller than the default, so the limit is reached
 
 const fk::Router& router() {
