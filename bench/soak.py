@@ -7,6 +7,9 @@ devices, Prometheus scrapes of /metrics, and a csv_import source whose file chan
 polling. The fleet does not grow (imports and the source update the same rows), so the database's
 working set settles and a memory figure that keeps climbing is a leak, not data.
 
+A 503 with Retry-After (the daemon's answer while another write holds the database) is retried after
+the time it asks, as a client would, and counted apart; it is an error only when three tries in a row get it.
+
 Prints one line per sample (minute, VmRSS, requests, errors) and at the end the series and the slope of
 a least-squares line through the samples (KiB per hour), over the whole run and over its second half
 (after caches have warmed). Exits 1 if the daemon dies or any request gets a 5xx.
@@ -44,6 +47,7 @@ class Load:
     def __init__(self, d, rng, devices):
         self.d, self.rng, self.devices = d, rng, devices
         self.requests = 0
+        self.busy = 0  # 503s with Retry-After, retried as a client would
         self.errors = []
         self.lock = threading.Lock()
         self.open = {}  # device tag -> checkout id, per worker's own tags
@@ -53,15 +57,25 @@ class Load:
         if body is not None:
             data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
             content_type = content_type or "application/json"
-        try:
-            status, raw = benchlib.request(self.d.base + path, self.d.token, data, content_type, timeout=120,
-                                           method=method)
-        except urllib.error.HTTPError as e:
-            status, raw = e.code, e.read()
-        except (urllib.error.URLError, OSError) as e:
-            status, raw = 0, str(e).encode()
+        for attempt in range(3):
+            retry_after = None
+            try:
+                status, raw = benchlib.request(self.d.base + path, self.d.token, data, content_type, timeout=120,
+                                               method=method)
+            except urllib.error.HTTPError as e:
+                status, raw = e.code, e.read()
+                retry_after = e.headers.get("Retry-After")
+            except (urllib.error.URLError, OSError) as e:
+                status, raw = 0, str(e).encode()
+            with self.lock:
+                self.requests += 1
+            # The daemon's answer to write contention (docs/reliability.md): not a failure unless it persists.
+            if status != 503 or retry_after is None or not retry_after.isdigit() or attempt == 2:
+                break
+            with self.lock:
+                self.busy += 1
+            time.sleep(min(int(retry_after), 10))
         with self.lock:
-            self.requests += 1
             if status == 0 or status >= 500:
                 self.errors.append("%s %s -> %d %s" % (method or ("POST" if data else "GET"), path, status, raw[:200]))
         return status, raw
@@ -220,8 +234,8 @@ def main():
     print("RSS first %d KiB, last %d KiB, peak %d KiB" % (samples[0][1], samples[-1][1], max(v for _, v in samples)))
     print("slope: %+.0f KiB/h over the run, %+.0f KiB/h over the second half" % (slope_kib_per_hour(samples),
                                                                                  slope_kib_per_hour(half)))
-    print("requests %d, 5xx or no answer %d, source polls %s" % (
-        sum(x.requests for x in loads), len(errors),
+    print("requests %d, 503 busy then retried %d, 5xx or no answer %d, source polls %s" % (
+        sum(x.requests for x in loads), sum(x.busy for x in loads), len(errors),
         [s.get("polls") for s in (polls if isinstance(polls, list) else polls.get("items", []))]))
     for e in errors[:10]:
         print("  " + e, file=sys.stderr)
