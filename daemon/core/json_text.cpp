@@ -1,6 +1,7 @@
 #include "core/json_text.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 namespace fk {
@@ -17,6 +18,19 @@ void appendJsonString(std::string& out, std::string_view text) {
   out += '"';
   out += text;
   out += '"';
+}
+
+void appendJsonStringOrNull(std::string& out, std::string_view text) {
+  if (text.empty())
+    out += "null";
+  else
+    appendJsonString(out, text);
+}
+
+void appendJsonInt(std::string& out, std::int64_t value) {
+  char buf[24];
+  auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+  out.append(buf, end);
 }
 
 }  // namespace fk

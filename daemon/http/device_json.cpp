@@ -14,24 +14,10 @@ namespace fk {
 
 namespace {
 
-void appendInt(std::string& out, std::int64_t v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
-}
-
 void appendKey(std::string& out, std::string_view key) {
   out += '"';
   out += key;  // field names are plain ASCII identifiers
   out += "\":";
-}
-
-// "" is null, as textOrNull() has it.
-void appendTextOrNull(std::string& out, const std::string& s) {
-  if (s.empty())
-    out += "null";
-  else
-    appendJsonString(out, s);
 }
 
 void appendDump(std::string& out, const nlohmann::json& value) {
@@ -45,7 +31,7 @@ void appendHolder(std::string& out, const std::optional<Device::Holder>& h) {
     return;
   }
   out += "{\"checkout_id\":";
-  appendInt(out, h->checkout_id);
+  appendJsonInt(out, h->checkout_id);
   out += ",\"due\":";
   appendJsonString(out, h->due);
   if (h->person_external_id.empty()) {
@@ -66,7 +52,7 @@ void appendField(std::string& out, const Device& d, const DeviceField& f) {
   switch (f.type) {
     case FieldType::text:
     case FieldType::identifier:
-    case FieldType::date: appendTextOrNull(out, d.*f.stored); return;
+    case FieldType::date: appendJsonStringOrNull(out, d.*f.stored); return;
     case FieldType::money:
       if (d.purchase_price_cents)
         appendJsonString(out, formatMoney(*d.purchase_price_cents));
@@ -87,9 +73,9 @@ void appendField(std::string& out, const Device& d, const DeviceField& f) {
     case FieldType::server: break;
   }
   if (f.name == "id")
-    appendInt(out, d.id);
+    appendJsonInt(out, d.id);
   else if (f.name == "version")
-    appendInt(out, d.version);
+    appendJsonInt(out, d.version);
   else if (f.name == "created_at")
     appendJsonString(out, d.created_at);
   else if (f.name == "updated_at")
@@ -148,19 +134,19 @@ void appendPersonJson(std::string& out, const Person& p) {
   out += ",\"created_at\":";
   appendJsonString(out, p.created_at);
   out += ",\"email\":";
-  appendTextOrNull(out, p.email);
+  appendJsonStringOrNull(out, p.email);
   out += ",\"external_id\":";
   appendJsonString(out, p.external_id);
   out += ",\"grade\":";
-  appendTextOrNull(out, p.grade);
+  appendJsonStringOrNull(out, p.grade);
   out += ",\"homeroom\":";
-  appendTextOrNull(out, p.homeroom);
+  appendJsonStringOrNull(out, p.homeroom);
   out += ",\"household\":";
-  appendTextOrNull(out, p.household);
+  appendJsonStringOrNull(out, p.household);
   out += ",\"id\":";
-  appendInt(out, p.id);
+  appendJsonInt(out, p.id);
   out += ",\"location\":";
-  appendTextOrNull(out, p.location);
+  appendJsonStringOrNull(out, p.location);
   out += ",\"name\":";
   appendJsonString(out, p.name);
   out += ",\"role\":";

@@ -19,12 +19,6 @@ namespace {
 
 // Per-device formatting without snprintf or temporaries: a 100k-device plan formats half a million
 // dates and amounts per request.
-void appendInt(std::string& out, std::int64_t v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
-}
-
 void appendDate(std::string& out, std::chrono::year_month_day d) {
   const int y = static_cast<int>(d.year());
   const unsigned m = static_cast<unsigned>(d.month()), day = static_cast<unsigned>(d.day());
@@ -50,7 +44,7 @@ void appendMoney(std::string& out, std::int64_t cents) {
     out += formatMoney(cents);
     return;
   }
-  appendInt(out, cents / 100);
+  appendJsonInt(out, cents / 100);
   out += '.';
   out += char('0' + cents % 100 / 10);
   out += char('0' + cents % 10);
@@ -58,7 +52,7 @@ void appendMoney(std::string& out, std::int64_t cents) {
 
 void appendFiscalYear(std::string& out, int fy) {
   out += "FY";
-  appendInt(out, fy);
+  appendJsonInt(out, fy);
 }
 
 // In allDueReasons() order: JSON strings (the names need no escaping) or the CSV's ";" list.
@@ -74,13 +68,6 @@ void appendReasons(std::string& out, DueReasons reasons, char separator, bool qu
   }
 }
 
-void appendStringOrNull(std::string& out, std::string_view s) {
-  if (s.empty())
-    out += "null";
-  else
-    appendJsonString(out, s);
-}
-
 void appendQuotedMoney(std::string& out, std::int64_t cents) {
   out += '"';
   appendMoney(out, cents);
@@ -93,14 +80,14 @@ void appendBucketCostCount(std::string& out, const PlanBucket& b) {
   out += "\"cost\":";
   appendQuotedMoney(out, b.cost_cents);
   out += ",\"count\":";
-  appendInt(out, b.count);
+  appendJsonInt(out, b.count);
 }
 
 void appendBucket(std::string& out, const PlanBucket& b) {
   out += '{';
   appendBucketCostCount(out, b);
   out += ",\"unknown_cost\":";
-  appendInt(out, b.unknown_cost);
+  appendJsonInt(out, b.unknown_cost);
   out += '}';
 }
 
@@ -133,17 +120,17 @@ void appendSplit(std::string& out, const std::map<std::string, PlanBucket>& spli
 
 void appendEntry(std::string& out, const PlanEntry& e, const PlanDevice& d) {
   out += "{\"id\":";
-  appendInt(out, d.id);
+  appendJsonInt(out, d.id);
   out += ",\"asset_tag\":";
-  appendStringOrNull(out, d.asset_tag);
+  appendJsonStringOrNull(out, d.asset_tag);
   out += ",\"serial\":";
-  appendStringOrNull(out, d.serial);
+  appendJsonStringOrNull(out, d.serial);
   out += ",\"kind\":";
   appendJsonString(out, toString(d.kind));
   out += ",\"model\":";
-  appendStringOrNull(out, d.model);
+  appendJsonStringOrNull(out, d.model);
   out += ",\"location\":";
-  appendStringOrNull(out, d.location);
+  appendJsonStringOrNull(out, d.location);
   out += ",\"reasons\":[";
   appendReasons(out, e.reasons, ',', true);
   out += "],\"due_date\":\"";
@@ -192,16 +179,16 @@ void appendYear(std::string& out, const FiscalYearPlan& y, std::span<const PlanD
   out += ",\"device_ids\":[";
   for (std::size_t i = 0; i < y.deferred.size(); ++i) {
     if (i) out += ',';
-    appendInt(out, devices[y.deferred[i].device].id);
+    appendJsonInt(out, devices[y.deferred[i].device].id);
   }
   out += "],\"unknown_cost\":";
-  appendInt(out, y.deferred_total.unknown_cost);
+  appendJsonInt(out, y.deferred_total.unknown_cost);
   out += "},\"ends\":\"";
   appendDate(out, y.ends);
   out += "\",\"fiscal_year\":\"";
   appendFiscalYear(out, y.fiscal_year);
   out += "\",\"unknown_cost\":";
-  appendInt(out, y.total.unknown_cost);
+  appendJsonInt(out, y.total.unknown_cost);
   out += ",\"devices\":";
   appendEntries(out, y.devices, devices);
   out += '}';
@@ -219,7 +206,7 @@ std::string planJsonBody(const Plan& p, std::span<const PlanDevice> devices, Fis
   std::snprintf(start_text, sizeof start_text, "%02d-%02d", start.month, start.day);
 
   out += "{\"beyond_horizon\":";
-  appendInt(out, p.beyond_horizon);
+  appendJsonInt(out, p.beyond_horizon);
   out += ",\"budgeted\":";
   out += p.budgeted ? "true" : "false";
   out += ",\"current_fiscal_year\":\"";
@@ -227,17 +214,17 @@ std::string planJsonBody(const Plan& p, std::span<const PlanDevice> devices, Fis
   out += "\",\"fiscal_year_start\":";
   appendJsonString(out, start_text);
   out += ",\"in_service\":";
-  appendInt(out, p.in_service);
+  appendJsonInt(out, p.in_service);
   out += ",\"today\":\"";
   appendDate(out, p.today);
   out += "\",\"total\":";
   appendBucket(out, p.total);
   out += ",\"unknown_cost\":";
-  appendInt(out, p.unknown_cost);
+  appendJsonInt(out, p.unknown_cost);
   out += ",\"unplannable\":";
-  appendInt(out, p.unplannable);
+  appendJsonInt(out, p.unplannable);
   out += ",\"years\":";
-  appendInt(out, static_cast<std::int64_t>(p.years.size()));
+  appendJsonInt(out, static_cast<std::int64_t>(p.years.size()));
   out += ",\"fiscal_years\":[";
   for (std::size_t i = 0; i < p.years.size(); ++i) {
     if (i) out += ',';
@@ -246,7 +233,7 @@ std::string planJsonBody(const Plan& p, std::span<const PlanDevice> devices, Fis
   out += "],\"backlog\":{";
   appendBucketCostCount(out, p.backlog_total);
   out += ",\"unknown_cost\":";
-  appendInt(out, p.backlog_total.unknown_cost);
+  appendJsonInt(out, p.backlog_total.unknown_cost);
   out += ",\"devices\":";
   appendEntries(out, p.backlog, devices);
   out += "}}\n";
@@ -258,7 +245,7 @@ namespace {
 void appendEntryRow(std::string& out, std::string_view fiscal_year, const PlanEntry& e, const PlanDevice& d) {
   out += fiscal_year;
   out += ',';
-  appendInt(out, d.id);
+  appendJsonInt(out, d.id);
   for (std::string_view text : {std::string_view(d.asset_tag), std::string_view(d.serial), toString(d.kind),
                                 std::string_view(d.model), std::string_view(d.location)}) {
     out += ',';

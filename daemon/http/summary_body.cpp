@@ -13,18 +13,12 @@ namespace {
 
 constexpr std::string_view kNone = "(none)";
 
-void appendInt(std::string& out, std::int64_t v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
-}
-
 void appendMember(std::string& out, bool& first, std::string_view key, std::int64_t n) {
   if (!first) out += ',';
   first = false;
   appendJsonString(out, key);
   out += ':';
-  appendInt(out, n);
+  appendJsonInt(out, n);
 }
 
 void appendObject(std::string& out, const std::map<std::string, std::int64_t, std::less<>>& counts) {
@@ -74,15 +68,15 @@ std::string fleetSummaryBody(const FleetCounts& counts, const ServiceCounts& ser
   std::string out;
   out.reserve(1024 + counts.by_location.size() * 40);
   out += "{\"aue\":{\"past\":";
-  appendInt(out, aue("0"));
+  appendJsonInt(out, aue("0"));
   out += ",\"within_180\":";
-  appendInt(out, aue("180"));
+  appendJsonInt(out, aue("180"));
   out += ",\"within_365\":";
-  appendInt(out, aue("365"));
+  appendJsonInt(out, aue("365"));
   out += ",\"within_730\":";
-  appendInt(out, aue("730"));
+  appendJsonInt(out, aue("730"));
   out += ",\"within_90\":";
-  appendInt(out, aue("90"));
+  appendJsonInt(out, aue("90"));
   out += "},\"by_kind\":";
   appendObject(out, by_kind);
   out += ",\"by_location\":";
@@ -92,13 +86,13 @@ std::string fleetSummaryBody(const FleetCounts& counts, const ServiceCounts& ser
   out += ",\"by_status\":";
   appendObject(out, by_status);
   out += ",\"open_work_orders\":";
-  appendInt(out, service.open_work_orders);
+  appendJsonInt(out, service.open_work_orders);
   out += ",\"overdue_checkouts\":";
-  appendInt(out, service.overdue_checkouts);
+  appendJsonInt(out, service.overdue_checkouts);
   out += ",\"repair_spend\":";
   out += repair_spend.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out += ",\"total\":";
-  appendInt(out, counts.total);
+  appendJsonInt(out, counts.total);
   out += "}\n";
   return out;
 }

@@ -58,7 +58,7 @@ struct ImportSummary {
   std::size_t checkouts = 0;                 // loans the file's checkout columns made
   std::size_t people_created = 0;            // holders the registry did not have yet
   std::vector<std::string> ignored_columns;  // header names the import did not use
-  FieldErrors warnings;                      // read but not applied (e.g. an unknown status label)
+  FieldErrors warnings{};                    // read but not applied (e.g. an unknown status label)
 };
 
 // Per-source sighting of a device ("seen" in the API).
