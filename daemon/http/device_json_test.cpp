@@ -7,6 +7,7 @@
 #include "core/device_field_table.hpp"
 #include "http/circulation_json.hpp"
 #include "http/json_mapping.hpp"
+#include "http/sample_device_test.hpp"
 
 namespace fk {
 namespace {
@@ -24,33 +25,13 @@ std::string written(const Device& d, const std::vector<DeviceSighting>* sighting
   return out;
 }
 
+// The shared sample plus the fields added since (issue 16's name, model number, replacement date) and a
+// repair cost.
 Device fullDevice() {
-  Device d;
-  d.id = 42;
-  d.asset_tag = "CB-1001";
-  d.serial = "5CD1234";
-  d.kind = DeviceKind::chromebook;
-  d.manufacturer = "HP";
-  d.model = "HP Chromebook 11 G9 EE";
-  d.purchase_date = "2023-08-15";
-  d.purchase_price_cents = 28900;
-  d.vendor = "CDW-G";
-  d.po_number = "PO-77";
-  d.funding_source = "ESSER";
-  d.warranty_end = "2026-08-15";
-  d.aue_date = "2028-06-01";
-  d.location = "Lincoln MS / Cart 3";
-  d.org_unit = "/Students/Lincoln";
-  d.macs = {"aa:bb:cc:dd:ee:01", "aa:bb:cc:dd:ee:02"};
-  d.loaner = true;
-  d.status = DeviceStatus::deployed;
-  d.notes = "Café – 日本語 🎒";
+  Device d = test::sampleDevice();
   d.name = "Library cart 3 #12";
   d.model_number = "4J9A1UT";
   d.replacement_date = "2028-06-30";
-  d.version = 7;
-  d.created_at = "2026-11-27T08:30:00Z";
-  d.updated_at = "2026-11-28T09:00:00Z";
   d.repair_cost_cents = 12345;
   return d;
 }
