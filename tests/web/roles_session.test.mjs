@@ -103,11 +103,16 @@ test('a refused CSRF token is handled by signing in again, and nothing was writt
   await page.getByRole('button', { name: 'Check out', exact: true }).click();
   await page.getByLabel('Student or staff ID').fill('S1001');
   const refused = page.waitForResponse((r) => r.url().endsWith('/api/v1/checkouts'));
+  // Watched from before the click, so a quick round trip through sign-in cannot be missed.
+  const toSignIn = page.waitForURL(/\/login\?next=/, { waitUntil: 'commit' });
   await page.getByRole('button', { name: 'Check out', exact: true }).last().click();
   assert.equal((await refused).status(), 403);
   assert.equal((await d.api('GET', '/api/v1/devices/tag:CB-1007')).status, 'in_stock');
   // The desk goes through sign-in: the session itself is still good, so /login takes the session's
   // current token from /auth/me and returns to the card at once; the retried checkout goes through.
+  // Until the card is back, the old page is still on screen and would take the clicks below.
+  await toSignIn;
+  await page.waitForURL((u) => u.pathname === '/' && u.hash.startsWith('#/device/'));
   await page.unroute('**/api/v1/checkouts');
   await page.getByRole('heading', { name: 'CB-1007', exact: true }).waitFor();
   await page.getByRole('button', { name: 'Check out', exact: true }).click();
