@@ -99,10 +99,11 @@ Result<DeviceFilter> filterFrom(ApiContext& ctx, const Request& req) {
 Response listDevices(ApiContext& ctx, Request& req) {
   auto filter = filterFrom(ctx, req);
   if (!filter) return errorResponse(filter.error());
-  auto page = DeviceStore(ctx.db, req.scope()).list(*filter);
-  if (!page) return errorResponse(page.error());
+  DeviceStore store(ctx.db, req.scope());
   // Sightings cost a query per device; the list leaves "seen" to GET /devices/{ref}.
-  return jsonTextResponse(200, devicePageBody(page->items, page->next_after_id));
+  auto body = devicePageBody(store, *filter);
+  if (!body) return errorResponse(body.error());
+  return jsonTextResponse(200, std::move(*body));
 }
 
 Response createDevice(ApiContext& ctx, Request& req) {

@@ -22,12 +22,20 @@ namespace fk {
 void appendDeviceJson(std::string& out, const Device& d, const std::vector<DeviceSighting>* sightings,
                       bool with_seen = true);
 
+// The same as appendDeviceJson(out, d, nullptr, false) for the Device the row holds, written from the
+// row itself.
+void appendDeviceRowJson(std::string& out, const DeviceRowView& row);
+
 // personToJson(p).dump().
 void appendPersonJson(std::string& out, const Person& p);
 
 // {"items": [device without "seen"...], "next_cursor": cursor or null} plus the closing newline, as
 // pageResponse(page, deviceToJson minus "seen") wrote it.
 std::string devicePageBody(std::span<const Device> items, const std::optional<std::int64_t>& next_after_id);
+
+// The same body for the page `filter` selects, written from the rows as SQLite reads them (no Device
+// is built): GET /api/v1/devices.
+Result<std::string> devicePageBody(DeviceStore& store, const DeviceFilter& filter);
 
 // A JSON response whose body is already written (and ends in the newline jsonResponse adds).
 Response jsonTextResponse(int status, std::string body);

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 
 #include "core/device_fields.hpp"
 #include "core/values.hpp"
@@ -76,6 +77,11 @@ const std::string& updateDevice() {
 }  // namespace
 
 const char* const kDeviceColumns = deviceColumns().c_str();
+// The aggregate reads the ordered subquery's rows in its order; device_macs' key is (device_id, mac).
+const std::string kDeviceRowColumns =
+    deviceColumns() +
+    ", (SELECT group_concat(mac, char(10)) FROM "
+    "(SELECT mac FROM device_macs m WHERE m.device_id = devices.id ORDER BY mac))";
 const char* const kInsertDevice = insertDevice().c_str();
 const char* const kUpdateDevice = updateDevice().c_str();
 
@@ -109,14 +115,44 @@ Device readDevice(SQLite::Statement& st) {
   d.created_at = st.getColumn(col + 1).getString();
   d.updated_at = st.getColumn(col + 2).getString();
   d.repair_cost_cents = st.getColumn(col + 3).getInt64();
-  if (!st.getColumn(col + 4).isNull()) {
-    auto h = nlohmann::json::parse(st.getColumn(col + 4).getString(), nullptr, false);
-    if (h.is_array() && h.size() == 6) {
-      auto str = [&h](std::size_t i) { return h[i].is_string() ? h[i].get<std::string>() : std::string(); };
-      d.holder = Device::Holder{h[0].get<std::int64_t>(), str(1), str(2), str(3), str(4), str(5)};
-    }
-  }
+  if (!st.getColumn(col + 4).isNull()) d.holder = parseHolder(st.getColumn(col + 4).getString());
   return d;
+}
+
+namespace {
+
+struct ColumnMap {
+  std::array<int, kDeviceFields.size()> field{};
+  int version = 0;
+};
+
+const ColumnMap& columnMap() {
+  static const ColumnMap map = [] {
+    ColumnMap m;
+    int col = 1;  // after id, in readDevice()'s order
+    for (std::size_t i = 0; i < kDeviceFields.size(); ++i) m.field[i] = hasColumn(kDeviceFields[i]) ? col++ : -1;
+    m.version = col;
+    return m;
+  }();
+  return map;
+}
+
+}  // namespace
+
+int fieldColumn(const DeviceField& f) {
+  const auto i = static_cast<std::size_t>(&f - kDeviceFields.data());
+  return i < kDeviceFields.size() ? columnMap().field[i] : -1;
+}
+
+int versionColumn() {
+  return columnMap().version;
+}
+
+std::optional<Device::Holder> parseHolder(std::string_view json_array) {
+  auto h = nlohmann::json::parse(json_array, nullptr, false);
+  if (!h.is_array() || h.size() != 6) return std::nullopt;
+  auto str = [&h](std::size_t i) { return h[i].is_string() ? h[i].get<std::string>() : std::string(); };
+  return Device::Holder{h[0].get<std::int64_t>(), str(1), str(2), str(3), str(4), str(5)};
 }
 
 void bindFields(SQLite::Statement& st, const Device& d) {

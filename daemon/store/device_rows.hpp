@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/device.hpp"
+#include "core/device_field_table.hpp"
 #include "core/error.hpp"
 
 namespace fk::rows {
@@ -19,6 +20,9 @@ namespace fk::rows {
 // field a caller writes, bound by bindFields/bindDraft to ?1.. in table order, stepping over ?18..?20.
 // "id, <fields>, version, created_at, updated_at, repair_cost_cents, <holder>": what readDevice() expects.
 extern const char* const kDeviceColumns;
+// kDeviceColumns and then the device's MACs, sorted and '\n'-separated, from the same query (one
+// probe of device_macs' key per row): what a DeviceRowView reads.
+extern const std::string kDeviceRowColumns;
 // INSERT binding the fields and ?18 (created_at = updated_at).
 extern const char* const kInsertDevice;
 // UPDATE binding the fields, ?18 updated_at, ?19 id, ?20 expected version.
@@ -34,6 +38,14 @@ void insertEvent(SQLite::Database& db, std::int64_t device_id, const std::string
                  const char* action, const std::string& changes_json, const std::string& reason);
 
 Device readDevice(SQLite::Statement& st);  // current row; macs left empty
+// Where a kDeviceColumns row keeps a stored field (text, identifier, date, money, kind, status, flag):
+// its column index, -1 for the others (id, MACs and the server's fields).
+int fieldColumn(const DeviceField& f);
+// The first column after the fields: version, then created_at, updated_at, repair_cost_cents, the
+// holder, and (kDeviceRowColumns) the MAC list.
+int versionColumn();
+// The holder column of kDeviceColumns (a JSON array, or NULL when the device is not lent).
+std::optional<Device::Holder> parseHolder(std::string_view json_array);
 // Binds without copying: `d` must outlive the statement's next exec().
 void bindFields(SQLite::Statement& st, const Device& d);
 // The same for a new device straight from a validated draft (unset: NULL, kind other, in_stock, not a

@@ -174,11 +174,13 @@ Result<DeviceStore::WithSightings> DeviceStore::getWithSightings(const DeviceRef
   });
 }
 
-Result<DevicePage> DeviceStore::list(const DeviceFilter& filter) {
-  if (auto ok = checkPageLimit(filter.limit); !ok) return std::unexpected(ok.error());
-  // ?1 = after_id, ?2 = limit + 1 (one extra row tells whether another page follows), ?3.. = texts.
-  std::string sql = std::string("SELECT ") + rows::kDeviceColumns + " FROM devices WHERE id > ?1";
-  std::vector<std::string> texts;
+namespace {
+
+// The page's query: SELECT `columns` FROM devices, filtered, ?1 = after_id, ?2 = limit + 1 (one extra
+// row tells whether another page follows), ?3.. = `texts`, then the scope's parameters.
+std::string listSql(const DeviceFilter& filter, const Scope& scope, const std::string& columns,
+                    std::vector<std::string>& texts) {
+  std::string sql = "SELECT " + columns + " FROM devices WHERE id > ?1";
   auto param = [&](std::string value) {
     texts.push_back(std::move(value));
     return "?" + std::to_string(texts.size() + 2);
@@ -217,14 +219,28 @@ Result<DevicePage> DeviceStore::list(const DeviceFilter& filter) {
   if (filter.loaner) sql += *filter.loaner ? " AND loaner = 1" : " AND loaner = 0";
   if (filter.lost_seen)
     sql += std::string(" AND id IN (SELECT d.id FROM devices d WHERE ") + network_sql::kLostSeen + ")";
-  sql += scope_sql::andWithin(scope_, "location");
+  sql += scope_sql::andWithin(scope, "location");
   sql += " ORDER BY id LIMIT ?2";
+  return sql;
+}
+
+void bindList(SQLite::Statement& st, const DeviceFilter& filter, const Scope& scope,
+              const std::vector<std::string>& texts) {
+  st.bind(1, static_cast<std::int64_t>(filter.after_id));
+  st.bind(2, filter.limit + 1);
+  for (std::size_t i = 0; i < texts.size(); ++i) st.bind(static_cast<int>(i) + 3, texts[i]);
+  scope_sql::bindIfScoped(st, scope);
+}
+
+}  // namespace
+
+Result<DevicePage> DeviceStore::list(const DeviceFilter& filter) {
+  if (auto ok = checkPageLimit(filter.limit); !ok) return std::unexpected(ok.error());
+  std::vector<std::string> texts;
+  const std::string sql = listSql(filter, scope_, rows::kDeviceColumns, texts);
   return db_.with([&](SQLite::Database& db) -> Result<DevicePage> {
     auto st = cachedStatement(db, sql);
-    st->bind(1, static_cast<std::int64_t>(filter.after_id));
-    st->bind(2, filter.limit + 1);
-    for (std::size_t i = 0; i < texts.size(); ++i) st->bind(static_cast<int>(i) + 3, texts[i]);
-    scope_sql::bindIfScoped(*st, scope_);
+    bindList(*st, filter, scope_, texts);
     DevicePage page;
     page.items.reserve(static_cast<std::size_t>(filter.limit) + 1);
     while (st->executeStep()) page.items.push_back(rows::readDevice(*st));
@@ -234,6 +250,32 @@ Result<DevicePage> DeviceStore::list(const DeviceFilter& filter) {
     }
     rows::hydrateMacs(db, page.items);
     return page;
+  });
+}
+
+Result<std::optional<std::int64_t>> DeviceStore::listRows(const DeviceFilter& filter,
+                                                          const std::function<void(const DeviceRowView&)>& fn) {
+  if (auto ok = checkPageLimit(filter.limit); !ok) return std::unexpected(ok.error());
+  std::vector<std::string> texts;
+  const std::string sql = listSql(filter, scope_, rows::kDeviceRowColumns, texts);
+  return db_.with([&](SQLite::Database& db) -> Result<std::optional<std::int64_t>> {
+    auto st = cachedStatement(db, sql);
+    bindList(*st, filter, scope_, texts);
+    std::vector<SQLite::Column> columns;
+    const DeviceRowView row(columns);
+    std::optional<std::int64_t> last_id;
+    int read = 0;
+    while (st->executeStep()) {
+      // The extra row only says that another page follows.
+      if (read++ == filter.limit) return last_id;
+      if (columns.empty()) {
+        columns.reserve(static_cast<std::size_t>(st->getColumnCount()));
+        for (int i = 0; i < st->getColumnCount(); ++i) columns.push_back(st->getColumn(i));
+      }
+      fn(row);
+      last_id = row.id();
+    }
+    return std::optional<std::int64_t>();
   });
 }
 
