@@ -128,7 +128,7 @@ std::optional<Principal> HttpSession::lookUp(const std::string& token, const std
   // queued on the write lock are holding.
   Database::ReservedScope reserved;
   if (!token.empty()) {
-    if (auto info = server_->tokens.authenticate(token))
+    if (auto info = server_->tokens.authenticate(token, &proven_))
       return Principal{Principal::Kind::token, info->name, info->role, info->scope, {}};
     return std::nullopt;
   }

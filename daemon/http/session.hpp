@@ -20,6 +20,7 @@
 #include "http/request.hpp"
 #include "http/router.hpp"
 #include "http/server_core.hpp"
+#include "store/token_store.hpp"
 
 namespace fk {
 
@@ -110,6 +111,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool over_capacity_ = false;
   std::uint64_t body_limit_ = 0;
   std::shared_ptr<void> outgoing_;  // the message being written
+  // The bearer token this connection last proved (TokenStore::authenticate): a script or a desk sends
+  // the same one on every request of a keep-alive connection.
+  ProvenToken proven_;
   std::unique_ptr<std::array<char, 16384>> drain_;
 
   // A streamed request body (all on the connection's strand).

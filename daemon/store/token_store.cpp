@@ -152,22 +152,49 @@ Status TokenStore::revoke(const std::string& name) {
   });
 }
 
-std::optional<TokenInfo> TokenStore::authenticate(std::string_view presented) {
-  auto id = parseTokenId(presented);
-  if (!id) return std::nullopt;
-  auto hash = sha256Hex(presented);
-  if (!hash) return std::nullopt;
+namespace {
+
+bool sameSecret(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
+
+std::optional<TokenInfo> TokenStore::authenticate(std::string_view presented, ProvenToken* proven) {
+  // The version is read before any lookup: an entry stored under it is from no earlier a snapshot.
   std::optional<std::int64_t> version;
   try {
     version = db_.dataVersion();
   } catch (const std::exception&) {
     // No version, no cache: the database answers.
   }
+  const auto now = std::chrono::system_clock::now();
+  if (proven && version && !proven->presented.empty() && proven->version == *version &&
+      sameSecret(proven->presented, presented) && now < proven->stamp_due)
+    return proven->info;
+  auto info = check(presented, version);
+  if (proven) {
+    if (info && version) {
+      proven->presented.assign(presented);
+      proven->version = *version;
+      proven->info = *info;
+      const auto stamped = parseInstant(info->last_used_at);
+      proven->stamp_due = stamped ? *stamped + kLastUsedResolution : now;
+    } else {
+      *proven = ProvenToken{};
+    }
+  }
+  return info;
+}
+
+std::optional<TokenInfo> TokenStore::check(std::string_view presented, const std::optional<std::int64_t>& version) {
+  auto id = parseTokenId(presented);
+  if (!id) return std::nullopt;
+  auto hash = sha256Hex(presented);
+  if (!hash) return std::nullopt;
   if (version) {
     if (auto known = known_->find(*id, *version)) {
-      const bool same = known->hash.size() == hash->size() &&
-                        CRYPTO_memcmp(known->hash.data(), hash->data(), hash->size()) == 0;
-      if (!same) return std::nullopt;
+      if (!sameSecret(known->hash, *hash)) return std::nullopt;
       // A stamp due goes through the database, whose write then empties the cache for everyone.
       if (known->info.last_used_at >= formatInstant(std::chrono::system_clock::now() - kLastUsedResolution))
         return known->info;

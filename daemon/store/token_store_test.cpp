@@ -190,6 +190,72 @@ TEST_F(TokenStoreTest, ARememberedIdWithAWrongSecretIsRefused) {
   EXPECT_TRUE(tokens().authenticate(token).has_value());
 }
 
+// A keep-alive connection's memory of its last proof (ProvenToken) skips the hash and the cache only
+// while nothing at all has been committed since: each way a token ends still reaches the very next
+// check on that connection.
+TEST_F(TokenStoreTest, AProvenTokenIsRefusedOnTheNextCheckAfterARevokeInThisProcess) {
+  std::string token = tokens().create("desk", Role::technician).value();
+  ProvenToken proven;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(tokens().authenticate(token, &proven));
+  EXPECT_EQ(proven.presented, token);
+  EXPECT_EQ(proven.info.name, "desk");
+  ASSERT_TRUE(tokens().revoke("desk"));
+  EXPECT_FALSE(tokens().authenticate(token, &proven).has_value());
+  EXPECT_TRUE(proven.presented.empty());
+  EXPECT_FALSE(tokens().authenticate(token, &proven).has_value());
+}
+
+TEST_F(TokenStoreTest, AProvenTokenIsRefusedOnTheNextCheckAfterARevokeByAnotherProcess) {
+  std::string token = tokens().create("desk", Role::technician).value();
+  ProvenToken proven;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(tokens().authenticate(token, &proven));
+  auto cli = Database::open(dir_ / "fleet.db", 1);
+  ASSERT_TRUE(cli.has_value());
+  ASSERT_TRUE(TokenStore(**cli).revoke("desk"));
+  EXPECT_FALSE(tokens().authenticate(token, &proven).has_value());
+}
+
+TEST_F(TokenStoreTest, AProvenTokenSeesAChangeMadeOutsideTheStore) {
+  std::string token = tokens().create("desk", Role::admin).value();
+  ProvenToken proven;
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(tokens().authenticate(token, &proven)->role, Role::admin);
+  SQLite::Database other(dir_ / "fleet.db", SQLite::OPEN_READWRITE);
+  other.exec("UPDATE tokens SET role = 'viewer' WHERE name = 'desk'");
+  auto who = tokens().authenticate(token, &proven);
+  ASSERT_TRUE(who.has_value());
+  EXPECT_EQ(who->role, Role::viewer);
+  EXPECT_EQ(proven.info.role, Role::viewer);
+}
+
+TEST_F(TokenStoreTest, AProvenTokenAnswersOnlyForTheSameBytes) {
+  std::string token = tokens().create("desk", Role::admin).value();
+  std::string viewer = tokens().create("script", Role::viewer).value();
+  ProvenToken proven;
+  ASSERT_TRUE(tokens().authenticate(token, &proven));
+  std::string forged = token;
+  forged.back() = forged.back() == '0' ? '1' : '0';
+  EXPECT_FALSE(tokens().authenticate(forged, &proven).has_value());
+  EXPECT_FALSE(tokens().authenticate(token.substr(0, token.size() - 1), &proven).has_value());
+  ASSERT_TRUE(tokens().authenticate(token, &proven));
+  // Another caller on the same connection is that caller, not the one proven before.
+  EXPECT_EQ(tokens().authenticate(viewer, &proven)->role, Role::viewer);
+  EXPECT_EQ(tokens().authenticate(token, &proven)->role, Role::admin);
+}
+
+TEST_F(TokenStoreTest, AProvenTokenStillStampsLastUsedWhenDue) {
+  std::string token = tokens().create("ci", Role::viewer).value();
+  ProvenToken proven;
+  ASSERT_TRUE(tokens().authenticate(token, &proven));
+  const std::string first = lastUsed("ci");
+  ASSERT_FALSE(first.empty());
+  // The stamp falls due without any commit: the proof must not be used past that point.
+  proven.stamp_due = std::chrono::system_clock::now() - std::chrono::seconds(1);
+  proven.info.last_used_at = "remembered";
+  auto who = tokens().authenticate(token, &proven);
+  ASSERT_TRUE(who.has_value());
+  EXPECT_NE(who->last_used_at, "remembered");
+}
+
 TEST(Roles, RoundTripThroughTheirNames) {
   for (Role r : {Role::viewer, Role::technician, Role::admin}) EXPECT_EQ(parseRole(toString(r)), r);
   EXPECT_FALSE(parseRole("root").has_value());
