@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/values.hpp"
 
@@ -215,13 +217,29 @@ void addBucket(PlanBucket& into, const PlanBucket& from) {
   into.unknown_cost += from.unknown_cost;
 }
 
-void fund(FiscalYearPlan& year, PlanEntry entry, const PlanDevice& d) {
+// A year's splits while it is funded: hashed by views of the devices' own text, and put into the
+// plan's ordered maps once at the end. A district has tens of thousands of locations, so a string-keyed
+// ordered map per funded device was a tenth of planning a million devices.
+struct SplitTally {
+  std::unordered_map<std::string_view, PlanBucket> by_model, by_location;
+  std::array<PlanBucket, kDueReasons.size()> by_reason{};  // by the enum's value
+
+  void into(FiscalYearPlan& year) const {
+    for (const auto& [model, bucket] : by_model) year.by_model.emplace(model, bucket);
+    for (const auto& [location, bucket] : by_location) year.by_location.emplace(location, bucket);
+    for (auto r : allDueReasons())
+      if (const auto& b = by_reason[static_cast<std::size_t>(r)]; b.count)
+        year.by_reason.emplace(toString(r), b);
+  }
+};
+
+void fund(FiscalYearPlan& year, SplitTally& splits, PlanEntry entry, const PlanDevice& d) {
   entry.fiscal_year = year.fiscal_year;
   year.total.add(entry.cost);
-  year.by_model[d.model].add(entry.cost);
-  year.by_location[d.location].add(entry.cost);
+  splits.by_model[d.model].add(entry.cost);
+  splits.by_location[d.location].add(entry.cost);
   for (auto r : allDueReasons())
-    if (entry.reasons.has(r)) year.by_reason[std::string(toString(r))].add(entry.cost);
+    if (entry.reasons.has(r)) splits.by_reason[static_cast<std::size_t>(r)].add(entry.cost);
   year.devices.push_back(std::move(entry));
 }
 
@@ -308,10 +326,12 @@ Plan buildPlan(std::span<const PlanDevice> devices, const PlanningRules& rules, 
       }
     }
     year.devices.reserve(cut);
+    SplitTally splits;
     for (std::size_t i = 0; i < cut; ++i) {
       const PlanDevice& d = devices[candidates[i].device];
-      fund(year, std::move(candidates[i]), d);
+      fund(year, splits, std::move(candidates[i]), d);
     }
+    splits.into(year);
     year.deferred.reserve(candidates.size() - cut);
     carried.reserve(candidates.size() - cut);
     for (std::size_t i = cut; i < candidates.size(); ++i) {
