@@ -350,6 +350,20 @@ Plan buildPlan(std::span<const PlanDevice> devices, const PlanningRules& rules, 
   return plan;
 }
 
+DueTotals::DueTotals(PlanningRules rules, year_month_day today, int years)
+    : rules_(std::move(rules)),
+      today_(today),
+      first_(fiscalYearOf(today, rules_.fiscal_year_start)),
+      years_(static_cast<std::size_t>(std::clamp(years, 1, kMaxPlanYears))) {}
+
+void DueTotals::add(const PlanDevice& d) {
+  // buildPlan's selection, without the budget (none) and the ordering (totals do not depend on it).
+  if (!isInService(d.status)) return;
+  const Assessment a = assess(d, rules_, today_);
+  if (!a.due_date || a.fiscal_year - first_ >= static_cast<int>(years_.size())) return;
+  years_[static_cast<std::size_t>(a.fiscal_year - first_)].add(a.cost);
+}
+
 nlohmann::json repairAdviceJson(const RepairAdvice& a) {
   return {{"advice", a.replace ? "replace" : "repair"},
           {"reasons", a.reasons},

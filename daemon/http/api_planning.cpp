@@ -1,6 +1,6 @@
 // The replacement plan: GET /api/v1/reports/replacement-plan, as JSON or CSV. The arithmetic is
-// core/planning; this file reads the query and runs computePlan (the same call the metrics make);
-// http/plan_body writes the body.
+// core/planning; this file reads the query and runs computePlan (the metrics tally the same rows with
+// DueTotals); http/plan_body writes the body.
 #include <array>
 #include <memory>
 

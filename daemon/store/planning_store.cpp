@@ -45,61 +45,96 @@ void readRow(SQLite::Statement& st, PlanDevice& p) {
   p.model = st.getColumn(5).getString();  // "" when NULL
   p.location = st.getColumn(6).getString();
   p.purchase_date = st.getColumn(7).getString();
-  if (!st.getColumn(8).isNull()) p.purchase_price_cents = st.getColumn(8).getInt64();
+  p.purchase_price_cents =
+      st.getColumn(8).isNull() ? std::nullopt : std::optional<std::int64_t>(st.getColumn(8).getInt64());
   p.aue_date = st.getColumn(9).getString();
   p.repair_cost_cents = st.getColumn(10).getInt64();
   p.replacement_date = st.getColumn(11).getString();
-}
-
-void joinModel(PlanDevice& p, const CatalogModel& m) {
-  p.model_unit_cost_cents = m.unit_cost_cents;
-  p.model_life_years = m.life_years;
-  p.model_aue_date = m.aue_date;
 }
 
 std::string windowStart(std::chrono::year_month_day today) {
   return formatDate(workOrderWindowStart(today));
 }
 
+std::vector<CatalogModel> readCatalog(SQLite::Database& c) {
+  std::vector<CatalogModel> out;
+  SQLite::Statement models(c, "SELECT model, kind, unit_cost_cents, life_years, coalesce(aue_date, '') FROM models");
+  while (models.executeStep()) {
+    CatalogModel m;
+    m.model = models.getColumn(0).getString();
+    m.kind = parseKind(models.getColumn(1).getText()).value_or(DeviceKind::other);
+    if (!models.getColumn(2).isNull()) m.unit_cost_cents = models.getColumn(2).getInt64();
+    if (!models.getColumn(3).isNull()) m.life_years = models.getColumn(3).getInt();
+    m.aue_date = models.getColumn(4).getString();
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+// The devices in service (in `scope`), in id order, each joined with its catalog entry and its
+// work-order count, inside the caller's transaction. `slot()` gives the PlanDevice to fill (a new one
+// at the end of a vector, or the same one again), `filled(p)` takes it once complete; every member is
+// written, so a reused one carries nothing over.
+template <class Slot, class Filled>
+void scanFleet(SQLite::Database& c, std::chrono::year_month_day today, const Scope& scope,
+               const std::vector<CatalogModel>& catalog, Slot slot, Filled filled) {
+  // Keyed by the model's exact text, as the SQL join on models' BINARY primary key matched it.
+  std::unordered_map<std::string_view, const CatalogModel*> by_model;
+  for (const auto& m : catalog) by_model.emplace(m.model, &m);
+  std::unordered_map<std::int64_t, int> orders;
+  SQLite::Statement counts(c, kWorkOrderCounts);
+  counts.bind(1, windowStart(today));
+  while (counts.executeStep()) orders.emplace(counts.getColumn(0).getInt64(), counts.getColumn(1).getInt());
+  SQLite::Statement st(c, std::string(kDeviceColumns) + std::string(kFleetFrom) +
+                              scope_sql::andWithin(scope, "d.location") + " ORDER BY d.id");
+  scope_sql::bindIfScoped(st, scope);
+  while (st.executeStep()) {
+    PlanDevice& p = slot();
+    readRow(st, p);
+    const auto m = st.getColumn(5).isNull() ? by_model.end() : by_model.find(p.model);
+    const CatalogModel* model = m == by_model.end() ? nullptr : m->second;
+    p.model_unit_cost_cents = model ? model->unit_cost_cents : std::nullopt;
+    p.model_life_years = model ? model->life_years : std::nullopt;
+    if (model)
+      p.model_aue_date = model->aue_date;
+    else
+      p.model_aue_date.clear();
+    const auto n = orders.find(p.id);
+    p.work_orders_last_year = n == orders.end() ? 0 : n->second;
+    filled(p);
+  }
+}
+
 }  // namespace
 
 Result<PlanInputs> loadPlanInputs(Database& db, std::chrono::year_month_day today, const Scope& scope) {
-  const std::string since = windowStart(today);
   return db.with([&](SQLite::Database& c) -> Result<PlanInputs> {
     SQLite::Transaction tx(c);  // one snapshot: the catalog and the devices agree
     PlanInputs out;
-    SQLite::Statement models(
-        c, "SELECT model, kind, unit_cost_cents, life_years, coalesce(aue_date, '') FROM models");
-    while (models.executeStep()) {
-      CatalogModel m;
-      m.model = models.getColumn(0).getString();
-      m.kind = parseKind(models.getColumn(1).getText()).value_or(DeviceKind::other);
-      if (!models.getColumn(2).isNull()) m.unit_cost_cents = models.getColumn(2).getInt64();
-      if (!models.getColumn(3).isNull()) m.life_years = models.getColumn(3).getInt();
-      m.aue_date = models.getColumn(4).getString();
-      out.catalog.push_back(std::move(m));
-    }
-    // Keyed by the model's exact text, as the SQL join on models' BINARY primary key matched it.
-    std::unordered_map<std::string_view, const CatalogModel*> by_model;
-    for (const auto& m : out.catalog) by_model.emplace(m.model, &m);
-    std::unordered_map<std::int64_t, int> orders;
-    SQLite::Statement counts(c, kWorkOrderCounts);
-    counts.bind(1, since);
-    while (counts.executeStep()) orders.emplace(counts.getColumn(0).getInt64(), counts.getColumn(1).getInt());
+    out.catalog = readCatalog(c);
     // Reserved up front so the vector never doubles (a doubling at a million devices would copy them
     // with both copies alive). The highest id bounds the count without a pass over the table; pages of
     // the reserve that are never written are never touched.
-    out.devices.reserve(static_cast<std::size_t>(c.execAndGet("SELECT coalesce(max(id), 0) FROM devices").getInt64()));
-    SQLite::Statement st(c, std::string(kDeviceColumns) + std::string(kFleetFrom) +
-                                scope_sql::andWithin(scope, "d.location") + " ORDER BY d.id");
-    scope_sql::bindIfScoped(st, scope);
-    while (st.executeStep()) {
-      PlanDevice& p = out.devices.emplace_back();
-      readRow(st, p);
-      if (auto m = by_model.find(p.model); m != by_model.end() && !st.getColumn(5).isNull()) joinModel(p, *m->second);
-      if (auto n = orders.find(p.id); n != orders.end()) p.work_orders_last_year = n->second;
-    }
+    out.devices.reserve(
+        static_cast<std::size_t>(c.execAndGet("SELECT coalesce(max(id), 0) FROM devices").getInt64()));
+    scanFleet(
+        c, today, scope, out.catalog, [&]() -> PlanDevice& { return out.devices.emplace_back(); },
+        [](const PlanDevice&) {});
     return out;
+  });
+}
+
+Result<DueTotals> computeDueTotals(Database& db, const Config& config, std::chrono::year_month_day today,
+                                   int years) {
+  return db.with([&](SQLite::Database& c) -> Result<DueTotals> {
+    SQLite::Transaction tx(c);
+    const auto catalog = readCatalog(c);
+    DueTotals totals(planningRules(config, catalog), today, years);
+    PlanDevice one;
+    scanFleet(
+        c, today, Scope{}, catalog, [&]() -> PlanDevice& { return one; },
+        [&](const PlanDevice& p) { totals.add(p); });
+    return totals;
   });
 }
 
