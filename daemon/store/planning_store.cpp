@@ -1,4 +1,5 @@
 #include "store/planning_store.hpp"
+#include "store/model_store.hpp"
 #include "store/scope_sql.hpp"
 
 #include <algorithm>
@@ -56,21 +57,6 @@ std::string windowStart(std::chrono::year_month_day today) {
   return formatDate(workOrderWindowStart(today));
 }
 
-std::vector<CatalogModel> readCatalog(SQLite::Database& c) {
-  std::vector<CatalogModel> out;
-  SQLite::Statement models(c, "SELECT model, kind, unit_cost_cents, life_years, coalesce(aue_date, '') FROM models");
-  while (models.executeStep()) {
-    CatalogModel m;
-    m.model = models.getColumn(0).getString();
-    m.kind = parseKind(models.getColumn(1).getText()).value_or(DeviceKind::other);
-    if (!models.getColumn(2).isNull()) m.unit_cost_cents = models.getColumn(2).getInt64();
-    if (!models.getColumn(3).isNull()) m.life_years = models.getColumn(3).getInt();
-    m.aue_date = models.getColumn(4).getString();
-    out.push_back(std::move(m));
-  }
-  return out;
-}
-
 // The devices in service (in `scope`), in id order, each joined with its catalog entry and its
 // work-order count, inside the caller's transaction. `slot()` gives the PlanDevice to fill (a new one
 // at the end of a vector, or the same one again), `filled(p)` takes it once complete; every member is
@@ -111,7 +97,7 @@ Result<PlanInputs> loadPlanInputs(Database& db, std::chrono::year_month_day toda
   return db.with([&](SQLite::Database& c) -> Result<PlanInputs> {
     SQLite::Transaction tx(c);  // one snapshot: the catalog and the devices agree
     PlanInputs out;
-    out.catalog = readCatalog(c);
+    out.catalog = readCatalogIn(c);
     // Reserved up front so the vector never doubles (a doubling at a million devices would copy them
     // with both copies alive). The highest id bounds the count without a pass over the table; pages of
     // the reserve that are never written are never touched.
@@ -128,7 +114,7 @@ Result<DueTotals> computeDueTotals(Database& db, const Config& config, std::chro
                                    int years) {
   return db.with([&](SQLite::Database& c) -> Result<DueTotals> {
     SQLite::Transaction tx(c);
-    const auto catalog = readCatalog(c);
+    const auto catalog = readCatalogIn(c);
     DueTotals totals(planningRules(config, catalog), today, years);
     PlanDevice one;
     scanFleet(
@@ -173,17 +159,7 @@ Result<RepairAdvice> adviseWorkOrder(Database& db, const Config& config, std::in
                                      std::chrono::year_month_day today) {
   auto device = loadPlanDevice(db, device_id, today);
   if (!device) return std::unexpected(device.error());
-  auto catalog = db.with([&](SQLite::Database& c) -> Result<std::vector<CatalogModel>> {
-    std::vector<CatalogModel> out;
-    SQLite::Statement st(c, "SELECT model, unit_cost_cents FROM models");
-    while (st.executeStep()) {
-      CatalogModel m;
-      m.model = st.getColumn(0).getString();
-      if (!st.getColumn(1).isNull()) m.unit_cost_cents = st.getColumn(1).getInt64();
-      out.push_back(std::move(m));
-    }
-    return out;
-  });
+  auto catalog = ModelStore(db).list();
   if (!catalog) return std::unexpected(catalog.error());
   const std::int64_t order_cost =
       order_actual_cents > 0 ? order_actual_cents : order_estimate_cents.value_or(0);
