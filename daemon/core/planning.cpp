@@ -233,14 +233,14 @@ struct SplitTally {
   }
 };
 
-void fund(FiscalYearPlan& year, SplitTally& splits, PlanEntry entry, const PlanDevice& d) {
+// Counts `entry` as funded by `year`; the caller puts it in year.devices.
+void fund(FiscalYearPlan& year, SplitTally& splits, PlanEntry& entry, const PlanDevice& d) {
   entry.fiscal_year = year.fiscal_year;
   year.total.add(entry.cost);
   splits.by_model[d.model].add(entry.cost);
   splits.by_location[d.location].add(entry.cost);
   for (auto r : allDueReasons())
     if (entry.reasons.has(r)) splits.by_reason[static_cast<std::size_t>(r)].add(entry.cost);
-  year.devices.push_back(std::move(entry));
 }
 
 }  // namespace
@@ -325,12 +325,8 @@ Plan buildPlan(std::span<const PlanDevice> devices, const PlanningRules& rules, 
         spent += cost;
       }
     }
-    year.devices.reserve(cut);
     SplitTally splits;
-    for (std::size_t i = 0; i < cut; ++i) {
-      const PlanDevice& d = devices[candidates[i].device];
-      fund(year, splits, std::move(candidates[i]), d);
-    }
+    for (std::size_t i = 0; i < cut; ++i) fund(year, splits, candidates[i], devices[candidates[i].device]);
     splits.into(year);
     year.deferred.reserve(candidates.size() - cut);
     carried.reserve(candidates.size() - cut);
@@ -339,6 +335,14 @@ Plan buildPlan(std::span<const PlanDevice> devices, const PlanningRules& rules, 
       year.deferred.push_back(candidates[i]);
       carried.push_back(std::move(candidates[i]));
     }
+    // Without a cut (no budget, or enough of it) the candidates are the year's list as they stand: at a
+    // million devices a copy is tens of megabytes to fault in. With one, the funded head is copied so
+    // the year does not keep the deferred tail's room.
+    if (cut == candidates.size())
+      year.devices = std::move(candidates);
+    else
+      year.devices.assign(std::make_move_iterator(candidates.begin()),
+                          std::make_move_iterator(candidates.begin() + static_cast<std::ptrdiff_t>(cut)));
     addBucket(plan.total, year.total);
   }
   for (auto& e : carried) {
