@@ -26,8 +26,9 @@ std::string columnOf(const DeviceField& f) {
 
 // The parameter a field binds to: its place among the stored fields, numbered from ?1, stepping over
 // ?18..?20, which are the row's own (updated_at, id, expected version).
+constexpr int kFieldsBeforeRowParams = 17;
 int paramOf(std::size_t k) {
-  return static_cast<int>(k < 17 ? k + 1 : k + 4);
+  return static_cast<int>(k) + (static_cast<int>(k) < kFieldsBeforeRowParams ? 1 : 4);
 }
 
 template <typename F>
@@ -143,11 +144,11 @@ void bindFields(SQLite::Statement& st, const Device& d) {
 
 namespace {
 
-// Binds a draft's stored fields, each to the parameter `param(field, k)` names for the k-th of them.
+// Binds a draft's stored fields, each to the parameter `param_of` maps its single-row one (paramOf) to.
 template <typename Param>
 void bindDraftFields(SQLite::Statement& st, const DeviceDraft& d, Param&& param_of) {
-  forEachStored([&](const DeviceField& f, int k_param) {
-    const int param = param_of(k_param);
+  forEachStored([&](const DeviceField& f, int row_param) {
+    const int param = param_of(row_param);
     switch (f.type) {
       case FieldType::text:
       case FieldType::identifier:
@@ -178,9 +179,9 @@ void bindDraftFields(SQLite::Statement& st, const DeviceDraft& d, Param&& param_
   });
 }
 
-// The stored fields' places in bind order: forEachStored's parameter numbers, packed from 0.
+// paramOf's inverse: the stored field's place, from 0, for its single-row parameter.
 int storedIndex(int param) {
-  return param <= 17 ? param - 1 : param - 4;
+  return param <= kFieldsBeforeRowParams ? param - 1 : param - 4;
 }
 
 }  // namespace
