@@ -9,48 +9,43 @@ namespace {
 // The tables a device import fills. Each one's indexes are deferred only while it is empty too.
 constexpr const char* kImportTables[] = {"devices", "device_macs"};
 
-// While the indexes are built: SQLite's sorter keeps up to the page cache's size of keys in memory
-// before it writes sorted runs to temporary files, and with worker threads it sorts those runs on
-// another core. The import's own cache is small (store/device_import.cpp), which made the sorter
-// spill at 4 MiB; 16 MiB sorts a 100,000-device index in memory and bounds what a million adds.
-constexpr std::int64_t kBuildCacheKiB = 16 * 1024;
+// SQLite's sorter keeps up to the page cache's size of keys in memory (at least 250 pages, 4 MiB
+// here) before it writes a sorted run to a temporary file; with worker threads those runs are sorted
+// on another core while this one reads on. The import's small cache (store/device_import.cpp) is
+// kept: 16 MiB sorted a 100,000-device index in memory, no faster on this machine, and put a
+// million-row import's peak over its 128 MiB bound.
 constexpr int kBuildThreads = 2;
 
 // Sets the connection up for building indexes and puts it back however the build ends: the
 // connection returns to the pool either way.
-class BuildSettings {
+class IndexBuildSettings {
  public:
-  explicit BuildSettings(SQLite::Database& db)
-      : db_(db),
-        cache_(db.execAndGet("PRAGMA cache_size").getInt64()),
-        threads_(db.execAndGet("PRAGMA threads").getInt64()) {
-    db_.exec("PRAGMA cache_size = -" + std::to_string(kBuildCacheKiB));
+  explicit IndexBuildSettings(SQLite::Database& db) : db_(db), threads_(db.execAndGet("PRAGMA threads").getInt64()) {
     db_.exec("PRAGMA threads = " + std::to_string(kBuildThreads));
   }
-  ~BuildSettings() {
+  ~IndexBuildSettings() {
     try {
       db_.exec("PRAGMA threads = " + std::to_string(threads_));
-      db_.exec("PRAGMA cache_size = " + std::to_string(cache_));
     } catch (const SQLite::Exception&) {
-      // Left with a larger cache or sorter threads, the connection still works.
+      // Left with sorter threads, the connection still works.
     }
   }
-  BuildSettings(const BuildSettings&) = delete;
-  BuildSettings& operator=(const BuildSettings&) = delete;
+  IndexBuildSettings(const IndexBuildSettings&) = delete;
+  IndexBuildSettings& operator=(const IndexBuildSettings&) = delete;
 
  private:
   SQLite::Database& db_;
-  std::int64_t cache_, threads_;
+  std::int64_t threads_;
 };
 
-bool isEmpty(SQLite::Database& db, const std::string& table) {
+bool isTableEmpty(SQLite::Database& db, const std::string& table) {
   return db.execAndGet("SELECT NOT EXISTS (SELECT 1 FROM \"" + table + "\")").getInt() != 0;
 }
 
 }  // namespace
 
 DeferredIndexes::DeferredIndexes(SQLite::Database& db) : db_(db) {
-  if (!isEmpty(db_, "devices")) return;
+  if (!isTableEmpty(db_, "devices")) return;
   // sql IS NULL: the automatic indexes behind UNIQUE and PRIMARY KEY constraints, which stay.
   SQLite::Statement list(db_,
                          "SELECT m.name, m.sql FROM sqlite_schema m "
@@ -58,7 +53,7 @@ DeferredIndexes::DeferredIndexes(SQLite::Database& db) : db_(db) {
                          "WHERE m.type = 'index' AND m.tbl_name = ?1 AND m.sql IS NOT NULL AND l.\"unique\" = 0 "
                          "ORDER BY m.rowid");
   for (const char* table : kImportTables) {
-    if (!isEmpty(db_, table)) continue;
+    if (!isTableEmpty(db_, table)) continue;
     list.reset();
     list.bind(1, table);
     while (list.executeStep()) {
@@ -71,7 +66,7 @@ DeferredIndexes::DeferredIndexes(SQLite::Database& db) : db_(db) {
 
 void DeferredIndexes::rebuild() {
   if (names_.empty()) return;
-  BuildSettings settings(db_);
+  IndexBuildSettings settings(db_);
   for (const std::string& sql : sql_) db_.exec(sql);
   names_.clear();
   sql_.clear();

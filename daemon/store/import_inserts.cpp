@@ -8,7 +8,7 @@ namespace fk::import {
 
 namespace {
 
-std::string insertMacsSql(std::size_t rows) {
+std::string insertMacRowsSql(std::size_t rows) {
   std::string sql = "INSERT OR IGNORE INTO device_macs (device_id, mac) VALUES ";
   for (std::size_t r = 0; r < rows; ++r) {
     sql += (r == 0 ? "(?" : ", (?") + std::to_string(2 * r + 1) + ", ?" + std::to_string(2 * r + 2) + ")";
@@ -16,7 +16,7 @@ std::string insertMacsSql(std::size_t rows) {
   return sql;
 }
 
-bool isConstraint(const SQLite::Exception& e) {
+bool isConstraintFailure(const SQLite::Exception& e) {
   return (e.getErrorCode() & 0xff) == SQLITE_CONSTRAINT;
 }
 
@@ -27,7 +27,7 @@ NewDevices::NewDevices(SQLite::Database& db, const std::string& now)
       now_(now),
       many_(db, rows::insertDevicesSql(kRows)),
       one_(db, rows::kInsertDevice),
-      macs_many_(db, insertMacsSql(kMacRows)),
+      macs_many_(db, insertMacRowsSql(kMacRows)),
       mac_one_(db, rows::kInsertMac),
       by_serial_(db, "SELECT id FROM devices WHERE serial = ?1"),
       by_tag_(db, "SELECT id FROM devices WHERE asset_tag = ?1") {
@@ -81,7 +81,7 @@ std::optional<NewDevices::Refused> NewDevices::flush(const Created& created) {
     try {
       insertMany(next);
     } catch (const SQLite::Exception& e) {
-      if (!isConstraint(e)) throw;
+      if (!isConstraintFailure(e)) throw;
       // The rows the statement kept are written; the rest go one at a time below, so that the
       // refusal names the line that caused it.
       for (std::int64_t id : keptRows(next)) wrote(*queued_[next++], id);
@@ -98,7 +98,7 @@ std::optional<NewDevices::Refused> NewDevices::flush(const Created& created) {
     try {
       wrote(row, insertOne(row));
     } catch (const SQLite::Exception& e) {
-      if (!isConstraint(e)) throw;
+      if (!isConstraintFailure(e)) throw;
       refused = Refused{&row, e.what()};
       break;
     }
@@ -120,7 +120,7 @@ std::optional<NewDevices::Refused> NewDevices::writeMacs() {
     try {
       macs_many_.exec();
     } catch (const SQLite::Exception& e) {
-      if (!isConstraint(e)) throw;
+      if (!isConstraintFailure(e)) throw;
       break;  // one at a time from here: OR IGNORE skips the MACs already stored
     }
     next += kMacRows;
@@ -132,7 +132,7 @@ std::optional<NewDevices::Refused> NewDevices::writeMacs() {
     try {
       mac_one_.exec();  // OR IGNORE: a MAC listed twice in a row is stored once
     } catch (const SQLite::Exception& e) {
-      if (!isConstraint(e)) throw;
+      if (!isConstraintFailure(e)) throw;
       return Refused{macs_[next].row, e.what()};
     }
   }
