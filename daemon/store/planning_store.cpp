@@ -10,7 +10,7 @@ namespace fk {
 namespace {
 
 // The work-order count subquery scans work_orders once (grouped), instead of one lookup per device.
-constexpr const char* kSelect =
+constexpr const char* kSelectPlanDevices =
     "SELECT d.id, coalesce(d.asset_tag, ''), coalesce(d.serial, ''), d.kind, d.status, coalesce(d.model, "
     "''), "
     "coalesce(d.location, ''), coalesce(d.purchase_date, ''), d.purchase_price_cents, coalesce(d.aue_date, "
@@ -22,7 +22,7 @@ constexpr const char* kSelect =
     "LEFT JOIN (SELECT device_id, count(*) AS n FROM work_orders "
     "           WHERE opened_at >= ?1 AND status <> 'cancelled' GROUP BY device_id) w ON w.device_id = d.id ";
 
-PlanDevice readRow(SQLite::Statement& st) {
+PlanDevice readPlanDevice(SQLite::Statement& st) {
   PlanDevice p;
   p.id = st.getColumn(0).getInt64();
   p.asset_tag = st.getColumn(1).getString();
@@ -68,13 +68,12 @@ Result<PlanInputs> loadPlanInputs(Database& db, std::chrono::year_month_day toda
     const auto in_service = c.execAndGet(
         "SELECT count(*) FROM devices WHERE status NOT IN ('retired', 'disposed', 'lost', 'stolen')");
     out.devices.reserve(static_cast<std::size_t>(in_service.getInt64()));
-    SQLite::Statement st(c,
-                         std::string(kSelect) +
-                             "WHERE d.status NOT IN ('retired', 'disposed', 'lost', 'stolen')" +
-                             scope_sql::andWithin(scope, "d.location") + " ORDER BY d.id");
+    SQLite::Statement st(c, std::string(kSelectPlanDevices) +
+                                "WHERE d.status NOT IN ('retired', 'disposed', 'lost', 'stolen')" +
+                                scope_sql::andWithin(scope, "d.location") + " ORDER BY d.id");
     st.bind(1, since);
     scope_sql::bindIfScoped(st, scope);
-    while (st.executeStep()) out.devices.push_back(readRow(st));
+    while (st.executeStep()) out.devices.push_back(readPlanDevice(st));
     return out;
   });
 }
@@ -82,12 +81,12 @@ Result<PlanInputs> loadPlanInputs(Database& db, std::chrono::year_month_day toda
 Result<PlanDevice> loadPlanDevice(Database& db, std::int64_t device_id, std::chrono::year_month_day today) {
   const std::string since = windowStart(today);
   return db.with([&](SQLite::Database& c) -> Result<PlanDevice> {
-    SQLite::Statement st(c, std::string(kSelect) + "WHERE d.id = ?2");
+    SQLite::Statement st(c, std::string(kSelectPlanDevices) + "WHERE d.id = ?2");
     st.bind(1, since);
     st.bind(2, device_id);
     if (!st.executeStep())
       return std::unexpected(Error::notFound("device " + std::to_string(device_id) + " not found"));
-    return readRow(st);
+    return readPlanDevice(st);
   });
 }
 
