@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "api/base64url.hpp"
 #include "core/device_fields.hpp"
 #include "core/device_field_table.hpp"
 #include "core/text.hpp"
@@ -146,42 +147,6 @@ Status applyDeviceField(ParsedDraft& out, const DeviceField& f, const json& v, D
     case FieldType::server: break;
   }
   return std::unexpected(Error::invalid(name, name + " is read-only"));
-}
-
-// base64url without padding: cursors travel in query strings untouched.
-constexpr std::string_view kBase64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string base64UrlEncode(std::string_view in) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kBase64Url[(acc >> bits) & 0x3f];
-    }
-  }
-  if (bits > 0) out += kBase64Url[(acc << (6 - bits)) & 0x3f];
-  return out;
-}
-
-std::optional<std::string> base64UrlDecode(std::string_view in) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    auto pos = kBase64Url.find(c);
-    if (pos == std::string_view::npos) return std::nullopt;
-    acc = (acc << 6) | static_cast<std::uint32_t>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  return out;
 }
 
 // Agrees with the parser on every prefix it accepts (strings and escapes are skipped the same way), so
@@ -433,12 +398,12 @@ Result<std::optional<std::int64_t>> moneyFromJson(const json& v, const std::stri
 }
 
 std::string encodeCursor(std::int64_t after_id) {
-  return base64UrlEncode("v1:" + std::to_string(after_id));
+  return api::base64UrlEncode("v1:" + std::to_string(after_id));
 }
 
 std::optional<std::int64_t> decodeCursor(std::string_view cursor) {
   if (cursor.empty() || cursor.size() > 64) return std::nullopt;
-  auto raw = base64UrlDecode(cursor);
+  auto raw = api::base64UrlDecode(cursor);
   if (!raw || !raw->starts_with("v1:")) return std::nullopt;
   std::string_view digits = std::string_view(*raw).substr(3);
   if (digits.empty() || digits.front() < '0' || digits.front() > '9') return std::nullopt;

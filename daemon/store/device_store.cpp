@@ -10,6 +10,7 @@
 #include "store/device_rows.hpp"
 #include "store/fee_store.hpp"
 #include "store/network_queries.hpp"
+#include "store/sql_values.hpp"
 #include "store/statement_cache.hpp"
 #include "store/write_tx.hpp"
 
@@ -107,15 +108,7 @@ bool writeDevice(SQLite::Database& db, const Device& after, std::int64_t read_ve
   return st.exec() == 1;
 }
 
-std::string likePattern(const std::string& q) {
-  std::string out = "%";
-  for (char c : q) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '%';
-  return out;
-}
+using sql::likePattern;
 
 }  // namespace
 

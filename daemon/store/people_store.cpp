@@ -15,6 +15,7 @@ namespace fk {
 namespace {
 
 using sql::bindText;
+using sql::likePattern;
 using sql::text;
 
 constexpr const char* kPersonColumns =
@@ -95,14 +96,6 @@ bool isUniqueViolation(const SQLite::Exception& e) {
   return e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE;
 }
 
-std::string likePattern(const std::string& q) {
-  std::string out = "%";
-  for (char c : q) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + '%';
-}
 
 }  // namespace
 
