@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/values.hpp"
 
@@ -217,14 +219,30 @@ void addBucket(PlanBucket& into, const PlanBucket& from) {
   into.unknown_cost += from.unknown_cost;
 }
 
-void fund(FiscalYearPlan& year, PlanEntry entry, const PlanDevice& d) {
+// A year's splits while it is funded: hashed by views of the devices' own text, and put into the
+// plan's ordered maps once at the end. A district has tens of thousands of locations, so a string-keyed
+// ordered map per funded device was a tenth of planning a million devices.
+struct SplitTally {
+  std::unordered_map<std::string_view, PlanBucket> by_model, by_location;
+  std::array<PlanBucket, kDueReasons.size()> by_reason{};  // by the enum's value
+
+  void into(FiscalYearPlan& year) const {
+    for (const auto& [model, bucket] : by_model) year.by_model.emplace(model, bucket);
+    for (const auto& [location, bucket] : by_location) year.by_location.emplace(location, bucket);
+    for (auto r : allDueReasons())
+      if (const auto& b = by_reason[static_cast<std::size_t>(r)]; b.count)
+        year.by_reason.emplace(toString(r), b);
+  }
+};
+
+// Counts `entry` as funded by `year`; the caller puts it in year.devices.
+void fund(FiscalYearPlan& year, SplitTally& splits, PlanEntry& entry, const PlanDevice& d) {
   entry.fiscal_year = year.fiscal_year;
   year.total.add(entry.cost);
-  year.by_model[d.model].add(entry.cost);
-  year.by_location[d.location].add(entry.cost);
+  splits.by_model[d.model].add(entry.cost);
+  splits.by_location[d.location].add(entry.cost);
   for (auto r : allDueReasons())
-    if (entry.reasons.has(r)) year.by_reason[std::string(toString(r))].add(entry.cost);
-  year.devices.push_back(std::move(entry));
+    if (entry.reasons.has(r)) splits.by_reason[static_cast<std::size_t>(r)].add(entry.cost);
 }
 
 }  // namespace
@@ -309,11 +327,9 @@ Plan buildPlan(std::span<const PlanDevice> devices, const PlanningRules& rules, 
         spent += cost;
       }
     }
-    year.devices.reserve(cut);
-    for (std::size_t i = 0; i < cut; ++i) {
-      const PlanDevice& d = devices[candidates[i].device];
-      fund(year, std::move(candidates[i]), d);
-    }
+    SplitTally splits;
+    for (std::size_t i = 0; i < cut; ++i) fund(year, splits, candidates[i], devices[candidates[i].device]);
+    splits.into(year);
     year.deferred.reserve(candidates.size() - cut);
     carried.reserve(candidates.size() - cut);
     for (std::size_t i = cut; i < candidates.size(); ++i) {
@@ -321,6 +337,14 @@ Plan buildPlan(std::span<const PlanDevice> devices, const PlanningRules& rules, 
       year.deferred.push_back(candidates[i]);
       carried.push_back(std::move(candidates[i]));
     }
+    // Without a cut (no budget, or enough of it) the candidates are the year's list as they stand: at a
+    // million devices a copy is tens of megabytes to fault in. With one, the funded head is copied so
+    // the year does not keep the deferred tail's room.
+    if (cut == candidates.size())
+      year.devices = std::move(candidates);
+    else
+      year.devices.assign(std::make_move_iterator(candidates.begin()),
+                          std::make_move_iterator(candidates.begin() + static_cast<std::ptrdiff_t>(cut)));
     addBucket(plan.total, year.total);
   }
   for (auto& e : carried) {
@@ -330,6 +354,20 @@ Plan buildPlan(std::span<const PlanDevice> devices, const PlanningRules& rules, 
   plan.backlog = std::move(carried);
   plan.unknown_cost = plan.total.unknown_cost + plan.backlog_total.unknown_cost;
   return plan;
+}
+
+DueTotals::DueTotals(PlanningRules rules, year_month_day today, int years)
+    : rules_(std::move(rules)),
+      today_(today),
+      first_(fiscalYearOf(today, rules_.fiscal_year_start)),
+      years_(static_cast<std::size_t>(std::clamp(years, 1, kMaxPlanYears))) {}
+
+void DueTotals::add(const PlanDevice& d) {
+  // buildPlan's selection, without the budget (none) and the ordering (totals do not depend on it).
+  if (!isInService(d.status)) return;
+  const Assessment a = assess(d, rules_, today_);
+  if (!a.due_date || a.fiscal_year - first_ >= static_cast<int>(years_.size())) return;
+  years_[static_cast<std::size_t>(a.fiscal_year - first_)].add(a.cost);
 }
 
 nlohmann::json repairAdviceJson(const RepairAdvice& a) {

@@ -170,6 +170,23 @@ struct Plan {
 Plan buildPlan(std::span<const PlanDevice> devices, const PlanningRules& rules,
                std::chrono::year_month_day today, const PlanOptions& options);
 
+// What an unbudgeted plan's years hold in `total` (buildPlan with PlanOptions{.years = years}), tallied
+// one device at a time without keeping any: the metrics need only these figures, and a plan of a
+// million devices held several hundred megabytes to give them.
+class DueTotals {
+ public:
+  DueTotals(PlanningRules rules, std::chrono::year_month_day today, int years);
+  void add(const PlanDevice& device);
+  int firstFiscalYear() const { return first_; }
+  const std::vector<PlanBucket>& years() const { return years_; }  // from firstFiscalYear(), in order
+
+ private:
+  PlanningRules rules_;
+  std::chrono::year_month_day today_;
+  int first_;
+  std::vector<PlanBucket> years_;
+};
+
 // Repair-vs-replace for one work order. `order_cost_cents` is the order's actual cost when it has one,
 // else its estimate; `earlier_repair_cents` the device's repair cost before this order.
 struct RepairAdvice {

@@ -210,5 +210,58 @@ TEST(Planning, BudgetsParseFromFiscalYearAmountPairs) {
   }
 }
 
+// --- the metrics' tally ---------------------------------------------------------------------------
+
+// A fleet of every kind of case the totals can meet: each status, own and catalog AUE (past, near, far,
+// none), purchase dates or none, planned replacement dates, repair costs and counts, known and unknown
+// costs, kinds without a default life.
+std::vector<PlanDevice> mixedFleet() {
+  std::vector<PlanDevice> out;
+  const DeviceStatus statuses[] = {DeviceStatus::deployed, DeviceStatus::in_stock, DeviceStatus::in_repair,
+                                   DeviceStatus::retired,  DeviceStatus::lost,     DeviceStatus::on_order};
+  const DeviceKind kinds[] = {DeviceKind::chromebook, DeviceKind::laptop, DeviceKind::tablet, DeviceKind::desktop};
+  for (int i = 1; i <= 600; ++i) {
+    PlanDevice d = device(i, kinds[i % 4]);
+    d.status = statuses[i % 6];
+    d.model = "M" + std::to_string(i % 7);
+    if (i % 9 != 0) d.purchase_date = formatDate(year_month_day{year{2016 + i % 11}, month{1u + i % 12}, day{1u + i % 28}});
+    if (i % 5 == 0) d.aue_date = formatDate(year_month_day{year{2024 + i % 9}, month{6}, day{1}});
+    if (i % 6 == 1) d.model_aue_date = formatDate(year_month_day{year{2025 + i % 8}, month{1}, day{15}});
+    if (i % 13 == 0) d.replacement_date = formatDate(year_month_day{year{2027 + i % 4}, month{3}, day{1}});
+    if (i % 3 != 0) d.model_unit_cost_cents = 20000 + 137 * i;
+    if (i % 17 == 0) d.purchase_price_cents = 45000;
+    if (i % 11 == 0) d.model_life_years = 3;
+    d.repair_cost_cents = i % 8 == 0 ? 90000 : 0;
+    d.work_orders_last_year = i % 10 == 0 ? 4 : 0;
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+TEST(DueTotals, AreTheUnbudgetedPlansYearTotals) {
+  const auto fleet = mixedFleet();
+  for (int years : {1, 3, 5, kMaxPlanYears}) {
+    const Plan plan = buildPlan(fleet, rules(), kToday, PlanOptions{.years = years});
+    DueTotals tally(rules(), kToday, years);
+    for (const auto& d : fleet) tally.add(d);
+    ASSERT_EQ(tally.years().size(), plan.years.size()) << years;
+    EXPECT_EQ(tally.firstFiscalYear(), plan.current_fiscal_year);
+    std::int64_t counted = 0;
+    for (std::size_t y = 0; y < plan.years.size(); ++y) {
+      const PlanBucket& want = plan.years[y].total;
+      const PlanBucket& got = tally.years()[y];
+      EXPECT_EQ(got.count, want.count) << years << " years, year " << y;
+      EXPECT_EQ(got.cost_cents, want.cost_cents) << years << " years, year " << y;
+      EXPECT_EQ(got.unknown_cost, want.unknown_cost) << years << " years, year " << y;
+      counted += got.count;
+    }
+    // Guards the comparison: devices fall in more than one year and some are left out.
+    EXPECT_GT(plan.years.front().total.count, 0);
+    EXPECT_GT(plan.years.front().total.unknown_cost, 0);
+    if (years > 1) EXPECT_GT(plan.years[1].total.count, 0);
+    EXPECT_LT(counted, static_cast<std::int64_t>(fleet.size()));
+  }
+}
+
 }  // namespace
 }  // namespace fk

@@ -147,17 +147,8 @@ void appendEntry(std::string& out, const PlanEntry& e, const PlanDevice& d) {
   out += '}';
 }
 
-void appendEntries(std::string& out, const std::vector<PlanEntry>& entries,
-                   std::span<const PlanDevice> devices) {
-  out += '[';
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (i) out += ',';
-    appendEntry(out, entries[i], devices[entries[i].device]);
-  }
-  out += ']';
-}
-
-void appendYear(std::string& out, const FiscalYearPlan& y, std::span<const PlanDevice> devices) {
+// A year's members up to its device list, which the caller writes: "{...,\"devices\":".
+void appendYearHead(std::string& out, const FiscalYearPlan& y, std::span<const PlanDevice> devices) {
   out += "{\"begins\":\"";
   appendDate(out, y.begins);
   out += "\",\"budget\":";
@@ -190,21 +181,11 @@ void appendYear(std::string& out, const FiscalYearPlan& y, std::span<const PlanD
   out += "\",\"unknown_cost\":";
   appendJsonInt(out, y.total.unknown_cost);
   out += ",\"devices\":";
-  appendEntries(out, y.devices, devices);
-  out += '}';
 }
 
-}  // namespace
-
-std::string planJsonBody(const Plan& p, std::span<const PlanDevice> devices, FiscalYearStart start) {
-  std::size_t deferred = 0;
-  for (const auto& y : p.years) deferred += y.deferred.size();
-  // One reserved string: copying a 20 MB body between intermediate strings cost more than formatting it.
-  std::string out;
-  out.reserve(256 * static_cast<std::size_t>(p.total.count + p.backlog_total.count) + 8 * deferred + 16384);
+void appendPlanHead(std::string& out, const Plan& p, FiscalYearStart start) {
   char start_text[8];
   std::snprintf(start_text, sizeof start_text, "%02d-%02d", start.month, start.day);
-
   out += "{\"beyond_horizon\":";
   appendJsonInt(out, p.beyond_horizon);
   out += ",\"budgeted\":";
@@ -226,17 +207,60 @@ std::string planJsonBody(const Plan& p, std::span<const PlanDevice> devices, Fis
   out += ",\"years\":";
   appendJsonInt(out, static_cast<std::int64_t>(p.years.size()));
   out += ",\"fiscal_years\":[";
-  for (std::size_t i = 0; i < p.years.size(); ++i) {
-    if (i) out += ',';
-    appendYear(out, p.years[i], devices);
+}
+
+}  // namespace
+
+bool PlanJsonPieces::next(std::string& out, std::size_t max_rows) {
+  if (done_) return false;
+  if (!head_done_) {
+    appendPlanHead(out, plan_, start_);
+    head_done_ = true;
   }
-  out += "],\"backlog\":{";
-  appendBucketCostCount(out, p.backlog_total);
-  out += ",\"unknown_cost\":";
-  appendJsonInt(out, p.backlog_total.unknown_cost);
-  out += ",\"devices\":";
-  appendEntries(out, p.backlog, devices);
-  out += "}}\n";
+  std::size_t written = 0;
+  // Each year's devices, then the backlog's; a list's opening and closing text goes with its rows.
+  auto entries = [&](const std::vector<PlanEntry>& list) {
+    for (; entry_ < list.size(); ++entry_, ++written) {
+      if (written == max_rows) return false;
+      if (entry_) out += ',';
+      appendEntry(out, list[entry_], devices_[list[entry_].device]);
+    }
+    return true;
+  };
+  for (; year_ < plan_.years.size(); ++year_, entry_ = 0, list_open_ = false) {
+    const FiscalYearPlan& y = plan_.years[year_];
+    if (!list_open_) {
+      if (year_) out += ',';
+      appendYearHead(out, y, devices_);
+      out += '[';
+      list_open_ = true;
+    }
+    if (!entries(y.devices)) return true;
+    out += "]}";
+  }
+  if (!list_open_) {
+    out += "],\"backlog\":{";
+    appendBucketCostCount(out, plan_.backlog_total);
+    out += ",\"unknown_cost\":";
+    appendJsonInt(out, plan_.backlog_total.unknown_cost);
+    out += ",\"devices\":[";
+    list_open_ = true;
+  }
+  if (!entries(plan_.backlog)) return true;
+  out += "]}}\n";
+  done_ = true;
+  return false;
+}
+
+std::string planJsonBody(const Plan& p, std::span<const PlanDevice> devices, FiscalYearStart start) {
+  std::size_t deferred = 0;
+  for (const auto& y : p.years) deferred += y.deferred.size();
+  // One reserved string: copying a 20 MB body between intermediate strings cost more than formatting it.
+  std::string out;
+  out.reserve(256 * static_cast<std::size_t>(p.total.count + p.backlog_total.count) + 8 * deferred + 16384);
+  PlanJsonPieces pieces(p, devices, start);
+  while (pieces.next(out, std::numeric_limits<std::size_t>::max())) {
+  }
   return out;
 }
 

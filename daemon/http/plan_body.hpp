@@ -17,6 +17,27 @@ namespace fk {
 // order, strings escaped by nlohmann (invalid UTF-8 replaced), and a closing newline.
 std::string planJsonBody(const Plan& plan, std::span<const PlanDevice> devices, FiscalYearStart start);
 
+// The same text in pieces, for a response written as it goes (Response::stream): each next() appends
+// up to `max_rows` devices (with the text around them) to `out`, and returns false once the body is
+// complete. At a million devices the whole body is a quarter of a gigabyte. `plan` and `devices` must
+// outlive it.
+class PlanJsonPieces {
+ public:
+  PlanJsonPieces(const Plan& plan, std::span<const PlanDevice> devices, FiscalYearStart start)
+      : plan_(plan), devices_(devices), start_(start) {}
+  bool next(std::string& out, std::size_t max_rows);
+
+ private:
+  const Plan& plan_;
+  std::span<const PlanDevice> devices_;
+  FiscalYearStart start_;
+  bool head_done_ = false;
+  bool done_ = false;
+  std::size_t year_ = 0;    // plan_.years.size() once in the backlog
+  std::size_t entry_ = 0;   // within the year or the backlog
+  bool list_open_ = false;  // the current year's (or the backlog's) device list is open
+};
+
 // format=csv: one row per device with the fiscal year that funds it, "backlog" for those none could.
 std::string planCsvBody(const Plan& plan, std::span<const PlanDevice> devices);
 

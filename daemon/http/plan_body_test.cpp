@@ -215,6 +215,50 @@ TEST(PlanBody, AnEmptyModelIsShownAsNoneInItsSortedPlace) {
             std::string::npos);
 }
 
+// The streamed bodies are the whole bodies cut anywhere: every piece size gives the same bytes, and no
+// piece holds more devices than asked for (`per_device` marks one; `in_head` times in the first piece
+// besides, as the CSV header's line end).
+template <class Pieces, class... Extra>
+void expectPiecesMakeTheBody(const Plan& plan, const std::vector<PlanDevice>& devices, const std::string& whole,
+                             std::string_view per_device, std::size_t in_head, Extra... extra) {
+  for (std::size_t size : {std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{1000}}) {
+    Pieces pieces(plan, devices, extra...);
+    std::string joined;
+    std::size_t calls = 0;
+    bool more = true;
+    while (more) {
+      std::string piece;
+      more = pieces.next(piece, size);
+      std::size_t rows = 0;
+      for (auto at = piece.find(per_device); at != std::string::npos; at = piece.find(per_device, at + 1)) ++rows;
+      EXPECT_LE(rows, size + (calls == 0 ? in_head : 0)) << "piece " << calls;
+      joined += piece;
+      ASSERT_LT(++calls, 100000u);
+    }
+    EXPECT_EQ(joined, whole) << "pieces of " << size;
+    std::string after;
+    EXPECT_FALSE(pieces.next(after, size));
+    EXPECT_EQ(after, "");
+  }
+}
+
+TEST(PlanBody, JsonAndCsvInPiecesAreTheWholeBodies) {
+  const auto devices = variedFleet();
+  for (const PlanOptions& options : {PlanOptions{.years = 5}, PlanOptions{.years = 3, .budget_cents = 100000},
+                                     PlanOptions{.years = 2, .budget_cents = 0}}) {
+    const Plan plan = buildPlan(devices, rules({7, 1}), kToday, options);
+    expectPiecesMakeTheBody<PlanJsonPieces>(plan, devices, planJsonBody(plan, devices, {7, 1}),
+                                            "\"cost_source\":", 0, FiscalYearStart{7, 1});
+    expectPiecesMakeTheBody<PlanCsvPieces>(plan, devices, planCsvBody(plan, devices), "\r\n", 1);
+  }
+  // No device at all: the head, empty years and an empty backlog.
+  const std::vector<PlanDevice> none;
+  const Plan empty = buildPlan(none, rules({7, 1}), kToday, PlanOptions{.years = 3});
+  expectPiecesMakeTheBody<PlanJsonPieces>(empty, none, planJsonBody(empty, none, {7, 1}), "\"cost_source\":",
+                                          0, FiscalYearStart{7, 1});
+  EXPECT_EQ(planJsonBody(empty, none, {7, 1}), referenceJson(empty, none, {7, 1}));
+}
+
 TEST(PlanBody, CsvHasOneRowPerDeviceQuotedWhereNeeded) {
   const auto devices = variedFleet();
   const Plan plan =

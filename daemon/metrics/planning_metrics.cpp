@@ -48,19 +48,20 @@ void PlanningMetrics::refresh(bool force) {
   if (!force && now - last_run_ < kBackoffFactor * last_took_) return;
 
   const std::chrono::year_month_day today{today_days};
-  auto computed = computePlan(db_, *config, today, PlanOptions{.years = kYears});
-  if (!computed) {
+  auto totals = computeDueTotals(db_, *config, today, kYears);
+  if (!totals) {
     spdlog::warn("replacement plan metrics: refresh failed, keeping previous values: {}",
-                 computed.error().message);
+                 totals.error().message);
     return;
   }
   std::set<std::string> labels;
-  for (const auto& y : computed->plan.years) {
-    const std::string label = fiscalYearLabel(y.fiscal_year);
+  for (std::size_t i = 0; i < totals->years().size(); ++i) {
+    const PlanBucket& year = totals->years()[i];
+    const std::string label = fiscalYearLabel(totals->firstFiscalYear() + static_cast<int>(i));
     labels.insert(label);
-    devices_.Add({{"fiscal_year", label}}).Set(static_cast<double>(y.total.count));
+    devices_.Add({{"fiscal_year", label}}).Set(static_cast<double>(year.count));
     // Cents to currency units only here, at the edge: the sum itself stayed in integer cents.
-    cost_.Add({{"fiscal_year", label}}).Set(static_cast<double>(y.total.cost_cents) / 100.0);
+    cost_.Add({{"fiscal_year", label}}).Set(static_cast<double>(year.cost_cents) / 100.0);
   }
   for (const auto& old : labels_) {
     if (labels.contains(old)) continue;

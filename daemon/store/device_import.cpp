@@ -15,6 +15,8 @@
 #include "core/values.hpp"
 #include "store/device_import.hpp"
 #include "store/import_checkouts.hpp"
+#include "store/import_indexes.hpp"
+#include "store/import_inserts.hpp"
 #include "store/device_rows.hpp"
 #include "store/device_store.hpp"
 #include "store/write_tx.hpp"
@@ -88,7 +90,7 @@ class Importer {
         now_(tx.now()),
         rows_(rows),
         keys_(db_, expected_rows),
-        insert_(db_, rows::kInsertDevice),
+        new_devices_(db_, now_),
         mac_(db_, rows::kInsertMac),
         // Prepared once per import: a re-import can update every device.
         update_(db_, rows::kUpdateDevice),
@@ -134,6 +136,21 @@ class Importer {
     update(row, *target);
   }
 
+  // Writes the new devices queued so far. Their rows must still be valid: call it before the rows
+  // given to add() go away, and before takeErrors().
+  void flush() {
+    if (new_devices_.queued() == 0) return;
+    auto refused = new_devices_.flush([this](const ImportRow& row, std::int64_t id) {
+      if (first_id_ == 0) first_id_ = id;
+      if (row.checkout) pending_.push_back({row.line, id, *row.checkout});
+      ++created_;
+    });
+    if (refused) {
+      const char* field = refused->message.find("asset_tag") != std::string::npos ? "asset_tag" : "serial";
+      errors_.push_back({refused->row->line, field, "conflicts with a stored device: " + refused->message});
+    }
+  }
+
   // Every problem found, in file order; the transaction must not commit when there is one.
   FieldErrors takeErrors() {
     errors_.sortByLine();
@@ -171,6 +188,9 @@ class Importer {
   bool writing() const { return errors_.empty(); }
 
   void fail(const ImportRow& row, std::string field, std::string message) {
+    // The new devices queued before the first problem are written first, as they would have been
+    // one at a time: a refusal of theirs by the database is listed too.
+    if (errors_.empty()) flush();
     errors_.push_back({row.line, std::move(field), std::move(message)});
   }
 
@@ -203,20 +223,12 @@ class Importer {
       for (FieldError& e : validateNewDevice(row.draft)) fail(row, std::move(e.field), std::move(e.message));
     }
     if (!writing()) return;
-    write(row, [&] {
-      insert_.reset();
-      rows::bindDraft(insert_, row.draft);
-      insert_.bindNoCopy(18, now_);
-      insert_.exec();
-      const std::int64_t id = db_.getLastInsertRowid();
-      if (first_id_ == 0) first_id_ = id;
-      if (row.draft.macs) addMacs(id, *row.draft.macs);
-      if (row.checkout) pending_.push_back({row.line, id, *row.checkout});
-      ++created_;
-    });
+    new_devices_.add(row);
+    if (new_devices_.queued() >= kQueuedRows) flush();
   }
 
   void update(const ImportRow& row, std::int64_t id) {
+    flush();  // writes stay in file order
     std::optional<Device> before = load(id);
     if (!before) return fail(row, "serial", "device " + std::to_string(id) + " vanished during the import");
     Device after = *before;
@@ -293,8 +305,11 @@ class Importer {
   const std::string& actor_;
   const std::string& now_;
   const Rows rows_;
+  // New devices wait for a full statement's worth; updates are written as they come.
+  static constexpr std::size_t kQueuedRows = import::NewDevices::kRows * 16;
   KeyIndex keys_;
-  SQLite::Statement insert_, mac_, update_, drop_macs_, event_, load_device_, load_macs_;
+  import::NewDevices new_devices_;
+  SQLite::Statement mac_, update_, drop_macs_, event_, load_device_, load_macs_;
   // Views into unchecked rows, which outlive the importer.
   std::unordered_map<std::string_view, std::size_t> serials_, tags_;
   std::unordered_map<std::int64_t, std::size_t> claimed_;
@@ -404,11 +419,14 @@ Result<ImportSummary> DeviceStore::import(const std::vector<ImportRow>& rows, co
     // The write lock is taken before validation so what was checked is what gets written.
     SmallCacheDuringImport cache(db);
     WriteTx tx(db_, db);
+    import::DeferredIndexes indexes(db);
     Importer importer(tx, rows.size(), actor, Rows::unchecked);
     for (const ImportRow& row : rows) importer.add(row);
+    importer.flush();
     if (auto errors = importer.takeErrors(); !errors.empty()) return std::unexpected(importRefused(errors));
     ImportSummary summary = importer.finish(DeviceImportOptions{}.default_loan_days);
     if (auto errors = importer.takeErrors(); !errors.empty()) return std::unexpected(importRefused(errors));
+    indexes.rebuild();
     tx.commit(summary.created + summary.updated + summary.checkouts > 0);
     return summary;
   });
@@ -447,10 +465,12 @@ Result<ImportSummary> DeviceStore::importParsed(DeviceCsvParser& parser, const s
   return db_.with([&](SQLite::Database& db) -> Result<ImportSummary> {
     SmallCacheDuringImport cache(db);
     WriteTx tx(db_, db);
+    import::DeferredIndexes indexes(db);
     Importer importer(tx, parser.rowsAtMost(), actor, Rows::parsed_csv);
     std::vector<ImportRow> batch;
     while (reader.take(batch)) {
       for (const ImportRow& row : batch) importer.add(row);
+      importer.flush();  // the next take() hands this batch back to be refilled
     }
     try {
       reader.join();
@@ -466,6 +486,7 @@ Result<ImportSummary> DeviceStore::importParsed(DeviceCsvParser& parser, const s
     summary.ignored_columns = parser.ignoredColumns();
     summary.warnings = parser.warnings();
     if (summary.created + summary.updated + summary.checkouts == 0) return summary;  // nothing to commit
+    indexes.rebuild();
     tx.commit();
     return summary;
   });

@@ -26,8 +26,9 @@ std::string columnOf(const DeviceField& f) {
 
 // The parameter a field binds to: its place among the stored fields, numbered from ?1, stepping over
 // ?18..?20, which are the row's own (updated_at, id, expected version).
+constexpr int kFieldsBeforeRowParams = 17;
 int paramOf(std::size_t k) {
-  return static_cast<int>(k < 17 ? k + 1 : k + 4);
+  return static_cast<int>(k) + (static_cast<int>(k) < kFieldsBeforeRowParams ? 1 : 4);
 }
 
 template <typename F>
@@ -141,8 +142,13 @@ void bindFields(SQLite::Statement& st, const Device& d) {
   });
 }
 
-void bindDraft(SQLite::Statement& st, const DeviceDraft& d) {
-  forEachStored([&](const DeviceField& f, int param) {
+namespace {
+
+// Binds a draft's stored fields, each to the parameter `param_of` maps its single-row one (paramOf) to.
+template <typename Param>
+void bindDraftFields(SQLite::Statement& st, const DeviceDraft& d, Param&& param_of) {
+  forEachStored([&](const DeviceField& f, int row_param) {
+    const int param = param_of(row_param);
     switch (f.type) {
       case FieldType::text:
       case FieldType::identifier:
@@ -171,6 +177,44 @@ void bindDraft(SQLite::Statement& st, const DeviceDraft& d) {
       case FieldType::server: break;
     }
   });
+}
+
+// paramOf's inverse: the stored field's place, from 0, for its single-row parameter.
+int storedIndex(int param) {
+  return param <= kFieldsBeforeRowParams ? param - 1 : param - 4;
+}
+
+}  // namespace
+
+void bindDraft(SQLite::Statement& st, const DeviceDraft& d) {
+  bindDraftFields(st, d, [](int param) { return param; });
+}
+
+std::size_t storedFieldCount() {
+  static const std::size_t count = [] {
+    std::size_t n = 0;
+    forEachStored([&](const DeviceField&, int) { ++n; });
+    return n;
+  }();
+  return count;
+}
+
+std::string insertDevicesSql(std::size_t rows) {
+  const std::size_t fields = storedFieldCount();
+  std::string columns;
+  forEachStored([&](const DeviceField& f, int) { columns += columnOf(f) + ", "; });
+  const std::string stamp = "?" + std::to_string(rows * fields + 1);
+  std::string sql = "INSERT OR FAIL INTO devices (" + columns + "version, created_at, updated_at) VALUES ";
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r == 0 ? "(" : ", (";
+    for (std::size_t k = 0; k < fields; ++k) sql += "?" + std::to_string(r * fields + k + 1) + ", ";
+    sql += "1, " + stamp + ", " + stamp + ")";
+  }
+  return sql;
+}
+
+void bindDraft(SQLite::Statement& st, const DeviceDraft& d, int first_param) {
+  bindDraftFields(st, d, [first_param](int param) { return first_param + storedIndex(param); });
 }
 
 void hydrateMacs(SQLite::Database& db, std::vector<Device>& devices) {

@@ -43,6 +43,14 @@ void bindFields(SQLite::Statement& st, const Device& d);
 // The same for a new device straight from a validated draft (unset: NULL, kind other, in_stock, not a
 // loaner): an import builds no Device per row. Binds without copying: `d` must outlive the exec().
 void bindDraft(SQLite::Statement& st, const DeviceDraft& d);
+// Several new devices in one statement, for a bulk import: insertDevicesSql(n) binds row r's fields to
+// ?(r * storedFieldCount() + 1).. in the same order as bindDraft, and ?(n * storedFieldCount() + 1)
+// to created_at = updated_at. INSERT OR FAIL: a row that breaks a constraint ends the statement
+// without undoing the rows before it, so SQLite keeps no statement journal (an import refuses the
+// whole file, rolling back the transaction, when any row fails).
+std::size_t storedFieldCount();
+std::string insertDevicesSql(std::size_t rows);
+void bindDraft(SQLite::Statement& st, const DeviceDraft& d, int first_param);
 // Fills `macs` of every device (sorted by id) with one query.
 void hydrateMacs(SQLite::Database& db, std::vector<Device>& devices);
 std::optional<Device> loadById(SQLite::Database& db, std::int64_t id);

@@ -72,13 +72,15 @@ std::optional<CatalogModel> find(SQLite::Database& db, const std::string& model)
 
 }  // namespace
 
+std::vector<CatalogModel> readCatalogIn(SQLite::Database& db) {
+  SQLite::Statement st(db, std::string("SELECT ") + kModelColumns + " FROM models ORDER BY model");
+  std::vector<CatalogModel> out;
+  while (st.executeStep()) out.push_back(readModel(st));
+  return out;
+}
+
 Result<std::vector<CatalogModel>> ModelStore::list() {
-  return db_.with([&](SQLite::Database& db) -> Result<std::vector<CatalogModel>> {
-    SQLite::Statement st(db, std::string("SELECT ") + kModelColumns + " FROM models ORDER BY model");
-    std::vector<CatalogModel> out;
-    while (st.executeStep()) out.push_back(readModel(st));
-    return out;
-  });
+  return db_.with([&](SQLite::Database& db) -> Result<std::vector<CatalogModel>> { return readCatalogIn(db); });
 }
 
 Result<CatalogModel> ModelStore::get(const std::string& model) {

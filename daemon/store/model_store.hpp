@@ -10,6 +10,10 @@
 
 namespace fk {
 
+// The whole catalog by model name, read inside the caller's transaction (the plan reads it in the same
+// snapshot as the devices).
+std::vector<CatalogModel> readCatalogIn(SQLite::Database& db);
+
 class ModelStore {
  public:
   explicit ModelStore(Database& db) : db_(db) {}

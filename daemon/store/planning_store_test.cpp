@@ -137,6 +137,40 @@ TEST_F(PlanningStoreTest, ComputePlanPricesWithTheReplacementModelFromTheCatalog
   EXPECT_EQ(computed->inputs.devices[plan.years[0].devices[0].device].serial, "OLD");
 }
 
+TEST_F(PlanningStoreTest, DueTotalsForTheMetricsAreThePlansYearTotals) {
+  // Alternating devices: one with a priced catalog model and four work orders this year (due now for
+  // repairs), the next with neither and no purchase price. The tally reuses one PlanDevice for every
+  // row, so anything it carried over from the one before would show as a known cost or a due device.
+  putModel("CB11", 28900, 5, "2027-06-01");
+  for (int i = 0; i < 12; ++i) {
+    const std::string n = std::to_string(i);
+    if (i % 2 == 0) {
+      const auto id = add("P" + n, DeviceKind::chromebook, "CB11", "", "2023-0" + std::to_string(1 + i % 9) + "-01");
+      for (int w = 0; w < 4; ++w) workOrder(id, "2026-0" + std::to_string(1 + w) + "-10T10:00:00Z", "resolved");
+    } else {
+      add("U" + n, DeviceKind::laptop, "", i % 3 == 0 ? "2027-09-01" : "", "2026-01-01");
+    }
+  }
+  add("RET", DeviceKind::chromebook, "CB11", "2026-12-01", "2019-01-01", DeviceStatus::retired);
+  exec("UPDATE devices SET purchase_price_cents = NULL");
+  Config config;
+  for (int years : {1, 3}) {
+    auto plan = computePlan(db(), config, kToday, PlanOptions{.years = years});
+    auto totals = computeDueTotals(db(), config, kToday, years);
+    ASSERT_TRUE(plan && totals);
+    ASSERT_EQ(totals->years().size(), plan->plan.years.size());
+    for (std::size_t y = 0; y < totals->years().size(); ++y) {
+      EXPECT_EQ(totals->years()[y].count, plan->plan.years[y].total.count) << years << "/" << y;
+      EXPECT_EQ(totals->years()[y].cost_cents, plan->plan.years[y].total.cost_cents) << years << "/" << y;
+      EXPECT_EQ(totals->years()[y].unknown_cost, plan->plan.years[y].total.unknown_cost) << years << "/" << y;
+    }
+    // The six priced devices are due this year for their repairs; the unpriced ones later or never.
+    EXPECT_EQ(totals->years()[0].count, 6);
+    EXPECT_EQ(totals->years()[0].cost_cents, 6 * 28900);
+    EXPECT_EQ(totals->years()[0].unknown_cost, 0);
+  }
+}
+
 TEST_F(PlanningStoreTest, ServiceCountsAndRepairSpendForTheSummary) {
   const auto a = add("A", DeviceKind::chromebook, "", "", "");
   const auto b = add("B", DeviceKind::chromebook, "", "", "");

@@ -161,7 +161,7 @@ TEST_F(ReportStoreTest, OnePassAgreesWithTheGroupByQueriesOnAMixedFleet) {
     add("S" + std::to_string(i), kinds[(i / 3) % kinds.size()], model, locations[(i / 2) % 5], aues[(i * 7) % 8],
         statuses[(i * 3) % statuses.size()]);
   }
-  for (const std::string& today : {"2026-11-27", "2027-02-28", "2024-12-31"}) {
+  for (const std::string today : {"2026-11-27", "2027-02-28", "2024-12-31"}) {
     for (const Scope& scope : {Scope{}, Scope{{"Lincoln MS"}}, Scope{{"Roosevelt HS", "Lincoln"}}}) {
       auto got = readFleetCounts(db(), today, scope);
       ASSERT_TRUE(got.has_value()) << got.error().message;
