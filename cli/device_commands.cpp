@@ -54,14 +54,14 @@ void printDevice(const json& device) {
   printKeyValues(std::cout, lines);
 }
 
-struct ListOptions {
+struct DeviceListOptions {
   std::string status, kind, model, location, code, q, seen_since;
   int limit = 0;
   bool all = false;
   bool stale = false, lost_seen = false, loaner = false;
 };
 
-int deviceList(Api& api, const GlobalOptions& global, const ListOptions& o) {
+int deviceList(Api& api, const GlobalOptions& global, const DeviceListOptions& o) {
   std::string query;
   addParam(query, "status", o.status);
   addParam(query, "kind", o.kind);
@@ -201,7 +201,7 @@ void addDeviceCommands(CLI::App& app, Cli& cli) {
   const std::string ref_help = "device: id, tag:ASSET_TAG or serial:SERIAL";
 
   auto* list = device->add_subcommand("list", "list devices (one page unless --all)");
-  auto lo = std::make_shared<ListOptions>();
+  auto lo = std::make_shared<DeviceListOptions>();
   list->add_option("--status", lo->status, "only this status (deployed, in_stock, ...)");
   list->add_option("--kind", lo->kind, "only this kind (chromebook, laptop, ...)");
   list->add_option("--model", lo->model, "only this model");

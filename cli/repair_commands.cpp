@@ -111,12 +111,12 @@ int repairOpen(Api& api, const GlobalOptions& global, const OpenOptions& o) {
   return printResult(global, api.post("/api/v1/work-orders", body));
 }
 
-struct ListOptions {
+struct RepairListOptions {
   std::string status, device, category;
   bool open = false, all = false;
 };
 
-int repairList(Api& api, const GlobalOptions& global, const ListOptions& o) {
+int repairList(Api& api, const GlobalOptions& global, const RepairListOptions& o) {
   std::string query;
   addParam(query, "status", o.status);
   addParam(query, "device", o.device);
@@ -173,7 +173,7 @@ void addRepairCommands(CLI::App& app, Cli& cli) {
   setAction(open, cli, [oo](Api& api, const GlobalOptions& global) { return repairOpen(api, global, *oo); });
 
   auto* list = repair->add_subcommand("list", "list work orders (one page unless --all)");
-  auto lo = std::make_shared<ListOptions>();
+  auto lo = std::make_shared<RepairListOptions>();
   list->add_option("--status", lo->status, "only this status");
   list->add_flag("--open", lo->open, "only orders not yet closed");
   list->add_option("--device", lo->device, device_help);

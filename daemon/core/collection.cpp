@@ -5,14 +5,11 @@
 
 #include "core/audit.hpp"
 #include "core/circulation.hpp"
+#include "core/text.hpp"
 
 namespace fk {
 
 namespace {
-
-bool allDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
 
 std::string_view trimZeros(std::string_view s) {
   while (s.size() > 1 && s.front() == '0') s.remove_prefix(1);
@@ -22,7 +19,7 @@ std::string_view trimZeros(std::string_view s) {
 }  // namespace
 
 bool sameGrade(std::string_view a, std::string_view b) {
-  if (allDigits(a) && allDigits(b)) return trimZeros(a) == trimZeros(b);
+  if (isAsciiDigits(a) && isAsciiDigits(b)) return trimZeros(a) == trimZeros(b);
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
            return std::tolower(x) == std::tolower(y);
          });

@@ -19,13 +19,10 @@ namespace fk {
 namespace {
 
 using config_detail::Entry;
+using config_detail::inQuotes;
 using config_detail::Reader;
 
 const std::vector<std::string_view> kLogLevels{"trace", "debug", "info", "warn", "error", "critical", "off"};
-
-std::string inQuotes(const std::string& s) {
-  return "\"" + s + "\"";
-}
 
 std::string kindList() {
   std::string list;

@@ -7,10 +7,6 @@
 namespace fk::config_detail {
 namespace {
 
-std::string inQuotes(const std::string& s) {
-  return "\"" + s + "\"";
-}
-
 // Money is text ("25.00") like everywhere else, never a float.
 std::optional<std::int64_t> amount(Reader& r, const Entry& e, bool allow_zero = true) {
   auto text = r.string(e);

@@ -7,13 +7,10 @@
 #include "core/values.hpp"
 
 namespace fk::config_detail {
-namespace {
 
 std::string inQuotes(const std::string& s) {
   return "\"" + s + "\"";
 }
-
-}  // namespace
 
 void Reader::problem(const YAML::Mark& mark, std::string message) {
   // yaml-cpp marks are 0-based; a missing mark (-1) becomes 0:0 rather than a bogus position.

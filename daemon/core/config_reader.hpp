@@ -24,6 +24,9 @@ struct Entry {
 
 // Typed reads of YAML values that record a positioned problem instead of throwing, so that one
 // pass over a config file reports everything wrong with it.
+// A value as a problem message quotes it: "abc".
+std::string inQuotes(const std::string& s);
+
 class Reader {
  public:
   explicit Reader(std::string file) : file_(std::move(file)) {}

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/csv.hpp"
+#include "core/csv_test_support.hpp"
 #include "core/device_csv.hpp"
 
 namespace fk {
@@ -91,24 +92,7 @@ TEST(CsvTextStream, ReadsAsCsvTextDoesInEveryPieceSize) {
   }
 }
 
-struct Records {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::size_t> lines;
-  std::string error;
-  std::size_t error_line = 0;
-};
-
-Records readAll(CsvReader& reader) {
-  Records out;
-  std::vector<std::string> fields;
-  while (reader.next(fields)) {
-    out.rows.push_back(fields);
-    out.lines.push_back(reader.line());
-  }
-  out.error = reader.error();
-  if (!out.error.empty()) out.error_line = reader.line();
-  return out;
-}
+using test::readAll;
 
 TEST(CsvReader, FromASourceReadsAsFromMemoryInEveryPieceSize) {
   const std::vector<std::string> texts = {
@@ -123,13 +107,13 @@ TEST(CsvReader, FromASourceReadsAsFromMemoryInEveryPieceSize) {
   };
   for (const std::string& text : texts) {
     CsvReader whole(text, detectDelimiter(text));
-    const Records want = readAll(whole);
+    const test::CsvRecords want = readAll(whole);
     for (std::size_t piece = 1; piece <= text.size() + 1; ++piece) {
       PieceSource source(text, piece);
       CsvTextStream stream(source, TextEncoding::utf8);
       CsvReader streamed(stream);
       EXPECT_EQ(streamed.delimiter(), detectDelimiter(text)) << "piece " << piece;
-      const Records got = readAll(streamed);
+      const test::CsvRecords got = readAll(streamed);
       EXPECT_EQ(got.rows, want.rows) << text << " piece " << piece;
       EXPECT_EQ(got.lines, want.lines) << text << " piece " << piece;
       EXPECT_EQ(got.error, want.error) << text << " piece " << piece;
@@ -144,7 +128,7 @@ TEST(CsvReader, AQuoteLeftOpenDoesNotPullTheWholeStreamIntoMemory) {
   PieceSource source(text, 64 * 1024);
   CsvTextStream stream(source, TextEncoding::utf8);
   CsvReader reader(stream);
-  const Records got = readAll(reader);
+  const test::CsvRecords got = readAll(reader);
   ASSERT_EQ(got.rows.size(), 1u);
   EXPECT_EQ(got.error_line, 2u);
   EXPECT_NE(got.error.find("longer than 1 MiB"), std::string::npos) << got.error;

@@ -2,30 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "core/csv_test_support.hpp"
+
 namespace fk {
 namespace {
 
 using Rows = std::vector<std::vector<std::string>>;
 
-struct ReadResult {
-  Rows rows;
-  std::vector<std::size_t> lines;
-  std::string error;
-  std::size_t error_line = 0;
-};
-
-ReadResult readAll(std::string_view text) {
-  ReadResult r;
-  CsvReader reader(text);
-  std::vector<std::string> fields;
-  while (reader.next(fields)) {
-    r.rows.push_back(fields);
-    r.lines.push_back(reader.line());
-  }
-  r.error = reader.error();
-  if (!r.error.empty()) r.error_line = reader.line();
-  return r;
-}
+using test::readAll;
 
 TEST(CsvReader, ReadsPlainRowsWithLfOrCrlf) {
   for (const char* text : {"a,b,c\n1,2,3\n", "a,b,c\r\n1,2,3\r\n", "a,b,c\r\n1,2,3"}) {

@@ -9,9 +9,9 @@
 namespace fk {
 namespace {
 
-constexpr std::array kStatuses{DeviceStatus::on_order,  DeviceStatus::in_stock, DeviceStatus::deployed,
-                               DeviceStatus::in_repair, DeviceStatus::lost,     DeviceStatus::stolen,
-                               DeviceStatus::retired,   DeviceStatus::disposed};
+constexpr std::array kDeviceStatuses{DeviceStatus::on_order,  DeviceStatus::in_stock, DeviceStatus::deployed,
+                                     DeviceStatus::in_repair, DeviceStatus::lost,     DeviceStatus::stolen,
+                                     DeviceStatus::retired,   DeviceStatus::disposed};
 constexpr std::array kKinds{DeviceKind::chromebook, DeviceKind::laptop, DeviceKind::tablet,
                             DeviceKind::desktop, DeviceKind::other};
 
@@ -43,7 +43,7 @@ std::string_view toString(DeviceKind k) {
 }
 
 std::optional<DeviceStatus> parseStatus(std::string_view s) {
-  for (auto status : kStatuses) {
+  for (auto status : kDeviceStatuses) {
     if (toString(status) == s) return status;
   }
   return std::nullopt;
@@ -57,7 +57,7 @@ std::optional<DeviceKind> parseKind(std::string_view s) {
 }
 
 std::span<const DeviceStatus> allStatuses() {
-  return kStatuses;
+  return kDeviceStatuses;
 }
 std::span<const DeviceKind> allKinds() {
   return kKinds;

@@ -34,13 +34,6 @@ const StatusLabels& defaultStatusLabels() {
 
 namespace {
 
-bool allDigits(std::string_view s, std::size_t from, std::size_t to) {
-  for (std::size_t i = from; i < to; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  return true;
-}
-
 // "6.37702E+15", "5.02E+18", "1E+12": what Excel shows (and saves) for a long number typed into a
 // cell. The digits it dropped are gone, so two devices would end up with one serial.
 bool looksLikeExcelNumber(std::string_view s) {
@@ -50,11 +43,10 @@ bool looksLikeExcelNumber(std::string_view s) {
   // Excel always writes the sign ("E+15"); without it, "881E038" is a real serial (service-tag style).
   if (exponent.front() != '+') return false;
   exponent.remove_prefix(1);
-  if (exponent.empty() || !allDigits(exponent, 0, exponent.size())) return false;
+  if (!isAsciiDigits(exponent)) return false;
   const auto dot = mantissa.find('.');
-  if (dot == std::string_view::npos) return allDigits(mantissa, 0, mantissa.size());
-  return dot > 0 && dot + 1 < mantissa.size() && allDigits(mantissa, 0, dot) &&
-         allDigits(mantissa, dot + 1, mantissa.size());
+  if (dot == std::string_view::npos) return isAsciiDigits(mantissa);
+  return isAsciiDigits(mantissa.substr(0, dot)) && isAsciiDigits(mantissa.substr(dot + 1));
 }
 
 DeviceKind kindFromCategory(std::string_view category) {
@@ -81,7 +73,7 @@ std::optional<int> monthsFromCell(std::string_view cell) {
       break;
     }
   }
-  if (cell.empty() || cell.size() > 4 || !allDigits(cell, 0, cell.size())) return std::nullopt;
+  if (cell.size() > 4 || !isAsciiDigits(cell)) return std::nullopt;
   const int months = std::stoi(std::string(cell));
   if (months > 1200) return std::nullopt;
   return months;
@@ -95,15 +87,21 @@ std::string addMonths(const std::string& date, int months) {
   return formatDate(end);
 }
 
+}  // namespace
+
 // What the rows of one file share while they are read: the order its slash dates were found in.
-struct DateState {
+// Outside the anonymous namespace because DeviceCsvParser::State holds one: GCC warns
+// (-Wsubobject-linkage) when that pairing is not in the main file, as in a unity build.
+struct DeviceCsvDateState {
   DateOrder order = DateOrder::unknown;  // given, or the first unambiguous date's
   std::size_t decided_at = 0;            // the line that decided it (0: given, or not yet)
 };
 
+namespace {
+
 class RowParser {
  public:
-  RowParser(const std::vector<Column>& columns, const DeviceImportOptions& options, DateState& dates,
+  RowParser(const std::vector<Column>& columns, const DeviceImportOptions& options, DeviceCsvDateState& dates,
             FieldErrors& errors, FieldErrors& warnings)
       : columns_(columns), options_(options), dates_(dates), errors_(errors), warnings_(warnings) {}
 
@@ -281,7 +279,7 @@ class RowParser {
 
   const std::vector<Column>& columns_;
   const DeviceImportOptions& options_;
-  DateState& dates_;
+  DeviceCsvDateState& dates_;
   FieldErrors& errors_;
   FieldErrors& warnings_;
   std::size_t line_ = 0;
@@ -305,7 +303,7 @@ struct DeviceCsvParser::State {
   std::vector<std::string> cells;
   device_csv::Header header;
   FieldErrors errors, warnings;
-  DateState dates;
+  DeviceCsvDateState dates;
   // Validation names a field; errors name the column the file has for it.
   std::unordered_map<std::string_view, std::size_t> column_of;
   // First line of each key: two rows naming one device would make the outcome depend on row order.

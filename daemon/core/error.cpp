@@ -76,7 +76,7 @@ void FieldErrors::sortByLine() {
 
 namespace {
 
-Error refused(const std::vector<FieldError>& kept, std::size_t n) {
+Error importRefusal(const std::vector<FieldError>& kept, std::size_t n) {
   Error e{Errc::invalid, std::to_string(n) + (n == 1 ? " error" : " errors") + "; nothing was imported",
           nlohmann::json::object()};
   nlohmann::json list = nlohmann::json::array();
@@ -92,8 +92,12 @@ Error refused(const std::vector<FieldError>& kept, std::size_t n) {
 
 }  // namespace
 
-Error importRefused(const std::vector<FieldError>& errors) { return refused(errors, errors.size()); }
+Error importRefused(const std::vector<FieldError>& errors) {
+  return importRefusal(errors, errors.size());
+}
 
-Error importRefused(const FieldErrors& errors) { return refused(errors.kept(), errors.count()); }
+Error importRefused(const FieldErrors& errors) {
+  return importRefusal(errors.kept(), errors.count());
+}
 
 }  // namespace fk

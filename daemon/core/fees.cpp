@@ -7,7 +7,8 @@
 
 namespace fk {
 
-using namespace std::chrono;
+// Named, not `using namespace std::chrono`: a unity build pastes the next file after this one.
+using std::chrono::year_month_day;
 
 std::string_view toString(LedgerKind k) {
   switch (k) {

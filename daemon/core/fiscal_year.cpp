@@ -4,7 +4,10 @@
 
 namespace fk {
 
-using namespace std::chrono;
+// Named, not `using namespace std::chrono`: a unity build pastes the next file after this one, and a
+// using-directive would carry all of std::chrono into it.
+using std::chrono::year_month_day, std::chrono::year, std::chrono::month, std::chrono::day,
+    std::chrono::years, std::chrono::days, std::chrono::sys_days, std::chrono::last, std::chrono::February;
 
 namespace {
 

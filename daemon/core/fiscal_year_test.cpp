@@ -2,20 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include "core/date_test_support.hpp"
 #include "core/values.hpp"
 
 namespace fk {
 namespace {
 
 using namespace std::chrono;
+using test::d;
 
 constexpr FiscalYearStart kJuly{7, 1};
-
-year_month_day d(const char* text) {
-  auto parsed = parseDate(text);
-  EXPECT_TRUE(parsed.has_value()) << text;
-  return parsed.value_or(year_month_day{});
-}
 
 TEST(FiscalYear, JulyStartIsNamedAfterTheYearItEndsIn) {
   EXPECT_EQ(fiscalYearOf(d("2026-07-01"), kJuly), 2027);

@@ -15,7 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-Error refused(std::string_view reason, std::string message) {
+Error tokenRefused(std::string_view reason, std::string message) {
   return Error{Errc::unauthorized, std::move(message), {{"reason", reason}}};
 }
 
@@ -78,16 +78,17 @@ Result<IdTokenClaims> verifyIdToken(std::string_view jwt, std::string_view jwks_
   const auto dot1 = jwt.find('.');
   const auto dot2 = dot1 == std::string_view::npos ? dot1 : jwt.find('.', dot1 + 1);
   if (dot2 == std::string_view::npos || jwt.find('.', dot2 + 1) != std::string_view::npos)
-    return std::unexpected(refused("malformed", "the ID token is not a signed JWT"));
+    return std::unexpected(tokenRefused("malformed", "the ID token is not a signed JWT"));
   auto header = jsonPart(jwt.substr(0, dot1));
   auto claims = jsonPart(jwt.substr(dot1 + 1, dot2 - dot1 - 1));
   auto signature = base64UrlDecode(jwt.substr(dot2 + 1));
-  if (!header || !claims || !signature) return std::unexpected(refused("malformed", "the ID token is not a signed JWT"));
+  if (!header || !claims || !signature)
+    return std::unexpected(tokenRefused("malformed", "the ID token is not a signed JWT"));
 
   // The algorithm comes from the token, so only the one we expect may be honoured ("none", HS256 with
   // the public key as secret: the classic forgeries).
   if (text(*header, "alg") != "RS256")
-    return std::unexpected(refused("algorithm", "the ID token is not signed with RS256"));
+    return std::unexpected(tokenRefused("algorithm", "the ID token is not signed with RS256"));
   const std::string kid = text(*header, "kid");
   json jwks = json::parse(jwks_json, nullptr, false);
   const json* jwk = nullptr;
@@ -95,16 +96,18 @@ Result<IdTokenClaims> verifyIdToken(std::string_view jwt, std::string_view jwks_
     for (const auto& k : jwks["keys"])
       if (k.is_object() && text(k, "kid") == kid && text(k, "kty") == "RSA") jwk = &k;
   }
-  if (!jwk) return std::unexpected(refused("unknown_key", "the ID token's key \"" + kid + "\" is not in the provider's key set"));
+  if (!jwk)
+    return std::unexpected(
+        tokenRefused("unknown_key", "the ID token's key \"" + kid + "\" is not in the provider's key set"));
   if (auto alg = text(*jwk, "alg"); !alg.empty() && alg != "RS256")
-    return std::unexpected(refused("algorithm", "the provider's key is not an RS256 key"));
+    return std::unexpected(tokenRefused("algorithm", "the provider's key is not an RS256 key"));
   auto key = rsaKey(text(*jwk, "n"), text(*jwk, "e"));
   if (!key || !verifyRs256(key.get(), jwt.substr(0, dot2), *signature))
-    return std::unexpected(refused("signature", "the ID token's signature does not verify"));
+    return std::unexpected(tokenRefused("signature", "the ID token's signature does not verify"));
 
   const json& c = *claims;
   if (std::find(rules.issuers.begin(), rules.issuers.end(), text(c, "iss")) == rules.issuers.end())
-    return std::unexpected(refused("issuer", "the ID token comes from another issuer"));
+    return std::unexpected(tokenRefused("issuer", "the ID token comes from another issuer"));
   bool audience = false;
   if (auto aud = c.find("aud"); aud != c.end()) {
     if (aud->is_string()) audience = *aud == rules.client_id;
@@ -114,24 +117,26 @@ Result<IdTokenClaims> verifyIdToken(std::string_view jwt, std::string_view jwks_
       if (aud->size() > 1) audience = audience && text(c, "azp") == rules.client_id;
     }
   }
-  if (!audience) return std::unexpected(refused("audience", "the ID token was issued to another client"));
+  if (!audience)
+    return std::unexpected(tokenRefused("audience", "the ID token was issued to another client"));
   const auto t = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   auto exp = c.find("exp");
   if (exp == c.end() || !exp->is_number() || t >= exp->get<std::int64_t>() + rules.skew.count())
-    return std::unexpected(refused("expired", "the ID token has expired"));
+    return std::unexpected(tokenRefused("expired", "the ID token has expired"));
   if (auto iat = c.find("iat"); iat != c.end() && iat->is_number() && iat->get<std::int64_t>() > t + rules.skew.count())
-    return std::unexpected(refused("not_yet_valid", "the ID token is issued in the future"));
+    return std::unexpected(tokenRefused("not_yet_valid", "the ID token is issued in the future"));
   if (rules.nonce.empty() || text(c, "nonce") != rules.nonce)
-    return std::unexpected(refused("nonce", "the ID token's nonce does not match this sign-in"));
+    return std::unexpected(tokenRefused("nonce", "the ID token's nonce does not match this sign-in"));
   const std::string email = text(c, "email");
-  if (email.empty()) return std::unexpected(refused("email", "the ID token carries no email"));
+  if (email.empty()) return std::unexpected(tokenRefused("email", "the ID token carries no email"));
   // A JSON bool, but older tokens carry the string "true".
   auto verified = c.find("email_verified");
   if (verified == c.end() || !((verified->is_boolean() && verified->get<bool>()) || (verified->is_string() && *verified == "true")))
-    return std::unexpected(refused("email_unverified", "the provider has not verified " + email));
+    return std::unexpected(tokenRefused("email_unverified", "the provider has not verified " + email));
   const std::string hd = text(c, "hd");
   if (hd.empty() || std::find(rules.allowed_domains.begin(), rules.allowed_domains.end(), hd) == rules.allowed_domains.end())
-    return std::unexpected(refused("domain", email + " is not an account of an allowed Workspace domain"));
+    return std::unexpected(
+        tokenRefused("domain", email + " is not an account of an allowed Workspace domain"));
   return IdTokenClaims{text(c, "sub"), email, hd};
 }
 

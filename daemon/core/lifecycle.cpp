@@ -6,28 +6,28 @@
 namespace fk {
 namespace {
 
-using S = DeviceStatus;
+using DS = DeviceStatus;
 
 // The moves of product.md, one list per state; everything not listed is refused.
-constexpr std::array kFromOnOrder{S::in_stock};
-constexpr std::array kFromInStock{S::deployed, S::in_repair, S::lost, S::stolen, S::retired};
-constexpr std::array kFromDeployed{S::in_stock, S::in_repair, S::lost, S::stolen};
-constexpr std::array kFromInRepair{S::in_stock, S::deployed, S::retired};
-constexpr std::array kFromLostOrStolen{S::in_stock, S::retired};
-constexpr std::array kFromRetired{S::disposed};
+constexpr std::array kFromOnOrder{DS::in_stock};
+constexpr std::array kFromInStock{DS::deployed, DS::in_repair, DS::lost, DS::stolen, DS::retired};
+constexpr std::array kFromDeployed{DS::in_stock, DS::in_repair, DS::lost, DS::stolen};
+constexpr std::array kFromInRepair{DS::in_stock, DS::deployed, DS::retired};
+constexpr std::array kFromLostOrStolen{DS::in_stock, DS::retired};
+constexpr std::array kFromRetired{DS::disposed};
 
 }  // namespace
 
 std::span<const DeviceStatus> allowedMoves(DeviceStatus from) {
   switch (from) {
-    case S::on_order: return kFromOnOrder;
-    case S::in_stock: return kFromInStock;
-    case S::deployed: return kFromDeployed;
-    case S::in_repair: return kFromInRepair;
-    case S::lost:
-    case S::stolen: return kFromLostOrStolen;
-    case S::retired: return kFromRetired;
-    case S::disposed: return {};
+    case DS::on_order: return kFromOnOrder;
+    case DS::in_stock: return kFromInStock;
+    case DS::deployed: return kFromDeployed;
+    case DS::in_repair: return kFromInRepair;
+    case DS::lost:
+    case DS::stolen: return kFromLostOrStolen;
+    case DS::retired: return kFromRetired;
+    case DS::disposed: return {};
   }
   return {};
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/date_test_support.hpp"
 #include "core/planning_test_support.hpp"
 #include "core/values.hpp"
 
@@ -12,13 +13,7 @@ namespace {
 
 using namespace std::chrono;
 
-using namespace test;  // kToday, rules(), device(): planning_test_support.hpp
-
-year_month_day d(const char* text) {
-  auto parsed = parseDate(text);
-  EXPECT_TRUE(parsed.has_value()) << text;
-  return parsed.value_or(year_month_day{});
-}
+using namespace test;  // kToday, rules(), device(): planning_test_support.hpp; d(): date_test_support.hpp
 
 std::vector<std::string> reasons(const Assessment& a) {
   return a.reasons.names();

@@ -10,18 +10,18 @@
 namespace fk {
 namespace {
 
-enum class Column { external_id, name, email, role, grade, homeroom, location, household, active };
+enum class RosterColumn { external_id, name, email, role, grade, homeroom, location, household, active };
 
-constexpr std::array<std::pair<std::string_view, Column>, 9> kColumns{{
-    {"external_id", Column::external_id},
-    {"name", Column::name},
-    {"email", Column::email},
-    {"role", Column::role},
-    {"grade", Column::grade},
-    {"homeroom", Column::homeroom},
-    {"location", Column::location},
-    {"household", Column::household},
-    {"active", Column::active},
+constexpr std::array<std::pair<std::string_view, RosterColumn>, 9> kColumns{{
+    {"external_id", RosterColumn::external_id},
+    {"name", RosterColumn::name},
+    {"email", RosterColumn::email},
+    {"role", RosterColumn::role},
+    {"grade", RosterColumn::grade},
+    {"homeroom", RosterColumn::homeroom},
+    {"location", RosterColumn::location},
+    {"household", RosterColumn::household},
+    {"active", RosterColumn::active},
 }};
 
 std::optional<bool> parseActive(const std::string& cell) {
@@ -32,10 +32,10 @@ std::optional<bool> parseActive(const std::string& cell) {
 }
 
 // Reads the header; errors when it is unusable. A column the import does not read is nullopt.
-std::vector<std::optional<Column>> readHeader(const std::vector<std::string>& fields, std::size_t line,
+std::vector<std::optional<RosterColumn>> readHeader(const std::vector<std::string>& fields, std::size_t line,
                                               bool strict, std::vector<std::string>& ignored,
                                               FieldErrors& errors) {
-  std::vector<std::optional<Column>> columns;
+  std::vector<std::optional<RosterColumn>> columns;
   std::vector<bool> seen(kColumns.size(), false);
   for (const auto& raw : fields) {
     const std::string header = std::string(trimBlanks(raw));
@@ -58,7 +58,7 @@ std::vector<std::optional<Column>> readHeader(const std::vector<std::string>& fi
     seen[index] = true;
     columns.back() = it->second;
   }
-  for (Column required : {Column::external_id, Column::name}) {
+  for (RosterColumn required : {RosterColumn::external_id, RosterColumn::name}) {
     if (!seen[static_cast<std::size_t>(required)]) {
       const auto name = std::string(kColumns[static_cast<std::size_t>(required)].first);
       errors.push_back({line, name, "the header has no \"" + name + "\" column"});
@@ -105,20 +105,20 @@ ParsedRoster parseRosterCsv(std::string_view body, const CsvOptions& options) {
       if (!columns[i]) continue;
       std::string cell = std::string(trimBlanks(fields[i]));
       switch (*columns[i]) {
-        case Column::external_id: d.external_id = std::move(cell); break;
-        case Column::name: d.name = std::move(cell); break;
-        case Column::email: d.email = std::move(cell); break;
-        case Column::grade: d.grade = std::move(cell); break;
-        case Column::homeroom: d.homeroom = std::move(cell); break;
-        case Column::location: d.location = std::move(cell); break;
-        case Column::household: d.household = std::move(cell); break;
-        case Column::role:
+        case RosterColumn::external_id: d.external_id = std::move(cell); break;
+        case RosterColumn::name: d.name = std::move(cell); break;
+        case RosterColumn::email: d.email = std::move(cell); break;
+        case RosterColumn::grade: d.grade = std::move(cell); break;
+        case RosterColumn::homeroom: d.homeroom = std::move(cell); break;
+        case RosterColumn::location: d.location = std::move(cell); break;
+        case RosterColumn::household: d.household = std::move(cell); break;
+        case RosterColumn::role:
           if (cell.empty()) break;
           d.role = parsePersonRole(lowerAscii(cell));
           if (!d.role)
             row_errors.push_back({line, "role", "\"" + cell + "\" is not a role (student or staff)"});
           break;
-        case Column::active:
+        case RosterColumn::active:
           if (cell.empty()) break;
           d.active = parseActive(cell);
           if (!d.active) row_errors.push_back({line, "active", "\"" + cell + "\" is not true or false"});

@@ -68,6 +68,10 @@ std::string_view trimBlanks(std::string_view s) {
   return boost::algorithm::trim_copy_if(s, [](char c) { return c == ' ' || c == '\t'; });
 }
 
+bool isAsciiDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 namespace {
 
 bool isControl(unsigned char c) {

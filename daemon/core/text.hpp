@@ -25,6 +25,10 @@ std::string lowerAscii(std::string_view s);
 // `s` without the spaces and tabs around it (a CSV cell, a typed value): a view into `s`.
 std::string_view trimBlanks(std::string_view s);
 
+// Not empty and only the ASCII digits 0-9, whatever the process locale: a grade number, a count typed in
+// a cell.
+bool isAsciiDigits(std::string_view s);
+
 // A C0 control character or DEL; with `allow_line_breaks`, \n, \r and \t are allowed (notes).
 bool hasControl(std::string_view s, bool allow_line_breaks);
 

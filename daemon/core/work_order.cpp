@@ -9,12 +9,13 @@ namespace fk {
 
 namespace {
 
-using S = WorkOrderStatus;
+using WS = WorkOrderStatus;
 
-constexpr std::array<std::string_view, 7> kStatusNames = {
+constexpr std::array<std::string_view, 7> kOrderStatusNames = {
     "open", "diagnosing", "waiting_parts", "in_repair", "resolved", "unrepairable", "cancelled"};
-constexpr std::array<WorkOrderStatus, 7> kStatuses = {
-    S::open, S::diagnosing, S::waiting_parts, S::in_repair, S::resolved, S::unrepairable, S::cancelled};
+constexpr std::array<WorkOrderStatus, 7> kOrderStatuses = {WS::open,      WS::diagnosing, WS::waiting_parts,
+                                                           WS::in_repair, WS::resolved,   WS::unrepairable,
+                                                           WS::cancelled};
 constexpr std::array<std::string_view, 8> kCategoryNames = {"screen", "keyboard", "battery",  "charging",
                                                             "liquid", "hinge",    "software", "other"};
 constexpr std::array<WorkOrderCategory, 8> kCategories = {
@@ -29,12 +30,13 @@ constexpr std::array<Payer, 4> kPayers = {Payer::warranty, Payer::insurance, Pay
                                           Payer::district};
 
 // The move table (see the header for the reasons behind each backward or skipping move).
-constexpr std::array<S, 4> kFromOpen = {S::diagnosing, S::in_repair, S::unrepairable, S::cancelled};
-constexpr std::array<S, 5> kFromDiagnosing = {S::waiting_parts, S::in_repair, S::resolved, S::unrepairable,
-                                              S::cancelled};
-constexpr std::array<S, 4> kFromWaitingParts = {S::diagnosing, S::in_repair, S::unrepairable, S::cancelled};
-constexpr std::array<S, 5> kFromInRepair = {S::diagnosing, S::waiting_parts, S::resolved, S::unrepairable,
-                                            S::cancelled};
+constexpr std::array<WS, 4> kOrderFromOpen = {WS::diagnosing, WS::in_repair, WS::unrepairable, WS::cancelled};
+constexpr std::array<WS, 5> kOrderFromDiagnosing = {WS::waiting_parts, WS::in_repair, WS::resolved,
+                                                    WS::unrepairable, WS::cancelled};
+constexpr std::array<WS, 4> kOrderFromWaitingParts = {WS::diagnosing, WS::in_repair, WS::unrepairable,
+                                                      WS::cancelled};
+constexpr std::array<WS, 5> kOrderFromInRepair = {WS::diagnosing, WS::waiting_parts, WS::resolved,
+                                                  WS::unrepairable, WS::cancelled};
 
 template <class E, std::size_t N>
 std::optional<E> parseName(const std::array<std::string_view, N>& names, const std::array<E, N>& values,
@@ -65,7 +67,7 @@ Error textError(TextFault fault, const std::string& field, std::size_t max_bytes
 }  // namespace
 
 std::string_view toString(WorkOrderStatus s) {
-  return kStatusNames[static_cast<std::size_t>(s)];
+  return kOrderStatusNames[static_cast<std::size_t>(s)];
 }
 std::string_view toString(WorkOrderCategory c) {
   return kCategoryNames[static_cast<std::size_t>(c)];
@@ -78,7 +80,7 @@ std::string_view toString(Payer p) {
 }
 
 std::optional<WorkOrderStatus> parseWorkOrderStatus(std::string_view s) {
-  return parseName(kStatusNames, kStatuses, s);
+  return parseName(kOrderStatusNames, kOrderStatuses, s);
 }
 std::optional<WorkOrderCategory> parseWorkOrderCategory(std::string_view s) {
   return parseName(kCategoryNames, kCategories, s);
@@ -91,7 +93,7 @@ std::optional<Payer> parsePayer(std::string_view s) {
 }
 
 std::span<const WorkOrderStatus> allWorkOrderStatuses() {
-  return kStatuses;
+  return kOrderStatuses;
 }
 std::span<const WorkOrderCategory> allWorkOrderCategories() {
   return kCategories;
@@ -104,18 +106,18 @@ std::span<const Payer> allPayers() {
 }
 
 bool isClosed(WorkOrderStatus s) {
-  return s == S::resolved || s == S::unrepairable || s == S::cancelled;
+  return s == WS::resolved || s == WS::unrepairable || s == WS::cancelled;
 }
 
 std::span<const WorkOrderStatus> allowedWorkOrderMoves(WorkOrderStatus from) {
   switch (from) {
-    case S::open: return kFromOpen;
-    case S::diagnosing: return kFromDiagnosing;
-    case S::waiting_parts: return kFromWaitingParts;
-    case S::in_repair: return kFromInRepair;
-    case S::resolved:
-    case S::unrepairable:
-    case S::cancelled: return {};
+    case WS::open: return kOrderFromOpen;
+    case WS::diagnosing: return kOrderFromDiagnosing;
+    case WS::waiting_parts: return kOrderFromWaitingParts;
+    case WS::in_repair: return kOrderFromInRepair;
+    case WS::resolved:
+    case WS::unrepairable:
+    case WS::cancelled: return {};
   }
   return {};
 }

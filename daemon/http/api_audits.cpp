@@ -37,7 +37,7 @@ json itemToJson(const AuditItem& it) {
   return out;
 }
 
-json reportToJson(const AuditReport& r, bool with_lists) {
+json auditReportToJson(const AuditReport& r, bool with_lists) {
   const Audit& a = r.audit;
   json counts = json::object();
   for (auto state : kAuditStates) counts[std::string(state)] = r.counts.of(state);
@@ -88,11 +88,6 @@ Result<std::int64_t> auditIdOf(const Request& req) {
 
 std::string seenSinceOf(ApiContext& ctx) { return seenSince(ctx.config()->audits.seen_window); }
 
-Result<std::string> stringField(const json& v, const std::string& field) {
-  if (!v.is_string()) return std::unexpected(Error::invalid(field, field + " must be a string"));
-  return v.get<std::string>();
-}
-
 Response startAudit(ApiContext& ctx, Request& req) {
   auto body = parseJsonObject(req.body);
   if (!body) return errorResponse(body.error());
@@ -108,7 +103,7 @@ Response startAudit(ApiContext& ctx, Request& req) {
     return errorResponse(Error::invalid("location", "location " + bad->message));
   auto r = AuditStore(ctx.db).start(name, location, req.actor(), seenSinceOf(ctx));
   if (!r) return errorResponse(r.error());
-  Response resp = jsonResponse(201, reportToJson(*r, false));
+  Response resp = jsonResponse(201, auditReportToJson(*r, false));
   resp.headers.emplace_back("Location", "/api/v1/audits/" + std::to_string(r->audit.id));
   return resp;
 }
@@ -155,7 +150,7 @@ Response getAudit(ApiContext& ctx, Request& req) {
   auto r = AuditStore(ctx.db).report(*id, seenSinceOf(ctx), with_lists);
   if (!r) return errorResponse(r.error());
   if (csv) return csvResponse(reportCsv(*r), "audit-" + std::to_string(*id) + ".csv");
-  return jsonResponse(200, reportToJson(*r, with_lists));
+  return jsonResponse(200, auditReportToJson(*r, with_lists));
 }
 
 Response listAudits(ApiContext& ctx, Request& req) {
@@ -166,7 +161,7 @@ Response listAudits(ApiContext& ctx, Request& req) {
   auto all = AuditStore(ctx.db).list(*open, seenSinceOf(ctx));
   if (!all) return errorResponse(all.error());
   json items = json::array();
-  for (const auto& r : *all) items.push_back(reportToJson(r, false));
+  for (const auto& r : *all) items.push_back(auditReportToJson(r, false));
   return jsonResponse(200, {{"items", std::move(items)}, {"next_cursor", nullptr}});
 }
 
@@ -192,7 +187,7 @@ Response closeAudit(ApiContext& ctx, Request& req) {
   auto r = AuditStore(ctx.db, config->fees ? &*config->fees : nullptr).close(*id, options, req.actor(),
                                                                            seenSinceOf(ctx));
   if (!r) return errorResponse(r.error());
-  return jsonResponse(200, reportToJson(*r, false));
+  return jsonResponse(200, auditReportToJson(*r, false));
 }
 
 }  // namespace

@@ -13,19 +13,10 @@ using nlohmann::json;
 
 namespace {
 
-const FeePolicy* feesOf(const std::shared_ptr<const Config>& config) {
-  return config->fees ? &*config->fees : nullptr;
-}
-
 // A cart of 30 is the usual batch; this keeps one request's transaction short.
 constexpr std::size_t kMaxBatchItems = 1000;
 
-Result<std::string> stringField(const json& v, const std::string& field) {
-  if (!v.is_string()) return std::unexpected(Error::invalid(field, field + " must be a string"));
-  return v.get<std::string>();
-}
-
-Result<DeviceRef> deviceField(const json& v) {
+Result<DeviceRef> deviceRefField(const json& v) {
   auto text = stringField(v, "device");
   if (!text) return std::unexpected(text.error());
   auto ref = parseDeviceRef(*text);
@@ -87,7 +78,7 @@ Result<CheckoutRequest> checkoutFrom(const json& body, const std::string& today,
   std::optional<std::string> person, location, due;
   for (const auto& [name, v] : body.items()) {
     if (name == "device") {
-      auto ref = deviceField(v);
+      auto ref = deviceRefField(v);
       if (!ref) return std::unexpected(ref.error());
       r.device = *ref;
       has_device = true;
@@ -144,7 +135,7 @@ Result<std::pair<DeviceRef, ReturnRequest>> returnFrom(const json& body, bool wi
   std::optional<Condition> condition;
   for (const auto& [name, v] : body.items()) {
     if (name == "device" && with_device) {
-      auto ref = deviceField(v);
+      auto ref = deviceRefField(v);
       if (!ref) return std::unexpected(ref.error());
       out.first = *ref;
       has_device = true;

@@ -37,7 +37,7 @@ json loanToJson(const OutstandingLoan& o, const std::string& deadline, const std
           {"last_seen", sightingOrNull(o.seen_source, o.seen_at)}};
 }
 
-json reportToJson(const CollectionReport& r, bool with_outstanding) {
+json collectionReportToJson(const CollectionReport& r, bool with_outstanding) {
   const Collection& k = r.collection;
   const std::string today = localToday();
   json out{{"id", k.id},
@@ -137,7 +137,7 @@ Response createCollection(ApiContext& ctx, Request& req) {
   if (!draft) return errorResponse(draft.error());
   auto r = CollectionStore(ctx.db).create(*draft, req.actor());
   if (!r) return errorResponse(r.error());
-  Response resp = jsonResponse(201, reportToJson(*r, false));
+  Response resp = jsonResponse(201, collectionReportToJson(*r, false));
   resp.headers.emplace_back("Location", "/api/v1/collections/" + std::to_string(r->collection.id));
   return resp;
 }
@@ -154,7 +154,7 @@ Response getCollection(ApiContext& ctx, Request& req) {
   }
   auto r = CollectionStore(ctx.db).report(*id, true);
   if (!r) return errorResponse(r.error());
-  if (!csv) return jsonResponse(200, reportToJson(*r, true));
+  if (!csv) return jsonResponse(200, collectionReportToJson(*r, true));
   std::string out;
   appendCsvRow(out, {"checkout_id", "external_id", "name", "grade", "homeroom", "location", "email", "device_id",
                      "asset_tag", "serial", "model", "due", "last_seen_source", "last_seen_at"});
@@ -174,7 +174,7 @@ Response listCollections(ApiContext& ctx, Request& req) {
   auto all = CollectionStore(ctx.db).list(*open);
   if (!all) return errorResponse(all.error());
   json items = json::array();
-  for (const auto& r : *all) items.push_back(reportToJson(r, false));
+  for (const auto& r : *all) items.push_back(collectionReportToJson(r, false));
   return jsonResponse(200, {{"items", std::move(items)}, {"next_cursor", nullptr}});
 }
 
@@ -186,7 +186,7 @@ Response closeCollection(ApiContext& ctx, Request& req) {
   for (const auto& [key, v] : body->items()) return errorResponse(Error::invalid(key, "unknown field \"" + key + "\""));
   auto r = CollectionStore(ctx.db).close(*id, req.actor());
   if (!r) return errorResponse(r.error());
-  return jsonResponse(200, reportToJson(*r, false));
+  return jsonResponse(200, collectionReportToJson(*r, false));
 }
 
 }  // namespace

@@ -23,9 +23,9 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 12> kListParams = {"status", "kind",  "model",      "location",
-                                                           "code",   "q",     "limit",      "cursor",
-                                                           "stale",  "loaner", "seen_since", "lost_seen"};
+constexpr std::array<std::string_view, 12> kDeviceListParams = {
+    "status", "kind",   "model", "location", "code",       "q",
+    "limit",  "cursor", "stale", "loaner",   "seen_since", "lost_seen"};
 
 Result<DeviceRef> refOf(const Request& req) {
   auto it = req.params.find("ref");
@@ -55,8 +55,8 @@ Response deviceResponse(int status, const Device& device, DeviceStore& store) {
   return deviceBody(status, device, sightings ? &*sightings : nullptr);
 }
 
-Result<DeviceFilter> filterFrom(ApiContext& ctx, const Request& req) {
-  if (auto st = checkQueryParams(req, kListParams); !st) return std::unexpected(st.error());
+Result<DeviceFilter> deviceFilterFrom(ApiContext& ctx, const Request& req) {
+  if (auto st = checkQueryParams(req, kDeviceListParams); !st) return std::unexpected(st.error());
   auto value = [&req](std::string_view key) { return filterValue(req, key); };
   DeviceFilter filter;
   if (auto s = value("status")) {
@@ -97,7 +97,7 @@ Result<DeviceFilter> filterFrom(ApiContext& ctx, const Request& req) {
 }
 
 Response listDevices(ApiContext& ctx, Request& req) {
-  auto filter = filterFrom(ctx, req);
+  auto filter = deviceFilterFrom(ctx, req);
   if (!filter) return errorResponse(filter.error());
   DeviceStore store(ctx.db, req.scope());
   // Sightings cost a query per device; the list leaves "seen" to GET /devices/{ref}.

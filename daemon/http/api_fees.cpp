@@ -18,10 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-const FeePolicy* feesOf(const std::shared_ptr<const Config>& config) {
-  return config->fees ? &*config->fees : nullptr;
-}
-
 json optionalNumber(const auto& v) {
   return v ? json(*v) : json(nullptr);
 }
@@ -166,7 +162,7 @@ Response enrolPlan(ApiContext& ctx, Request& req) {
   return jsonResponse(201, out);
 }
 
-Response statement(ApiContext& ctx, Request& req) {
+Response personStatement(ApiContext& ctx, Request& req) {
   static constexpr std::array<std::string_view, 1> kParams = {"household"};
   if (auto st = checkQueryParams(req, kParams); !st) return errorResponse(st.error());
   auto household = flagParam(req, "household");
@@ -239,7 +235,7 @@ void registerFeeRoutes(Router& router, ApiContext& ctx) {
   router.add("POST", "/api/v1/people/{external_id}/payments", kDistrictWriteRoute, bind(addPayment));
   router.add("POST", "/api/v1/people/{external_id}/waivers", kAdminWrite, bind(addWaiver));
   router.add("POST", "/api/v1/people/{external_id}/plans", kDistrictWriteRoute, bind(enrolPlan));
-  router.add("GET", "/api/v1/people/{external_id}/statement", kDistrictReadRoute, bind(statement));
+  router.add("GET", "/api/v1/people/{external_id}/statement", kDistrictReadRoute, bind(personStatement));
   router.add("GET", "/api/v1/reports/balances", kDistrictReadRoute, bind(balances));
 }
 

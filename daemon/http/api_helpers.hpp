@@ -20,6 +20,11 @@
 
 namespace fk {
 
+// The fee policy in force, or none when fees are off: what the fee-aware stores take.
+inline const FeePolicy* feesOf(const std::shared_ptr<const Config>& config) {
+  return config->fees ? &*config->fees : nullptr;
+}
+
 inline constexpr RouteOptions kReadRoute{.min_role = Role::viewer, .body = RouteOptions::Body::none};
 // A read of one row by key (a few indexed lookups, one small JSON): the token check and the handler run
 // on the I/O thread, on the database's reserved connections, instead of hopping to the worker pool and

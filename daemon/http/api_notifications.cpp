@@ -13,7 +13,7 @@ namespace fk {
 
 namespace {
 
-constexpr std::array<std::string_view, 2> kListParams = {"status", "limit"};
+constexpr std::array<std::string_view, 2> kNotificationListParams = {"status", "limit"};
 
 nlohmann::json rowJson(const OutboxRow& r) {
   return {{"id", r.id},
@@ -32,7 +32,7 @@ nlohmann::json rowJson(const OutboxRow& r) {
 }
 
 Response listNotifications(ApiContext& ctx, Request& req) {
-  if (auto st = checkQueryParams(req, kListParams); !st) return errorResponse(st.error());
+  if (auto st = checkQueryParams(req, kNotificationListParams); !st) return errorResponse(st.error());
   std::string status = req.queryValue("status").value_or("");
   if (!status.empty() && status != "queued" && status != "sending" && status != "sent" && status != "failed")
     return errorResponse(Error::invalid("status", "status must be queued, sending, sent or failed"));

@@ -15,8 +15,8 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kListParams = {"status", "device", "category",
-                                                         "open",   "limit",  "cursor"};
+constexpr std::array<std::string_view, 6> kOrderListParams = {"status", "device", "category",
+                                                              "open",   "limit",  "cursor"};
 
 Result<std::int64_t> idOf(const Request& req) {
   auto it = req.params.find("id");
@@ -33,8 +33,8 @@ Response orderResponse(int status, const Result<WorkOrder>& w) {
   return jsonResponse(status, workOrderToJson(*w));
 }
 
-Result<WorkOrderFilter> filterFrom(const Request& req) {
-  if (auto st = checkQueryParams(req, kListParams); !st) return std::unexpected(st.error());
+Result<WorkOrderFilter> orderFilterFrom(const Request& req) {
+  if (auto st = checkQueryParams(req, kOrderListParams); !st) return std::unexpected(st.error());
   WorkOrderFilter f;
   if (auto s = filterValue(req, "status")) {
     f.status = parseWorkOrderStatus(*s);
@@ -62,7 +62,7 @@ Result<WorkOrderFilter> filterFrom(const Request& req) {
 }
 
 Response listOrders(ApiContext& ctx, Request& req) {
-  auto filter = filterFrom(req);
+  auto filter = orderFilterFrom(req);
   if (!filter) return errorResponse(filter.error());
   return pageResponse(WorkOrderStore(ctx.db, req.scope()).list(*filter), workOrderToJson);
 }

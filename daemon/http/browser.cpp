@@ -1,16 +1,10 @@
 #include "http/browser.hpp"
 
-#include <algorithm>
+#include "core/text.hpp"
 
 namespace fk {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 // "https://Fleet.example.org:8443/path" -> "fleet.example.org:8443"; "" when not an absolute URL.
 std::string hostPort(std::string_view url) {
@@ -19,13 +13,13 @@ std::string hostPort(std::string_view url) {
   url.remove_prefix(scheme + 3);
   url = url.substr(0, url.find_first_of("/?#"));
   if (auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
-  return lower(url);
+  return lowerAscii(url);
 }
 
 }  // namespace
 
 bool sameOrigin(const Request& req) {
-  const std::string host = lower(req.header("host"));
+  const std::string host = lowerAscii(req.header("host"));
   std::string claimed = req.header("origin");
   if (claimed.empty()) claimed = req.header("referer");
   if (claimed.empty()) return true;

@@ -6,8 +6,10 @@
 #include <cmath>
 #include <limits>
 
+#include "api/base64url.hpp"
 #include "core/device_fields.hpp"
 #include "core/device_field_table.hpp"
+#include "core/text.hpp"
 #include "core/values.hpp"
 #include "http/json_values.hpp"
 
@@ -26,7 +28,7 @@ std::string_view typeName(const json& v) {
   return "an object";
 }
 
-Error wrongType(const std::string& field, std::string_view expected, const json& got) {
+Error wrongJsonType(const std::string& field, std::string_view expected, const json& got) {
   return Error::invalid(field,
                         field + " must be " + std::string(expected) + ", not " + std::string(typeName(got)));
 }
@@ -35,7 +37,7 @@ Error wrongType(const std::string& field, std::string_view expected, const json&
 // validation applies too; refused here before a megabyte string is copied into a draft.
 Result<std::string> textFromJson(const json& v, const std::string& field, std::size_t max_bytes = 0) {
   if (v.is_null()) return std::string();
-  if (!v.is_string()) return std::unexpected(wrongType(field, "a string or null", v));
+  if (!v.is_string()) return std::unexpected(wrongJsonType(field, "a string or null", v));
   const auto& s = v.get_ref<const std::string&>();
   if (max_bytes > 0 && s.size() > max_bytes) {
     return std::unexpected(
@@ -57,12 +59,12 @@ Result<std::string> dateFromJson(const json& v, const std::string& field) {
 
 Result<std::vector<std::string>> macsFromJson(const json& v) {
   if (v.is_null()) return std::vector<std::string>{};
-  if (!v.is_array()) return std::unexpected(wrongType("macs", "an array of strings", v));
+  if (!v.is_array()) return std::unexpected(wrongJsonType("macs", "an array of strings", v));
   std::vector<std::string> macs;
   macs.reserve(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) {
     const std::string field = "macs[" + std::to_string(i) + "]";
-    if (!v[i].is_string()) return std::unexpected(wrongType(field, "a string", v[i]));
+    if (!v[i].is_string()) return std::unexpected(wrongJsonType(field, "a string", v[i]));
     auto mac = normaliseMac(v[i].get_ref<const std::string&>());
     if (!mac) {
       return std::unexpected(Error::invalid(
@@ -77,7 +79,7 @@ Result<std::vector<std::string>> macsFromJson(const json& v) {
 }
 
 Result<std::int64_t> versionFromJson(const json& v) {
-  if (!v.is_number_integer()) return std::unexpected(wrongType("version", "an integer", v));
+  if (!v.is_number_integer()) return std::unexpected(wrongJsonType("version", "an integer", v));
   if (v.is_number_unsigned() &&
       v.get<std::uint64_t>() > std::uint64_t(std::numeric_limits<std::int64_t>::max())) {
     return std::unexpected(Error::invalid("version", "version is out of range"));
@@ -127,7 +129,7 @@ Status applyDeviceField(ParsedDraft& out, const DeviceField& f, const json& v, D
       return {};
     }
     case FieldType::flag:
-      if (!v.is_boolean()) return std::unexpected(wrongType(name, "true or false", v));
+      if (!v.is_boolean()) return std::unexpected(wrongJsonType(name, "true or false", v));
       d.loaner = v.get<bool>();
       return {};
     case FieldType::macs: {
@@ -145,42 +147,6 @@ Status applyDeviceField(ParsedDraft& out, const DeviceField& f, const json& v, D
     case FieldType::server: break;
   }
   return std::unexpected(Error::invalid(name, name + " is read-only"));
-}
-
-// base64url without padding: cursors travel in query strings untouched.
-constexpr std::string_view kBase64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string base64UrlEncode(std::string_view in) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kBase64Url[(acc >> bits) & 0x3f];
-    }
-  }
-  if (bits > 0) out += kBase64Url[(acc << (6 - bits)) & 0x3f];
-  return out;
-}
-
-std::optional<std::string> base64UrlDecode(std::string_view in) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    auto pos = kBase64Url.find(c);
-    if (pos == std::string_view::npos) return std::nullopt;
-    acc = (acc << 6) | static_cast<std::uint32_t>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  return out;
 }
 
 // Agrees with the parser on every prefix it accepts (strings and escapes are skipped the same way), so
@@ -219,6 +185,14 @@ json holderToJson(const std::optional<Device::Holder>& h) {
 
 }  // namespace
 
+Result<std::string> stringField(const json& v, const std::string& field, bool nullable) {
+  if (nullable && v.is_null()) return std::string();
+  if (!v.is_string())
+    return std::unexpected(
+        Error::invalid(field, field + " must be " + (nullable ? "a string or null" : "a string")));
+  return v.get<std::string>();
+}
+
 Result<json> parseJsonObject(std::string_view body) {
   // Measured before parsing: a parsed value nested deeper would recurse when destroyed or dumped, and
   // scanning is far cheaper than building a 10 MiB tower of arrays only to throw it away.
@@ -245,17 +219,6 @@ Result<json> parseJsonObject(std::string_view body) {
   }
   return value;
 }
-
-namespace {
-
-std::string lowerAscii(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
-}  // namespace
 
 // Google's recentUsers (newest first, managed users only: those with an email) as a source recorded
 // them. When the newest is not the device's fleetkeep holder, the desk shows who really has it; the
@@ -302,7 +265,7 @@ json deviceToJson(const Device& d, const std::vector<DeviceSighting>* sightings)
 }
 
 Result<ParsedDraft> deviceDraftFromJson(const json& body, DraftMode mode) {
-  if (!body.is_object()) return std::unexpected(wrongType("body", "a JSON object", body));
+  if (!body.is_object()) return std::unexpected(wrongJsonType("body", "a JSON object", body));
   // Name every field we refuse outright before complaining about any value.
   std::vector<std::string> unknown;
   for (const auto& [name, value] : body.items()) {
@@ -356,7 +319,7 @@ json catalogModelToJson(const CatalogModel& m) {
 }
 
 Result<CatalogModel> catalogModelFromJson(const json& body, const std::string& model_name) {
-  if (!body.is_object()) return std::unexpected(wrongType("body", "a JSON object", body));
+  if (!body.is_object()) return std::unexpected(wrongJsonType("body", "a JSON object", body));
   CatalogModel m;
   m.model = model_name;
   bool has_kind = false;
@@ -379,7 +342,8 @@ Result<CatalogModel> catalogModelFromJson(const json& body, const std::string& m
       m.unit_cost_cents = *cents;
     } else if (name == "life_years") {
       if (v.is_null()) continue;
-      if (!v.is_number_integer()) return std::unexpected(wrongType("life_years", "an integer or null", v));
+      if (!v.is_number_integer())
+        return std::unexpected(wrongJsonType("life_years", "an integer or null", v));
       // Parsed non-negative literals are unsigned, constructed ones signed; compare in a wide signed type.
       const std::int64_t years =
           v.is_number_unsigned() && v.get<std::uint64_t>() > 1000 ? 0 : v.get<std::int64_t>();
@@ -427,19 +391,19 @@ Result<std::optional<std::int64_t>> moneyFromJson(const json& v, const std::stri
     }
     cents = static_cast<std::int64_t>(rounded);
   } else {
-    return std::unexpected(wrongType(field, "a decimal string like \"289.00\" or null", v));
+    return std::unexpected(wrongJsonType(field, "a decimal string like \"289.00\" or null", v));
   }
   if (cents < 0) return std::unexpected(Error::invalid(field, field + " must not be negative"));
   return std::optional<std::int64_t>{cents};
 }
 
 std::string encodeCursor(std::int64_t after_id) {
-  return base64UrlEncode("v1:" + std::to_string(after_id));
+  return api::base64UrlEncode("v1:" + std::to_string(after_id));
 }
 
 std::optional<std::int64_t> decodeCursor(std::string_view cursor) {
   if (cursor.empty() || cursor.size() > 64) return std::nullopt;
-  auto raw = base64UrlDecode(cursor);
+  auto raw = api::base64UrlDecode(cursor);
   if (!raw || !raw->starts_with("v1:")) return std::nullopt;
   std::string_view digits = std::string_view(*raw).substr(3);
   if (digits.empty() || digits.front() < '0' || digits.front() > '9') return std::nullopt;

@@ -49,6 +49,9 @@ nlohmann::json catalogModelToJson(const CatalogModel& model);
 // from the path; a "model" field in the body must repeat it.
 Result<CatalogModel> catalogModelFromJson(const nlohmann::json& body, const std::string& model_name);
 
+// A string member of a JSON body; with `nullable`, null reads as "" (cleared).
+Result<std::string> stringField(const nlohmann::json& v, const std::string& field, bool nullable = false);
+
 // Money in a JSON body: a decimal string, or a number with at most two decimals; never negative.
 Result<std::optional<std::int64_t>> moneyFromJson(const nlohmann::json& value, const std::string& field);
 

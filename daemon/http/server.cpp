@@ -15,7 +15,8 @@ namespace fk {
 namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-using namespace server_support;
+// Named, not `using namespace`: a unity build pastes the next file after this one.
+using server_support::outOfDescriptors;
 
 namespace {
 

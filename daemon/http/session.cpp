@@ -20,8 +20,12 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-using namespace server_support;
-using namespace session_limits;
+// Named, not `using namespace`: a unity build pastes the next file after this one.
+using server_support::describe, server_support::internalError, server_support::lower,
+    server_support::mediaType, server_support::overCapacity, server_support::parseQuery,
+    server_support::refusal, server_support::trim;
+using session_limits::kBodyReadChunk, session_limits::kHeaderLimit, session_limits::kLingerTime,
+    session_limits::kNoBodyLimit, session_limits::kOverflowHeaderTime;
 
 void HttpSession::start(bool over_capacity) {
   over_capacity_ = over_capacity;

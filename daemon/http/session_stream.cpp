@@ -14,8 +14,9 @@ namespace fk {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
-using namespace server_support;
-using namespace session_limits;
+// Named, not `using namespace`: a unity build pastes the next file after this one.
+using server_support::describe;
+using session_limits::kBodyPiecesWaiting, session_limits::kBodyReadChunk;
 
 // The handler starts now and reads the body from pipe_ while this side fills it. Both must end before
 // the answer goes out: the handler's answer waits for the rest of the body (so the connection can carry

@@ -36,18 +36,12 @@ json checkoutJson(const LinkedCheckout& c) {
           {"open", c.returned_at.empty()}};
 }
 
-Error wrongType(const std::string& field, const char* expected) {
+Error fieldMustBe(const std::string& field, const char* expected) {
   return Error::invalid(field, field + " must be " + expected);
 }
 
-Result<std::string> stringField(const json& v, const std::string& field, bool nullable) {
-  if (nullable && v.is_null()) return std::string();
-  if (!v.is_string()) return std::unexpected(wrongType(field, nullable ? "a string or null" : "a string"));
-  return v.get<std::string>();
-}
-
 Result<std::int64_t> integerField(const json& v, const std::string& field) {
-  if (!v.is_number_integer()) return std::unexpected(wrongType(field, "a whole number"));
+  if (!v.is_number_integer()) return std::unexpected(fieldMustBe(field, "a whole number"));
   if (v.is_number_unsigned() &&
       v.get<std::uint64_t>() > std::uint64_t(std::numeric_limits<std::int64_t>::max()))
     return std::unexpected(Error::invalid(field, field + " is out of range"));
@@ -60,18 +54,18 @@ Result<std::int64_t> costField(const json& v, const std::string& field) {
   if (v.is_string()) return parseCostField(v.get_ref<const std::string&>(), field);
   auto cents = moneyFromJson(v, field);
   if (!cents) return std::unexpected(cents.error());
-  if (!*cents) return std::unexpected(wrongType(field, "an amount like \"54.00\""));
+  if (!*cents) return std::unexpected(fieldMustBe(field, "an amount like \"54.00\""));
   if (**cents > kMaxUnitCostCents)
     return std::unexpected(
         Error::invalid(field, field + " must be from 0.00 to " + formatMoney(kMaxUnitCostCents)));
   return **cents;
 }
 
-Result<DeviceRef> deviceField(const json& v) {
+Result<DeviceRef> orderDeviceRef(const json& v) {
   if (v.is_number_integer()) return parseDeviceRef(v.dump());
   if (!v.is_string())
     return std::unexpected(
-        wrongType("device", "a device reference: an id, \"tag:ASSET_TAG\" or \"serial:SERIAL\""));
+        fieldMustBe("device", "a device reference: an id, \"tag:ASSET_TAG\" or \"serial:SERIAL\""));
   auto ref = parseDeviceRef(v.get_ref<const std::string&>());
   if (!ref) {
     Error e = ref.error();
@@ -147,7 +141,7 @@ Result<NewWorkOrder> newWorkOrderFromJson(const json& body) {
   bool has_device = false, has_category = false, has_description = false;
   for (const auto& [name, v] : body.items()) {
     if (name == "device") {
-      auto ref = deviceField(v);
+      auto ref = orderDeviceRef(v);
       if (!ref) return std::unexpected(ref.error());
       o.device = *ref;
       has_device = true;
@@ -276,7 +270,7 @@ Result<std::string> requiredStringField(const json& body, const std::string& fie
   if (!body.contains(field)) return std::unexpected(Error::invalid(field, field + " is required"));
   const json& v = body[field];
   if (v.is_number_integer()) return v.dump();  // a device id
-  if (!v.is_string()) return std::unexpected(wrongType(field, "a string"));
+  if (!v.is_string()) return std::unexpected(fieldMustBe(field, "a string"));
   return v.get<std::string>();
 }
 

@@ -27,4 +27,11 @@ void DatabaseCollector::refresh(bool force) {
   tick();
 }
 
+void raiseCounter(prometheus::Counter& counter, std::int64_t total, std::int64_t& seen, double unit) {
+  if (total > seen) {
+    counter.Increment(static_cast<double>(total - seen) / unit);
+    seen = total;
+  }
+}
+
 }  // namespace fk

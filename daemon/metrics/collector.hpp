@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <prometheus/counter.h>
 #include <prometheus/registry.h>
 
 #include "core/config.hpp"
@@ -47,6 +48,10 @@ class DatabaseCollector : public Collector {
   std::uint64_t seen_generation_ = ~0ull;
   std::string seen_epoch_;
 };
+
+// Raises a counter that mirrors a database total by what the total grew since `seen` (in `unit`s: 100
+// for cents shown as currency), and moves `seen` up; a total that went down leaves both.
+void raiseCounter(prometheus::Counter& counter, std::int64_t total, std::int64_t& seen, double unit = 1.0);
 
 struct CollectorContext {
   prometheus::Registry& registry;

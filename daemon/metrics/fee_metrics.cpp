@@ -11,12 +11,6 @@ namespace {
 // The reasons a charge can have: a fixed list, so the label stays bounded.
 constexpr const char* kReasons[] = {"damage", "lost", "stolen", "premium"};
 
-void raise(prometheus::Counter& counter, std::int64_t total_cents, std::int64_t& seen) {
-  if (total_cents > seen) {
-    counter.Increment(static_cast<double>(total_cents - seen) / 100.0);
-    seen = total_cents;
-  }
-}
 
 }  // namespace
 
@@ -65,9 +59,9 @@ void FeeMetrics::refresh(bool force) {
     for (const auto& [r, c] : totals->charged_cents_by_reason) {
       if (r == reason) cents = c;
     }
-    raise(charged_.Add({{"reason", reason}}), cents, charged_seen_cents_[reason]);
+    raiseCounter(charged_.Add({{"reason", reason}}), cents, charged_seen_cents_[reason], 100.0);
   }
-  raise(paid_, totals->paid_cents, paid_seen_cents_);
+  raiseCounter(paid_, totals->paid_cents, paid_seen_cents_, 100.0);
   seen_generation_ = generation;
   seen_hold_at_ = hold_at;
 }

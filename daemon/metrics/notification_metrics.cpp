@@ -7,17 +7,6 @@
 
 namespace fk {
 
-namespace {
-
-void raise(prometheus::Counter& counter, std::int64_t total, std::int64_t& seen) {
-  if (total > seen) {
-    counter.Increment(static_cast<double>(total - seen));
-    seen = total;
-  }
-}
-
-}  // namespace
-
 NotificationMetrics::NotificationMetrics(prometheus::Registry& registry, Database& db)
     : db_(db),
       sent_(prometheus::BuildCounter()
@@ -50,8 +39,9 @@ void NotificationMetrics::refresh(bool force) {
   }
   seen_generation_ = generation;
   queued_.Set(static_cast<double>(counts->queued));
-  for (const auto& [kind, n] : counts->sent) raise(sent_.Add({{"kind", kind}}), n, sent_seen_[kind]);
-  for (const auto& [kind, n] : counts->failed) raise(failed_.Add({{"kind", kind}}), n, failed_seen_[kind]);
+  for (const auto& [kind, n] : counts->sent) raiseCounter(sent_.Add({{"kind", kind}}), n, sent_seen_[kind]);
+  for (const auto& [kind, n] : counts->failed)
+    raiseCounter(failed_.Add({{"kind", kind}}), n, failed_seen_[kind]);
 }
 
 }  // namespace fk

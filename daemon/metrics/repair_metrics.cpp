@@ -15,14 +15,11 @@ std::int64_t valueOr0(const std::map<std::string, std::int64_t>& m, const std::s
   return it == m.end() ? 0 : it->second;
 }
 
-// Raises the counter to the database total; a total that went down leaves it.
-void raise(prometheus::Counter& counter, std::int64_t total, std::int64_t& seen, double unit) {
-  if (total > seen) {
-    counter.Increment(static_cast<double>(total - seen) / unit);
-    seen = total;
-  } else if (total < seen) {
-    seen = total;  // later growth counts from the new, lower total
-  }
+// raiseCounter, and a total that went down becomes the mark: later growth counts from the new, lower
+// total.
+void followTotal(prometheus::Counter& counter, std::int64_t total, std::int64_t& seen) {
+  raiseCounter(counter, total, seen);
+  if (total < seen) seen = total;
 }
 
 }  // namespace
@@ -78,8 +75,8 @@ Status RepairMetrics::collect() {
   }
   for (auto category : allWorkOrderCategories()) {
     const std::string c(toString(category));
-    raise(opened_.Add({{"category", c}}), valueOr0(totals->opened, c), opened_seen_[c], 1.0);
-    raise(resolved_.Add({{"category", c}}), valueOr0(totals->resolved, c), resolved_seen_[c], 1.0);
+    followTotal(opened_.Add({{"category", c}}), valueOr0(totals->opened, c), opened_seen_[c]);
+    followTotal(resolved_.Add({{"category", c}}), valueOr0(totals->resolved, c), resolved_seen_[c]);
   }
   for (const metrics_sql::ClosedCost& order : totals->closed) {
     if (order.cents > 0) cost_.Add({{"payer", order.payer}}).Increment(static_cast<double>(order.cents) / 100.0);

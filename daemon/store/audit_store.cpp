@@ -40,7 +40,7 @@ Result<Audit> loadAudit(SQLite::Database& db, std::int64_t id) {
   return readAudit(st);
 }
 
-AuditCounts countsIn(SQLite::Database& db, std::int64_t id, const std::string& seen_since) {
+AuditCounts auditCountsIn(SQLite::Database& db, std::int64_t id, const std::string& seen_since) {
   AuditCounts c;
   SQLite::Statement expected(db, "SELECT count(*) FROM audit_expected WHERE audit_id = ?1");
   expected.bind(1, static_cast<std::int64_t>(id));
@@ -156,7 +156,7 @@ bool exists(SQLite::Database& db, const char* sql, std::int64_t audit_id, std::i
   return st.executeStep();
 }
 
-Error closedError(const Audit& a) {
+Error auditClosedError(const Audit& a) {
   return Error::conflict("audit \"" + a.name + "\" was closed at " + a.closed_at + "; closed audits are read-only");
 }
 
@@ -226,7 +226,7 @@ Result<AuditReport> AuditStore::start(const std::string& name, const std::string
     tx.commit();
     AuditReport r;
     r.audit = *loadAudit(db, id);
-    r.counts = countsIn(db, id, seen_since);
+    r.counts = auditCountsIn(db, id, seen_since);
     return r;
   });
 }
@@ -238,7 +238,7 @@ Result<ScanOutcome> AuditStore::scan(std::int64_t audit_id, const std::string& c
     WriteTx tx(db_, db);
     auto audit = loadAudit(db, audit_id);
     if (!audit) return std::unexpected(audit.error());
-    if (!audit->open()) return std::unexpected(closedError(*audit));
+    if (!audit->open()) return std::unexpected(auditClosedError(*audit));
     ScanOutcome out;
     out.code = code;
     out.device = deviceForCode(db, code);
@@ -288,7 +288,7 @@ Result<AuditReport> AuditStore::report(std::int64_t audit_id, const std::string&
     if (!audit) return std::unexpected(audit.error());
     AuditReport r;
     r.audit = std::move(*audit);
-    r.counts = countsIn(db, audit_id, seen_since);
+    r.counts = auditCountsIn(db, audit_id, seen_since);
     if (with_items) r.items = itemsIn(db, audit_id, seen_since);
     return r;
   });
@@ -302,7 +302,7 @@ Result<std::vector<AuditReport>> AuditStore::list(std::optional<bool> open, cons
     SQLite::Statement st(db, sql + "ORDER BY id");
     std::vector<AuditReport> out;
     while (st.executeStep()) out.push_back({readAudit(st), {}, {}});
-    for (auto& r : out) r.counts = countsIn(db, r.audit.id, seen_since);
+    for (auto& r : out) r.counts = auditCountsIn(db, r.audit.id, seen_since);
     return out;
   });
 }
@@ -313,7 +313,7 @@ Result<AuditReport> AuditStore::close(std::int64_t audit_id, const CloseOptions&
     WriteTx tx(db_, db);
     auto audit = loadAudit(db, audit_id);
     if (!audit) return std::unexpected(audit.error());
-    if (!audit->open()) return std::unexpected(closedError(*audit));
+    if (!audit->open()) return std::unexpected(auditClosedError(*audit));
     const std::string& now = tx.now();
     const std::string reason = "audit: " + audit->name;
     json moved = json::array(), lost = json::array(), skipped = json::array();
@@ -373,7 +373,7 @@ Result<AuditReport> AuditStore::close(std::int64_t audit_id, const CloseOptions&
     tx.commit();
     AuditReport r;
     r.audit = *loadAudit(db, audit_id);
-    r.counts = countsIn(db, audit_id, seen_since);
+    r.counts = auditCountsIn(db, audit_id, seen_since);
     return r;
   });
 }

@@ -14,7 +14,7 @@ namespace {
 
 constexpr const char* kCart = "Maple / Cart 3";
 
-DeviceRef byTag(const std::string& t) { return {DeviceRef::By::asset_tag, 0, t}; }
+using test::byTag;
 
 class AuditStoreTest : public test::StoreTest {
  protected:

@@ -15,8 +15,7 @@
 namespace fk {
 namespace {
 
-
-constexpr const char* kSelect =
+constexpr const char* kSelectCheckouts =
     "SELECT c.id, c.device_id, d.asset_tag, d.serial, c.person_id, p.external_id, p.name, c.location, "
     "c.work_order_id, c.due, c.checked_out_at, c.checked_out_by, c.condition_out, c.notes_out, "
     "c.returned_at, "
@@ -28,7 +27,7 @@ using sql::optionalInt;
 
 using sql::text;
 
-Checkout readCheckout(SQLite::Statement& st) {
+Checkout readCheckoutRow(SQLite::Statement& st) {
   Checkout c;
   c.id = st.getColumn(0).getInt64();
   c.device_id = st.getColumn(1).getInt64();
@@ -78,19 +77,6 @@ void moveDevice(SQLite::Database& db, std::int64_t device_id, DeviceStatus to, c
   st.bind(1, std::string(toString(to)));
   st.bind(2, now);
   st.bind(3, static_cast<std::int64_t>(device_id));
-  st.exec();
-}
-
-void appendEvent(SQLite::Database& db, std::int64_t device_id, const std::string& now,
-                 const std::string& actor, const char* action, const std::vector<FieldChange>& changes,
-                 const std::string& reason) {
-  SQLite::Statement st(db, rows::kInsertEvent);
-  st.bind(1, static_cast<std::int64_t>(device_id));
-  st.bind(2, now);
-  st.bind(3, actor);
-  st.bind(4, action);
-  st.bind(5, rows::changesJson(changes));
-  bindText(st, 6, reason);
   st.exec();
 }
 
@@ -157,9 +143,10 @@ Result<std::int64_t> lend(WriteTx& tx, const FeePolicy* fees, const CheckoutRequ
   }
   auto id = checkOutIn(tx, loan, actor);
   if (id && overridden_balance) {
-    appendEvent(db, *device_id, tx.now(), actor, "hold_overridden",
-                {{"balance", nullptr, formatMoney(*overridden_balance)}},
-                "checkout " + std::to_string(*id) + " to " + request.person + ": " + request.override_reason);
+    rows::appendEvent(
+        db, *device_id, tx.now(), actor, "hold_overridden",
+        {{"balance", nullptr, formatMoney(*overridden_balance)}},
+        "checkout " + std::to_string(*id) + " to " + request.person + ": " + request.override_reason);
   }
   return id;
 }
@@ -240,17 +227,18 @@ Result<std::vector<Out>> allOrNone(Database& database, const std::vector<Item>& 
 }  // namespace
 
 std::optional<Checkout> checkoutIn(SQLite::Database& db, std::int64_t checkout_id) {
-  SQLite::Statement st(db, std::string(kSelect) + "WHERE c.id = ?1");
+  SQLite::Statement st(db, std::string(kSelectCheckouts) + "WHERE c.id = ?1");
   st.bind(1, static_cast<std::int64_t>(checkout_id));
   if (!st.executeStep()) return std::nullopt;
-  return readCheckout(st);
+  return readCheckoutRow(st);
 }
 
 std::optional<Checkout> openCheckoutIn(SQLite::Database& db, std::int64_t device_id) {
-  SQLite::Statement st(db, std::string(kSelect) + "WHERE c.device_id = ?1 AND c.returned_at IS NULL");
+  SQLite::Statement st(db,
+                       std::string(kSelectCheckouts) + "WHERE c.device_id = ?1 AND c.returned_at IS NULL");
   st.bind(1, static_cast<std::int64_t>(device_id));
   if (!st.executeStep()) return std::nullopt;
-  return readCheckout(st);
+  return readCheckoutRow(st);
 }
 
 Result<std::int64_t> checkOutIn(WriteTx& tx, const NewCheckout& loan, const std::string& actor) {
@@ -320,9 +308,10 @@ Result<std::int64_t> checkOutIn(WriteTx& tx, const NewCheckout& loan, const std:
   }
   const std::int64_t id = db.getLastInsertRowid();
   moveDevice(db, device->id, DeviceStatus::deployed, now);
-  appendEvent(db, device->id, now, actor, "checked_out",
-              {{"status", std::string(toString(device->status)), "deployed"}, {"holder", nullptr, holder}},
-              "checkout " + std::to_string(id) + ", due " + loan.due);
+  rows::appendEvent(
+      db, device->id, now, actor, "checked_out",
+      {{"status", std::string(toString(device->status)), "deployed"}, {"holder", nullptr, holder}},
+      "checkout " + std::to_string(id) + ", due " + loan.due);
   return id;
 }
 
@@ -360,7 +349,7 @@ Status returnIn(WriteTx& tx, std::int64_t checkout_id, const ReturnInfo& info, c
   std::string reason =
       "checkout " + std::to_string(checkout_id) + ", condition " + std::string(toString(info.condition));
   if (!info.notes.empty()) reason += ": " + info.notes;
-  appendEvent(db, device->id, now, actor, "returned", changes, reason);
+  rows::appendEvent(db, device->id, now, actor, "returned", changes, reason);
   return {};
 }
 
@@ -434,7 +423,7 @@ Result<CheckoutPage> CheckoutStore::list(const CheckoutFilter& filter) {
   if (auto ok = checkPageLimit(filter.limit); !ok) return std::unexpected(ok.error());
   return db_.with([&](SQLite::Database& db) -> Result<CheckoutPage> {
     SQLite::Transaction tx(db);  // one snapshot for the lookups and the page
-    std::string sql = std::string(kSelect) + "WHERE c.id > ?1";
+    std::string sql = std::string(kSelectCheckouts) + "WHERE c.id > ?1";
     std::vector<std::string> texts;
     auto textParam = [&](std::string value) {
       texts.push_back(std::move(value));
@@ -467,7 +456,7 @@ Result<CheckoutPage> CheckoutStore::list(const CheckoutFilter& filter) {
     for (std::size_t i = 0; i < texts.size(); ++i) st.bind(static_cast<int>(i) + 3, texts[i]);
     scope_sql::bindIfScoped(st, scope_);
     CheckoutPage page;
-    while (st.executeStep()) page.items.push_back(readCheckout(st));
+    while (st.executeStep()) page.items.push_back(readCheckoutRow(st));
     if (page.items.size() > static_cast<std::size_t>(filter.limit)) {
       page.items.pop_back();
       page.next_after_id = page.items.back().id;

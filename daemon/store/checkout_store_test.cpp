@@ -13,9 +13,7 @@
 namespace fk {
 namespace {
 
-DeviceRef byTag(const std::string& t) {
-  return {DeviceRef::By::asset_tag, 0, t};
-}
+using test::byTag;
 
 class CheckoutStoreTest : public test::StoreTest {
  protected:

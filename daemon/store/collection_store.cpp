@@ -11,7 +11,7 @@ namespace {
 
 using sql::text;
 
-constexpr const char* kColumns =
+constexpr const char* kCollectionColumns =
     "id, name, deadline, location, grades, roles, alert_below, created_at, created_by, coalesce(closed_at, ''), "
     "coalesce(closed_by, '') FROM collections ";
 
@@ -38,7 +38,7 @@ Collection readCollection(SQLite::Statement& st) {
 }
 
 Result<Collection> loadCollection(SQLite::Database& db, std::int64_t id) {
-  SQLite::Statement st(db, std::string("SELECT ") + kColumns + "WHERE id = ?1");
+  SQLite::Statement st(db, std::string("SELECT ") + kCollectionColumns + "WHERE id = ?1");
   st.bind(1, static_cast<std::int64_t>(id));
   if (!st.executeStep())
     return std::unexpected(Error::notFound("collection " + std::to_string(id) + " not found"));
@@ -52,7 +52,7 @@ void bindScope(SQLite::Statement& st, int first, const Collection& k) {
   st.bind(first + 2, joinList(k.scope.roles));
 }
 
-CollectionCounts countsIn(SQLite::Database& db, const Collection& k) {
+CollectionCounts collectionCountsIn(SQLite::Database& db, const Collection& k) {
   SQLite::Statement st(db, std::string("SELECT count(*) FILTER (WHERE c.returned_at IS NULL), "
                                        "count(*) FILTER (WHERE c.returned_at IS NOT NULL) ") +
                                kInScope);
@@ -132,7 +132,7 @@ Result<CollectionReport> CollectionStore::create(const Collection& draft, const 
     tx.commit();
     CollectionReport r;
     r.collection = *loadCollection(db, id);
-    r.counts = countsIn(db, r.collection);
+    r.counts = collectionCountsIn(db, r.collection);
     return r;
   });
 }
@@ -144,7 +144,7 @@ Result<CollectionReport> CollectionStore::report(std::int64_t id, bool with_outs
     if (!k) return std::unexpected(k.error());
     CollectionReport r;
     r.collection = std::move(*k);
-    r.counts = countsIn(db, r.collection);
+    r.counts = collectionCountsIn(db, r.collection);
     if (with_outstanding) r.outstanding = outstandingIn(db, r.collection);
     return r;
   });
@@ -153,12 +153,12 @@ Result<CollectionReport> CollectionStore::report(std::int64_t id, bool with_outs
 Result<std::vector<CollectionReport>> CollectionStore::list(std::optional<bool> open) {
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<CollectionReport>> {
     SQLite::Transaction tx(db);
-    std::string sql = std::string("SELECT ") + kColumns;
+    std::string sql = std::string("SELECT ") + kCollectionColumns;
     if (open) sql += *open ? "WHERE closed_at IS NULL " : "WHERE closed_at IS NOT NULL ";
     SQLite::Statement st(db, sql + "ORDER BY id");
     std::vector<CollectionReport> out;
     while (st.executeStep()) out.push_back({readCollection(st), {}, {}});
-    for (auto& r : out) r.counts = countsIn(db, r.collection);
+    for (auto& r : out) r.counts = collectionCountsIn(db, r.collection);
     return out;
   });
 }
@@ -180,7 +180,7 @@ Result<CollectionReport> CollectionStore::close(std::int64_t id, const std::stri
     tx.commit();
     CollectionReport r;
     r.collection = *loadCollection(db, id);
-    r.counts = countsIn(db, r.collection);
+    r.counts = collectionCountsIn(db, r.collection);
     return r;
   });
 }

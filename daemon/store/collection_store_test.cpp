@@ -12,7 +12,7 @@
 namespace fk {
 namespace {
 
-DeviceRef byTag(const std::string& t) { return {DeviceRef::By::asset_tag, 0, t}; }
+using test::byTag;
 
 class CollectionStoreTest : public test::StoreTest {
  protected:

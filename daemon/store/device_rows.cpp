@@ -443,6 +443,12 @@ void insertEvent(SQLite::Database& db, std::int64_t device_id, const std::string
   insertEvent(st, device_id, at, actor, action, changes_json, reason);
 }
 
+void appendEvent(SQLite::Database& db, std::int64_t device_id, const std::string& at,
+                 const std::string& actor, const char* action, const std::vector<FieldChange>& changes,
+                 const std::string& reason) {
+  insertEvent(db, device_id, at, actor, action, changesJson(changes), reason);
+}
+
 Error invalidFields(std::vector<FieldError> errors, const std::string& message) {
   std::stable_sort(errors.begin(), errors.end(),
                    [](const FieldError& a, const FieldError& b) { return a.line < b.line; });

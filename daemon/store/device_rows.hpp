@@ -36,6 +36,10 @@ void insertEvent(SQLite::Statement& st, std::int64_t device_id, const std::strin
                  const char* action, const std::string& changes_json, const std::string& reason);
 void insertEvent(SQLite::Database& db, std::int64_t device_id, const std::string& at, const std::string& actor,
                  const char* action, const std::string& changes_json, const std::string& reason);
+// The same with the changes as a list: one event from a checkout, a return or a work order.
+void appendEvent(SQLite::Database& db, std::int64_t device_id, const std::string& at,
+                 const std::string& actor, const char* action, const std::vector<FieldChange>& changes,
+                 const std::string& reason);
 
 Device readDevice(SQLite::Statement& st);  // current row; macs left empty
 // Where a kDeviceColumns row keeps a stored field (text, identifier, date, money, kind, status, flag):

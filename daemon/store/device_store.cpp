@@ -10,6 +10,7 @@
 #include "store/device_rows.hpp"
 #include "store/fee_store.hpp"
 #include "store/network_queries.hpp"
+#include "store/sql_values.hpp"
 #include "store/statement_cache.hpp"
 #include "store/write_tx.hpp"
 
@@ -19,7 +20,7 @@ namespace {
 
 constexpr int kForEachBatch = static_cast<int>(DeviceStore::kBatchSize);
 
-Error notFound(const DeviceRef& ref) {
+Error unknownDevice(const DeviceRef& ref) {
   return Error::notFound("device " + toString(ref) + " not found");
 }
 
@@ -107,15 +108,7 @@ bool writeDevice(SQLite::Database& db, const Device& after, std::int64_t read_ve
   return st.exec() == 1;
 }
 
-std::string likePattern(const std::string& q) {
-  std::string out = "%";
-  for (char c : q) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '%';
-  return out;
-}
+using sql::likePattern;
 
 }  // namespace
 
@@ -154,7 +147,7 @@ Result<Device> DeviceStore::create(const DeviceDraft& draft, const std::string& 
 Result<Device> DeviceStore::get(const DeviceRef& ref) {
   return db_.with([&](SQLite::Database& db) -> Result<Device> {
     auto d = loadByRef(db, ref, scope_);
-    if (!d) return std::unexpected(notFound(ref));
+    if (!d) return std::unexpected(unknownDevice(ref));
     return *d;
   });
 }
@@ -163,7 +156,7 @@ Result<DeviceStore::WithSightings> DeviceStore::getWithSightings(const DeviceRef
   return db_.with([&](SQLite::Database& db) -> Result<WithSightings> {
     ReadTx tx(db);
     auto d = loadByRef(db, ref, scope_);
-    if (!d) return std::unexpected(notFound(ref));
+    if (!d) return std::unexpected(unknownDevice(ref));
     WithSightings out{std::move(*d), std::nullopt};
     try {
       out.sightings = readSightings(db, out.device.id);
@@ -286,7 +279,7 @@ Result<Device> DeviceStore::update(const DeviceRef& ref, const DeviceDraft& draf
     try {
       WriteTx tx(db_, db);
       auto before = loadByRef(db, ref, scope_);
-      if (!before) return std::unexpected(notFound(ref));
+      if (!before) return std::unexpected(unknownDevice(ref));
       if (before->version != expected_version) {
         return std::unexpected(Error::conflict("device " + toString(ref) + " has changed since version " +
                                                    std::to_string(expected_version) + " (now " +
@@ -326,7 +319,7 @@ Result<Device> DeviceStore::transition(const DeviceRef& ref, DeviceStatus to, co
   return db_.with([&](SQLite::Database& db) -> Result<Device> {
     WriteTx tx(db_, db);
     auto before = loadByRef(db, ref, scope_);
-    if (!before) return std::unexpected(notFound(ref));
+    if (!before) return std::unexpected(unknownDevice(ref));
     if (auto allowed = checkTransition(before->status, to); !allowed) return std::unexpected(allowed.error());
     Device after = *before;
     after.status = to;
@@ -355,7 +348,7 @@ Result<std::vector<DeviceEvent>> DeviceStore::events(const DeviceRef& ref) {
     // One read transaction so the device cannot vanish between the lookup and the history read.
     SQLite::Transaction tx(db);
     auto id = resolveId(db, ref, scope_);
-    if (!id) return std::unexpected(notFound(ref));
+    if (!id) return std::unexpected(unknownDevice(ref));
     SQLite::Statement st(db,
                          "SELECT id, device_id, at, actor, action, changes, coalesce(reason, '') "
                          "FROM events WHERE device_id = ?1 ORDER BY id");

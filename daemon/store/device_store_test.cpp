@@ -19,9 +19,7 @@ DeviceRef byId(std::int64_t id) {
 DeviceRef bySerial(const std::string& s) {
   return {DeviceRef::By::serial, 0, s};
 }
-DeviceRef byTag(const std::string& t) {
-  return {DeviceRef::By::asset_tag, 0, t};
-}
+using test::byTag;
 
 class DeviceStoreTest : public test::StoreTest {
  protected:

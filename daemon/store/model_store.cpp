@@ -7,7 +7,7 @@ namespace fk {
 
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kModelColumns =
     "model, kind, unit_cost_cents, life_years, coalesce(aue_date, ''), updated_at";
 
 CatalogModel readModel(SQLite::Statement& st) {
@@ -64,7 +64,7 @@ void upsert(SQLite::Database& db, const CatalogModel& m, const std::string& now)
 }
 
 std::optional<CatalogModel> find(SQLite::Database& db, const std::string& model) {
-  SQLite::Statement st(db, std::string("SELECT ") + kColumns + " FROM models WHERE model = ?1");
+  SQLite::Statement st(db, std::string("SELECT ") + kModelColumns + " FROM models WHERE model = ?1");
   st.bind(1, model);
   if (!st.executeStep()) return std::nullopt;
   return readModel(st);
@@ -73,7 +73,7 @@ std::optional<CatalogModel> find(SQLite::Database& db, const std::string& model)
 }  // namespace
 
 std::vector<CatalogModel> readCatalogIn(SQLite::Database& db) {
-  SQLite::Statement st(db, std::string("SELECT ") + kColumns + " FROM models ORDER BY model");
+  SQLite::Statement st(db, std::string("SELECT ") + kModelColumns + " FROM models ORDER BY model");
   std::vector<CatalogModel> out;
   while (st.executeStep()) out.push_back(readModel(st));
   return out;

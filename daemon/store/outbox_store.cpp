@@ -7,11 +7,11 @@ namespace fk {
 
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kOutboxColumns =
     "id, kind, subject, day, recipients, context, status, not_before, attempts, COALESCE(last_error, ''), "
     "COALESCE(last_code, 0), created_at, COALESCE(sent_at, ''), updated_at";
 
-OutboxRow readRow(SQLite::Statement& st) {
+OutboxRow readOutboxRow(SQLite::Statement& st) {
   OutboxRow r;
   r.id = st.getColumn(0).getInt64();
   r.kind = st.getColumn(1).getString();
@@ -87,13 +87,13 @@ Result<std::optional<OutboxRow>> OutboxStore::claimNext(const std::string& now, 
                                          "claimed_until = ?3, attempts = attempts + 1, updated_at = ?1 "
                                          "WHERE id = (SELECT id FROM notifications WHERE status = 'queued' "
                                          "AND not_before <= ?1 ORDER BY not_before, id LIMIT 1) RETURNING ") +
-                                 kColumns);
+                                 kOutboxColumns);
     st.bind(1, now);
     st.bind(2, owner);
     st.bind(3, lease_until);
     std::optional<OutboxRow> row;
     if (st.executeStep()) {
-      row = readRow(st);
+      row = readOutboxRow(st);
       while (st.executeStep()) {  // RETURNING: the UPDATE completes when the statement is stepped to its end
       }
     }
@@ -155,12 +155,13 @@ Result<int> OutboxStore::failInterrupted(const std::string& now) {
 
 Result<std::vector<OutboxRow>> OutboxStore::list(const std::string& status, int limit) {
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<OutboxRow>> {
-    SQLite::Statement st(db, std::string("SELECT ") + kColumns +
-                                 " FROM notifications WHERE ?1 = '' OR status = ?1 ORDER BY id DESC LIMIT ?2");
+    SQLite::Statement st(db,
+                         std::string("SELECT ") + kOutboxColumns +
+                             " FROM notifications WHERE ?1 = '' OR status = ?1 ORDER BY id DESC LIMIT ?2");
     st.bind(1, status);
     st.bind(2, limit);
     std::vector<OutboxRow> out;
-    while (st.executeStep()) out.push_back(readRow(st));
+    while (st.executeStep()) out.push_back(readOutboxRow(st));
     return out;
   });
 }

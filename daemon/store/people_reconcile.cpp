@@ -11,7 +11,7 @@
 namespace fk {
 namespace {
 
-constexpr std::size_t kMaxProblems = 20;
+constexpr std::size_t kMaxPeopleProblems = 20;
 
 nlohmann::json changesJson(const std::vector<FieldChange>& changes) {
   nlohmann::json out = nlohmann::json::array();
@@ -73,7 +73,7 @@ class PeopleApplier {
  private:
   void note(std::string message) {
     ++summary_.problems_count;
-    if (summary_.problems.size() < kMaxProblems) summary_.problems.push_back(std::move(message));
+    if (summary_.problems.size() < kMaxPeopleProblems) summary_.problems.push_back(std::move(message));
   }
 
   // One read of the table: a district roster is tens of thousands of people, not a query each.

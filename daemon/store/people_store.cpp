@@ -15,10 +15,10 @@ namespace fk {
 namespace {
 
 using sql::bindText;
+using sql::likePattern;
 using sql::text;
 
-
-constexpr const char* kColumns =
+constexpr const char* kPersonColumns =
     "id, external_id, name, email, role, grade, homeroom, location, active, created_at, updated_at, household";
 
 Person readPerson(SQLite::Statement& st) {
@@ -80,7 +80,7 @@ Error duplicate(const std::string& external_id) {
   return e;
 }
 
-Error notFound(const std::string& external_id) {
+Error personNotFound(const std::string& external_id) {
   return Error::notFound("no person with external_id \"" + external_id + "\"");
 }
 
@@ -96,14 +96,6 @@ bool isUniqueViolation(const SQLite::Exception& e) {
   return e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE;
 }
 
-std::string likePattern(const std::string& q) {
-  std::string out = "%";
-  for (char c : q) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + '%';
-}
 
 }  // namespace
 
@@ -113,7 +105,8 @@ std::int64_t insertPersonIn(WriteTx& tx, const Person& p) {
 
 std::optional<Person> findPersonIn(SQLite::Database& db, const std::string& external_id) {
   // Built once: the statement cache is keyed by the text, and GET /people/{id} looks it up every request.
-  static const std::string sql = std::string("SELECT ") + kColumns + " FROM people WHERE external_id = ?1";
+  static const std::string sql =
+      std::string("SELECT ") + kPersonColumns + " FROM people WHERE external_id = ?1";
   auto st = cachedStatement(db, sql);
   st->bind(1, external_id);
   if (!st->executeStep()) return std::nullopt;
@@ -122,7 +115,7 @@ std::optional<Person> findPersonIn(SQLite::Database& db, const std::string& exte
 
 std::vector<Person> allPeopleIn(SQLite::Database& db) {
   std::vector<Person> out;
-  SQLite::Statement st(db, std::string("SELECT ") + kColumns + " FROM people");
+  SQLite::Statement st(db, std::string("SELECT ") + kPersonColumns + " FROM people");
   while (st.executeStep()) out.push_back(readPerson(st));
   return out;
 }
@@ -151,14 +144,15 @@ Result<Person> PeopleStore::create(const PersonDraft& draft) {
 Result<Person> PeopleStore::get(const std::string& external_id) {
   return db_.with([&](SQLite::Database& db) -> Result<Person> {
     auto p = findPersonIn(db, external_id);
-    if (!p || !scope_sql::personWithin(db, p->id, scope_)) return std::unexpected(notFound(external_id));
+    if (!p || !scope_sql::personWithin(db, p->id, scope_))
+      return std::unexpected(personNotFound(external_id));
     return *p;
   });
 }
 
 Result<PeoplePage> PeopleStore::list(const PeopleFilter& filter) {
   if (auto ok = checkPageLimit(filter.limit); !ok) return std::unexpected(ok.error());
-  std::string sql = std::string("SELECT ") + kColumns + " FROM people WHERE id > ?1";
+  std::string sql = std::string("SELECT ") + kPersonColumns + " FROM people WHERE id > ?1";
   std::vector<std::string> texts;
   auto param = [&](std::string value) {
     texts.push_back(std::move(value));
@@ -199,7 +193,8 @@ Result<Person> PeopleStore::update(const std::string& external_id, const PersonD
     try {
       WriteTx tx(db_, db);
       auto before = findPersonIn(db, external_id);
-      if (!before || !scope_sql::personWithin(db, before->id, scope_)) return std::unexpected(notFound(external_id));
+      if (!before || !scope_sql::personWithin(db, before->id, scope_))
+        return std::unexpected(personNotFound(external_id));
       after = *before;
       if (applyPersonDraft(after, draft).empty()) return *before;
       if (!scope_.contains(after.location))
@@ -220,7 +215,8 @@ Result<Person> PeopleStore::update(const std::string& external_id, const PersonD
 Result<std::vector<PersonEvent>> PeopleStore::events(const std::string& external_id) {
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<PersonEvent>> {
     auto p = findPersonIn(db, external_id);
-    if (!p || !scope_sql::personWithin(db, p->id, scope_)) return std::unexpected(notFound(external_id));
+    if (!p || !scope_sql::personWithin(db, p->id, scope_))
+      return std::unexpected(personNotFound(external_id));
     SQLite::Statement st(db, "SELECT id, at, actor, action, changes, coalesce(reason, '') FROM person_events "
                              "WHERE person_id = ?1 ORDER BY id");
     st.bind(1, static_cast<std::int64_t>(p->id));
@@ -238,7 +234,7 @@ Result<RosterSummary> PeopleStore::import(const std::vector<RosterRow>& rows) {
     // One read of the whole table: a roster of tens of thousands must not cost a query per row.
     std::unordered_map<std::string, Person> existing;
     {
-      SQLite::Statement st(db, std::string("SELECT ") + kColumns + " FROM people");
+      SQLite::Statement st(db, std::string("SELECT ") + kPersonColumns + " FROM people");
       while (st.executeStep()) {
         Person p = readPerson(st);
         std::string key = p.external_id;

@@ -12,8 +12,8 @@ namespace fk {
 
 namespace {
 
-// The device's own columns, first in both queries below (readRow's columns 0 to 11).
-constexpr std::string_view kDeviceColumns =
+// The device's own columns, first in both queries below (readPlanDevice's columns 0 to 11).
+constexpr std::string_view kPlanDeviceColumns =
     "SELECT d.id, coalesce(d.asset_tag, ''), coalesce(d.serial, ''), d.kind, d.status, d.model, "
     "coalesce(d.location, ''), coalesce(d.purchase_date, ''), d.purchase_price_cents, "
     "coalesce(d.aue_date, ''), d.repair_cost_cents, coalesce(d.replacement_date, '') ";
@@ -28,7 +28,7 @@ constexpr const char* kWorkOrderCounts =
     "SELECT device_id, count(*) FROM work_orders WHERE opened_at >= ?1 AND status <> 'cancelled' "
     "GROUP BY device_id";
 
-// One device is joined in SQL (readRow's columns, then 12 to 15).
+// One device is joined in SQL (readPlanDevice's columns, then 12 to 15).
 constexpr std::string_view kOneJoined =
     ", m.unit_cost_cents, m.life_years, coalesce(m.aue_date, ''), "
     "(SELECT count(*) FROM work_orders w WHERE w.device_id = d.id AND w.opened_at >= ?1 "
@@ -37,7 +37,7 @@ constexpr std::string_view kOneJoined =
 
 // Fills `p` in place: at a million devices, building each one apart and moving it into the vector
 // cost as much again as reading it.
-void readRow(SQLite::Statement& st, PlanDevice& p) {
+void readPlanDevice(SQLite::Statement& st, PlanDevice& p) {
   p.id = st.getColumn(0).getInt64();
   p.asset_tag = st.getColumn(1).getString();
   p.serial = st.getColumn(2).getString();
@@ -71,12 +71,12 @@ void scanFleet(SQLite::Database& c, std::chrono::year_month_day today, const Sco
   SQLite::Statement counts(c, kWorkOrderCounts);
   counts.bind(1, windowStart(today));
   while (counts.executeStep()) orders.emplace(counts.getColumn(0).getInt64(), counts.getColumn(1).getInt());
-  SQLite::Statement st(c, std::string(kDeviceColumns) + std::string(kFleetFrom) +
+  SQLite::Statement st(c, std::string(kPlanDeviceColumns) + std::string(kFleetFrom) +
                               scope_sql::andWithin(scope, "d.location") + " ORDER BY d.id");
   scope_sql::bindIfScoped(st, scope);
   while (st.executeStep()) {
     PlanDevice& p = slot();
-    readRow(st, p);
+    readPlanDevice(st, p);
     const auto m = st.getColumn(5).isNull() ? by_model.end() : by_model.find(p.model);
     const CatalogModel* model = m == by_model.end() ? nullptr : m->second;
     p.model_unit_cost_cents = model ? model->unit_cost_cents : std::nullopt;
@@ -127,13 +127,13 @@ Result<DueTotals> computeDueTotals(Database& db, const Config& config, std::chro
 Result<PlanDevice> loadPlanDevice(Database& db, std::int64_t device_id, std::chrono::year_month_day today) {
   const std::string since = windowStart(today);
   return db.with([&](SQLite::Database& c) -> Result<PlanDevice> {
-    SQLite::Statement st(c, std::string(kDeviceColumns) + std::string(kOneJoined));
+    SQLite::Statement st(c, std::string(kPlanDeviceColumns) + std::string(kOneJoined));
     st.bind(1, since);
     st.bind(2, device_id);
     if (!st.executeStep())
       return std::unexpected(Error::notFound("device " + std::to_string(device_id) + " not found"));
     PlanDevice p;
-    readRow(st, p);
+    readPlanDevice(st, p);
     if (!st.getColumn(12).isNull()) p.model_unit_cost_cents = st.getColumn(12).getInt64();
     if (!st.getColumn(13).isNull()) p.model_life_years = st.getColumn(13).getInt();
     p.model_aue_date = st.getColumn(14).getString();

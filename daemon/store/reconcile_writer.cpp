@@ -25,7 +25,7 @@ using sql::text;
 using nlohmann::json;
 namespace rc = reconcile;
 
-constexpr std::size_t kMaxProblems = 20;
+constexpr std::size_t kMaxRecordProblems = 20;
 constexpr std::size_t kMaxDuplicates = 20;
 
 // Written by hand: the first sync of a 100k-device source writes one of each per device, and building
@@ -147,7 +147,7 @@ class Applier {
 
  private:
   void note(std::string message) {
-    if (summary_.problems.size() < kMaxProblems) summary_.problems.push_back(std::move(message));
+    if (summary_.problems.size() < kMaxRecordProblems) summary_.problems.push_back(std::move(message));
   }
 
   void apply(const rc::Step& step, const rc::Record& r) {

@@ -11,6 +11,16 @@
 
 namespace fk::sql {
 
+// A LIKE pattern matching `q` anywhere, its own %, _ and \ taken literally (the query says ESCAPE '\').
+inline std::string likePattern(const std::string& q) {
+  std::string out = "%";
+  for (char c : q) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '%';
+}
+
 // A text column, "" when NULL.
 inline std::string text(SQLite::Statement& st, int col) {
   SQLite::Column c = st.getColumn(col);

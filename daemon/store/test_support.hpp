@@ -16,6 +16,11 @@
 
 namespace fk::test {
 
+// The device whose asset tag is `t`: how the store tests name their devices.
+inline DeviceRef byTag(const std::string& t) {
+  return {DeviceRef::By::asset_tag, 0, t};
+}
+
 class TempDir {
  public:
   TempDir();

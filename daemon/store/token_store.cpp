@@ -41,7 +41,7 @@ std::optional<std::string> sha256Hex(std::string_view text) {
   return toHex(digest.data(), size);
 }
 
-bool validName(const std::string& name) {
+bool validTokenName(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -89,7 +89,7 @@ std::optional<Role> parseRole(std::string_view s) {
 }
 
 Result<std::string> TokenStore::create(const std::string& name, Role role, const Scope& scope) {
-  if (!validName(name)) {
+  if (!validTokenName(name)) {
     return std::unexpected(Error::invalid("name", "token name must be 1-64 characters of A-Z a-z 0-9 . _ -"));
   }
   std::array<unsigned char, kSecretBytes> secret{};

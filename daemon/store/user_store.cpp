@@ -11,7 +11,7 @@ namespace fk {
 
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kUserColumns =
     "id, name, coalesce(email, ''), role, scopes, disabled, password_hash IS NOT NULL, created_at";
 
 UserInfo readUser(SQLite::Statement& st) {
@@ -26,7 +26,7 @@ UserInfo readUser(SQLite::Statement& st) {
 }
 
 // Same alphabet as token names: it shows in events as user:NAME and in URLs.
-bool validName(const std::string& name) {
+bool validUserName(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -45,7 +45,7 @@ bool validEmail(const std::string& email) {
 }  // namespace
 
 Result<UserInfo> UserStore::create(const NewUser& user, const std::string& password) {
-  if (!validName(user.name))
+  if (!validUserName(user.name))
     return std::unexpected(Error::invalid("name", "a user name is 1-64 characters of A-Z a-z 0-9 . _ - @"));
   if (!user.email.empty() && !validEmail(user.email))
     return std::unexpected(Error::invalid("email", "not an email address: " + user.email));
@@ -87,7 +87,7 @@ Result<UserInfo> UserStore::create(const NewUser& user, const std::string& passw
 
 Result<std::vector<UserInfo>> UserStore::list() {
   return db_.with([&](SQLite::Database& db) -> Result<std::vector<UserInfo>> {
-    SQLite::Statement st(db, std::string("SELECT ") + kColumns + " FROM users ORDER BY name");
+    SQLite::Statement st(db, std::string("SELECT ") + kUserColumns + " FROM users ORDER BY name");
     std::vector<UserInfo> out;
     while (st.executeStep()) out.push_back(readUser(st));
     return out;
@@ -139,7 +139,8 @@ Result<std::size_t> UserStore::count() {
 
 std::optional<UserInfo> UserStore::checkPassword(const std::string& name, const std::string& password) {
   auto row = db_.with([&](SQLite::Database& db) -> Result<std::optional<std::pair<UserInfo, std::string>>> {
-    SQLite::Statement st(db, std::string("SELECT ") + kColumns + ", coalesce(password_hash, '') FROM users WHERE name = ?1");
+    SQLite::Statement st(db, std::string("SELECT ") + kUserColumns +
+                                 ", coalesce(password_hash, '') FROM users WHERE name = ?1");
     st.bind(1, name);
     if (!st.executeStep()) return std::nullopt;
     return std::make_pair(readUser(st), st.getColumn(8).getString());
@@ -152,7 +153,7 @@ std::optional<UserInfo> UserStore::checkPassword(const std::string& name, const 
 
 std::optional<UserInfo> UserStore::findByEmail(const std::string& email) {
   auto row = db_.with([&](SQLite::Database& db) -> Result<std::optional<UserInfo>> {
-    SQLite::Statement st(db, std::string("SELECT ") + kColumns + " FROM users WHERE email = ?1");
+    SQLite::Statement st(db, std::string("SELECT ") + kUserColumns + " FROM users WHERE email = ?1");
     st.bind(1, email);
     if (!st.executeStep()) return std::nullopt;
     return readUser(st);

@@ -30,8 +30,8 @@ Status closeOrderIn(WriteTx& tx, const WorkOrder& w, WorkOrderStatus to, const s
     if (auto st = returnIn(tx, w.loaner->id, {Condition::good, reason}, actor); !st) return st;
     const std::string loaner =
         wo_rows::deviceName(w.loaner->device_asset_tag, w.loaner->device_serial, w.loaner->device_id);
-    wo_rows::appendEvent(db, w.device_id, now, actor, "loaner_returned", {{"loaner", loaner, nullptr}},
-                         reason + ": loaner " + loaner + " back in stock");
+    rows::appendEvent(db, w.device_id, now, actor, "loaner_returned", {{"loaner", loaner, nullptr}},
+                      reason + ": loaner " + loaner + " back in stock");
   }
 
   // The device row is re-read: the loan return above does not change it, but a direct transition
@@ -56,7 +56,7 @@ Status closeOrderIn(WriteTx& tx, const WorkOrder& w, WorkOrderStatus to, const s
   const char* action = to == WorkOrderStatus::resolved       ? "work_order_resolved"
                        : to == WorkOrderStatus::unrepairable ? "work_order_unrepairable"
                                                              : "work_order_cancelled";
-  wo_rows::appendEvent(db, w.device_id, now, actor, action, changes, why);
+  rows::appendEvent(db, w.device_id, now, actor, action, changes, why);
   SQLite::Statement st(db, "UPDATE work_orders SET closed_at = ?1 WHERE id = ?2");
   st.bind(1, now);
   st.bind(2, w.id);
@@ -114,7 +114,7 @@ Result<WorkOrder> WorkOrderStore::lendLoaner(std::int64_t id, const DeviceRef& l
     }
     const std::string& now = tx.now();
     wo_rows::touchOrder(db, id, now);
-    wo_rows::appendEvent(
+    rows::appendEvent(
         db, w->device_id, now, actor, "loaner_lent", {{"loaner", nullptr, name}},
         wo_rows::orderName(id) + ": loaner " + name + " lent to " + wo_rows::holderName(*w->checkout));
     tx.commit();

@@ -22,7 +22,7 @@ constexpr const char* kCheckoutSelect =
     "coalesce(c.returned_at, '') "
     "FROM checkouts c JOIN devices d ON d.id = c.device_id LEFT JOIN people p ON p.id = c.person_id ";
 
-LinkedCheckout readCheckout(SQLite::Statement& st) {
+LinkedCheckout readLinkedCheckout(SQLite::Statement& st) {
   LinkedCheckout c;
   c.id = st.getColumn(0).getInt64();
   c.device_id = st.getColumn(1).getInt64();
@@ -42,7 +42,7 @@ std::optional<LinkedCheckout> loadCheckout(SQLite::Database& db, const std::stri
   SQLite::Statement st(db, std::string(kCheckoutSelect) + where);
   st.bind(1, key);
   if (!st.executeStep()) return std::nullopt;
-  return readCheckout(st);
+  return readLinkedCheckout(st);
 }
 
 }  // namespace
@@ -186,23 +186,6 @@ std::pair<std::int64_t, std::int64_t> refreshRepairCost(SQLite::Database& db, st
   const std::int64_t after =
       firstId(db, "SELECT repair_cost_cents FROM devices WHERE id = ?1", device_id).value_or(0);
   return {before, after};
-}
-
-void appendEvent(SQLite::Database& db, std::int64_t device_id, const std::string& at,
-                 const std::string& actor, const char* action, const std::vector<FieldChange>& changes,
-                 const std::string& reason) {
-  SQLite::Statement st(db, rows::kInsertEvent);
-  st.bind(1, device_id);
-  st.bind(2, at);
-  st.bind(3, actor);
-  st.bind(4, action);
-  st.bind(5, rows::changesJson(changes));
-  if (reason.empty()) {
-    st.bind(6);
-  } else {
-    st.bind(6, reason);
-  }
-  st.exec();
 }
 
 std::string orderName(std::int64_t id) {

@@ -43,10 +43,6 @@ void setDeviceStatus(SQLite::Database& db, std::int64_t device_id, DeviceStatus 
 // Recomputes devices.repair_cost_cents from all its orders; returns {old, new}.
 std::pair<std::int64_t, std::int64_t> refreshRepairCost(SQLite::Database& db, std::int64_t device_id);
 
-void appendEvent(SQLite::Database& db, std::int64_t device_id, const std::string& at,
-                 const std::string& actor, const char* action, const std::vector<FieldChange>& changes,
-                 const std::string& reason);
-
 // "#12" and "tag:CB-1 / serial:5CD..." style names for messages and event reasons.
 std::string orderName(std::int64_t id);
 std::string deviceName(const std::string& asset_tag, const std::string& serial, std::int64_t id);

@@ -97,7 +97,7 @@ Result<std::int64_t> openWorkOrderIn(WriteTx& tx, const NewWorkOrder& order, con
   }
   const std::int64_t id = db.getLastInsertRowid();
   wo_rows::setDeviceStatus(db, *device_id, DeviceStatus::in_repair, now);
-  wo_rows::appendEvent(
+  rows::appendEvent(
       db, *device_id, now, actor, "work_order_opened",
       {{"status", std::string(toString(device->status)), "in_repair"}, {"work_order", nullptr, id}},
       wo_rows::orderName(id) + " (" + std::string(toString(order.category)) + "): " + *description);
@@ -256,8 +256,7 @@ Result<WorkOrder> WorkOrderStore::update(std::int64_t id, const WorkOrderPatch& 
       if (before != after) changes.push_back({"repair_cost", formatMoney(before), formatMoney(after)});
     }
     if (!changes.empty())
-      wo_rows::appendEvent(db, w->device_id, now, actor, "work_order_updated", changes,
-                           wo_rows::orderName(id));
+      rows::appendEvent(db, w->device_id, now, actor, "work_order_updated", changes, wo_rows::orderName(id));
     if (moving) {
       if (isClosed(*patch.status)) {
         if (auto st = closeOrderIn(tx, *w, *patch.status, actor); !st) return std::unexpected(st.error());
@@ -265,7 +264,7 @@ Result<WorkOrder> WorkOrderStore::update(std::int64_t id, const WorkOrderPatch& 
           if (auto st = chargeRepairIn(tx, *fees_, id, actor); !st) return std::unexpected(st.error());
         }
       } else {
-        wo_rows::appendEvent(
+        rows::appendEvent(
             db, w->device_id, now, actor, "work_order_status",
             {{"work_order.status", std::string(toString(w->status)), std::string(toString(*patch.status))}},
             wo_rows::orderName(id));
@@ -309,10 +308,10 @@ Result<WorkOrder> WorkOrderStore::addPart(std::int64_t id, const NewPart& part, 
     upd.exec();
     wo_rows::touchOrder(db, id, now);
     auto [before, after] = wo_rows::refreshRepairCost(db, w->device_id);
-    wo_rows::appendEvent(db, w->device_id, now, actor, "work_order_part",
-                         {{"repair_cost", formatMoney(before), formatMoney(after)}},
-                         wo_rows::orderName(id) + ": " + *name + " x" + std::to_string(part.quantity) +
-                             " at " + formatMoney(part.unit_cost_cents) + " = " + formatMoney(*cost));
+    rows::appendEvent(db, w->device_id, now, actor, "work_order_part",
+                      {{"repair_cost", formatMoney(before), formatMoney(after)}},
+                      wo_rows::orderName(id) + ": " + *name + " x" + std::to_string(part.quantity) + " at " +
+                          formatMoney(part.unit_cost_cents) + " = " + formatMoney(*cost));
     tx.commit();
     return wo_rows::loadOrFail(db, id);
   });
@@ -336,8 +335,8 @@ Result<WorkOrder> WorkOrderStore::addNote(std::int64_t id, const std::string& te
     ins.bind(3, now);
     ins.bind(4, *body);
     ins.exec();
-    wo_rows::appendEvent(db, w->device_id, now, actor, "work_order_note", {},
-                         wo_rows::orderName(id) + ": " + *body);
+    rows::appendEvent(db, w->device_id, now, actor, "work_order_note", {},
+                      wo_rows::orderName(id) + ": " + *body);
     tx.commit();
     return wo_rows::loadOrFail(db, id);
   });

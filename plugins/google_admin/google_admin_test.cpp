@@ -21,8 +21,9 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
+using testing::kTokenUrl;
+using testing::reply;
 
-constexpr char kTokenUrl[] = "https://oauth2.test/token";
 constexpr char kBase[] = "https://admin.test";
 
 std::map<std::string, std::string> queryOf(const std::string& url) {
@@ -39,11 +40,6 @@ std::map<std::string, std::string> queryOf(const std::string& url) {
     pos = amp + 1;
   }
   return out;
-}
-
-api::HttpResponse reply(int status, std::string body,
-                        std::vector<std::pair<std::string, std::string>> headers = {}) {
-  return api::HttpResponse{status, std::move(headers), std::move(body)};
 }
 
 // Checks what Google checks (signature, claims, bearer token) and serves `devices` in pages.

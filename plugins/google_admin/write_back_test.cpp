@@ -23,14 +23,10 @@ using api::WriteBackAction;
 using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
+using testing::kTokenUrl;
+using testing::reply;
 
-constexpr char kTokenUrl[] = "https://oauth2.test/token";
 constexpr char kDevices[] = "https://admin.test/admin/directory/v1/customer/my_customer/devices/chromeos";
-
-api::HttpResponse reply(int status, std::string body,
-                        std::vector<std::pair<std::string, std::string>> headers = {}) {
-  return api::HttpResponse{status, std::move(headers), std::move(body)};
-}
 
 // Records the write calls; answers batchChangeStatus per device (failing those in `refuse`).
 class FakeWrites : public api::HttpClient {
