@@ -258,7 +258,9 @@ TEST(DueTotals, AreTheUnbudgetedPlansYearTotals) {
     // Guards the comparison: devices fall in more than one year and some are left out.
     EXPECT_GT(plan.years.front().total.count, 0);
     EXPECT_GT(plan.years.front().total.unknown_cost, 0);
-    if (years > 1) EXPECT_GT(plan.years[1].total.count, 0);
+    if (years > 1) {
+      EXPECT_GT(plan.years[1].total.count, 0);
+    }
     EXPECT_LT(counted, static_cast<std::int64_t>(fleet.size()));
   }
 }

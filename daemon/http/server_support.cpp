@@ -1,25 +1,20 @@
 #include "http/server_support.hpp"
 
-#include <boost/algorithm/string/case_conv.hpp>
 #include <boost/algorithm/string/classification.hpp>
 #include <boost/algorithm/string/trim.hpp>
-#include <locale>
 #include <nlohmann/json.hpp>
 
+#include "core/text.hpp"
 #include "http/router.hpp"
 
 namespace fk::server_support {
-
-std::string lower(std::string_view s) {
-  return boost::algorithm::to_lower_copy(std::string(s), std::locale::classic());
-}
 
 std::string_view trim(std::string_view s) {
   return boost::algorithm::trim_copy_if(s, boost::algorithm::is_any_of(" \t"));
 }
 
 std::string mediaType(std::string_view content_type) {
-  return lower(trim(content_type.substr(0, content_type.find(';'))));
+  return lowerAscii(trim(content_type.substr(0, content_type.find(';'))));
 }
 
 std::multimap<std::string, std::string> parseQuery(std::string_view query) {

@@ -11,7 +11,6 @@
 // Small pieces of the HTTP server (server.cpp): header text, query strings, the refusals it writes itself.
 namespace fk::server_support {
 
-std::string lower(std::string_view s);
 std::string_view trim(std::string_view s);
 // "Application/JSON; charset=utf-8" -> "application/json"
 std::string mediaType(std::string_view content_type);

@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/text.hpp"
 #include "http/browser.hpp"
 #include "http/server_support.hpp"
 #include "metrics/http_metrics.hpp"
@@ -21,8 +22,8 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 // Named, not `using namespace`: a unity build pastes the next file after this one.
-using server_support::describe, server_support::internalError, server_support::lower,
-    server_support::mediaType, server_support::overCapacity, server_support::parseQuery,
+using server_support::describe, server_support::internalError, server_support::mediaType,
+    server_support::overCapacity, server_support::parseQuery,
     server_support::refusal, server_support::trim;
 using session_limits::kBodyReadChunk, session_limits::kHeaderLimit, session_limits::kLingerTime,
     session_limits::kNoBodyLimit, session_limits::kOverflowHeaderTime;
@@ -90,7 +91,7 @@ void HttpSession::onHeader(error_code ec, std::size_t) {
     if (!peer_ec) request_.client_address = peer.address().to_string();
   }
   for (const auto& field : req) {
-    auto& slot = request_.headers[lower(std::string_view(field.name_string().data(), field.name_string().size()))];
+    auto& slot = request_.headers[lowerAscii(std::string_view(field.name_string().data(), field.name_string().size()))];
     std::string_view value(field.value().data(), field.value().size());
     slot = slot.empty() ? std::string(value) : slot + ", " + std::string(value);
   }
@@ -143,7 +144,7 @@ void HttpSession::authenticate() {
   const std::string header = request_.header("authorization");
   std::string_view auth = trim(header);
   std::string token;
-  if (auth.size() > 7 && lower(auth.substr(0, 7)) == "bearer ") token = std::string(trim(auth.substr(7)));
+  if (auth.size() > 7 && lowerAscii(auth.substr(0, 7)) == "bearer ") token = std::string(trim(auth.substr(7)));
   // A bearer token wins over a cookie: scripts never carry CSRF tokens, and a cookie they happen to
   // hold must not make their calls need one.
   std::string session = token.empty() && options().session_auth ? sessionCookie(request_) : std::string();
@@ -211,7 +212,7 @@ void HttpSession::checkBody() {
   parser_->body_limit(limit);
   if (parser_->is_done()) return dispatch();
   const bool streamed = match_.options.stream_body;
-  if (lower(request_.header("expect")) == "100-continue") {
+  if (lowerAscii(request_.header("expect")) == "100-continue") {
     auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
     outgoing_ = cont;
     stream_.expires_after(options().request_timeout);
@@ -274,7 +275,7 @@ void HttpSession::refuse(Response r) {
   if (parser_->is_done()) return send(std::move(r), wants_keep_alive_);
   auto length = parser_->content_length();
   const bool small = length && *length <= kNoBodyLimit;
-  if (!small || over_capacity_ || lower(request_.header("expect")) == "100-continue")
+  if (!small || over_capacity_ || lowerAscii(request_.header("expect")) == "100-continue")
     return send(std::move(r), false);
   parser_->body_limit(kNoBodyLimit);
   stream_.expires_after(options().idle_timeout);

@@ -20,15 +20,15 @@ HttpMetrics::HttpMetrics(prometheus::Registry& registry)
                     .Name("fleetkeep_http_requests_total")
                     .Help("HTTP requests answered, by route template and status code.")
                     .Register(registry)),
-      duration_(prometheus::BuildHistogram()
-                    .Name("fleetkeep_http_request_duration_seconds")
-                    .Help("Time from request header to response, by route template.")
-                    .Register(registry)),
       in_progress_(&prometheus::BuildGauge()
                         .Name("fleetkeep_http_requests_in_progress")
                         .Help("Requests whose handler is queued for or running on the worker pool.")
                         .Register(registry)
-                        .Add({})) {}
+                        .Add({})),
+      duration_(prometheus::BuildHistogram()
+                    .Name("fleetkeep_http_request_duration_seconds")
+                    .Help("Time from request header to response, by route template.")
+                    .Register(registry)) {}
 
 void HttpMetrics::handlerStarted() { in_progress_->Increment(); }
 void HttpMetrics::handlerFinished() { in_progress_->Decrement(); }
