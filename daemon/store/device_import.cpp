@@ -17,6 +17,7 @@
 #include "store/import_checkouts.hpp"
 #include "store/import_indexes.hpp"
 #include "store/import_inserts.hpp"
+#include "store/scoped_pragma.hpp"
 #include "store/device_rows.hpp"
 #include "store/device_store.hpp"
 #include "store/write_tx.hpp"
@@ -388,28 +389,8 @@ class RowReader {
 // A bulk insert runs a quarter faster with a small page cache than with the pool's large one:
 // dirty pages spill to the WAL as they fill instead of tens of MiB of fresh memory being faulted
 // in and all written at the commit (measured with 100k devices; see docs/performance.md). Set for
-// the import only: readers keep the large cache.
-class SmallCacheDuringImport {
- public:
-  explicit SmallCacheDuringImport(SQLite::Database& db)
-      : db_(db), saved_(db.execAndGet("PRAGMA cache_size").getInt64()) {
-    db_.exec("PRAGMA cache_size = " + std::to_string(kImportCacheKiB));
-  }
-  ~SmallCacheDuringImport() {
-    try {
-      db_.exec("PRAGMA cache_size = " + std::to_string(saved_));
-    } catch (const SQLite::Exception&) {
-      // Only a smaller cache is left behind; the connection still works.
-    }
-  }
-  SmallCacheDuringImport(const SmallCacheDuringImport&) = delete;
-  SmallCacheDuringImport& operator=(const SmallCacheDuringImport&) = delete;
-
- private:
-  static constexpr std::int64_t kImportCacheKiB = -4096;  // negative: KiB, not pages
-  SQLite::Database& db_;
-  std::int64_t saved_;
-};
+// the import only: readers keep the large cache. Negative: KiB, not pages.
+constexpr std::int64_t kImportCacheKiB = -4096;
 
 }  // namespace
 
@@ -417,7 +398,7 @@ Result<ImportSummary> DeviceStore::import(const std::vector<ImportRow>& rows, co
   if (rows.empty()) return ImportSummary{};
   return db_.with([&](SQLite::Database& db) -> Result<ImportSummary> {
     // The write lock is taken before validation so what was checked is what gets written.
-    SmallCacheDuringImport cache(db);
+    ScopedPragma cache(db, "cache_size", kImportCacheKiB);
     WriteTx tx(db_, db);
     import::DeferredIndexes indexes(db);
     Importer importer(tx, rows.size(), actor, Rows::unchecked);
@@ -463,7 +444,7 @@ Result<ImportSummary> DeviceStore::importParsed(DeviceCsvParser& parser, const s
   // work, and the parse then costs little more than the wait for its first batch.
   RowReader reader(parser);
   return db_.with([&](SQLite::Database& db) -> Result<ImportSummary> {
-    SmallCacheDuringImport cache(db);
+    ScopedPragma cache(db, "cache_size", kImportCacheKiB);
     WriteTx tx(db_, db);
     import::DeferredIndexes indexes(db);
     Importer importer(tx, parser.rowsAtMost(), actor, Rows::parsed_csv);

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "store/scoped_pragma.hpp"
+
 namespace fk::import {
 
 namespace {
@@ -16,27 +18,6 @@ constexpr const char* kImportTables[] = {"devices", "device_macs"};
 // million-row import's peak over its 128 MiB bound.
 constexpr int kBuildThreads = 2;
 
-// Sets the connection up for building indexes and puts it back however the build ends: the
-// connection returns to the pool either way.
-class IndexBuildSettings {
- public:
-  explicit IndexBuildSettings(SQLite::Database& db) : db_(db), threads_(db.execAndGet("PRAGMA threads").getInt64()) {
-    db_.exec("PRAGMA threads = " + std::to_string(kBuildThreads));
-  }
-  ~IndexBuildSettings() {
-    try {
-      db_.exec("PRAGMA threads = " + std::to_string(threads_));
-    } catch (const SQLite::Exception&) {
-      // Left with sorter threads, the connection still works.
-    }
-  }
-  IndexBuildSettings(const IndexBuildSettings&) = delete;
-  IndexBuildSettings& operator=(const IndexBuildSettings&) = delete;
-
- private:
-  SQLite::Database& db_;
-  std::int64_t threads_;
-};
 
 bool isTableEmpty(SQLite::Database& db, const std::string& table) {
   return db.execAndGet("SELECT NOT EXISTS (SELECT 1 FROM \"" + table + "\")").getInt() != 0;
@@ -66,7 +47,7 @@ DeferredIndexes::DeferredIndexes(SQLite::Database& db) : db_(db) {
 
 void DeferredIndexes::rebuild() {
   if (names_.empty()) return;
-  IndexBuildSettings settings(db_);
+  ScopedPragma threads(db_, "threads", kBuildThreads);
   for (const std::string& sql : sql_) db_.exec(sql);
   names_.clear();
   sql_.clear();

@@ -282,26 +282,11 @@ class GatedSource : public ByteSource {
 // Reads on `connections` pooled connections at once, each through the connection's statement cache,
 // so a statement prepared before the import's schema change is used again after it.
 std::vector<std::int64_t> cachedCounts(Database& db, const std::string& sql, int connections) {
-  std::vector<std::future<std::int64_t>> reads;
-  std::promise<void> go;
-  std::shared_future<void> start = go.get_future().share();
-  std::atomic<int> inside{0};
-  for (int i = 0; i < connections; ++i) {
-    reads.push_back(std::async(std::launch::async, [&] {
-      return db.with([&](SQLite::Database& c) {
-        ++inside;
-        start.wait();
-        auto st = cachedStatement(c, sql);
-        st->bind(1, "deployed");
-        return st->executeStep() ? st->getColumn(0).getInt64() : -1;
-      });
-    }));
-  }
-  while (inside.load() < connections) std::this_thread::yield();
-  go.set_value();
-  std::vector<std::int64_t> out;
-  for (auto& r : reads) out.push_back(r.get());
-  return out;
+  return test::onEveryConnection(db, connections, [&](SQLite::Database& c) -> std::int64_t {
+    auto st = cachedStatement(c, sql);
+    st->bind(1, "deployed");
+    return st->executeStep() ? st->getColumn(0).getInt64() : -1;
+  });
 }
 
 TEST_F(ImportIndexesTest, ReadersDuringAnImportIntoAnEmptyRegistrySeeTheLastCommit) {

@@ -44,24 +44,7 @@ DeviceDraft draft(const std::string& serial, const std::string& tag) {
 }
 
 std::vector<int> onEveryConnection(Database& db, const std::string& sql, int connections) {
-  std::vector<std::future<int>> reads;
-  std::promise<void> go;
-  std::shared_future<void> start = go.get_future().share();
-  std::atomic<int> inside{0};
-  for (int i = 0; i < connections; ++i) {
-    reads.push_back(std::async(std::launch::async, [&] {
-      return db.with([&](SQLite::Database& c) {
-        ++inside;
-        start.wait();
-        return c.execAndGet(sql).getInt();
-      });
-    }));
-  }
-  while (inside.load() < connections) std::this_thread::yield();
-  go.set_value();
-  std::vector<int> values;
-  for (auto& r : reads) values.push_back(r.get());
-  return values;
+  return onEveryConnection(db, connections, [&](SQLite::Database& c) { return c.execAndGet(sql).getInt(); });
 }
 
 HeldConnection::HeldConnection(Database& db) {

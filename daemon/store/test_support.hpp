@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <future>
 #include <memory>
@@ -49,8 +50,32 @@ class StoreTest : public ::testing::Test {
 
 DeviceDraft draft(const std::string& serial, const std::string& tag = "");
 
-// The first column of `sql` read on `connections` pooled connections held at the same time, so each
-// connection of the pool answers once rather than one connection answering every time.
+// `read(connection)` run on `connections` pooled connections held at the same time, so each connection
+// of the pool answers once rather than one connection answering every time.
+template <class Read>
+auto onEveryConnection(Database& db, int connections, Read read) {
+  using Value = decltype(read(std::declval<SQLite::Database&>()));
+  std::vector<std::future<Value>> reads;
+  std::promise<void> go;
+  std::shared_future<void> start = go.get_future().share();
+  std::atomic<int> inside{0};
+  for (int i = 0; i < connections; ++i) {
+    reads.push_back(std::async(std::launch::async, [&] {
+      return db.with([&](SQLite::Database& c) {
+        ++inside;
+        start.wait();
+        return read(c);
+      });
+    }));
+  }
+  while (inside.load() < connections) std::this_thread::yield();
+  go.set_value();
+  std::vector<Value> values;
+  for (auto& r : reads) values.push_back(r.get());
+  return values;
+}
+
+// The first column of `sql`, as above.
 std::vector<int> onEveryConnection(Database& db, const std::string& sql, int connections = 4);
 
 // Holds one of the pool's connections on another thread until destroyed: a pool of one is then busy.
