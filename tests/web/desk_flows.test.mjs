@@ -189,6 +189,34 @@ test('batch lending: 20 devices scanned to a teacher; one bad code refuses all u
   await shot(page, 'person-card', { fullPage: true });
 });
 
+test('a code scanned while the last one is still being looked up is kept, not wiped', async () => {
+  await scan(page, 'T2001');
+  await heading('Maria Rivera').waitFor();
+  await page.getByRole('button', { name: 'Lend devices to Maria Rivera' }).click();
+  const box = page.getByLabel('Scan a tag, serial or student ID');
+  await waitFocused(box);
+  // The first lookup is held until the next code is in the box, as on a slow network.
+  let release;
+  const held = new Promise((r) => (release = r));
+  const first = (url) => url.pathname === '/api/v1/devices' && url.searchParams.get('code') === 'CB-1011';
+  await page.route(first, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await box.fill('CB-1011');
+  await box.press('Enter');
+  await box.pressSequentially('CB-1012');
+  release();
+  const list = page.getByRole('list', { name: 'Devices to lend' });
+  await list.getByRole('listitem').filter({ hasText: 'CB-1011' }).waitFor();
+  assert.equal(await box.inputValue(), 'CB-1012');
+  await box.press('Enter');
+  await list.getByRole('listitem').filter({ hasText: 'CB-1012' }).waitFor();
+  assert.equal(await list.getByRole('listitem').count(), 2);
+  await page.unroute(first);
+  assert.deepEqual(page.jsErrors, []);
+});
+
 test('loans: open, overdue and this week; return from the list; the receipt prints', async () => {
   await page.getByRole('link', { name: 'Loans', exact: true }).click();
   await page.getByRole('heading', { name: 'Loans', exact: true }).waitFor();

@@ -90,17 +90,20 @@ export function AuditPage({ id, user }: { id: number; user: Me }) {
     e.preventDefault();
     const c = code.trim();
     if (!c) return;
+    // Emptied now, not when the server answers: a scanner's next code can arrive in the meantime.
+    setCode('');
     setProblem(null);
     try {
       const r = await api.post<ScanResult>(`/api/v1/audits/${id}/scans`, { code: c });
       setLast(scanMessage(r));
       if (r.lost_found && r.device) setLostFound((s) => new Set(s).add(r.device!.id));
-      setCode('');
       reload();
     } catch (err) {
       setProblem(errorsOf(err));
-      // Selected, so the next scan replaces the refused code.
-      box.current?.select();
+      // Back in the box (unless the next code is already there) and selected, so the next scan
+      // replaces the refused code.
+      setCode((now) => now || c);
+      requestAnimationFrame(() => box.current?.select());
     }
     box.current?.focus();
   };

@@ -213,6 +213,8 @@ export function CollectMode({ id, user }: { id: number; user: Me }) {
     e.preventDefault();
     const c = code.trim();
     if (!c) return;
+    // Emptied now, not when the server answers: a scanner's next code can arrive in the meantime.
+    setCode('');
     setProblem(null);
     try {
       const body: Record<string, unknown> = { condition };
@@ -224,13 +226,14 @@ export function CollectMode({ id, user }: { id: number; user: Me }) {
         sessionStorage.setItem(stationKey(id), String(n + 1));
         return n + 1;
       });
-      setCode('');
       setCondition('good');
       reload();
     } catch (err) {
       setProblem(err instanceof ApiError ? `${c}: ${err.body.message}` : String((err as Error).message));
-      // Selected, so the next scan replaces the refused code.
-      box.current?.select();
+      // Back in the box (unless the next code is already there) and selected, so the next scan
+      // replaces the refused code.
+      setCode((now) => now || c);
+      requestAnimationFrame(() => box.current?.select());
     }
     box.current?.focus();
   };

@@ -71,6 +71,9 @@ export function Desk({ route, user }: { route: Route; user: Me }) {
     e.preventDefault();
     const text = code.trim();
     if (!text) return;
+    // Emptied now, not when the lookup answers: a scanner's next code can arrive while this one is
+    // still being looked up, and clearing the box then would wipe it.
+    setCode('');
     performance.clearMarks('fk-scan');
     performance.mark('fk-scan');
     setBusy(true);
@@ -79,7 +82,6 @@ export function Desk({ route, user }: { route: Route; user: Me }) {
     setMessage(null);
     try {
       const found = await lookup(text);
-      setCode('');
       // With a person's card open, a scanned device goes into that person's cart.
       const device = found.find((f) => f.kind === 'device');
       if (cart && route.screen === 'person' && found.length && found.every((f) => f.kind === 'device') && found.length === 1 && device) {
@@ -95,6 +97,8 @@ export function Desk({ route, user }: { route: Route; user: Me }) {
       }
     } catch (err) {
       setProblem(err instanceof ApiError ? err.body.message : String(err));
+      // Nothing was done with the code: back in the box to try again, unless the next one is there.
+      setCode((c) => c || text);
     } finally {
       setBusy(false);
       focusScan();
