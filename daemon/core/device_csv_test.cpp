@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "core/csv.hpp"
+#include "core/sample_device_test.hpp"
 
 namespace fk {
 namespace {
@@ -206,32 +207,17 @@ TEST(DeviceCsv, RowLinesCountQuotedLineBreaks) {
   EXPECT_EQ(p.rows[0].draft.notes, "two\nlines");
 }
 
-Device sampleDevice() {
-  Device d;
-  d.id = 42;
-  d.asset_tag = "CB-1001";
-  d.serial = "5CD1234";
-  d.kind = DeviceKind::chromebook;
-  d.manufacturer = "HP";
-  d.model = "HP Chromebook 11 G9 EE";
-  d.purchase_date = "2023-08-01";
-  d.purchase_price_cents = 28900;
+// The shared sample with what CSV must quote: a comma, quotes, a CRLF and edge spaces.
+Device quotedSample() {
+  Device d = test::sampleDevice();
   d.vendor = "CDW-G, Inc.";
-  d.warranty_end = "2026-08-01";
-  d.aue_date = "2028-06-01";
-  d.location = "Lincoln MS";
-  d.macs = {"aa:bb:cc:dd:ee:01", "aa:bb:cc:dd:ee:02"};
-  d.loaner = true;
   d.status = DeviceStatus::in_repair;
   d.notes = " says \"hello\"\r\nsecond line ";
-  d.version = 7;
-  d.created_at = "2026-01-02T03:04:05Z";
-  d.updated_at = "2026-02-03T04:05:06Z";
   return d;
 }
 
 TEST(DeviceCsv, ExportReimportsUnchanged) {
-  const Device original = sampleDevice();
+  const Device original = quotedSample();
   std::string csv;
   appendCsvRow(csv, exportHeader());
   appendCsvRow(csv, exportRow(original));
@@ -254,7 +240,7 @@ TEST(DeviceCsv, ExportReimportsUnchanged) {
 
 TEST(DeviceCsv, ExportRowMatchesHeader) {
   const auto header = exportHeader();
-  const auto row = exportRow(sampleDevice());
+  const auto row = exportRow(quotedSample());
   ASSERT_EQ(header.size(), row.size());
   EXPECT_EQ(header.front(), "id");
   EXPECT_EQ(row.front(), "42");
@@ -274,7 +260,7 @@ TEST(DeviceCsv, ExportRowMatchesHeader) {
 TEST(DeviceCsv, ParsesAHundredThousandRowFile) {
   std::string csv;
   appendCsvRow(csv, exportHeader());
-  Device d = sampleDevice();
+  Device d = quotedSample();
   d.notes = "ok";
   for (int i = 0; i < 100'000; ++i) {
     d.id = i + 1;

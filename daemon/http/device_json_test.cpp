@@ -7,7 +7,7 @@
 #include "core/device_field_table.hpp"
 #include "http/circulation_json.hpp"
 #include "http/json_mapping.hpp"
-#include "http/sample_device_test.hpp"
+#include "core/sample_device_test.hpp"
 #include "store/device_rows.hpp"
 #include "store/test_support.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "http/sample_device_test.hpp"
+#include "core/sample_device_test.hpp"
 
 namespace fk {
 namespace {

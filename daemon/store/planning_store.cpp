@@ -100,9 +100,11 @@ Result<PlanInputs> loadPlanInputs(Database& db, std::chrono::year_month_day toda
     out.catalog = readCatalogIn(c);
     // Reserved up front so the vector never doubles (a doubling at a million devices would copy them
     // with both copies alive). The highest id bounds the count without a pass over the table; pages of
-    // the reserve that are never written are never touched.
-    out.devices.reserve(
-        static_cast<std::size_t>(c.execAndGet("SELECT coalesce(max(id), 0) FROM devices").getInt64()));
+    // the reserve that are never written are never touched. A school's scope is a small part of the
+    // fleet, so its vector grows as it goes.
+    if (scope.districtWide())
+      out.devices.reserve(
+          static_cast<std::size_t>(c.execAndGet("SELECT coalesce(max(id), 0) FROM devices").getInt64()));
     scanFleet(
         c, today, scope, out.catalog, [&]() -> PlanDevice& { return out.devices.emplace_back(); },
         [](const PlanDevice&) {});

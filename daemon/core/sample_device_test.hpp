@@ -1,7 +1,8 @@
 #pragma once
 
-// The device the JSON tests read and write: every field of the original set filled, with non-ASCII
-// notes. Shared so the hand-written bodies are checked against the same device as the mapping.
+// The device the JSON and CSV tests read and write: every field of the original set filled, with
+// non-ASCII notes. Shared so the hand-written bodies are checked against the same device as the
+// mapping, and the CSV export against the same device as both.
 
 #include "core/device.hpp"
 
